@@ -1,0 +1,1 @@
+//! Criterion benchmarks of idjwt implementations live here (see `cargo xtask bench`).

@@ -1,0 +1,412 @@
+//! The one contract through which any JWT implementation is plugged in.
+//!
+//! The request and response types carry exactly the fields of adapter protocol v1 (JSON lines,
+//! see `docs/adapter-protocol.md`), so an in-process implementation and an external program are
+//! interchangeable. Fields beyond v1 are optional extensions (`cannot_enforce`).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The protocol version these types implement.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A JSON Web Key as protocol v1 exchanges it: `oct` (HS256) or `EC` P-256 (ES256).
+///
+/// `Debug` never prints the secret members `k` and `d`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Jwk {
+    /// `oct` or `EC`.
+    pub kty: String,
+    /// The HMAC secret, base64url (oct keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k: Option<String>,
+    /// `P-256` (EC keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crv: Option<String>,
+    /// The public point's x coordinate, base64url (EC keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    /// The public point's y coordinate, base64url (EC keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<String>,
+    /// The private scalar, base64url (EC private keys, signing only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub d: Option<String>,
+    /// The key id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+}
+
+impl fmt::Debug for Jwk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redact = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Jwk")
+            .field("kty", &self.kty)
+            .field("k", &redact(&self.k))
+            .field("crv", &self.crv)
+            .field("x", &self.x)
+            .field("y", &self.y)
+            .field("d", &redact(&self.d))
+            .field("kid", &self.kid)
+            .finish()
+    }
+}
+
+impl Jwk {
+    /// The same key without its private parts (`k` stays: an HMAC key has no public half).
+    pub fn public(&self) -> Jwk {
+        Jwk {
+            d: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// Whether an implementation verifies against the `now` it is given or its own clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clock {
+    /// `now` in a verify request is honoured.
+    Injected,
+    /// The implementation reads the system clock; time-relative cases must be re-minted.
+    System,
+}
+
+/// Checks an implementation may be unable to enforce, named by stable codes.
+pub mod checks {
+    /// `iss` equals the requested issuer.
+    pub const ISSUER: &str = "issuer";
+    /// `aud` equals or contains the requested audience.
+    pub const AUDIENCE: &str = "audience";
+    /// The requested claims are present.
+    pub const REQUIRED_CLAIMS: &str = "required_claims";
+    /// `exp` against `now` and `leeway`.
+    pub const EXPIRY: &str = "exp";
+    /// `nbf` against `now` and `leeway`.
+    pub const NOT_BEFORE: &str = "nbf";
+    /// NumericDate JSON types and range.
+    pub const DATE_TYPES: &str = "date_types";
+    /// `kid` selects exactly one configured key.
+    pub const KID: &str = "kid";
+    /// Duplicate JSON member names are rejected.
+    pub const DUPLICATE_MEMBERS: &str = "duplicate_members";
+    /// `crit` is rejected.
+    pub const CRIT: &str = "crit";
+
+    /// Every check code, in a stable order.
+    pub const ALL: &[&str] = &[
+        ISSUER,
+        AUDIENCE,
+        REQUIRED_CLAIMS,
+        EXPIRY,
+        NOT_BEFORE,
+        DATE_TYPES,
+        KID,
+        DUPLICATE_MEMBERS,
+        CRIT,
+    ];
+}
+
+/// A check an implementation declares it cannot enforce, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limitation {
+    /// A code from [`checks`].
+    pub check: String,
+    /// Why the implementation cannot enforce it.
+    pub why: String,
+}
+
+/// `{"op":"describe"}` → this.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Description {
+    pub name: String,
+    pub version: String,
+    /// The JWS algorithms it signs and verifies, e.g. `["HS256","ES256"]`.
+    pub algorithms: Vec<String>,
+    pub clock: Clock,
+    /// Extension: checks it cannot enforce. Absent means it claims to enforce them all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cannot_enforce: Vec<Limitation>,
+}
+
+impl Description {
+    /// Why this implementation cannot enforce `check`, if it declared so.
+    pub fn limitation(&self, check: &str) -> Option<&str> {
+        self.cannot_enforce
+            .iter()
+            .find(|l| l.check == check)
+            .map(|l| l.why.as_str())
+    }
+}
+
+/// `{"op":"sign",…}`: sign these claims with this header and key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SignRequest {
+    pub id: String,
+    pub alg: String,
+    pub key: Jwk,
+    /// Header members besides `alg` (such as `kid`, `typ`), in the order wanted.
+    #[serde(default)]
+    pub header: Map<String, Value>,
+    pub claims: Map<String, Value>,
+}
+
+/// `{"op":"verify",…}`: verify this token under these rules.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VerifyRequest {
+    pub id: String,
+    pub token: String,
+    /// The allow-list of `alg` values.
+    pub algorithms: Vec<String>,
+    /// The public (or shared) keys to verify with.
+    pub keys: Vec<Jwk>,
+    /// The verification time, seconds since the epoch.
+    pub now: i64,
+    /// Clock-skew allowance in seconds for `exp` and `nbf`.
+    pub leeway: u64,
+    /// Claims that must be present.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// The exact `iss` expected, if any.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// The audience that `aud` must be or contain, if any.
+    #[serde(default)]
+    pub audience: Option<String>,
+}
+
+/// A verified token as an implementation decoded it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Decoded {
+    pub header: Map<String, Value>,
+    pub claims: Map<String, Value>,
+}
+
+/// An implementation's refusal or failure: `{"ok":false,"error","reason"?}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// Human-readable text.
+    pub error: String,
+    /// A reason code from [`crate::Reason::CODES`], where the implementation can tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Failure {
+    /// A failure with a message and no classification.
+    pub fn message(error: impl Into<String>) -> Self {
+        Failure {
+            error: error.into(),
+            reason: None,
+        }
+    }
+}
+
+impl From<crate::Reason> for Failure {
+    fn from(reason: crate::Reason) -> Self {
+        Failure {
+            error: reason.to_string(),
+            reason: Some(reason.code().to_owned()),
+        }
+    }
+}
+
+impl From<Failure> for crate::Reason {
+    fn from(f: Failure) -> Self {
+        crate::Reason::Implementation {
+            reported_code: f.reason,
+            message: f.error,
+        }
+    }
+}
+
+/// A JWT implementation under test.
+///
+/// Implementations are configured per request as well as the library allows. The harness never
+/// re-checks what it asked an implementation to check; only rules no JWT library can express are
+/// applied afterwards by the profile layer ([`crate::engine::provider`]).
+pub trait Implementation: Send + Sync {
+    /// Name, version, algorithms, clock and limitations.
+    fn describe(&self) -> Description;
+    /// Sign `request.claims` and return a compact token.
+    fn sign(&self, request: &SignRequest) -> Result<String, Failure>;
+    /// Verify a token and return its decoded header and claims.
+    fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure>;
+}
+
+/// One protocol v1 request line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum WireRequest {
+    Describe,
+    Sign(SignRequest),
+    Verify(VerifyRequest),
+}
+
+/// One protocol v1 response line, for any op.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WireResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub ok: bool,
+    // describe
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithms: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cannot_enforce: Vec<Limitation>,
+    // sign
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    // verify
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<Map<String, Value>>,
+    // failure
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl WireResponse {
+    /// The response to a describe request.
+    pub fn describe(d: Description) -> Self {
+        WireResponse {
+            ok: true,
+            name: Some(d.name),
+            version: Some(d.version),
+            algorithms: Some(d.algorithms),
+            clock: Some(d.clock),
+            cannot_enforce: d.cannot_enforce,
+            ..Default::default()
+        }
+    }
+
+    /// The response to a sign request.
+    pub fn signed(id: &str, result: Result<String, Failure>) -> Self {
+        match result {
+            Ok(token) => WireResponse {
+                id: Some(id.to_owned()),
+                ok: true,
+                token: Some(token),
+                ..Default::default()
+            },
+            Err(f) => Self::failed(id, f),
+        }
+    }
+
+    /// The response to a verify request.
+    pub fn verified(id: &str, result: Result<Decoded, Failure>) -> Self {
+        match result {
+            Ok(d) => WireResponse {
+                id: Some(id.to_owned()),
+                ok: true,
+                header: Some(d.header),
+                claims: Some(d.claims),
+                ..Default::default()
+            },
+            Err(f) => Self::failed(id, f),
+        }
+    }
+
+    fn failed(id: &str, f: Failure) -> Self {
+        WireResponse {
+            id: Some(id.to_owned()),
+            ok: false,
+            error: Some(f.error),
+            reason: f.reason,
+            ..Default::default()
+        }
+    }
+}
+
+/// Runs one protocol v1 request line against an in-process implementation.
+///
+/// This is what makes an in-process implementation and an adapter program interchangeable: the
+/// same line goes to either. A line that is not a v1 request gets `{"ok":false,"error":…}`.
+pub fn serve_line(imp: &dyn Implementation, line: &str) -> WireResponse {
+    match serde_json::from_str::<WireRequest>(line) {
+        Ok(WireRequest::Describe) => WireResponse::describe(imp.describe()),
+        Ok(WireRequest::Sign(r)) => WireResponse::signed(&r.id, imp.sign(&r)),
+        Ok(WireRequest::Verify(r)) => WireResponse::verified(&r.id, imp.verify(&r)),
+        Err(e) => WireResponse {
+            ok: false,
+            error: Some(format!("not a protocol v1 request: {e}")),
+            ..Default::default()
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn verify_request_has_exactly_the_v1_fields() {
+        let line = json!({"op":"verify","id":"c1","token":"a.b.c","algorithms":["HS256"],
+            "keys":[{"kty":"oct","k":"c2VjcmV0","kid":"k1"}],"now":1700000000,"leeway":30,
+            "required":["sub"],"issuer":null,"audience":"app"});
+        let req: WireRequest = serde_json::from_value(line.clone()).unwrap();
+        let back = serde_json::to_value(&req).unwrap();
+        assert_eq!(back, line);
+    }
+
+    #[test]
+    fn sign_request_round_trips() {
+        let line = json!({"op":"sign","id":"s1","alg":"ES256",
+            "key":{"kty":"EC","crv":"P-256","x":"eA","y":"eQ","d":"ZA"},
+            "header":{"typ":"JWT"},"claims":{"sub":"u"}});
+        let req: WireRequest = serde_json::from_value(line.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&req).unwrap(), line);
+    }
+
+    #[test]
+    fn describe_response_shape() {
+        let r = WireResponse::describe(Description {
+            name: "x".into(),
+            version: "1".into(),
+            algorithms: vec!["HS256".into()],
+            clock: Clock::Injected,
+            cannot_enforce: vec![],
+        });
+        assert_eq!(
+            serde_json::to_value(r).unwrap(),
+            json!({"ok":true,"name":"x","version":"1","algorithms":["HS256"],"clock":"injected"})
+        );
+    }
+
+    #[test]
+    fn jwk_debug_redacts_secrets() {
+        let k = Jwk {
+            kty: "oct".into(),
+            k: Some("c2VjcmV0LXNlY3JldA".into()),
+            d: Some("ZA-private".into()),
+            ..Default::default()
+        };
+        let shown = format!("{k:?}");
+        assert!(
+            !shown.contains("c2VjcmV0") && !shown.contains("ZA-private"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn failure_carries_reason_code() {
+        let f = Failure::from(crate::Reason::BadSignature);
+        let line = serde_json::to_value(WireResponse::verified("v", Err(f))).unwrap();
+        assert_eq!(
+            line,
+            json!({"id":"v","ok":false,"error":"the signature does not verify under any configured key","reason":"bad_signature"})
+        );
+    }
+}

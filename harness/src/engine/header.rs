@@ -1,0 +1,262 @@
+//! Layer 3: the JOSE header (policy.md §3): the `alg` allow-list, refused extensions, and `kid`
+//! key selection from a configured key set.
+//!
+//! Header members that point at keys (`jwk`, `jku`, `x5u`, `x5c`, `x5t`) are deliberately never
+//! read: a key the token brings with it proves nothing.
+
+use serde_json::{Map, Value};
+
+use super::keys::{Key, KeySet};
+use super::Alg;
+use crate::verdict::{describe_json, Reason};
+
+/// Checks `alg` against `allowed` (case-sensitively) and refuses `crit`, `b64`, `zip` and
+/// `cty: JWT`. Returns the algorithm to verify with.
+pub fn check(header: &Map<String, Value>, allowed: &[Alg]) -> Result<Alg, Reason> {
+    let alg = match header.get("alg") {
+        None => return Err(Reason::AlgMissing),
+        Some(Value::String(s)) => s,
+        Some(other) => {
+            return Err(Reason::HeaderMemberType {
+                member: "alg".into(),
+                expected: "a string".into(),
+                found: describe_json(other),
+            })
+        }
+    };
+    if alg.eq_ignore_ascii_case("none") {
+        return Err(Reason::AlgNone { alg: alg.clone() });
+    }
+    let alg = match Alg::from_name(alg).filter(|a| allowed.contains(a)) {
+        Some(a) => a,
+        None => {
+            return Err(Reason::AlgNotAllowed {
+                alg: alg.clone(),
+                allowed: allowed.iter().map(|a| a.as_str().to_owned()).collect(),
+            })
+        }
+    };
+    if header.contains_key("crit") {
+        return Err(Reason::CritPresent);
+    }
+    if header.contains_key("b64") {
+        return Err(Reason::B64Present);
+    }
+    if header.contains_key("zip") {
+        return Err(Reason::ZipPresent);
+    }
+    // RFC 7515 §4.1.10: media type values compare case-insensitively.
+    if let Some(Value::String(cty)) = header.get("cty") {
+        if cty.eq_ignore_ascii_case("JWT") {
+            return Err(Reason::NestedJwt);
+        }
+    }
+    kid(header)?;
+    Ok(alg)
+}
+
+/// The header's `kid`, which must be a string when present.
+pub fn kid(header: &Map<String, Value>) -> Result<Option<&str>, Reason> {
+    match header.get("kid") {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(Reason::HeaderMemberType {
+            member: "kid".into(),
+            expected: "a string".into(),
+            found: describe_json(other),
+        }),
+    }
+}
+
+/// The keys to try for a token: the one its `kid` names, or every key of the algorithm's family.
+pub fn select_keys<'k>(
+    header: &Map<String, Value>,
+    alg: Alg,
+    keys: &'k KeySet,
+) -> Result<Vec<&'k Key>, Reason> {
+    if let Some(kid) = kid(header)? {
+        let key = keys
+            .by_kid(kid)
+            .ok_or_else(|| Reason::UnknownKid { kid: shorten(kid) })?;
+        if !key.fits(alg) {
+            return Err(Reason::KeyFamilyMismatch {
+                alg: alg.as_str().into(),
+                key: key.family().to_string(),
+            });
+        }
+        return Ok(vec![key]);
+    }
+    let fitting: Vec<&Key> = keys.for_alg(alg).collect();
+    if fitting.is_empty() {
+        return Err(match keys.keys().first() {
+            Some(other) => Reason::KeyFamilyMismatch {
+                alg: alg.as_str().into(),
+                key: other.family().to_string(),
+            },
+            None => Reason::NoKey {
+                alg: alg.as_str().into(),
+            },
+        });
+    }
+    Ok(fitting)
+}
+
+/// `kid` values are attacker-chosen (10 kB injection strings): keep messages readable.
+fn shorten(kid: &str) -> String {
+    const MAX: usize = 80;
+    if kid.chars().count() <= MAX {
+        kid.to_owned()
+    } else {
+        let mut s: String = kid.chars().take(MAX).collect();
+        s.push('…');
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn header(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    fn code(v: Value, allowed: &[Alg]) -> String {
+        match check(&header(v), allowed) {
+            Ok(a) => a.as_str().to_owned(),
+            Err(e) => e.code().to_owned(),
+        }
+    }
+
+    #[test]
+    fn alg_allow_list_is_case_sensitive() {
+        let hs = [Alg::HS256];
+        assert_eq!(code(json!({"alg":"HS256"}), &hs), "HS256");
+        assert_eq!(code(json!({"alg":"hs256"}), &hs), "alg_not_allowed");
+        assert_eq!(code(json!({"alg":"ES256"}), &hs), "alg_not_allowed");
+        assert_eq!(
+            code(json!({"alg":"HS256"}), &[Alg::ES256]),
+            "alg_not_allowed"
+        );
+        for other in [
+            "HS384", "HS512", "RS256", "PS256", "ES384", "ES512", "EdDSA", "",
+        ] {
+            assert_eq!(code(json!({ "alg": other }), &hs), "alg_not_allowed");
+        }
+    }
+
+    #[test]
+    fn alg_none_in_every_spelling() {
+        for none in ["none", "None", "NONE", "nOnE"] {
+            assert_eq!(code(json!({ "alg": none }), &[Alg::HS256]), "alg_none");
+        }
+    }
+
+    #[test]
+    fn alg_missing_or_mistyped() {
+        assert_eq!(code(json!({}), &[Alg::HS256]), "alg_missing");
+        for v in [
+            json!(null),
+            json!(256),
+            json!(["HS256"]),
+            json!({"a":1}),
+            json!(true),
+        ] {
+            assert_eq!(
+                code(json!({ "alg": v }), &[Alg::HS256]),
+                "header_member_type"
+            );
+        }
+    }
+
+    #[test]
+    fn refused_extensions() {
+        let hs = [Alg::HS256];
+        assert_eq!(code(json!({"alg":"HS256","crit":[]}), &hs), "crit_present");
+        assert_eq!(
+            code(json!({"alg":"HS256","crit":["exp"]}), &hs),
+            "crit_present"
+        );
+        assert_eq!(
+            code(json!({"alg":"HS256","crit":"b64"}), &hs),
+            "crit_present"
+        );
+        assert_eq!(code(json!({"alg":"HS256","b64":false}), &hs), "b64_present");
+        assert_eq!(code(json!({"alg":"HS256","b64":true}), &hs), "b64_present");
+        assert_eq!(code(json!({"alg":"HS256","zip":"DEF"}), &hs), "zip_present");
+        assert_eq!(code(json!({"alg":"HS256","cty":"JWT"}), &hs), "nested_jwt");
+        assert_eq!(code(json!({"alg":"HS256","cty":"jwt"}), &hs), "nested_jwt");
+        assert_eq!(code(json!({"alg":"HS256","cty":"json"}), &hs), "HS256");
+        assert_eq!(
+            code(json!({"alg":"HS256","kid":7}), &hs),
+            "header_member_type"
+        );
+        // Key-bearing members are ignored here, never trusted.
+        assert_eq!(
+            code(
+                json!({"alg":"HS256","jku":"https://attacker.invalid/k","x5c":["AA"]}),
+                &hs
+            ),
+            "HS256"
+        );
+    }
+
+    fn keyset() -> KeySet {
+        KeySet::new(vec![
+            Key::test_hmac("hs-a"),
+            Key::test_hmac("hs-b"),
+            Key::test_ec("ec-a"),
+        ])
+    }
+
+    #[test]
+    fn kid_selects_exactly_one_key() {
+        let ks = keyset();
+        let h = header(json!({"alg":"HS256","kid":"hs-b"}));
+        let keys = select_keys(&h, Alg::HS256, &ks).unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].kid.as_deref(), Some("hs-b"));
+    }
+
+    #[test]
+    fn unknown_kid_rejected_and_shortened() {
+        let ks = keyset();
+        let long = "../".repeat(4000);
+        let h = header(json!({"alg":"HS256","kid":long}));
+        let err = select_keys(&h, Alg::HS256, &ks).unwrap_err();
+        assert_eq!(err.code(), "unknown_kid");
+        assert!(err.to_string().len() < 300);
+    }
+
+    #[test]
+    fn kid_naming_a_key_of_the_other_family() {
+        let ks = keyset();
+        let h = header(json!({"alg":"HS256","kid":"ec-a"}));
+        assert_eq!(
+            select_keys(&h, Alg::HS256, &ks).unwrap_err().code(),
+            "key_family_mismatch"
+        );
+    }
+
+    #[test]
+    fn no_kid_tries_every_key_of_the_family() {
+        let ks = keyset();
+        let h = header(json!({"alg":"HS256"}));
+        assert_eq!(select_keys(&h, Alg::HS256, &ks).unwrap().len(), 2);
+        let h = header(json!({"alg":"ES256"}));
+        assert_eq!(select_keys(&h, Alg::ES256, &ks).unwrap().len(), 1);
+        let only_ec = KeySet::new(vec![Key::test_ec("e")]);
+        let h = header(json!({"alg":"HS256"}));
+        assert_eq!(
+            select_keys(&h, Alg::HS256, &only_ec).unwrap_err().code(),
+            "key_family_mismatch"
+        );
+        assert_eq!(
+            select_keys(&h, Alg::HS256, &KeySet::default())
+                .unwrap_err()
+                .code(),
+            "no_key"
+        );
+    }
+}

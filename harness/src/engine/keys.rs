@@ -1,0 +1,1028 @@
+//! Key material for the signature layer (policy.md §4): HMAC secrets and EC P-256 keys, loaded
+//! from JWKs, JWK sets and PEM, and grouped into [`KeySet`]s.
+//!
+//! Loading is strict: JWK members are canonical unpadded base64url, EC coordinates are exactly 32
+//! bytes and name a point on P-256, and a private scalar `d` must belong to the `x`/`y` it comes
+//! with. No error message and no `Debug` output ever shows secret material (`k`, `d`, or bytes
+//! of them), so both are safe to log.
+
+use std::fmt;
+
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::{DecodeError, Engine as _};
+use p256::ecdsa::{SigningKey, VerifyingKey};
+use p256::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use p256::{EncodedPoint, FieldBytes};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::contract::Jwk;
+use crate::engine::Alg;
+
+/// Canonical unpadded base64url (RFC 7515 §2): padding and non-zero trailing bits are errors, so
+/// every byte string has exactly one accepted spelling.
+const B64URL: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(false),
+);
+
+/// Byte length of a P-256 coordinate or scalar.
+const P256_BYTES: usize = 32;
+
+/// The family of a key, which decides the algorithms it may be used with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyFamily {
+    /// A shared HMAC secret (JWK `oct`), for HS256.
+    Hmac,
+    /// An EC P-256 key, public or private (JWK `EC`), for ES256.
+    Ec,
+}
+
+impl fmt::Display for KeyFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyFamily::Hmac => "HMAC secret",
+            KeyFamily::Ec => "EC P-256",
+        })
+    }
+}
+
+/// The cryptographic part of a [`Key`].
+#[derive(Clone)]
+pub enum KeyMaterial {
+    /// The raw HMAC secret bytes (possibly empty: the signature layer refuses to use it).
+    Hmac(Zeroizing<Vec<u8>>),
+    /// A P-256 public point: verifies ES256, cannot sign.
+    EcPublic(VerifyingKey),
+    /// A P-256 private scalar (and its public point): signs and verifies ES256.
+    EcPrivate(SigningKey),
+}
+
+impl fmt::Debug for KeyMaterial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyMaterial::Hmac(secret) => {
+                write!(f, "Hmac(<redacted, {} bytes>)", secret.len())
+            }
+            KeyMaterial::EcPublic(vk) => {
+                let (x, y) = coordinates(vk);
+                f.debug_struct("EcPublic")
+                    .field("x", &x)
+                    .field("y", &y)
+                    .finish()
+            }
+            KeyMaterial::EcPrivate(sk) => {
+                let (x, y) = coordinates(sk.verifying_key());
+                f.debug_struct("EcPrivate")
+                    .field("x", &x)
+                    .field("y", &y)
+                    .field("d", &"<redacted>")
+                    .finish()
+            }
+        }
+    }
+}
+
+/// A key with its optional key id.
+#[derive(Clone)]
+pub struct Key {
+    /// The `kid` a token header uses to select this key.
+    pub kid: Option<String>,
+    /// The secret, public point or private scalar.
+    pub material: KeyMaterial,
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Key")
+            .field("kid", &self.kid)
+            .field("material", &self.material)
+            .finish()
+    }
+}
+
+impl Key {
+    /// An HMAC key from raw secret bytes.
+    pub fn hmac(secret: impl Into<Vec<u8>>, kid: Option<String>) -> Key {
+        Key {
+            kid,
+            material: KeyMaterial::Hmac(Zeroizing::new(secret.into())),
+        }
+    }
+
+    /// A key from a JWK: `oct` (`k`) or `EC` P-256 (`x`, `y`, and `d` for a private key).
+    ///
+    /// Members that belong to the other key type are refused rather than ignored: a JWK that is
+    /// both an `oct` secret and an EC point is ambiguous, and guessing is how key confusion starts.
+    pub fn from_jwk(jwk: &Jwk) -> Result<Key, KeyError> {
+        let material = match jwk.kty.as_str() {
+            "oct" => {
+                for (member, present) in [
+                    ("crv", jwk.crv.is_some()),
+                    ("x", jwk.x.is_some()),
+                    ("y", jwk.y.is_some()),
+                    ("d", jwk.d.is_some()),
+                ] {
+                    if present {
+                        return Err(KeyError::UnexpectedMember { kty: "oct", member });
+                    }
+                }
+                let k = required("oct", "k", &jwk.k)?;
+                KeyMaterial::Hmac(decode_member("k", k)?)
+            }
+            "EC" => {
+                if jwk.k.is_some() {
+                    return Err(KeyError::UnexpectedMember {
+                        kty: "EC",
+                        member: "k",
+                    });
+                }
+                let crv = required("EC", "crv", &jwk.crv)?;
+                if crv != "P-256" {
+                    return Err(KeyError::UnsupportedCurve { found: clip(crv) });
+                }
+                let x = decode_coordinate("x", required("EC", "x", &jwk.x)?)?;
+                let y = decode_coordinate("y", required("EC", "y", &jwk.y)?)?;
+                let point = EncodedPoint::from_affine_coordinates(&x, &y, false);
+                let public = VerifyingKey::from_encoded_point(&point)
+                    .map_err(|_| KeyError::PointNotOnCurve)?;
+                match &jwk.d {
+                    None => KeyMaterial::EcPublic(public),
+                    Some(d) => {
+                        let d = decode_coordinate("d", d)?;
+                        let private = SigningKey::from_bytes(&d)
+                            .map_err(|_| KeyError::InvalidPrivateScalar)?;
+                        if *private.verifying_key() != public {
+                            return Err(KeyError::PrivateKeyMismatch);
+                        }
+                        KeyMaterial::EcPrivate(private)
+                    }
+                }
+            }
+            other => return Err(KeyError::UnsupportedKty { found: clip(other) }),
+        };
+        Ok(Key {
+            kid: jwk.kid.clone(),
+            material,
+        })
+    }
+
+    /// A P-256 key from PEM: `PUBLIC KEY` (SPKI), `PRIVATE KEY` (PKCS#8) or `EC PRIVATE KEY`
+    /// (SEC1).
+    ///
+    /// A leading `EC PARAMETERS` block (what `openssl ecparam -genkey` prints before the key) is
+    /// skipped: the key block carries its own curve, which is checked.
+    pub fn from_pem(pem: &str, kid: Option<String>) -> Result<Key, KeyError> {
+        let text = skip_ec_parameters(pem.trim())?;
+        let (label, der) = p256::pkcs8::der::pem::decode_vec(text.as_bytes()).map_err(|e| {
+            KeyError::InvalidPem {
+                problem: e.to_string(),
+            }
+        })?;
+        // The DER of a private key is secret; make sure it is wiped however we leave.
+        let der = Zeroizing::new(der);
+        let material = match label {
+            "PUBLIC KEY" => {
+                let public = p256::PublicKey::from_public_key_der(&der).map_err(|e| {
+                    KeyError::InvalidPemKey {
+                        label: "PUBLIC KEY",
+                        problem: e.to_string(),
+                    }
+                })?;
+                KeyMaterial::EcPublic(VerifyingKey::from(public))
+            }
+            "PRIVATE KEY" => {
+                let secret =
+                    p256::SecretKey::from_pkcs8_der(&der).map_err(|e| KeyError::InvalidPemKey {
+                        label: "PRIVATE KEY",
+                        problem: e.to_string(),
+                    })?;
+                KeyMaterial::EcPrivate(SigningKey::from(secret))
+            }
+            "EC PRIVATE KEY" => {
+                let secret =
+                    p256::SecretKey::from_sec1_der(&der).map_err(|_| KeyError::InvalidPemKey {
+                        label: "EC PRIVATE KEY",
+                        problem: "not a SEC1 ECPrivateKey on P-256 (or its public key does not \
+                                  match its private scalar)"
+                            .to_owned(),
+                    })?;
+                KeyMaterial::EcPrivate(SigningKey::from(secret))
+            }
+            other => return Err(KeyError::UnsupportedPemLabel { label: clip(other) }),
+        };
+        Ok(Key { kid, material })
+    }
+
+    /// The key as a JWK, secret members (`k`, `d`) included.
+    pub fn to_jwk(&self) -> Jwk {
+        match &self.material {
+            KeyMaterial::Hmac(secret) => Jwk {
+                kty: "oct".to_owned(),
+                k: Some(B64URL.encode(secret.as_slice())),
+                kid: self.kid.clone(),
+                ..Jwk::default()
+            },
+            KeyMaterial::EcPublic(vk) => ec_jwk(vk, None, &self.kid),
+            KeyMaterial::EcPrivate(sk) => {
+                let d = Zeroizing::new(sk.to_bytes());
+                ec_jwk(sk.verifying_key(), Some(&d[..]), &self.kid)
+            }
+        }
+    }
+
+    /// The key as a JWK without `d`. An `oct` JWK keeps `k`: a shared secret has no public half.
+    pub fn public_jwk(&self) -> Jwk {
+        self.public().to_jwk()
+    }
+
+    /// The public half of an EC private key; other keys unchanged.
+    pub fn public(&self) -> Key {
+        match &self.material {
+            KeyMaterial::EcPrivate(sk) => Key {
+                kid: self.kid.clone(),
+                material: KeyMaterial::EcPublic(*sk.verifying_key()),
+            },
+            _ => self.clone(),
+        }
+    }
+
+    /// The key's family.
+    pub fn family(&self) -> KeyFamily {
+        match self.material {
+            KeyMaterial::Hmac(_) => KeyFamily::Hmac,
+            KeyMaterial::EcPublic(_) | KeyMaterial::EcPrivate(_) => KeyFamily::Ec,
+        }
+    }
+
+    /// Whether this key's family is the one `alg` uses (HS256: HMAC, ES256: EC P-256).
+    pub fn fits(&self, alg: Alg) -> bool {
+        matches!(
+            (alg, self.family()),
+            (Alg::HS256, KeyFamily::Hmac) | (Alg::ES256, KeyFamily::Ec)
+        )
+    }
+
+    /// The P-256 public key, for EC keys.
+    pub fn verifying_key(&self) -> Option<VerifyingKey> {
+        match &self.material {
+            KeyMaterial::Hmac(_) => None,
+            KeyMaterial::EcPublic(vk) => Some(*vk),
+            KeyMaterial::EcPrivate(sk) => Some(*sk.verifying_key()),
+        }
+    }
+
+    /// TEST KEY ONLY: a 32-byte HMAC secret derived from `label` (anyone can recompute it).
+    ///
+    /// The secret is SHA-256(`"idjwt test key (not secret): hmac: "` ‖ label); `kid` = label.
+    pub fn test_hmac(label: &str) -> Key {
+        let secret = Sha256::new()
+            .chain_update(b"idjwt test key (not secret): hmac: ")
+            .chain_update(label.as_bytes())
+            .finalize();
+        Key::hmac(secret.to_vec(), Some(label.to_owned()))
+    }
+
+    /// TEST KEY ONLY: a P-256 private key derived from `label` (anyone can recompute it).
+    ///
+    /// The scalar is SHA-256(`"idjwt test key (not secret): ec: "` ‖ label); in the (about
+    /// 2^-32 likely) case that is zero or not below the group order, the next candidate is
+    /// SHA-256(that prefix ‖ label ‖ `"#"` ‖ counter in decimal), counter = 1, 2, …
+    /// `kid` = label.
+    pub fn test_ec(label: &str) -> Key {
+        let mut counter: u64 = 0;
+        loop {
+            let mut hash = Sha256::new()
+                .chain_update(b"idjwt test key (not secret): ec: ")
+                .chain_update(label.as_bytes());
+            if counter > 0 {
+                hash.update(format!("#{counter}").as_bytes());
+            }
+            let scalar = Zeroizing::new(hash.finalize());
+            if let Ok(sk) = SigningKey::from_bytes(&scalar) {
+                return Key {
+                    kid: Some(label.to_owned()),
+                    material: KeyMaterial::EcPrivate(sk),
+                };
+            }
+            counter += 1;
+        }
+    }
+}
+
+/// Why a key could not be loaded. Messages name the JWK member or PEM label at fault and never
+/// contain secret material.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// `kty` is neither `oct` nor `EC`.
+    #[error("unsupported kty {found:?} (expected \"oct\" or \"EC\")")]
+    UnsupportedKty { found: String },
+    /// A member the key type needs is absent.
+    #[error("JWK with kty {kty:?} is missing member {member:?}")]
+    MissingMember {
+        kty: &'static str,
+        member: &'static str,
+    },
+    /// A member of the other key type is present (e.g. `k` on an EC key).
+    #[error("JWK member {member:?} does not belong in a kty {kty:?} key")]
+    UnexpectedMember {
+        kty: &'static str,
+        member: &'static str,
+    },
+    /// A member is not canonical unpadded base64url.
+    #[error("JWK member {member:?} is not canonical base64url: {problem}")]
+    InvalidBase64 {
+        member: &'static str,
+        problem: String,
+    },
+    /// A member decodes to the wrong number of bytes.
+    #[error("JWK member {member:?} must decode to {expected} bytes, found {length}")]
+    MemberLength {
+        member: &'static str,
+        length: usize,
+        expected: usize,
+    },
+    /// `crv` is not `P-256`.
+    #[error("JWK \"crv\" must be \"P-256\", found {found:?}")]
+    UnsupportedCurve { found: String },
+    /// `x`/`y` do not name a point on P-256.
+    #[error("EC point (JWK members \"x\" and \"y\") is not on P-256")]
+    PointNotOnCurve,
+    /// `d` is zero or not below the group order.
+    #[error(
+        "JWK member \"d\" is not a valid P-256 private scalar (zero or not below the group order)"
+    )]
+    InvalidPrivateScalar,
+    /// `d`'s public point is not `x`/`y`.
+    #[error("JWK member \"d\" does not match \"x\"/\"y\" (its public point differs)")]
+    PrivateKeyMismatch,
+    /// The text is not a PEM document.
+    #[error("PEM is malformed: {problem}")]
+    InvalidPem { problem: String },
+    /// The PEM label names a kind of key this layer does not load.
+    #[error(
+        "PEM label {label:?} not supported (expected \"PUBLIC KEY\", \"PRIVATE KEY\" or \"EC PRIVATE KEY\")"
+    )]
+    UnsupportedPemLabel { label: String },
+    /// The PEM block's contents are not a P-256 key of the kind its label says.
+    #[error("PEM {label:?} does not hold a P-256 key: {problem}")]
+    InvalidPemKey {
+        label: &'static str,
+        problem: String,
+    },
+    /// The JWK set text is not JSON of the expected shape.
+    #[error("JWKS is invalid at {path}: {problem}")]
+    InvalidJwks { path: String, problem: String },
+    /// One key of a set failed to load.
+    #[error("JWKS key #{index}: {source}")]
+    InSet { index: usize, source: Box<KeyError> },
+}
+
+impl KeyError {
+    /// A stable snake_case code for this error (for a key in a set, the code of its error).
+    pub fn code(&self) -> &'static str {
+        match self {
+            KeyError::UnsupportedKty { .. } => "unsupported_kty",
+            KeyError::MissingMember { .. } => "missing_member",
+            KeyError::UnexpectedMember { .. } => "unexpected_member",
+            KeyError::InvalidBase64 { .. } => "invalid_base64",
+            KeyError::MemberLength { .. } => "member_length",
+            KeyError::UnsupportedCurve { .. } => "unsupported_curve",
+            KeyError::PointNotOnCurve => "point_not_on_curve",
+            KeyError::InvalidPrivateScalar => "invalid_private_scalar",
+            KeyError::PrivateKeyMismatch => "private_key_mismatch",
+            KeyError::InvalidPem { .. } => "invalid_pem",
+            KeyError::UnsupportedPemLabel { .. } => "unsupported_pem_label",
+            KeyError::InvalidPemKey { .. } => "invalid_pem_key",
+            KeyError::InvalidJwks { .. } => "invalid_jwks",
+            KeyError::InSet { source, .. } => source.code(),
+        }
+    }
+}
+
+/// An ordered collection of keys, as configured for one provider (several keys for rotation).
+///
+/// Duplicate `kid`s are kept; [`KeySet::by_kid`] returns the first, in configuration order.
+#[derive(Clone, Debug, Default)]
+pub struct KeySet {
+    keys: Vec<Key>,
+}
+
+impl KeySet {
+    /// A set of these keys, in this order.
+    pub fn new(keys: Vec<Key>) -> Self {
+        KeySet { keys }
+    }
+
+    /// Loads `{"keys":[…]}` or a single JWK object. Every key must load; unknown members (`use`,
+    /// `alg`, …) are ignored, duplicate known members are errors.
+    pub fn from_jwks(text: &str) -> Result<KeySet, KeyError> {
+        #[derive(Deserialize)]
+        struct Probe {
+            keys: Option<serde::de::IgnoredAny>,
+        }
+        #[derive(Deserialize)]
+        struct Jwks {
+            keys: Vec<Jwk>,
+        }
+        let probe: Probe = parse_json(text)?;
+        if probe.keys.is_some() {
+            let set: Jwks = parse_json(text)?;
+            KeySet::from_jwks_list(&set.keys)
+        } else {
+            let jwk: Jwk = parse_json(text)?;
+            Ok(KeySet::new(vec![Key::from_jwk(&jwk)?]))
+        }
+    }
+
+    /// Loads every JWK of a list (as protocol v1 verify requests carry them).
+    pub fn from_jwks_list(jwks: &[Jwk]) -> Result<KeySet, KeyError> {
+        jwks.iter()
+            .enumerate()
+            .map(|(index, jwk)| {
+                Key::from_jwk(jwk).map_err(|e| KeyError::InSet {
+                    index,
+                    source: Box::new(e),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(KeySet::new)
+    }
+
+    /// The keys, in configuration order.
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+
+    /// Adds a key at the end.
+    pub fn push(&mut self, key: Key) {
+        self.keys.push(key);
+    }
+
+    /// The first key with exactly this `kid` (case-sensitive).
+    pub fn by_kid(&self, kid: &str) -> Option<&Key> {
+        self.keys.iter().find(|k| k.kid.as_deref() == Some(kid))
+    }
+
+    /// The keys whose family fits `alg`, in configuration order.
+    pub fn for_alg(&self, alg: Alg) -> impl Iterator<Item = &Key> {
+        self.keys.iter().filter(move |k| k.fits(alg))
+    }
+
+    /// The same set with every EC private key replaced by its public key (HMAC keys stay).
+    pub fn public(&self) -> KeySet {
+        KeySet::new(self.keys.iter().map(Key::public).collect())
+    }
+}
+
+fn required<'a>(
+    kty: &'static str,
+    member: &'static str,
+    value: &'a Option<String>,
+) -> Result<&'a str, KeyError> {
+    value
+        .as_deref()
+        .ok_or(KeyError::MissingMember { kty, member })
+}
+
+/// Decodes a base64url member; the message describes where, never which byte (it may be secret).
+fn decode_member(member: &'static str, text: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    B64URL
+        .decode(text)
+        .map(Zeroizing::new)
+        .map_err(|e| KeyError::InvalidBase64 {
+            member,
+            problem: match e {
+                DecodeError::InvalidByte(offset, b'=') => {
+                    format!("padding \"=\" at offset {offset} is not allowed")
+                }
+                DecodeError::InvalidByte(offset, _) => {
+                    format!("the character at offset {offset} is not in the base64url alphabet")
+                }
+                DecodeError::InvalidLength(length) => {
+                    format!("{length} characters is not a valid unpadded base64url length")
+                }
+                DecodeError::InvalidLastSymbol(offset, _) => {
+                    format!("the last character (offset {offset}) has non-zero trailing bits")
+                }
+                DecodeError::InvalidPadding => "padding is not allowed".to_owned(),
+            },
+        })
+}
+
+fn decode_coordinate(member: &'static str, text: &str) -> Result<Zeroizing<FieldBytes>, KeyError> {
+    let bytes = decode_member(member, text)?;
+    if bytes.len() != P256_BYTES {
+        return Err(KeyError::MemberLength {
+            member,
+            length: bytes.len(),
+            expected: P256_BYTES,
+        });
+    }
+    let mut field = Zeroizing::new(FieldBytes::default());
+    field.copy_from_slice(&bytes);
+    Ok(field)
+}
+
+/// The base64url x and y of a public key.
+fn coordinates(vk: &VerifyingKey) -> (String, String) {
+    let point = vk.to_encoded_point(false);
+    // An uncompressed encoding of a valid (non-identity) public key always has both coordinates.
+    let x = point.x().map(|x| B64URL.encode(x)).unwrap_or_default();
+    let y = point.y().map(|y| B64URL.encode(y)).unwrap_or_default();
+    (x, y)
+}
+
+fn ec_jwk(vk: &VerifyingKey, d: Option<&[u8]>, kid: &Option<String>) -> Jwk {
+    let (x, y) = coordinates(vk);
+    Jwk {
+        kty: "EC".to_owned(),
+        crv: Some("P-256".to_owned()),
+        x: Some(x),
+        y: Some(y),
+        d: d.map(|d| B64URL.encode(d)),
+        kid: kid.clone(),
+        ..Jwk::default()
+    }
+}
+
+/// Shortens a value quoted in an error (they are not secret, but may be arbitrarily long).
+fn clip(value: &str) -> String {
+    const MAX: usize = 64;
+    match value.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_owned(),
+    }
+}
+
+fn skip_ec_parameters(pem: &str) -> Result<&str, KeyError> {
+    const BEGIN: &str = "-----BEGIN EC PARAMETERS-----";
+    const END: &str = "-----END EC PARAMETERS-----";
+    if !pem.starts_with(BEGIN) {
+        return Ok(pem);
+    }
+    match pem.find(END) {
+        Some(at) => Ok(pem[at + END.len()..].trim_start()),
+        None => Err(KeyError::InvalidPem {
+            problem: "\"EC PARAMETERS\" block has no end line".to_owned(),
+        }),
+    }
+}
+
+/// Deserializes JSON, reporting where it failed without echoing values: serde_json's messages
+/// quote offending strings, and a mistyped JWKS may hold a secret in exactly that spot.
+fn parse_json<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, KeyError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| json_error(e.path().to_string(), e.into_inner()))?;
+    de.end().map_err(|e| json_error(".".to_owned(), e))?;
+    Ok(value)
+}
+
+fn json_error(path: String, error: serde_json::Error) -> KeyError {
+    use serde_json::error::Category;
+    let message = error.to_string();
+    // These messages carry only member names, which are safe to show.
+    let names_only = ["duplicate field", "missing field"]
+        .iter()
+        .any(|p| message.starts_with(p));
+    let what = if names_only {
+        message
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    } else {
+        match error.classify() {
+            Category::Syntax => "not valid JSON".to_owned(),
+            Category::Eof => "unexpected end of input".to_owned(),
+            Category::Data => {
+                "a value has the wrong JSON type (JWK members are strings, \"keys\" an array of objects)"
+                    .to_owned()
+            }
+            Category::Io => "read error".to_owned(),
+        }
+    };
+    KeyError::InvalidJwks {
+        path,
+        problem: format!("{what} (line {}, column {})", error.line(), error.column()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p256::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+
+    fn ec_jwk(label: &str) -> Jwk {
+        Key::test_ec(label).to_jwk()
+    }
+
+    fn err(jwk: &Jwk) -> KeyError {
+        Key::from_jwk(jwk).unwrap_err()
+    }
+
+    fn private_scalar(key: &Key) -> Vec<u8> {
+        match &key.material {
+            KeyMaterial::EcPrivate(sk) => sk.to_bytes().to_vec(),
+            other => panic!("not an EC private key: {other:?}"),
+        }
+    }
+
+    fn hmac_secret(key: &Key) -> Vec<u8> {
+        match &key.material {
+            KeyMaterial::Hmac(secret) => secret.to_vec(),
+            other => panic!("not an HMAC key: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn oct_jwk_round_trips() {
+        let key = Key::hmac(
+            b"a shared secret of some length!!".to_vec(),
+            Some("h1".into()),
+        );
+        let jwk = key.to_jwk();
+        assert_eq!(jwk.kty, "oct");
+        assert_eq!(
+            jwk.k.as_deref(),
+            Some("YSBzaGFyZWQgc2VjcmV0IG9mIHNvbWUgbGVuZ3RoISE")
+        );
+        assert_eq!(jwk.kid.as_deref(), Some("h1"));
+        let back = Key::from_jwk(&jwk).unwrap();
+        assert_eq!(hmac_secret(&back), b"a shared secret of some length!!");
+        assert_eq!(back.kid.as_deref(), Some("h1"));
+        // A shared secret has no public half.
+        assert_eq!(key.public_jwk(), jwk);
+        assert_eq!(hmac_secret(&key.public()), hmac_secret(&key));
+    }
+
+    #[test]
+    fn empty_oct_secret_loads() {
+        let key = Key::from_jwk(&Jwk {
+            kty: "oct".into(),
+            k: Some(String::new()),
+            ..Jwk::default()
+        })
+        .unwrap();
+        assert!(hmac_secret(&key).is_empty());
+        assert_eq!(key.family(), KeyFamily::Hmac);
+    }
+
+    #[test]
+    fn ec_private_and_public_jwks_round_trip() {
+        let key = Key::test_ec("rt");
+        let jwk = key.to_jwk();
+        assert_eq!(
+            (jwk.kty.as_str(), jwk.crv.as_deref()),
+            ("EC", Some("P-256"))
+        );
+        assert!(jwk.d.is_some() && jwk.k.is_none());
+        for member in [&jwk.x, &jwk.y, &jwk.d] {
+            assert_eq!(member.as_ref().unwrap().len(), 43, "32 bytes unpadded");
+        }
+        let back = Key::from_jwk(&jwk).unwrap();
+        assert_eq!(back.to_jwk(), jwk);
+        assert_eq!(private_scalar(&back), private_scalar(&key));
+
+        let public = key.public_jwk();
+        assert_eq!(public, jwk.public());
+        assert!(public.d.is_none());
+        let back = Key::from_jwk(&public).unwrap();
+        assert!(matches!(back.material, KeyMaterial::EcPublic(_)));
+        assert_eq!(back.verifying_key(), key.verifying_key());
+        assert_eq!(back.to_jwk(), public);
+        assert_eq!(key.public().to_jwk(), public);
+    }
+
+    #[test]
+    fn pem_formats_give_the_same_key_as_the_jwk() {
+        let key = Key::test_ec("pem");
+        let KeyMaterial::EcPrivate(sk) = &key.material else {
+            panic!("test_ec is private");
+        };
+        let from_jwk = Key::from_jwk(&key.public_jwk()).unwrap().verifying_key();
+
+        let spki = sk
+            .verifying_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap();
+        let pkcs8 = sk.to_pkcs8_pem(LineEnding::CRLF).unwrap();
+        let sec1 = p256::SecretKey::from(sk.as_nonzero_scalar())
+            .to_sec1_pem(LineEnding::LF)
+            .unwrap();
+        assert!(spki.starts_with("-----BEGIN PUBLIC KEY-----"));
+        assert!(pkcs8.starts_with("-----BEGIN PRIVATE KEY-----"));
+        assert!(sec1.starts_with("-----BEGIN EC PRIVATE KEY-----"));
+
+        let public = Key::from_pem(&spki, Some("s".into())).unwrap();
+        assert!(matches!(public.material, KeyMaterial::EcPublic(_)));
+        assert_eq!(public.kid.as_deref(), Some("s"));
+        assert_eq!(public.verifying_key(), from_jwk);
+
+        for text in [pkcs8.as_str(), sec1.as_str()] {
+            let private = Key::from_pem(text, None).unwrap();
+            assert_eq!(private.verifying_key(), from_jwk);
+            assert_eq!(private_scalar(&private), private_scalar(&key));
+        }
+
+        // What `openssl ecparam -genkey` prints: parameters first, then the key.
+        let with_params = format!(
+            "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n{}",
+            sec1.as_str()
+        );
+        let private = Key::from_pem(&with_params, None).unwrap();
+        assert_eq!(private_scalar(&private), private_scalar(&key));
+    }
+
+    #[test]
+    fn bad_pem_is_refused_with_its_label() {
+        let cert = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        let e = Key::from_pem(cert, None).unwrap_err();
+        assert_eq!(e.code(), "unsupported_pem_label");
+        assert!(e.to_string().contains("\"CERTIFICATE\""), "{e}");
+
+        let e = Key::from_pem("not a pem", None).unwrap_err();
+        assert_eq!(e.code(), "invalid_pem");
+
+        // A well-formed PEM whose body is not a key.
+        let junk = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n";
+        let e = Key::from_pem(junk, None).unwrap_err();
+        assert_eq!(e.code(), "invalid_pem_key");
+        assert!(e.to_string().contains("\"PUBLIC KEY\""), "{e}");
+    }
+
+    #[test]
+    fn malformed_jwks_name_the_member_at_fault() {
+        let good = ec_jwk("malformed").public();
+        let x = good.x.clone().unwrap();
+
+        let mut bad = good.clone();
+        bad.x = Some(format!("{}!", &x[..42]));
+        let e = err(&bad);
+        assert_eq!(e.code(), "invalid_base64");
+        assert!(
+            e.to_string()
+                .contains("JWK member \"x\" is not canonical base64url"),
+            "{e}"
+        );
+
+        let mut padded = good.clone();
+        padded.x = Some(format!("{x}="));
+        assert_eq!(err(&padded).code(), "invalid_base64");
+
+        // Non-canonical: same bytes, but the unused low bits of the last character set.
+        let mut loose = good.clone();
+        let last = x.as_bytes()[42];
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let index = alphabet.iter().position(|&c| c == last).unwrap();
+        loose.x = Some(format!("{}{}", &x[..42], alphabet[index | 1] as char));
+        assert_eq!(err(&loose).code(), "invalid_base64");
+
+        let mut short = good.clone();
+        short.x = Some(B64URL.encode([7u8; 31]));
+        let e = err(&short);
+        assert_eq!(e.code(), "member_length");
+        assert!(
+            e.to_string().contains("\"x\"") && e.to_string().contains("31"),
+            "{e}"
+        );
+
+        let mut off_curve = good.clone();
+        let mut y = B64URL.decode(good.y.as_ref().unwrap()).unwrap();
+        y[31] ^= 1;
+        off_curve.y = Some(B64URL.encode(&y));
+        let e = err(&off_curve);
+        assert_eq!(e.code(), "point_not_on_curve");
+        assert!(e.to_string().contains("not on P-256"), "{e}");
+
+        let mut p384 = good.clone();
+        p384.crv = Some("P-384".into());
+        let e = err(&p384);
+        assert_eq!(e.code(), "unsupported_curve");
+        assert!(
+            e.to_string()
+                .contains("\"crv\" must be \"P-256\", found \"P-384\""),
+            "{e}"
+        );
+
+        let rsa = Jwk {
+            kty: "RSA".into(),
+            ..Jwk::default()
+        };
+        let e = err(&rsa);
+        assert_eq!(e.code(), "unsupported_kty");
+        assert!(e.to_string().contains("unsupported kty \"RSA\""), "{e}");
+
+        let no_k = Jwk {
+            kty: "oct".into(),
+            ..Jwk::default()
+        };
+        let e = err(&no_k);
+        assert_eq!(e.code(), "missing_member");
+        assert!(e.to_string().contains("missing member \"k\""), "{e}");
+
+        let mut no_y = good.clone();
+        no_y.y = None;
+        assert!(err(&no_y).to_string().contains("missing member \"y\""));
+
+        let mut mismatched = good.clone();
+        mismatched.d = ec_jwk("someone else").d;
+        let e = err(&mismatched);
+        assert_eq!(e.code(), "private_key_mismatch");
+        assert!(e.to_string().contains("\"d\" does not match"), "{e}");
+
+        let mut zero_d = good.clone();
+        zero_d.d = Some(B64URL.encode([0u8; 32]));
+        assert_eq!(err(&zero_d).code(), "invalid_private_scalar");
+
+        let mut with_k = good.clone();
+        with_k.k = Some("c2VjcmV0".into());
+        let e = err(&with_k);
+        assert_eq!(e.code(), "unexpected_member");
+        assert!(e.to_string().contains("\"k\""), "{e}");
+
+        let oct_with_x = Jwk {
+            kty: "oct".into(),
+            k: Some("c2VjcmV0".into()),
+            x: Some(x),
+            ..Jwk::default()
+        };
+        assert_eq!(err(&oct_with_x).code(), "unexpected_member");
+
+        // kty is case-sensitive (RFC 7517 §4.1).
+        let mut lower = good;
+        lower.kty = "ec".into();
+        assert_eq!(err(&lower).code(), "unsupported_kty");
+    }
+
+    #[test]
+    fn debug_and_errors_never_show_secrets() {
+        let secret = b"hunter2-hunter2-hunter2-hunter2!";
+        let key = Key::hmac(secret.to_vec(), Some("h".into()));
+        let k = key.to_jwk().k.unwrap();
+        let shown = format!("{key:?} {:?}", key.material);
+        assert!(!shown.contains("hunter2") && !shown.contains(&k), "{shown}");
+        assert!(!shown.contains("104, 117"), "no byte list: {shown}");
+        assert!(shown.contains("redacted"), "{shown}");
+
+        let ec = Key::test_ec("debug");
+        let d = ec.to_jwk().d.unwrap();
+        let shown = format!("{ec:?}");
+        assert!(!shown.contains(&d), "{shown}");
+        assert!(
+            shown.contains(&ec.to_jwk().x.unwrap()),
+            "public x is shown: {shown}"
+        );
+
+        // Errors about secret members describe the position, never the value.
+        let bad_k = Jwk {
+            kty: "oct".into(),
+            k: Some("c2VjcmV0LXNlY3JldA+".into()),
+            ..Jwk::default()
+        };
+        let e = err(&bad_k).to_string();
+        assert!(e.contains("\"k\"") && !e.contains("c2VjcmV0"), "{e}");
+
+        let mut bad_d = ec.to_jwk();
+        bad_d.d = Some(format!("{}=", &d));
+        let e = err(&bad_d).to_string();
+        assert!(e.contains("\"d\"") && !e.contains(&d[..20]), "{e}");
+
+        let mut wrong_d = Key::test_ec("other").to_jwk();
+        wrong_d.d = Some(d.clone());
+        let e = err(&wrong_d).to_string();
+        assert!(!e.contains(&d), "{e}");
+
+        // A JWKS of the wrong shape: serde_json would quote the string; we must not.
+        for text in [
+            r#"{"keys":"topsecretvalue"}"#,
+            r#""topsecretvalue""#,
+            r#"{"keys":[{"kty":"oct","k":["topsecretvalue"]}]}"#,
+            r#"{"kty":"oct","k":"topsecretvalue"#,
+        ] {
+            let e = KeySet::from_jwks(text).unwrap_err();
+            assert_eq!(e.code(), "invalid_jwks", "{text}");
+            assert!(!e.to_string().contains("topsecret"), "{e}");
+        }
+    }
+
+    #[test]
+    fn test_keys_are_deterministic_and_documented() {
+        let a = Key::test_hmac("a");
+        assert_eq!(hmac_secret(&a), hmac_secret(&Key::test_hmac("a")));
+        assert_ne!(hmac_secret(&a), hmac_secret(&Key::test_hmac("b")));
+        assert_eq!(a.kid.as_deref(), Some("a"));
+        let expected = Sha256::digest(b"idjwt test key (not secret): hmac: a");
+        assert_eq!(hmac_secret(&a), expected.to_vec());
+
+        let e = Key::test_ec("a");
+        assert_eq!(private_scalar(&e), private_scalar(&Key::test_ec("a")));
+        assert_ne!(private_scalar(&e), private_scalar(&Key::test_ec("b")));
+        assert_eq!(e.kid.as_deref(), Some("a"));
+        let expected = Sha256::digest(b"idjwt test key (not secret): ec: a");
+        assert_eq!(private_scalar(&e), expected.to_vec());
+        // The two families never share bytes for one label.
+        assert_ne!(private_scalar(&e), hmac_secret(&a));
+    }
+
+    #[test]
+    fn family_and_fit() {
+        let h = Key::test_hmac("f");
+        let e = Key::test_ec("f");
+        assert_eq!(h.family().to_string(), "HMAC secret");
+        assert_eq!(e.family().to_string(), "EC P-256");
+        assert!(h.fits(Alg::HS256) && !h.fits(Alg::ES256));
+        assert!(e.fits(Alg::ES256) && !e.fits(Alg::HS256));
+        assert!(e.public().fits(Alg::ES256));
+        assert!(h.verifying_key().is_none());
+        assert_eq!(e.verifying_key(), e.public().verifying_key());
+    }
+
+    #[test]
+    fn key_set_lookup() {
+        let mut set = KeySet::new(vec![
+            Key::test_hmac("h1"),
+            Key::test_ec("e1"),
+            Key::test_hmac("h2"),
+        ]);
+        set.push(Key::test_ec("e2"));
+        assert_eq!(set.keys().len(), 4);
+        assert_eq!(set.by_kid("e1").map(|k| k.family()), Some(KeyFamily::Ec));
+        assert!(set.by_kid("E1").is_none(), "kid is case-sensitive");
+        assert!(set.by_kid("missing").is_none());
+        let kids = |alg| {
+            set.for_alg(alg)
+                .map(|k| k.kid.clone().unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kids(Alg::HS256), ["h1", "h2"]);
+        assert_eq!(kids(Alg::ES256), ["e1", "e2"]);
+
+        let public = set.public();
+        assert!(public
+            .keys()
+            .iter()
+            .all(|k| !matches!(k.material, KeyMaterial::EcPrivate(_))));
+        assert_eq!(public.keys().len(), 4);
+        assert!(KeySet::default().for_alg(Alg::HS256).next().is_none());
+    }
+
+    #[test]
+    fn key_set_from_jwks() {
+        let e1 = Key::test_ec("e1").public_jwk();
+        let h1 = Key::test_hmac("h1").to_jwk();
+        let text = serde_json::json!({"keys": [
+            serde_json::to_value(&e1).unwrap(),
+            serde_json::to_value(&h1).unwrap(),
+        ]})
+        .to_string();
+        let set = KeySet::from_jwks(&text).unwrap();
+        assert_eq!(set.keys().len(), 2);
+        assert_eq!(set.by_kid("e1").unwrap().to_jwk(), e1);
+        assert_eq!(set.by_kid("h1").unwrap().to_jwk(), h1);
+
+        // A lone JWK, with the usual extra members.
+        let mut single = serde_json::to_value(&e1).unwrap();
+        single["use"] = "sig".into();
+        single["alg"] = "ES256".into();
+        let set = KeySet::from_jwks(&single.to_string()).unwrap();
+        assert_eq!(set.keys().len(), 1);
+        assert_eq!(set.keys()[0].to_jwk(), e1);
+
+        assert!(KeySet::from_jwks(r#"{"keys":[]}"#)
+            .unwrap()
+            .keys()
+            .is_empty());
+
+        // A bad key names its position.
+        let text = r#"{"keys":[{"kty":"oct","k":"AA"},{"kty":"RSA","n":"x","e":"AQAB"}]}"#;
+        let e = KeySet::from_jwks(text).unwrap_err();
+        assert_eq!(e.code(), "unsupported_kty");
+        assert!(e.to_string().starts_with("JWKS key #1:"), "{e}");
+
+        let e = KeySet::from_jwks_list(&[h1.clone(), Jwk::default()]).unwrap_err();
+        assert!(matches!(e, KeyError::InSet { index: 1, .. }), "{e:?}");
+
+        // Duplicate members are refused, not resolved last-wins.
+        let e = KeySet::from_jwks(r#"{"kty":"oct","k":"AA","k":"AB"}"#).unwrap_err();
+        assert_eq!(e.code(), "invalid_jwks");
+        assert!(e.to_string().contains("duplicate field `k`"), "{e}");
+        let e = KeySet::from_jwks(r#"{"keys":[],"keys":[]}"#).unwrap_err();
+        assert_eq!(e.code(), "invalid_jwks");
+
+        let e = KeySet::from_jwks(r#"{"keys":[{"k":"AA"}]}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `kty`"), "{e}");
+        assert!(e.to_string().contains("keys[0]"), "{e}");
+
+        let e = KeySet::from_jwks(r#"{"keys":[]} trailing"#).unwrap_err();
+        assert_eq!(e.code(), "invalid_jwks");
+    }
+}

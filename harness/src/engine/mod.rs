@@ -1,0 +1,199 @@
+//! The strict reference engine: one module per layer (policy.md §1–§6), each usable alone.
+//!
+//! [`verify_jws`] runs layers 1–4 for payloads that are not JWT claims; [`verify_jwt`] adds the
+//! registered-claims layer; [`provider`] applies a provider profile to decoded claims.
+
+pub mod claims;
+pub mod compact;
+pub mod header;
+pub mod json;
+pub mod keys;
+pub mod provider;
+pub mod signature;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The JWS algorithms the engine implements. Parsing is case-sensitive (`hs256` is not HS256).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Alg {
+    /// HMAC with SHA-256 (RFC 7518 §3.2).
+    HS256,
+    /// ECDSA with P-256 and SHA-256, 64-byte R‖S signatures (RFC 7518 §3.4).
+    ES256,
+}
+
+impl Alg {
+    /// Every algorithm the engine implements.
+    pub const ALL: [Alg; 2] = [Alg::HS256, Alg::ES256];
+
+    /// The registered `alg` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Alg::HS256 => "HS256",
+            Alg::ES256 => "ES256",
+        }
+    }
+
+    /// The algorithm with exactly this registered name.
+    pub fn from_name(name: &str) -> Option<Alg> {
+        Alg::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+}
+
+impl fmt::Display for Alg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Resource limits applied before and during decoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Tokens longer than this many bytes are rejected before any decoding (policy.md §1).
+    pub max_token_bytes: usize,
+    /// JSON nesting deeper than this is rejected (policy.md §2: 10 must pass).
+    pub max_json_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_token_bytes: 16 * 1024,
+            max_json_depth: 64,
+        }
+    }
+}
+
+use serde_json::{Map, Value};
+
+use crate::contract::Decoded;
+use crate::verdict::{Part, Reason};
+use keys::{Key, KeySet};
+
+/// What [`verify_jws`] checks a token against.
+#[derive(Clone, Copy, Debug)]
+pub struct JwsOptions<'a> {
+    /// The `alg` allow-list.
+    pub algorithms: &'a [Alg],
+    /// The configured keys.
+    pub keys: &'a KeySet,
+    /// Size and depth limits.
+    pub limits: Limits,
+}
+
+/// A compact JWS whose signature verified.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifiedJws {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// The payload bytes (not interpreted).
+    pub payload: Vec<u8>,
+    /// The algorithm it was verified with.
+    pub alg: Alg,
+}
+
+/// Layers 1–4: a compact JWS whose payload need not be JWT claims.
+///
+/// The payload is not parsed before the signature verifies: bytes nobody vouched for get no
+/// more attention than it takes to refuse them.
+pub fn verify_jws(token: &str, options: &JwsOptions<'_>) -> Result<VerifiedJws, Reason> {
+    let compact = compact::split(token, options.limits.max_token_bytes)?;
+    let header = json::parse_object(&compact.header, Part::Header, options.limits.max_json_depth)?;
+    let alg = header::check(&header, options.algorithms)?;
+    let candidates = header::select_keys(&header, alg, options.keys)?;
+    let mut first_error = None;
+    for key in candidates {
+        match signature::verify(
+            alg,
+            key,
+            compact.signing_input.as_bytes(),
+            &compact.signature,
+        ) {
+            Ok(()) => {
+                return Ok(VerifiedJws {
+                    header,
+                    payload: compact.payload,
+                    alg,
+                })
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or(Reason::NoKey {
+        alg: alg.as_str().into(),
+    }))
+}
+
+/// Layers 1–5: a JWT verified and its registered claims checked.
+pub fn verify_jwt(
+    token: &str,
+    options: &JwsOptions<'_>,
+    checks: &claims::ClaimChecks<'_>,
+) -> Result<Decoded, Reason> {
+    let jws = verify_jws(token, options)?;
+    let claims = json::parse_object(&jws.payload, Part::Payload, options.limits.max_json_depth)?;
+    claims::check(&claims, checks)?;
+    Ok(Decoded {
+        header: jws.header,
+        claims,
+    })
+}
+
+/// Signs an arbitrary payload. The header is `alg` first, then `extra` in its order (an `alg`
+/// in `extra` is ignored).
+pub fn sign_jws(
+    alg: Alg,
+    key: &Key,
+    extra: &Map<String, Value>,
+    payload: &[u8],
+) -> Result<String, Reason> {
+    let mut header = Map::new();
+    header.insert("alg".into(), Value::String(alg.as_str().into()));
+    for (k, v) in extra {
+        if k != "alg" {
+            header.insert(k.clone(), v.clone());
+        }
+    }
+    sign_raw(alg, key, &header, payload)
+}
+
+/// Signs with `alg` under exactly `header` as given, whatever its `alg` member says: for
+/// building tokens that lie about their algorithm (test vectors, fuzzing).
+pub fn sign_raw(
+    alg: Alg,
+    key: &Key,
+    header: &Map<String, Value>,
+    payload: &[u8],
+) -> Result<String, Reason> {
+    let header_json = serde_json::to_vec(header).map_err(|e| Reason::InvalidJson {
+        part: Part::Header,
+        offset: 0,
+        problem: e.to_string(),
+    })?;
+    let mut token = compact::encode(&header_json);
+    token.push('.');
+    token.push_str(&compact::encode(payload));
+    let sig = signature::sign(alg, key, token.as_bytes())?;
+    token.push('.');
+    token.push_str(&compact::encode(&sig));
+    Ok(token)
+}
+
+/// Signs a JWT claims set (see [`sign_jws`] for the header).
+pub fn sign_jwt(
+    alg: Alg,
+    key: &Key,
+    extra: &Map<String, Value>,
+    claims: &Map<String, Value>,
+) -> Result<String, Reason> {
+    let payload = serde_json::to_vec(claims).map_err(|e| Reason::InvalidJson {
+        part: Part::Payload,
+        offset: 0,
+        problem: e.to_string(),
+    })?;
+    sign_jws(alg, key, extra, &payload)
+}

@@ -1,0 +1,397 @@
+//! Layer 6: a provider profile applied to a decoded token — the rules no JWT library can
+//! express (header `typ`/`kid` requirements, fixed values, length bounds, integral dates,
+//! JSON-in-string claims, the `email_verified` rule), identity extraction, binding, and modes.
+//!
+//! What a verify request already asked the implementation to check (algorithms, signature,
+//! presence of required claims, date types and times, issuer, audience) is deliberately not
+//! checked again here: re-checking would hide an implementation's bugs.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::claims::REGISTERED;
+use super::json;
+use crate::contract::{Decoded, Implementation, Jwk, VerifyRequest};
+use crate::impls::guard;
+use crate::profile::{Config, Mode, Profile, ProfileError, Shape, ValueType};
+use crate::verdict::{describe_json, Identity, Part, Reason, Verdict};
+
+/// Everything about one verification besides the token and keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Configuration values the profile takes (`app_id`).
+    pub config: Config,
+    /// The user id the client claims beside the token (`drift.identify(userId, …)`).
+    pub claimed_user_id: Option<String>,
+    /// The enforcement mode; the profile's default when `None`.
+    pub mode: Option<Mode>,
+    /// The verification time, seconds since the epoch.
+    pub now: i64,
+    /// Clock skew allowed for `exp` and `nbf`, in seconds.
+    pub leeway: u64,
+}
+
+/// A failure of the harness itself, as opposed to a verdict about the token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JudgeError {
+    /// The profile cannot be used with this context (a missing `app_id`, …).
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// The implementation under test panicked.
+    #[error("implementation {implementation} panicked: {message}")]
+    Panicked {
+        implementation: String,
+        message: String,
+    },
+}
+
+/// The protocol v1 verify request that asks an implementation to enforce this profile's
+/// delegated rules.
+pub fn verify_request(
+    profile: &Profile,
+    ctx: &Context,
+    id: &str,
+    token: &str,
+    keys: &[Jwk],
+) -> Result<VerifyRequest, ProfileError> {
+    let (issuer, audience) = profile.issuer_and_audience(&ctx.config)?;
+    Ok(VerifyRequest {
+        id: id.to_owned(),
+        token: token.to_owned(),
+        algorithms: profile
+            .algorithms
+            .allowed
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect(),
+        keys: keys.iter().map(Jwk::public).collect(),
+        now: ctx.now,
+        leeway: ctx.leeway,
+        required: profile.required_claims(),
+        issuer,
+        audience,
+    })
+}
+
+/// Verifies a token (or its absence) through `imp` and applies the profile and the mode.
+pub fn judge(
+    profile: &Profile,
+    ctx: &Context,
+    token: Option<&str>,
+    keys: &[Jwk],
+    imp: &dyn Implementation,
+) -> Result<Verdict, JudgeError> {
+    let mode = ctx.mode.unwrap_or(profile.mode);
+    let fallback = |why: Reason| match mode {
+        Mode::Required => Verdict::Rejected { reason: why },
+        Mode::Enabled | Mode::Disabled => Verdict::Unverified {
+            claimed: ctx.claimed_user_id.clone(),
+            why,
+        },
+    };
+    if mode == Mode::Disabled {
+        return Ok(fallback(Reason::VerificationDisabled));
+    }
+    let Some(token) = token else {
+        return Ok(fallback(Reason::TokenMissing));
+    };
+    let request = verify_request(profile, ctx, "judge", token, keys)?;
+    let decoded =
+        guard::catch(|| imp.verify(&request)).map_err(|message| JudgeError::Panicked {
+            implementation: imp.describe().name,
+            message,
+        })?;
+    let result = decoded
+        .map_err(Reason::from)
+        .and_then(|d| apply(profile, ctx, &d));
+    Ok(match result {
+        Ok(identity) => Verdict::Verified { identity },
+        Err(reason) => fallback(reason),
+    })
+}
+
+/// Applies the profile's own rules to a decoded token and extracts the bound identity.
+pub fn apply(profile: &Profile, ctx: &Context, decoded: &Decoded) -> Result<Identity, Reason> {
+    check_header(profile, &decoded.header)?;
+    for rule in &profile.claims {
+        if let Some(value) = decoded.claims.get(&rule.name) {
+            check_shape(&rule.name, &rule.shape, value)?;
+        }
+    }
+    let identity = extract_identity(profile, &decoded.claims)?;
+    if let Some(claimed) = &ctx.claimed_user_id {
+        if *claimed != identity.user_id {
+            return Err(Reason::IdentityMismatch {
+                claimed: claimed.clone(),
+                token: identity.user_id,
+            });
+        }
+    }
+    Ok(identity)
+}
+
+fn check_header(profile: &Profile, header: &Map<String, Value>) -> Result<(), Reason> {
+    if let Some(typ) = &profile.header.typ {
+        match header.get("typ") {
+            None => {
+                return Err(Reason::HeaderMissing {
+                    member: "typ".into(),
+                })
+            }
+            // RFC 7515 §4.1.9: typ compares case-insensitively.
+            Some(Value::String(found)) if found.eq_ignore_ascii_case(&typ.value) => {}
+            Some(Value::String(found)) => {
+                return Err(Reason::HeaderValue {
+                    member: "typ".into(),
+                    expected: format!("{:?}", typ.value),
+                    found: format!("{found:?}"),
+                })
+            }
+            Some(other) => {
+                return Err(Reason::HeaderMemberType {
+                    member: "typ".into(),
+                    expected: "a string".into(),
+                    found: describe_json(other),
+                })
+            }
+        }
+    }
+    if profile.header.kid.as_ref().is_some_and(|k| k.required) && !header.contains_key("kid") {
+        return Err(Reason::HeaderMissing {
+            member: "kid".into(),
+        });
+    }
+    Ok(())
+}
+
+fn type_error(path: &str, expected: &str, found: &Value) -> Reason {
+    Reason::ClaimType {
+        claim: path.to_owned(),
+        expected: expected.to_owned(),
+        found: describe_json(found),
+    }
+}
+
+/// Checks `value` against `shape`; `path` names it in reasons (`subscriptions[1].type`).
+fn check_shape(path: &str, shape: &Shape, value: &Value) -> Result<(), Reason> {
+    match shape.kind {
+        ValueType::Any => Ok(()),
+        // Type and range are the claims layer's (delegated); only integrality is the profile's.
+        ValueType::NumericDate => match value.as_f64() {
+            Some(v) if shape.integral && v.fract() != 0.0 => Err(Reason::NotIntegral {
+                claim: path.to_owned(),
+                value: value.to_string(),
+            }),
+            _ => Ok(()),
+        },
+        ValueType::Boolean if value.is_boolean() => Ok(()),
+        ValueType::Boolean => Err(type_error(path, "a boolean", value)),
+        ValueType::Number if value.is_number() => Ok(()),
+        ValueType::Number => Err(type_error(path, "a number", value)),
+        ValueType::String => match value {
+            Value::String(s) => check_string(path, shape, s),
+            other => Err(type_error(path, "a string", other)),
+        },
+        ValueType::JsonText => match value {
+            Value::String(text) => {
+                let inner = parse_json_text(path, text)?;
+                match &shape.json {
+                    Some(inner_shape) => check_shape(path, inner_shape, &inner),
+                    None => Ok(()),
+                }
+                .map_err(|e| as_embedded(path, e))
+            }
+            other => Err(type_error(path, "a string holding JSON text", other)),
+        },
+        ValueType::Array => match value {
+            Value::Array(items) => match &shape.items {
+                Some(item_shape) => items.iter().enumerate().try_for_each(|(i, item)| {
+                    check_shape(&format!("{path}[{i}]"), item_shape, item)
+                }),
+                None => Ok(()),
+            },
+            other => Err(type_error(path, "an array", other)),
+        },
+        ValueType::Object => match value {
+            Value::Object(members) => check_object(path, shape, members),
+            other => Err(type_error(path, "an object", other)),
+        },
+    }
+}
+
+fn check_string(path: &str, shape: &Shape, s: &str) -> Result<(), Reason> {
+    let length = s.chars().count();
+    if shape.min_chars.is_some_and(|min| length < min)
+        || shape.max_chars.is_some_and(|max| length > max)
+    {
+        return Err(Reason::ClaimLength {
+            claim: path.to_owned(),
+            length,
+            min: shape.min_chars,
+            max: shape.max_chars,
+        });
+    }
+    if let Some(values) = &shape.values {
+        if !values.iter().any(|v| v == s) {
+            let expected = match values.as_slice() {
+                [one] => format!("exactly {one:?}"),
+                many => format!("one of {many:?}"),
+            };
+            return Err(Reason::ClaimValue {
+                claim: path.to_owned(),
+                expected,
+                found: describe_json(&Value::String(s.to_owned())),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_object(path: &str, shape: &Shape, members: &Map<String, Value>) -> Result<(), Reason> {
+    if let Some(min) = shape.min_members {
+        if members.len() < min {
+            return Err(Reason::ClaimShape {
+                claim: path.to_owned(),
+                problem: format!(
+                    "must have at least {min} member(s), it has {}",
+                    members.len()
+                ),
+            });
+        }
+    }
+    for rule in &shape.members {
+        match members.get(&rule.name) {
+            Some(v) => check_shape(&format!("{path}.{}", rule.name), &rule.shape, v)?,
+            None if rule.required => {
+                return Err(Reason::ClaimShape {
+                    claim: path.to_owned(),
+                    problem: format!("member {:?} is missing", rule.name),
+                })
+            }
+            None => {}
+        }
+    }
+    if let Some(other) = &shape.other_members {
+        for (name, v) in members {
+            if !shape.members.iter().any(|m| &m.name == name) {
+                check_shape(&format!("{path}.{name}"), other, v)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Embedded JSON gets the same strictness as the payload (duplicates, depth, surrogates).
+fn parse_json_text(path: &str, text: &str) -> Result<Value, Reason> {
+    let problem = |detail: String| Reason::ClaimShape {
+        claim: path.to_owned(),
+        problem: format!("does not hold valid JSON text: {detail}"),
+    };
+    json::validate(
+        text.as_bytes(),
+        Part::Payload,
+        crate::engine::Limits::default().max_json_depth,
+    )
+    .map_err(|e| problem(e.to_string()))?;
+    serde_json::from_str(text).map_err(|e| problem(e.to_string()))
+}
+
+/// A shape error inside JSON text is reported as the claim's shape problem.
+fn as_embedded(path: &str, e: Reason) -> Reason {
+    match e {
+        Reason::ClaimShape { .. } => e,
+        other => Reason::ClaimShape {
+            claim: path.to_owned(),
+            problem: format!("its JSON text is of the wrong shape: {other}"),
+        },
+    }
+}
+
+fn extract_identity(profile: &Profile, claims: &Map<String, Value>) -> Result<Identity, Reason> {
+    let rule = &profile.identity;
+    let uid = &rule.user_id;
+    let missing = |claim: String| Reason::MissingClaim { claim };
+    let user_id = match &uid.member {
+        None => match claims.get(&uid.claim) {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => return Err(type_error(&uid.claim, "a string", other)),
+            None => return Err(missing(uid.claim.clone())),
+        },
+        Some(member) => {
+            let object = match claims.get(&uid.claim) {
+                Some(Value::Object(o)) => o,
+                Some(other) => return Err(type_error(&uid.claim, "an object", other)),
+                None => return Err(missing(uid.claim.clone())),
+            };
+            match object.get(member) {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => {
+                    return Err(type_error(
+                        &format!("{}.{member}", uid.claim),
+                        "a string",
+                        other,
+                    ))
+                }
+                None if uid.fallback_to_other_members => {
+                    // Label the alias so an alias value can never pose as an external id.
+                    let mut aliases: Vec<(&String, &Value)> = object.iter().collect();
+                    aliases.sort_by(|a, b| a.0.cmp(b.0));
+                    match aliases.first() {
+                        Some((label, Value::String(v))) => format!("{label}:{v}"),
+                        _ => return Err(missing(format!("{}.{member}", uid.claim))),
+                    }
+                }
+                None => return Err(missing(format!("{}.{member}", uid.claim))),
+            }
+        }
+    };
+
+    let string_claim = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
+    let name = rule.name.as_deref().and_then(string_claim);
+    let email = rule.email.as_ref().and_then(|e| {
+        let trusted = match &e.only_if_true {
+            Some(flag) => claims.get(flag) == Some(&Value::Bool(true)),
+            None => true,
+        };
+        if trusted {
+            string_claim(&e.claim)
+        } else {
+            None
+        }
+    });
+
+    let mut attributes = BTreeMap::new();
+    for claim in &rule.attributes {
+        if let Some(v) = claims.get(claim) {
+            let parsed = match (profile.claim(claim).map(|r| r.shape.kind), v) {
+                (Some(ValueType::JsonText), Value::String(text)) => parse_json_text(claim, text)?,
+                _ => v.clone(),
+            };
+            attributes.insert(claim.clone(), parsed);
+        }
+    }
+    if rule.other_claims_as_attributes {
+        let used: Vec<&str> = [Some(uid.claim.as_str()), rule.name.as_deref()]
+            .into_iter()
+            .chain(
+                rule.email
+                    .iter()
+                    .flat_map(|e| [Some(e.claim.as_str()), e.only_if_true.as_deref()]),
+            )
+            .flatten()
+            .collect();
+        for (k, v) in claims {
+            if !REGISTERED.contains(&k.as_str()) && !used.contains(&k.as_str()) {
+                attributes.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Ok(Identity {
+        user_id,
+        name,
+        email,
+        attributes,
+    })
+}

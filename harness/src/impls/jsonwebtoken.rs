@@ -1,0 +1,1079 @@
+//! The `jsonwebtoken` crate (Keats/jsonwebtoken, RustCrypto backend) as an implementation under
+//! test.
+//!
+//! The adapter uses the library the way its documentation does: `encode` with a `Header` and an
+//! `EncodingKey`; `decode_header`, a `JwkSet` looked up by `kid`, `DecodingKey::from_jwk` and
+//! `decode` with a `Validation` built from the request. Everything the library cannot be told is
+//! declared in [`JsonWebToken::describe`]'s `cannot_enforce`, with the source lines that show it
+//! (paths relative to `jsonwebtoken-11.1.0/src/`). The adapter never re-checks what the library
+//! checks and never checks what it does not: a limitation stays visible in the results.
+//!
+//! Clock: the library compares against `get_current_timestamp()` (validation.rs:268, the system
+//! clock) and offers no way to pass "now", so the request's `now` is ignored and the description
+//! says [`Clock::System`].
+
+use std::str::FromStr;
+
+use ::jsonwebtoken::errors::{Error as JwtError, ErrorKind};
+use ::jsonwebtoken::jwk::{Jwk as LibJwk, JwkSet};
+use ::jsonwebtoken::{
+    decode, decode_header, encode, get_current_timestamp, Algorithm, AlgorithmFamily, DecodingKey,
+    EncodingKey, Header, Validation,
+};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use p256::pkcs8::EncodePrivateKey as _;
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::contract::{
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
+    VerifyRequest,
+};
+
+/// The version of the `jsonwebtoken` crate this adapter is built against (checked against
+/// `Cargo.lock` by a unit test, so a dependency bump cannot silently mislabel results).
+pub const JSONWEBTOKEN_VERSION: &str = "11.1.0";
+
+/// The claims `Validation::required_spec_claims` understands (validation.rs:252-260); any other
+/// name in that set is skipped by the library.
+const SPEC_CLAIMS: &[&str] = &["exp", "nbf", "aud", "iss", "sub"];
+
+/// The `jsonwebtoken` crate behind the [`Implementation`] contract.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JsonWebToken;
+
+impl Implementation for JsonWebToken {
+    fn describe(&self) -> Description {
+        Description {
+            name: "jsonwebtoken".to_owned(),
+            version: JSONWEBTOKEN_VERSION.to_owned(),
+            algorithms: vec!["HS256".to_owned(), "ES256".to_owned()],
+            clock: Clock::System,
+            cannot_enforce: limitations(),
+        }
+    }
+
+    fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
+        let alg = Algorithm::from_str(&request.alg).map_err(|_| {
+            fail(
+                None,
+                format!("jsonwebtoken has no algorithm named {:?}", request.alg),
+            )
+        })?;
+        let header = build_header(&request.alg, alg, &request.header)?;
+        let key = encoding_key(&request.key)?;
+        // The claims go in as the request's map, unchanged (insertion order is kept because
+        // serde_json is built with `preserve_order`).
+        encode(&header, &request.claims, &key).map_err(|e| {
+            let reason = match e.kind() {
+                // encoding.rs:152: the key's family does not fit `alg`.
+                ErrorKind::InvalidAlgorithm => Some("key_family_mismatch"),
+                ErrorKind::InvalidKeyFormat | ErrorKind::InvalidEcdsaKey => Some("invalid_key"),
+                _ => None,
+            };
+            fail(reason, format!("jsonwebtoken could not sign: {e}"))
+        })
+    }
+
+    fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+        // The library's own header parse: it is what `decode` does first (decoding.rs:276), and
+        // it gives the `kid` to look up.
+        let header =
+            decode_header(&request.token).map_err(|e| library_failure(&e, Part::Header))?;
+
+        // Allow-list names are matched exactly (`Algorithm::from_str` is case-sensitive,
+        // algorithms.rs:78-91); a name the library does not know can verify nothing, so it is
+        // skipped rather than treated as an error.
+        let mut allowed: Vec<Algorithm> = Vec::new();
+        for name in &request.algorithms {
+            if let Ok(alg) = Algorithm::from_str(name) {
+                if !allowed.contains(&alg) {
+                    allowed.push(alg);
+                }
+            }
+        }
+        let alg_allowed = allowed.contains(&header.alg);
+
+        // Keys: the request's JWKs become the library's `JwkSet`, and a `kid` is resolved with
+        // `JwkSet::find` (jwk.rs:678-682), the lookup the library documents. A key that does not
+        // convert is remembered, so that a `kid` naming it is reported as an unusable key
+        // rather than an unknown one.
+        let mut set = JwkSet { keys: Vec::new() };
+        let mut unusable: Vec<(Option<String>, String)> = Vec::new();
+        for jwk in &request.keys {
+            match library_jwk(jwk) {
+                Ok(k) => set.keys.push(k),
+                Err(problem) => unusable.push((jwk.kid.clone(), problem)),
+            }
+        }
+        let chosen: Vec<&LibJwk> = match &header.kid {
+            Some(kid) => match set.find(kid) {
+                Some(k) => vec![k],
+                None => {
+                    if let Some((_, problem)) = unusable
+                        .iter()
+                        .find(|(k, _)| k.as_deref() == Some(kid.as_str()))
+                    {
+                        return Err(fail(
+                            Some("invalid_key"),
+                            format!("the key with kid {kid:?} is unusable: {problem}"),
+                        ));
+                    }
+                    return Err(fail(
+                        Some("unknown_kid"),
+                        format!("no configured key has kid {kid:?}"),
+                    ));
+                }
+            },
+            None => set.keys.iter().collect(),
+        };
+
+        let mut keys: Vec<DecodingKey> = Vec::new();
+        let mut key_problems: Vec<String> = unusable.into_iter().map(|(_, p)| p).collect();
+        for jwk in chosen {
+            match DecodingKey::from_jwk(jwk) {
+                Ok(k) => keys.push(k),
+                Err(e) => key_problems.push(format!("DecodingKey::from_jwk: {e}")),
+            }
+        }
+        if keys.is_empty() {
+            // With no key the library cannot be called at all. Its first check would be the
+            // allow-list (decoding.rs:278), so that comes first here too.
+            if !alg_allowed {
+                return Err(alg_not_allowed(&header.alg, &request.algorithms));
+            }
+            if let Some(problem) = key_problems.first() {
+                return Err(fail(
+                    Some("invalid_key"),
+                    format!("no usable key: {problem}"),
+                ));
+            }
+            return Err(fail(
+                Some("no_key"),
+                format!("no configured key can verify {:?}", header.alg),
+            ));
+        }
+
+        // Without a `kid`, every key of the token's algorithm family is tried (policy §3). When
+        // there is none, the keys of other families are still handed to the library, which
+        // refuses them on the allow-list before using them (decoding.rs:278), so the rejection
+        // is the library's own.
+        let family = header.alg.family();
+        let candidates: Vec<&DecodingKey> = if keys.iter().any(|k| k.family() == family) {
+            keys.iter().filter(|k| k.family() == family).collect()
+        } else {
+            keys.iter().collect()
+        };
+
+        let leeway = leeway_for_library(request.leeway);
+        let mut bad_signature: Option<JwtError> = None;
+        let mut key_error: Option<JwtError> = None;
+        for key in candidates {
+            let validation = validation_for(request, &allowed, key.family(), leeway);
+            match decode::<Map<String, Value>>(&request.token, key, &validation) {
+                Ok(data) => {
+                    let header = verified_header(&request.token)?;
+                    return Ok(Decoded {
+                        header,
+                        claims: data.claims,
+                    });
+                }
+                Err(e) => match e.kind() {
+                    ErrorKind::InvalidSignature => bad_signature = Some(e),
+                    ErrorKind::InvalidEcdsaKey | ErrorKind::InvalidKeyFormat => {
+                        if key_error.is_none() {
+                            key_error = Some(e);
+                        }
+                    }
+                    // `decode` only reaches the claims once a signature verified, and the header
+                    // and allow-list checks do not depend on the key: this answer is final.
+                    ErrorKind::InvalidAlgorithm => {
+                        return Err(invalid_algorithm(&e, alg_allowed, &request.algorithms))
+                    }
+                    _ => return Err(library_failure(&e, Part::Payload)),
+                },
+            }
+        }
+        match bad_signature.or(key_error) {
+            Some(e) => Err(library_failure(&e, Part::Signature)),
+            None => Err(fail(None, "jsonwebtoken verified nothing")),
+        }
+    }
+}
+
+/// Every check of [`checks::ALL`] the library cannot be configured to enforce, with the source
+/// lines (in `jsonwebtoken-11.1.0/src/`) that show why.
+fn limitations() -> Vec<Limitation> {
+    let l = |check: &str, why: &str| Limitation {
+        check: check.to_owned(),
+        why: why.to_owned(),
+    };
+    vec![
+        l(
+            checks::ISSUER,
+            "`iss` is compared only when it parses as a string or an array of strings \
+             (validation.rs:191, 301-313): an `iss` of another type (e.g. 5) or an absent `iss` \
+             passes unless `iss` is also required, and an array `iss` passes when any member \
+             matches",
+        ),
+        l(
+            checks::AUDIENCE,
+            "`aud` is compared only when it parses as a string or an array of strings \
+             (validation.rs:193, 318-340): an `aud` of another type (e.g. 5 or [1]) or an absent \
+             `aud` passes unless `aud` is also required",
+        ),
+        l(
+            checks::REQUIRED_CLAIMS,
+            "`Validation::required_spec_claims` only knows exp, nbf, aud, iss and sub; any other \
+             required name is skipped (validation.rs:252-260, `_ => continue`)",
+        ),
+        l(
+            checks::EXPIRY,
+            "`exp` is rejected only when `exp < now - leeway` (validation.rs:283-286), so \
+             `now == exp + leeway` is accepted; a fractional `exp` is first rounded to the \
+             nearest second (validation.rs:370-371), so `exp = now - 0.4` is accepted",
+        ),
+        l(
+            checks::NOT_BEFORE,
+            "a fractional `nbf` is rounded to the nearest second (validation.rs:370-371) before \
+             `nbf > now + leeway` (validation.rs:289), so `nbf = now + leeway + 0.4` is \
+             accepted; and a leeway above the current time is capped at it by the adapter, \
+             because the library computes `now - leeway` in u64 (validation.rs:284)",
+        ),
+        l(
+            checks::DATE_TYPES,
+            "`exp`/`nbf` accept any number that fits a u64 (validation.rs:346-381), so there is \
+             no year-9999 bound (millisecond dates such as 1767225600000 pass as far-future \
+             seconds); `iat` is never read, so a string or negative `iat` passes",
+        ),
+        l(
+            checks::DUPLICATE_MEMBERS,
+            "claims decode into a serde_json map, where the last duplicate wins, and unknown \
+             header members into `Extras` (a BTreeMap, header.rs:111-115, last wins); serde \
+             rejects duplicates only of `Header`'s own fields (alg, kid, typ, …) and of \
+             exp/nbf/sub/iss/aud (`ClaimsForValidation`, validation.rs:182-194)",
+        ),
+        l(
+            checks::CRIT,
+            "`Header::crit` is parsed (header.rs:204-208) but never consulted by `decode` \
+             (decoding.rs:270-291): any array of strings, even naming unknown extensions, is \
+             accepted",
+        ),
+    ]
+}
+
+/// Builds the library's `Header` from `alg` and the requested members.
+///
+/// The members go through `Header`'s own `Deserialize`, so registered members land in their typed
+/// fields and others in `extras`; `typ` stays absent unless asked for (`Header::new` would add
+/// `"typ":"JWT"`). The result is serialized back and compared with the request, so a member the
+/// library cannot carry faithfully (wrong type, `null`, a `jwk` it would rewrite) is a failure
+/// rather than a silently different token. Member order cannot be honoured: `Header` always
+/// writes its fields in declaration order (`typ` before `alg`, header.rs:151-229).
+fn build_header(
+    alg_name: &str,
+    alg: Algorithm,
+    members: &Map<String, Value>,
+) -> Result<Header, Failure> {
+    let mut wanted = Map::new();
+    wanted.insert("alg".to_owned(), Value::String(alg_name.to_owned()));
+    for (name, value) in members {
+        if name == "alg" && value.as_str() != Some(alg_name) {
+            return Err(fail(
+                None,
+                format!("the header member \"alg\" ({value}) contradicts the request's alg {alg_name:?}"),
+            ));
+        }
+        wanted.insert(name.clone(), value.clone());
+    }
+    let header: Header = serde_json::from_value(Value::Object(wanted.clone())).map_err(|e| {
+        fail(
+            None,
+            format!("jsonwebtoken's Header cannot carry these header members: {e}"),
+        )
+    })?;
+    debug_assert_eq!(header.alg, alg);
+    let carried = match serde_json::to_value(&header) {
+        Ok(Value::Object(map)) => map,
+        Ok(other) => {
+            return Err(fail(
+                None,
+                format!("jsonwebtoken's Header serialized as {other}, not an object"),
+            ))
+        }
+        Err(e) => {
+            return Err(fail(
+                None,
+                format!("jsonwebtoken's Header cannot be serialized: {e}"),
+            ))
+        }
+    };
+    let mut differ: Vec<&str> = wanted
+        .iter()
+        .filter(|(k, v)| carried.get(k.as_str()) != Some(v))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    differ.extend(
+        carried
+            .keys()
+            .filter(|k| !wanted.contains_key(k.as_str()))
+            .map(String::as_str),
+    );
+    if !differ.is_empty() {
+        return Err(fail(
+            None,
+            format!(
+                "jsonwebtoken's Header cannot carry these header members as given: {}",
+                differ.join(", ")
+            ),
+        ));
+    }
+    Ok(header)
+}
+
+/// The signing key: `oct` → `EncodingKey::from_secret`; EC P-256 with `d` → PKCS#8 DER →
+/// `EncodingKey::from_ec_der` (the library wants PKCS#8, crypto/rust_crypto/ecdsa.rs:28).
+fn encoding_key(jwk: &Jwk) -> Result<EncodingKey, Failure> {
+    match jwk.kty.as_str() {
+        "oct" => {
+            let k = jwk
+                .k
+                .as_deref()
+                .ok_or_else(|| fail(Some("invalid_key"), "the oct key has no \"k\""))?;
+            let secret = Zeroizing::new(b64url("k", k)?);
+            Ok(EncodingKey::from_secret(&secret))
+        }
+        "EC" => {
+            if jwk.crv.as_deref() != Some("P-256") {
+                return Err(fail(
+                    Some("invalid_key"),
+                    format!("the EC key's curve is {:?}, not \"P-256\"", jwk.crv),
+                ));
+            }
+            let d = jwk.d.as_deref().ok_or_else(|| {
+                fail(
+                    Some("invalid_key"),
+                    "the EC key has no private scalar \"d\"",
+                )
+            })?;
+            let d = Zeroizing::new(b64url("d", d)?);
+            if d.len() != 32 {
+                return Err(fail(
+                    Some("invalid_key"),
+                    format!("\"d\" is {} bytes, a P-256 scalar is 32", d.len()),
+                ));
+            }
+            // Exactly 32 bytes (checked above): `from_slice` would zero-pad a shorter scalar.
+            let secret = p256::SecretKey::from_slice(&d)
+                .map_err(|_| fail(Some("invalid_key"), "\"d\" is not a valid P-256 scalar"))?;
+            // A JWK whose public half does not belong to `d` would sign tokens that its own
+            // public key rejects; refuse it instead of producing them.
+            let point = p256::EncodedPoint::from(secret.public_key());
+            for (name, given, actual) in [("x", &jwk.x, point.x()), ("y", &jwk.y, point.y())] {
+                if let (Some(given), Some(actual)) = (given, actual) {
+                    if b64url(name, given)?.as_slice() != &actual[..] {
+                        return Err(fail(
+                            Some("invalid_key"),
+                            format!("the EC key's {name:?} does not belong to its \"d\""),
+                        ));
+                    }
+                }
+            }
+            let der = secret.to_pkcs8_der().map_err(|e| {
+                fail(
+                    Some("invalid_key"),
+                    format!("cannot encode the key as PKCS#8: {e}"),
+                )
+            })?;
+            Ok(EncodingKey::from_ec_der(der.as_bytes()))
+        }
+        other => Err(fail(
+            Some("invalid_key"),
+            format!("unsupported key type {other:?}"),
+        )),
+    }
+}
+
+/// Our JWK (public half) as the library's `jwk::Jwk`, through its own `Deserialize`.
+fn library_jwk(jwk: &Jwk) -> Result<LibJwk, String> {
+    let value = serde_json::to_value(jwk.public()).map_err(|e| e.to_string())?;
+    serde_json::from_value(value).map_err(|e| format!("not a JWK jsonwebtoken understands: {e}"))
+}
+
+/// The library's `Validation` for one key: the request's rules, and of the allow-list only the
+/// algorithms of the key's family, because `decode` refuses a `Validation` that lists another
+/// family than its key (decoding.rs:350-354).
+fn validation_for(
+    request: &VerifyRequest,
+    allowed: &[Algorithm],
+    family: AlgorithmFamily,
+    leeway: u64,
+) -> Validation {
+    let mut v = Validation::new(Algorithm::HS256);
+    v.algorithms = allowed
+        .iter()
+        .copied()
+        .filter(|a| a.family() == family)
+        .collect();
+    v.leeway = leeway;
+    v.validate_exp = true;
+    v.validate_nbf = true;
+    // `Validation::new` requires `exp` by default; only what the request asks for is required.
+    v.required_spec_claims = request
+        .required
+        .iter()
+        .filter(|c| SPEC_CLAIMS.contains(&c.as_str()))
+        .cloned()
+        .collect();
+    if let Some(issuer) = &request.issuer {
+        v.set_issuer(&[issuer]);
+    }
+    match &request.audience {
+        Some(audience) => v.set_audience(&[audience]),
+        // With `validate_aud` on and no audience set, any `aud` is an error
+        // (validation.rs:324-329); policy §5 leaves an unexpected `aud` to either answer, and a
+        // verifier that was not told an audience has nothing to compare with.
+        None => v.validate_aud = false,
+    }
+    v
+}
+
+/// The request's leeway as the library can take it.
+///
+/// `validate` computes `now - leeway` in u64 (validation.rs:284), which underflows (a panic with
+/// overflow checks) when the leeway exceeds the current time. Capping it at the current time
+/// keeps the `exp` test identical (nothing expires either way) and `now + leeway` finite.
+fn leeway_for_library(leeway: u64) -> u64 {
+    leeway.min(get_current_timestamp())
+}
+
+/// The token's header as a JSON object, read only after the library accepted the token, so the
+/// returned header is the one the library verified.
+fn verified_header(token: &str) -> Result<Map<String, Value>, Failure> {
+    let first = token.split('.').next().unwrap_or_default();
+    let bytes = URL_SAFE_NO_PAD
+        .decode(first)
+        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))
+}
+
+/// Which part of the token a library error concerns, for classifying JSON errors.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Header,
+    Payload,
+    Signature,
+}
+
+/// A library error as a [`Failure`] with the closest reason code, or none.
+fn library_failure(e: &JwtError, part: Part) -> Failure {
+    let reason = match e.kind() {
+        ErrorKind::InvalidToken => Some("segment_count"),
+        ErrorKind::InvalidSignature => Some("bad_signature"),
+        ErrorKind::InvalidEcdsaKey | ErrorKind::InvalidKeyFormat => Some("invalid_key"),
+        ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => Some("alg_not_allowed"),
+        ErrorKind::MissingRequiredClaim(_) => Some("missing_claim"),
+        ErrorKind::InvalidClaimFormat(_) => Some("claim_type"),
+        ErrorKind::ExpiredSignature => Some("expired"),
+        ErrorKind::ImmatureSignature => Some("not_yet_valid"),
+        ErrorKind::InvalidIssuer => Some("issuer_mismatch"),
+        ErrorKind::InvalidAudience => Some("audience_mismatch"),
+        ErrorKind::InvalidSubject => Some("claim_value"),
+        ErrorKind::Base64(_) => Some("invalid_base64"),
+        ErrorKind::Utf8(_) => Some("invalid_json"),
+        ErrorKind::Json(json) => classify_json(json, part),
+        _ => None,
+    };
+    let what = match part {
+        Part::Header => "header",
+        Part::Payload => "token",
+        Part::Signature => "signature",
+    };
+    fail(reason, format!("jsonwebtoken rejected the {what}: {e}"))
+}
+
+/// `InvalidAlgorithm` from `decode` means the header's `alg` is not in the `Validation`'s list,
+/// which holds the allowed algorithms of the key's family: either the `alg` is not allowed, or
+/// the only keys on offer are of another family.
+fn invalid_algorithm(e: &JwtError, alg_allowed: bool, names: &[String]) -> Failure {
+    if alg_allowed {
+        fail(
+            Some("key_family_mismatch"),
+            format!("jsonwebtoken rejected the token: {e} (no configured key of the token's algorithm family)"),
+        )
+    } else {
+        fail(
+            Some("alg_not_allowed"),
+            format!(
+                "jsonwebtoken rejected the token: {e} (allowed: {})",
+                names.join(", ")
+            ),
+        )
+    }
+}
+
+/// The allow-list refusal when no key exists to hand the library.
+fn alg_not_allowed(alg: &Algorithm, names: &[String]) -> Failure {
+    fail(
+        Some("alg_not_allowed"),
+        format!("alg {alg:?} is not allowed (allowed: {})", names.join(", ")),
+    )
+}
+
+/// serde_json's errors as reason codes. The library reports every JSON problem as one
+/// `ErrorKind::Json`, so the code comes from serde_json's category and its (stable, long-standing)
+/// messages; anything not recognised stays unclassified rather than guessed.
+fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
+    use serde_json::error::Category;
+    let msg = e.to_string();
+    if msg.contains("recursion limit exceeded") {
+        return Some("json_too_deep");
+    }
+    if msg.contains("surrogate") {
+        return Some("lone_surrogate");
+    }
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => Some("invalid_json"),
+        Category::Data => {
+            if msg.starts_with("duplicate field") {
+                Some("duplicate_member")
+            } else if msg.starts_with("invalid type")
+                && (msg.contains("expected struct Header") || msg.contains("expected a map"))
+            {
+                Some("not_an_object")
+            } else if part != Part::Header {
+                None
+            } else if msg.starts_with("missing field `alg`") {
+                Some("alg_missing")
+            } else if msg.starts_with("unknown variant") && msg.contains("expected one of `HS256`")
+            {
+                // Only `Algorithm` lists `HS256` among its variants.
+                let variant = msg.split('`').nth(1).unwrap_or_default();
+                if variant.eq_ignore_ascii_case("none") {
+                    Some("alg_none")
+                } else {
+                    Some("alg_not_allowed")
+                }
+            } else if msg.starts_with("invalid type") {
+                Some("header_member_type")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Canonical unpadded base64url of a key member.
+fn b64url(member: &str, text: &str) -> Result<Vec<u8>, Failure> {
+    URL_SAFE_NO_PAD.decode(text).map_err(|e| {
+        fail(
+            Some("invalid_key"),
+            format!("key member {member:?} is not base64url: {e}"),
+        )
+    })
+}
+
+fn fail(reason: Option<&'static str>, error: impl Into<String>) -> Failure {
+    debug_assert!(reason.is_none_or(|r| crate::Reason::CODES.contains(&r)));
+    Failure {
+        error: error.into(),
+        reason: reason.map(str::to_owned),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SECRET: &[u8] = b"test-only secret, 32+ bytes long!";
+    const ISSUER: &str = "https://issuer.example";
+    const AUDIENCE: &str = "app-123";
+
+    fn oct(secret: &[u8], kid: Option<&str>) -> Jwk {
+        Jwk {
+            kty: "oct".into(),
+            k: Some(URL_SAFE_NO_PAD.encode(secret)),
+            kid: kid.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    /// An EC P-256 JWK from a fixed scalar. TEST KEY ONLY: it is public in this source file.
+    fn ec_test_key(kid: Option<&str>) -> Jwk {
+        let secret = p256::SecretKey::from_slice(&[0x11; 32]).expect("fixed test scalar is valid");
+        let point = p256::EncodedPoint::from(secret.public_key());
+        Jwk {
+            kty: "EC".into(),
+            crv: Some("P-256".into()),
+            x: point.x().map(|x| URL_SAFE_NO_PAD.encode(x)),
+            y: point.y().map(|y| URL_SAFE_NO_PAD.encode(y)),
+            d: Some(URL_SAFE_NO_PAD.encode(secret.to_bytes())),
+            kid: kid.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    fn now() -> i64 {
+        i64::try_from(get_current_timestamp()).expect("the clock fits an i64")
+    }
+
+    fn claims(extra: Value) -> Map<String, Value> {
+        let mut c = json!({"sub": "user-1", "iss": ISSUER, "aud": AUDIENCE, "exp": now() + 3600})
+            .as_object()
+            .cloned()
+            .expect("object");
+        if let Value::Object(extra) = extra {
+            for (k, v) in extra {
+                if v.is_null() {
+                    c.remove(&k);
+                } else {
+                    c.insert(k, v);
+                }
+            }
+        }
+        c
+    }
+
+    fn sign(alg: &str, key: Jwk, header: Value, claims: Map<String, Value>) -> String {
+        let request = SignRequest {
+            id: "s".into(),
+            alg: alg.into(),
+            key,
+            header: header.as_object().cloned().expect("header object"),
+            claims,
+        };
+        JsonWebToken.sign(&request).expect("signing works")
+    }
+
+    fn verify_request(token: String, algorithms: &[&str], keys: Vec<Jwk>) -> VerifyRequest {
+        VerifyRequest {
+            id: "v".into(),
+            token,
+            algorithms: algorithms.iter().map(|a| a.to_string()).collect(),
+            keys: keys.iter().map(Jwk::public).collect(),
+            now: now(),
+            leeway: 0,
+            required: vec!["sub".into(), "exp".into()],
+            issuer: Some(ISSUER.into()),
+            audience: Some(AUDIENCE.into()),
+        }
+    }
+
+    fn reason(result: Result<Decoded, Failure>) -> Option<String> {
+        match result {
+            Ok(d) => panic!("expected a rejection, got {d:?}"),
+            Err(f) => f.reason,
+        }
+    }
+
+    fn hs256_token(extra: Value) -> String {
+        sign(
+            "HS256",
+            oct(SECRET, Some("k1")),
+            json!({"kid": "k1"}),
+            claims(extra),
+        )
+    }
+
+    #[test]
+    fn hs256_round_trip_with_kid_and_typ() {
+        let c = claims(json!({"custom": {"nested": [1, 2]}}));
+        let token = sign(
+            "HS256",
+            oct(SECRET, Some("k1")),
+            json!({"kid": "k1", "typ": "JWT"}),
+            c.clone(),
+        );
+        let keys = vec![
+            oct(b"another key, also for tests only", Some("k0")),
+            oct(SECRET, Some("k1")),
+        ];
+        let decoded = JsonWebToken
+            .verify(&verify_request(token, &["HS256"], keys))
+            .expect("verifies");
+        assert_eq!(decoded.claims, c);
+        assert_eq!(
+            Value::Object(decoded.header),
+            json!({"typ": "JWT", "alg": "HS256", "kid": "k1"})
+        );
+    }
+
+    #[test]
+    fn es256_round_trip() {
+        let c = claims(json!({}));
+        let key = ec_test_key(None);
+        let token = sign("ES256", key.clone(), json!({}), c.clone());
+        let signature = token.rsplit('.').next().expect("three segments");
+        assert_eq!(URL_SAFE_NO_PAD.decode(signature).expect("b64").len(), 64);
+        let decoded = JsonWebToken
+            .verify(&verify_request(token, &["ES256"], vec![key]))
+            .expect("verifies");
+        assert_eq!(decoded.claims, c);
+        assert_eq!(Value::Object(decoded.header), json!({"alg": "ES256"}));
+    }
+
+    #[test]
+    fn sign_adds_no_typ_unless_asked() {
+        let token = hs256_token(json!({}));
+        let header = verified_header(&token).expect("header");
+        assert_eq!(Value::Object(header), json!({"alg": "HS256", "kid": "k1"}));
+    }
+
+    #[test]
+    fn sign_refuses_header_members_the_library_cannot_carry() {
+        for header in [
+            json!({"kid": 5}),
+            json!({"kid": null}),
+            json!({"alg": "ES256"}),
+        ] {
+            let request = SignRequest {
+                id: "s".into(),
+                alg: "HS256".into(),
+                key: oct(SECRET, None),
+                header: header.as_object().cloned().expect("object"),
+                claims: claims(json!({})),
+            };
+            assert!(JsonWebToken.sign(&request).is_err(), "{header}");
+        }
+    }
+
+    #[test]
+    fn expired_token_rejected() {
+        let token = hs256_token(json!({"exp": now() - 3600}));
+        let request = verify_request(token, &["HS256"], vec![oct(SECRET, Some("k1"))]);
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("expired")
+        );
+    }
+
+    #[test]
+    fn wrong_issuer_rejected() {
+        let token = hs256_token(json!({"iss": "https://evil.example"}));
+        let request = verify_request(token, &["HS256"], vec![oct(SECRET, Some("k1"))]);
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("issuer_mismatch")
+        );
+    }
+
+    #[test]
+    fn wrong_audience_rejected() {
+        let token = hs256_token(json!({"aud": ["other-app"]}));
+        let request = verify_request(token, &["HS256"], vec![oct(SECRET, Some("k1"))]);
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("audience_mismatch")
+        );
+    }
+
+    #[test]
+    fn bad_signature_rejected() {
+        let token = hs256_token(json!({}));
+        let wrong = oct(b"a different secret, tests only!!", Some("k1"));
+        let request = verify_request(token.clone(), &["HS256"], vec![wrong]);
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("bad_signature")
+        );
+        // The right key, but the payload changed after signing.
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        parts[1] = URL_SAFE_NO_PAD.encode(br#"{"sub":"admin"}"#);
+        let request = verify_request(parts.join("."), &["HS256"], vec![oct(SECRET, Some("k1"))]);
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("bad_signature")
+        );
+    }
+
+    #[test]
+    fn alg_not_in_list_rejected() {
+        let token = hs256_token(json!({}));
+        // ES256 only, with an EC key: the HS256 token must not verify.
+        let request = verify_request(token.clone(), &["ES256"], vec![ec_test_key(Some("k1"))]);
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("alg_not_allowed")
+        );
+        // The right key, but the allow-list spells the algorithm in another case.
+        let request = verify_request(token, &["hs256"], vec![oct(SECRET, Some("k1"))]);
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("alg_not_allowed")
+        );
+    }
+
+    #[test]
+    fn unknown_kid_rejected() {
+        let token = hs256_token(json!({}));
+        let request = verify_request(token, &["HS256"], vec![oct(SECRET, Some("other"))]);
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("unknown_kid")
+        );
+    }
+
+    #[test]
+    fn missing_required_exp_rejected() {
+        let token = hs256_token(json!({"exp": null}));
+        let request = verify_request(token, &["HS256"], vec![oct(SECRET, Some("k1"))]);
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("missing_claim")
+        );
+    }
+
+    #[test]
+    fn garbage_and_huge_leeway_do_not_panic() {
+        for token in [
+            "",
+            ".",
+            "..",
+            "a.b",
+            "a.b.c.d.e",
+            "\u{0}.\u{ff}.x",
+            "e30.e30.e30",
+        ] {
+            let request = verify_request(token.into(), &["HS256"], vec![oct(SECRET, None)]);
+            assert!(JsonWebToken.verify(&request).is_err(), "{token:?}");
+        }
+        let mut request = verify_request(
+            hs256_token(json!({"nbf": now()})),
+            &["HS256"],
+            vec![oct(SECRET, Some("k1"))],
+        );
+        request.leeway = u64::MAX;
+        JsonWebToken
+            .verify(&request)
+            .expect("a huge leeway accepts a valid token");
+    }
+
+    /// A token with exactly this header and payload text, HS256-signed with `SECRET`.
+    fn raw_token(header: &str, payload: &str) -> String {
+        let message = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let key = EncodingKey::from_secret(SECRET);
+        let signature =
+            ::jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::HS256).expect("sign");
+        format!("{message}.{signature}")
+    }
+
+    fn verify_raw(header: &str, payload: &str, required: &[&str]) -> Result<Decoded, Failure> {
+        let mut request = verify_request(
+            raw_token(header, payload),
+            &["HS256"],
+            vec![oct(SECRET, None)],
+        );
+        request.required = required.iter().map(|c| c.to_string()).collect();
+        JsonWebToken.verify(&request)
+    }
+
+    /// Each declared limitation is real: the library accepts what policy.md rejects. When a
+    /// release starts enforcing one of these, this test fails and `describe` must be updated.
+    #[test]
+    fn declared_limitations_are_real() {
+        let exp = now() + 3600;
+        let base = format!(r#""iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u","exp":{exp}"#);
+        let accepted = [
+            (
+                checks::CRIT,
+                r#"{"alg":"HS256","crit":["unknown-ext"]}"#.to_owned(),
+                format!("{{{base}}}"),
+                vec![],
+            ),
+            (
+                checks::DATE_TYPES,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{{base},"iat":"yesterday"}}"#),
+                vec![],
+            ),
+            (
+                checks::DATE_TYPES,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(
+                    r#"{{"iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u","exp":{}}}"#,
+                    exp * 1000
+                ),
+                vec![],
+            ),
+            (
+                checks::REQUIRED_CLAIMS,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!("{{{base}}}"),
+                vec!["user_id"],
+            ),
+            (
+                checks::DUPLICATE_MEMBERS,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{{base},"user_id":"a","user_id":"b"}}"#),
+                vec![],
+            ),
+            (
+                checks::DUPLICATE_MEMBERS,
+                r#"{"alg":"HS256","x":1,"x":2}"#.to_owned(),
+                format!("{{{base}}}"),
+                vec![],
+            ),
+            (
+                checks::ISSUER,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"iss":5,"aud":"{AUDIENCE}","sub":"u","exp":{exp}}}"#),
+                vec![],
+            ),
+            (
+                checks::ISSUER,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(
+                    r#"{{"iss":["{ISSUER}","other"],"aud":"{AUDIENCE}","sub":"u","exp":{exp}}}"#
+                ),
+                vec!["iss"],
+            ),
+            (
+                checks::AUDIENCE,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"iss":"{ISSUER}","aud":5,"sub":"u","exp":{exp}}}"#),
+                vec![],
+            ),
+        ];
+        let declared = JsonWebToken.describe();
+        for (check, header, payload, required) in accepted {
+            assert!(declared.limitation(check).is_some(), "{check} not declared");
+            let result = verify_raw(&header, &payload, &required);
+            assert!(result.is_ok(), "{check}: {header} {payload} → {result:?}");
+        }
+        // The duplicate in the claims was resolved last-wins.
+        let d = verify_raw(
+            r#"{"alg":"HS256"}"#,
+            &format!(r#"{{{base},"user_id":"a","user_id":"b"}}"#),
+            &[],
+        )
+        .expect("accepted");
+        assert_eq!(d.claims["user_id"], "b");
+    }
+
+    #[test]
+    fn library_errors_get_the_closest_code() {
+        let exp = now() + 3600;
+        let ok = format!(r#"{{"iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u","exp":{exp}}}"#);
+        let cases = [
+            (r#"{"alg":"none"}"#.to_owned(), ok.clone(), Some("alg_none")),
+            (
+                r#"{"alg":"hs256"}"#.to_owned(),
+                ok.clone(),
+                Some("alg_not_allowed"),
+            ),
+            (
+                r#"{"typ":"JWT"}"#.to_owned(),
+                ok.clone(),
+                Some("alg_missing"),
+            ),
+            (
+                r#"{"alg":"HS256","kid":7}"#.to_owned(),
+                ok.clone(),
+                Some("header_member_type"),
+            ),
+            (
+                r#"{"alg":"HS256","alg":"HS256"}"#.to_owned(),
+                ok.clone(),
+                Some("duplicate_member"),
+            ),
+            (r#"["HS256"]"#.to_owned(), ok.clone(), Some("not_an_object")),
+            (
+                r#"{"alg":"HS256",}"#.to_owned(),
+                ok.clone(),
+                Some("invalid_json"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                "[]".to_owned(),
+                Some("not_an_object"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!("{ok} x"),
+                Some("invalid_json"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"exp":{exp},"exp":{exp}}}"#),
+                Some("duplicate_member"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"exp":"{exp}"}}"#),
+                Some("claim_type"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"nbf":{}}}"#, exp),
+                Some("not_yet_valid"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"x":{}{}}}"#, "[".repeat(200), "]".repeat(200)),
+                Some("json_too_deep"),
+            ),
+        ];
+        for (header, payload, code) in cases {
+            let got = verify_raw(&header, &payload, &[]);
+            assert_eq!(reason(got).as_deref(), code, "{header} {payload}");
+        }
+        let mut request = verify_request(
+            hs256_token(json!({})),
+            &["HS256"],
+            vec![oct(SECRET, Some("k1"))],
+        );
+        request.token.push_str(".x");
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("invalid_base64")
+        );
+        request.token = "only.two".into();
+        assert_eq!(
+            reason(JsonWebToken.verify(&request)).as_deref(),
+            Some("segment_count")
+        );
+    }
+
+    #[test]
+    fn describe_version_matches_lockfile() {
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
+            .expect("workspace Cargo.lock");
+        let mut lines = lock.lines();
+        let mut locked = None;
+        while let Some(line) = lines.next() {
+            if line.trim() == r#"name = "jsonwebtoken""# {
+                locked = lines
+                    .next()
+                    .and_then(|v| v.trim().strip_prefix("version = "))
+                    .map(|v| v.trim_matches('"').to_owned());
+                break;
+            }
+        }
+        assert_eq!(locked.as_deref(), Some(JSONWEBTOKEN_VERSION));
+        assert_eq!(JsonWebToken.describe().version, JSONWEBTOKEN_VERSION);
+    }
+
+    #[test]
+    fn describe_declares_known_limitations() {
+        let d = JsonWebToken.describe();
+        assert_eq!(d.name, "jsonwebtoken");
+        assert_eq!(d.algorithms, ["HS256", "ES256"]);
+        assert_eq!(d.clock, Clock::System);
+        assert!(!d.cannot_enforce.is_empty());
+        let mut seen = std::collections::BTreeSet::new();
+        for l in &d.cannot_enforce {
+            assert!(checks::ALL.contains(&l.check.as_str()), "{}", l.check);
+            assert!(seen.insert(l.check.as_str()), "{} twice", l.check);
+            assert!(!l.why.is_empty());
+        }
+        // The adapter resolves `kid` through `JwkSet::find`, so that check is enforced.
+        assert!(d.limitation(checks::KID).is_none());
+    }
+}

@@ -1,0 +1,27 @@
+//! idjwt: a conformance, fuzzing and benchmarking harness for signed-identity JWTs.
+//!
+//! Data flows one way: **profile + keys + token → engine layers → verdict**. The pieces:
+//! - [`profile`]: the provider rules table (five built-in profiles, or your own file);
+//! - [`engine`]: the strict reference engine, one module per layer, usable one at a time;
+//! - [`contract`]: the one trait any implementation is plugged in through (protocol v1 types);
+//! - [`impls`]: the built-in implementations;
+//! - [`verdict`]: verdicts, identities and reasons with stable codes.
+#![forbid(unsafe_code)]
+
+pub mod contract;
+pub mod engine;
+pub mod impls;
+pub mod profile;
+pub mod verdict;
+
+pub use contract::{
+    Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyRequest,
+};
+pub use engine::Alg;
+
+pub use verdict::{Identity, Reason, Verdict};
+
+/// The README's example runs as a doctest so that it cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExample;

@@ -1,0 +1,66 @@
+//! The five built-in profiles of policy.md §6, embedded in the binary.
+
+use std::sync::OnceLock;
+
+use super::{Profile, ProfileError};
+
+/// (id, JSON text) of every built-in profile, in seed order.
+const FILES: [(&str, &str); 5] = [
+    ("drift", include_str!("builtin/drift.json")),
+    ("privy", include_str!("builtin/privy.json")),
+    ("intercom", include_str!("builtin/intercom.json")),
+    ("onesignal", include_str!("builtin/onesignal.json")),
+    ("zendesk", include_str!("builtin/zendesk.json")),
+];
+
+/// Every built-in profile, parsed once.
+pub fn builtins() -> &'static [Profile] {
+    static PARSED: OnceLock<Vec<Profile>> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        FILES
+            .iter()
+            .map(|(id, text)| match Profile::from_json(text) {
+                Ok(p) => p,
+                // The files are compiled in and tested; a failure here is a build defect.
+                Err(e) => panic!("built-in profile {id} is invalid: {e}"),
+            })
+            .collect()
+    })
+}
+
+/// The ids of the built-in profiles.
+pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
+    FILES.iter().map(|(id, _)| *id)
+}
+
+/// The built-in profile with this id.
+pub fn builtin(id: &str) -> Result<&'static Profile, ProfileError> {
+    builtins()
+        .iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| ProfileError::Unknown {
+            id: id.to_owned(),
+            known: builtin_ids().collect::<Vec<_>>().join(", "),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_parses_and_matches_its_file_name() {
+        for (id, text) in FILES {
+            let p = Profile::from_json(text).unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(p.id, id);
+        }
+        assert_eq!(builtins().len(), 5);
+    }
+
+    #[test]
+    fn unknown_profile_lists_the_known_ones() {
+        let err = builtin("slack").unwrap_err();
+        assert_eq!(err.code(), "unknown_profile");
+        assert!(err.to_string().contains("zendesk"));
+    }
+}

@@ -1,0 +1,329 @@
+//! Loading a profile from JSON, with errors that name the field at fault.
+
+use std::path::{Path, PathBuf};
+
+use super::{ClaimRule, ConfigKey, ExpectedValue, Profile, Shape, ValueType};
+
+/// Why a profile could not be loaded or used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// The profile file could not be read.
+    #[error("cannot read profile {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The text is not JSON of the profile schema; `field` is the path of the offending field.
+    #[error("profile field `{field}`: {message}")]
+    Parse { field: String, message: String },
+    /// The JSON fits the schema but breaks a rule of it.
+    #[error("profile field `{field}`: {problem}")]
+    Invalid { field: String, problem: String },
+    /// The profile takes a value from configuration that the caller did not supply.
+    #[error("this profile needs the configuration value `{}`", key_name(*.key))]
+    MissingConfig { key: ConfigKey },
+    /// The profile requires `kid` but the signing key has none.
+    #[error("this profile requires a `kid` header, but the signing key has no kid")]
+    KeyNeedsKid,
+    /// No built-in profile has this id.
+    #[error("no built-in profile `{id}` (built-in: {known})")]
+    Unknown { id: String, known: String },
+}
+
+impl ProfileError {
+    /// A stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProfileError::Io { .. } => "profile_io",
+            ProfileError::Parse { .. } => "profile_parse",
+            ProfileError::Invalid { .. } => "profile_invalid",
+            ProfileError::MissingConfig { .. } => "missing_config",
+            ProfileError::KeyNeedsKid => "key_needs_kid",
+            ProfileError::Unknown { .. } => "unknown_profile",
+        }
+    }
+}
+
+fn key_name(key: ConfigKey) -> &'static str {
+    match key {
+        ConfigKey::AppId => "app_id",
+    }
+}
+
+impl Profile {
+    /// Parses and validates a profile from JSON text.
+    pub fn from_json(text: &str) -> Result<Profile, ProfileError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let profile: Profile =
+            serde_path_to_error::deserialize(de).map_err(|e| ProfileError::Parse {
+                field: match e.path().to_string() {
+                    p if p == "." => "(top level)".to_owned(),
+                    p => p,
+                },
+                message: e.inner().to_string(),
+            })?;
+        profile.validate()?;
+        Ok(profile)
+    }
+
+    /// Reads, parses and validates a profile file.
+    pub fn from_file(path: &Path) -> Result<Profile, ProfileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Profile::from_json(&text)
+    }
+
+    /// Checks the rules the schema alone cannot express.
+    pub fn validate(&self) -> Result<(), ProfileError> {
+        let invalid = |field: &str, problem: &str| ProfileError::Invalid {
+            field: field.to_owned(),
+            problem: problem.to_owned(),
+        };
+        let simple_id = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        };
+        if !simple_id(&self.id) {
+            return Err(invalid(
+                "id",
+                "must be non-empty lowercase letters, digits, '-' or '_'",
+            ));
+        }
+        if self.algorithms.allowed.is_empty() {
+            return Err(invalid(
+                "algorithms.allowed",
+                "must list at least one algorithm",
+            ));
+        }
+        for (field, value) in [("issuer", &self.issuer), ("audience", &self.audience)] {
+            if let Some(ExpectedValue { fixed, config, .. }) = value {
+                if fixed.is_some() == config.is_some() {
+                    return Err(invalid(field, "needs exactly one of `fixed` and `config`"));
+                }
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, rule) in self.claims.iter().enumerate() {
+            let field = format!("claims[{i}]");
+            if rule.name.is_empty() {
+                return Err(invalid(&format!("{field}.name"), "must not be empty"));
+            }
+            if !seen.insert(rule.name.as_str()) {
+                return Err(invalid(&format!("{field}.name"), "names a claim twice"));
+            }
+            check_basis(&field, &rule.basis)?;
+            check_shape(&format!("{field}.shape"), &rule.shape)?;
+            check_date_claim(&field, rule)?;
+        }
+        let uid = &self.identity.user_id;
+        let Some(rule) = self.claim(&uid.claim) else {
+            return Err(invalid(
+                "identity.user_id.claim",
+                "must name a claim that has a rule in `claims`",
+            ));
+        };
+        let expected = if uid.member.is_some() {
+            ValueType::Object
+        } else {
+            ValueType::String
+        };
+        if rule.shape.kind != expected {
+            return Err(invalid(
+                "identity.user_id",
+                "the user id claim must be a string (or an object when `member` is set)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_basis(field: &str, basis: &str) -> Result<(), ProfileError> {
+    if basis.trim().is_empty() {
+        return Err(ProfileError::Invalid {
+            field: format!("{field}.basis"),
+            problem: "every rule must say where it comes from".into(),
+        });
+    }
+    Ok(())
+}
+
+fn check_date_claim(field: &str, rule: &ClaimRule) -> Result<(), ProfileError> {
+    let is_date_name = crate::engine::claims::DATE_CLAIMS.contains(&rule.name.as_str());
+    if is_date_name != (rule.shape.kind == ValueType::NumericDate) {
+        return Err(ProfileError::Invalid {
+            field: format!("{field}.shape.type"),
+            problem: "`numeric_date` is the type of exactly the claims exp, nbf and iat".into(),
+        });
+    }
+    Ok(())
+}
+
+fn check_shape(field: &str, shape: &Shape) -> Result<(), ProfileError> {
+    let only = |present: bool, name: &str, kind: ValueType| -> Result<(), ProfileError> {
+        if present && shape.kind != kind {
+            return Err(ProfileError::Invalid {
+                field: format!("{field}.{name}"),
+                problem: format!("only allowed with type {kind:?}").to_lowercase(),
+            });
+        }
+        Ok(())
+    };
+    only(shape.min_chars.is_some(), "min_chars", ValueType::String)?;
+    only(shape.max_chars.is_some(), "max_chars", ValueType::String)?;
+    only(shape.values.is_some(), "values", ValueType::String)?;
+    only(shape.integral, "integral", ValueType::NumericDate)?;
+    only(!shape.members.is_empty(), "members", ValueType::Object)?;
+    only(
+        shape.other_members.is_some(),
+        "other_members",
+        ValueType::Object,
+    )?;
+    only(
+        shape.min_members.is_some(),
+        "min_members",
+        ValueType::Object,
+    )?;
+    only(shape.items.is_some(), "items", ValueType::Array)?;
+    only(shape.json.is_some(), "json", ValueType::JsonText)?;
+    if let (Some(min), Some(max)) = (shape.min_chars, shape.max_chars) {
+        if min > max {
+            return Err(ProfileError::Invalid {
+                field: format!("{field}.min_chars"),
+                problem: format!("{min} is above max_chars {max}"),
+            });
+        }
+    }
+    for (i, m) in shape.members.iter().enumerate() {
+        check_shape(&format!("{field}.members[{i}].shape"), &m.shape)?;
+    }
+    for (name, inner) in [
+        ("other_members", &shape.other_members),
+        ("items", &shape.items),
+        ("json", &shape.json),
+    ] {
+        if let Some(inner) = inner {
+            check_shape(&format!("{field}.{name}"), inner)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{
+        "id": "acme",
+        "title": "Acme widget",
+        "algorithms": {"allowed": ["HS256"], "basis": "acme docs"},
+        "claims": [
+            {"name": "sub", "required": true, "shape": {"type": "string", "min_chars": 1},
+             "example": "${user_id}", "basis": "acme docs"}
+        ],
+        "identity": {"user_id": {"claim": "sub", "basis": "acme docs"}, "binding": "acme docs"}
+    }"#;
+
+    fn error_of(text: &str) -> ProfileError {
+        Profile::from_json(text).unwrap_err()
+    }
+
+    #[test]
+    fn a_sixth_provider_loads_from_json() {
+        let p = Profile::from_json(MINIMAL).unwrap();
+        assert_eq!(p.id, "acme");
+        assert_eq!(p.required_claims(), ["sub"]);
+        assert_eq!(p.mode, super::super::Mode::Required);
+    }
+
+    #[test]
+    fn from_file_reports_missing_file() {
+        let err = Profile::from_file(Path::new("no/such/profile.json")).unwrap_err();
+        assert_eq!(err.code(), "profile_io");
+        assert!(err.to_string().contains("no/such/profile.json"));
+    }
+
+    #[test]
+    fn parse_errors_name_the_field() {
+        let cases = [
+            (
+                MINIMAL.replace(r#"["HS256"]"#, r#"["HS257"]"#),
+                "algorithms.allowed[0]",
+            ),
+            (
+                MINIMAL.replace(r#""type": "string""#, r#""type": "strin""#),
+                "claims[0].shape.type",
+            ),
+            (
+                MINIMAL.replace(r#""required": true"#, r#""required": "yes""#),
+                "claims[0].required",
+            ),
+            (
+                MINIMAL.replace(r#""min_chars": 1"#, r#""min_chars": 1, "max_char": 3"#),
+                "claims[0].shape",
+            ),
+            (
+                MINIMAL.replace(r#""title": "Acme widget","#, ""),
+                "(top level)",
+            ),
+        ];
+        for (text, field) in cases {
+            match error_of(&text) {
+                ProfileError::Parse { field: f, message } => {
+                    assert!(f.starts_with(field), "expected {field}, got {f}: {message}")
+                }
+                other => panic!("expected a parse error at {field}, got {other}"),
+            }
+        }
+        assert!(
+            error_of(MINIMAL.replace(r#""title": "Acme widget","#, "").as_str())
+                .to_string()
+                .contains("title")
+        );
+    }
+
+    #[test]
+    fn semantic_errors_name_the_field() {
+        let cases = [
+            (
+                MINIMAL.replace(r#""id": "acme""#, r#""id": "Acme Co""#),
+                "id",
+            ),
+            (MINIMAL.replace(r#"["HS256"]"#, "[]"), "algorithms.allowed"),
+            (
+                MINIMAL.replace(r#""min_chars": 1"#, r#""integral": true"#),
+                "claims[0].shape.integral",
+            ),
+            (
+                MINIMAL.replace(r#""min_chars": 1"#, r#""min_chars": 5, "max_chars": 2"#),
+                "claims[0].shape.min_chars",
+            ),
+            (
+                MINIMAL.replace(
+                    r#""example": "${user_id}", "basis": "acme docs""#,
+                    r#""basis": " ""#,
+                ),
+                "claims[0].basis",
+            ),
+            (
+                MINIMAL.replace(r#""claim": "sub""#, r#""claim": "uid""#),
+                "identity.user_id.claim",
+            ),
+            (
+                MINIMAL.replace(r#""name": "sub""#, r#""name": "exp""#),
+                "claims[0].shape.type",
+            ),
+        ];
+        for (text, field) in cases {
+            match error_of(&text) {
+                ProfileError::Invalid { field: f, problem } => {
+                    assert_eq!(f, field, "{problem}")
+                }
+                other => panic!("expected an invalid-field error at {field}, got {other}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The implementation suite, written once and run against every built-in implementation:
+//! each signs the canonical token of every profile with both algorithms' test keys, every
+//! implementation verifies every other's tokens (N×N), and the basic rejections agree.
+//!
+//! Times are taken from the system clock because `jsonwebtoken` cannot be given a clock.
+
+mod common;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use common::{obj, outcome, test_key, USER};
+use idjwt::contract::{Implementation, SignRequest};
+use idjwt::engine::provider::{judge, Context};
+use idjwt::impls::{builtins, jsonwebtoken::JsonWebToken, reference::Reference};
+use idjwt::profile::{builtins as profiles, Config, Profile};
+use idjwt::{Identity, Verdict};
+use serde_json::{json, Map, Value};
+
+fn wall_clock() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn context(now: i64) -> Context {
+    Context {
+        config: Config {
+            app_id: Some("test-app-id".into()),
+        },
+        now,
+        ..Context::default()
+    }
+}
+
+/// Signs `claims` for `profile` through `imp` with the profile's test key.
+fn sign_with(imp: &dyn Implementation, profile: &Profile, claims: Map<String, Value>) -> String {
+    let key = test_key(profile.signing_alg(), &format!("{}-interop", profile.id));
+    let request = SignRequest {
+        id: format!("{}-sign", profile.id),
+        alg: profile.signing_alg().as_str().into(),
+        key: key.to_jwk(),
+        header: profile.signing_header(key.kid.as_deref()).unwrap(),
+        claims,
+    };
+    imp.sign(&request).unwrap_or_else(|f| {
+        panic!(
+            "{} cannot sign for {}: {}",
+            imp.describe().name,
+            profile.id,
+            f.error
+        )
+    })
+}
+
+fn verdict_of(imp: &dyn Implementation, profile: &Profile, ctx: &Context, token: &str) -> Verdict {
+    let key = test_key(profile.signing_alg(), &format!("{}-interop", profile.id));
+    judge(profile, ctx, Some(token), &[key.public_jwk()], imp).unwrap()
+}
+
+fn expected_identity(profile: &Profile, ctx: &Context, token: &str) -> Identity {
+    match verdict_of(&Reference::default(), profile, ctx, token) {
+        Verdict::Verified { identity } => identity,
+        other => panic!(
+            "{}: the reference rejects the canonical token: {other:?}",
+            profile.id
+        ),
+    }
+}
+
+/// Every profile's canonical token signed by `imp` verifies under every implementation, with
+/// the identity the reference extracts.
+fn signs_every_profile_for_every_verifier(imp: &dyn Implementation) {
+    let ctx = context(wall_clock());
+    for profile in profiles() {
+        let claims = profile
+            .canonical_claims(USER, &ctx.config, ctx.now)
+            .unwrap();
+        let token = sign_with(imp, profile, claims);
+        let expected = expected_identity(profile, &ctx, &token);
+        assert_eq!(expected.user_id, USER);
+        for verifier in builtins() {
+            let v = verdict_of(verifier.as_ref(), profile, &ctx, &token);
+            assert_eq!(
+                v.identity(),
+                Some(&expected),
+                "{} token for {} under {}: {v:?}",
+                imp.describe().name,
+                profile.id,
+                verifier.describe().name
+            );
+        }
+    }
+}
+
+/// The signed header is the profile's canonical one: `alg`, then `typ`/`kid` where wanted.
+fn writes_the_canonical_header(imp: &dyn Implementation) {
+    let ctx = context(wall_clock());
+    for profile in profiles() {
+        let claims = profile
+            .canonical_claims(USER, &ctx.config, ctx.now)
+            .unwrap();
+        let token = sign_with(imp, profile, claims);
+        let header_b64 = token.split('.').next().unwrap();
+        let bytes =
+            idjwt::engine::compact::decode_segment(header_b64, idjwt::verdict::Part::Header)
+                .unwrap();
+        let header: Map<String, Value> = serde_json::from_slice(&bytes).unwrap();
+        let mut expected = obj(json!({"alg": profile.signing_alg().as_str()}));
+        let key = test_key(profile.signing_alg(), &format!("{}-interop", profile.id));
+        expected.extend(profile.signing_header(key.kid.as_deref()).unwrap());
+        assert_eq!(
+            header,
+            expected,
+            "{} for {}",
+            imp.describe().name,
+            profile.id
+        );
+    }
+}
+
+/// Tokens every verifier must refuse, whoever verifies them.
+fn rejects_the_basic_forgeries(imp: &dyn Implementation) {
+    let now = wall_clock();
+    let ctx = context(now);
+    for profile in profiles() {
+        let mut claims = profile.canonical_claims(USER, &ctx.config, now).unwrap();
+        claims.insert("exp".into(), json!(now - 600));
+        let expired = sign_with(&Reference::default(), profile, claims);
+        assert_eq!(
+            outcome(&verdict_of(imp, profile, &ctx, &expired)),
+            "expired",
+            "{}",
+            profile.id
+        );
+
+        let good = sign_with(
+            &Reference::default(),
+            profile,
+            profile.canonical_claims(USER, &ctx.config, now).unwrap(),
+        );
+        let [h, p, s]: [&str; 3] = good.split('.').collect::<Vec<_>>().try_into().unwrap();
+        let mut forged_claims = profile
+            .canonical_claims("user-2", &ctx.config, now)
+            .unwrap();
+        forged_claims.insert("pad".into(), json!(true));
+        let forged_payload =
+            idjwt::engine::compact::encode(&serde_json::to_vec(&forged_claims).unwrap());
+        let swapped = format!("{h}.{forged_payload}.{s}");
+        assert_ne!(
+            outcome(&verdict_of(imp, profile, &ctx, &swapped)),
+            "verified",
+            "{}",
+            profile.id
+        );
+
+        let mut sig = s.as_bytes().to_vec();
+        sig[0] = if sig[0] == b'A' { b'B' } else { b'A' };
+        let flipped = format!("{h}.{p}.{}", String::from_utf8(sig).unwrap());
+        assert_ne!(
+            outcome(&verdict_of(imp, profile, &ctx, &flipped)),
+            "verified",
+            "{}",
+            profile.id
+        );
+
+        // A key the verifier was never given.
+        let stranger = test_key(
+            profile.signing_alg(),
+            &format!("{}-interop", profile.id).replace("interop", "stranger"),
+        );
+        let mut header = Map::new();
+        header.insert("alg".into(), json!(profile.signing_alg().as_str()));
+        header.extend(
+            profile
+                .signing_header(Some(&format!("{}-interop", profile.id)))
+                .unwrap(),
+        );
+        let payload =
+            serde_json::to_vec(&profile.canonical_claims(USER, &ctx.config, now).unwrap()).unwrap();
+        let by_stranger =
+            idjwt::engine::sign_raw(profile.signing_alg(), &stranger, &header, &payload).unwrap();
+        assert_eq!(
+            outcome(&verdict_of(imp, profile, &ctx, &by_stranger)),
+            "bad_signature",
+            "{}",
+            profile.id
+        );
+
+        let mut none_header = header.clone();
+        none_header.insert("alg".into(), json!("none"));
+        let unsigned = format!(
+            "{}.{}.",
+            idjwt::engine::compact::encode(&serde_json::to_vec(&none_header).unwrap()),
+            idjwt::engine::compact::encode(&payload)
+        );
+        assert_ne!(
+            outcome(&verdict_of(imp, profile, &ctx, &unsigned)),
+            "verified",
+            "{}",
+            profile.id
+        );
+    }
+}
+
+/// Every declared limitation names a known check.
+fn describes_itself(imp: &dyn Implementation) {
+    let d = imp.describe();
+    assert!(!d.name.is_empty() && !d.version.is_empty());
+    for alg in ["HS256", "ES256"] {
+        assert!(
+            d.algorithms.iter().any(|a| a == alg),
+            "{} lacks {alg}",
+            d.name
+        );
+    }
+    for l in &d.cannot_enforce {
+        assert!(
+            idjwt::contract::checks::ALL.contains(&l.check.as_str()),
+            "{}: {}",
+            d.name,
+            l.check
+        );
+        assert!(!l.why.trim().is_empty());
+    }
+}
+
+macro_rules! implementation_suite {
+    ($name:ident, $imp:expr) => {
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn signs_every_profile_for_every_verifier() {
+                super::signs_every_profile_for_every_verifier(&$imp);
+            }
+
+            #[test]
+            fn writes_the_canonical_header() {
+                super::writes_the_canonical_header(&$imp);
+            }
+
+            #[test]
+            fn rejects_the_basic_forgeries() {
+                super::rejects_the_basic_forgeries(&$imp);
+            }
+
+            #[test]
+            fn describes_itself() {
+                super::describes_itself(&$imp);
+            }
+        }
+    };
+}
+
+implementation_suite!(reference, Reference::default());
+implementation_suite!(jsonwebtoken, JsonWebToken);
