@@ -15,7 +15,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// A JSON Web Key as protocol v1 exchanges it: `oct` (HS256) or `EC` P-256 (ES256).
 ///
 /// `Debug` never prints the secret members `k` and `d`.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Jwk {
     /// `oct` or `EC`.
     pub kty: String,

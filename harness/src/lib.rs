@@ -12,6 +12,7 @@ pub mod contract;
 pub mod engine;
 pub mod impls;
 pub mod profile;
+pub mod suite;
 pub mod verdict;
 
 pub use contract::{

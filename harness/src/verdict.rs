@@ -54,18 +54,19 @@ impl Verdict {
 }
 
 /// Who a verified token says the user is.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Identity {
     /// The provider's user id (`sub`, `user_id`, `external_id`, …).
     pub user_id: String,
     /// The display name, where the profile takes one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The email, only where the profile trusts it (Zendesk: only with `email_verified: true`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Further attributes the profile extracts (parsed JSON-in-string claims, aliases, …).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, Value>,
 }
 
@@ -410,6 +411,44 @@ impl Reason {
     }
 }
 
+impl Layer {
+    /// The layer a reason code belongs to (`None` for codes the harness does not define).
+    pub fn of_code(code: &str) -> Option<Layer> {
+        Some(match code {
+            "token_too_large" | "segment_count" | "empty_segment" | "invalid_base64" => {
+                Layer::Compact
+            }
+            "invalid_json" | "not_an_object" | "duplicate_member" | "json_too_deep"
+            | "lone_surrogate" => Layer::Json,
+            "alg_missing" | "alg_none" | "alg_not_allowed" | "header_member_type"
+            | "crit_present" | "b64_present" | "zip_present" | "nested_jwt" | "unknown_kid"
+            | "no_key" => Layer::Header,
+            "bad_signature"
+            | "signature_length"
+            | "signature_scalar_out_of_range"
+            | "empty_key"
+            | "key_family_mismatch"
+            | "invalid_key" => Layer::Signature,
+            "missing_claim" | "claim_type" | "date_out_of_range" | "expired" | "not_yet_valid"
+            | "issuer_mismatch" | "audience_mismatch" => Layer::Claims,
+            "header_missing" | "header_value" | "claim_value" | "claim_length" | "not_integral"
+            | "claim_shape" | "identity_mismatch" => Layer::Profile,
+            "token_missing" | "verification_disabled" => Layer::Mode,
+            "implementation_error" => Layer::Implementation,
+            _ => return None,
+        })
+    }
+
+    /// Whether a verify request asks the implementation itself to enforce this layer's rules
+    /// (as opposed to the harness's profile layer or the enforcement mode).
+    pub fn is_delegated(self) -> bool {
+        matches!(
+            self,
+            Layer::Compact | Layer::Json | Layer::Header | Layer::Signature | Layer::Claims
+        )
+    }
+}
+
 fn bounds(min: &Option<usize>, max: &Option<usize>) -> String {
     match (min, max) {
         (Some(a), Some(b)) => format!("{a} to {b}"),
@@ -653,6 +692,21 @@ mod tests {
             assert_eq!(v["code"], r.code());
             assert!(Reason::CODES.contains(&r.code()));
         }
+    }
+
+    #[test]
+    fn every_code_has_a_layer() {
+        for code in Reason::CODES {
+            assert!(Layer::of_code(code).is_some(), "{code}");
+        }
+        let r = Reason::ClaimLength {
+            claim: "x".into(),
+            length: 0,
+            min: Some(1),
+            max: None,
+        };
+        assert_eq!(Layer::of_code(r.code()), Some(r.layer()));
+        assert_eq!(Layer::of_code("bogus"), None);
     }
 
     #[test]

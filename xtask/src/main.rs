@@ -1,6 +1,42 @@
-//! `cargo xtask`: project tasks (conformance, vectors, …), one module per task.
+//! `cargo xtask <task>`: the project's tasks, one module each. Thin: the library does the work.
 
-fn main() {
-    eprintln!("usage: cargo xtask <task>");
-    std::process::exit(2);
+mod args;
+mod conformance;
+mod vectors;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <task> [options]
+
+tasks:
+  conformance   run implementations against the golden vectors (see --help)
+  vectors       regenerate vectors/ from code; --check fails on drift";
+
+/// The workspace root, whatever directory cargo was started from.
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn main() -> ExitCode {
+    let mut argv = std::env::args().skip(1);
+    let task = argv.next();
+    let rest: Vec<String> = argv.collect();
+    match task.as_deref() {
+        Some("conformance") => conformance::main(&rest),
+        Some("vectors") => vectors::main(&rest),
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("unknown task {other:?}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -16,7 +16,19 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// The JWS algorithms the engine implements. Parsing is case-sensitive (`hs256` is not HS256).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum Alg {
     /// HMAC with SHA-256 (RFC 7518 §3.2).
     HS256,

@@ -1,5 +1,6 @@
 //! Built-in implementations, one file each, and the containment of misbehaving ones.
 
+pub mod faulty;
 pub mod guard;
 pub mod jsonwebtoken;
 pub mod reference;

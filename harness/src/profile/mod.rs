@@ -227,7 +227,9 @@ pub struct EmailRule {
 }
 
 /// Drift's enforcement modes, applied to every provider (policy.md §6).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// A missing or invalid token is rejected.

@@ -1,0 +1,156 @@
+//! The golden-vector case schema: the single source of truth for `vectors/*.json`, whose JSON
+//! Schema (`vectors/schema.json`) is generated from these types.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::contract::Jwk;
+use crate::engine::Alg;
+use crate::profile::Mode;
+use crate::verdict::Identity;
+
+/// One file of golden vectors: the cases of one namespace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VectorFile {
+    /// The namespace every case id in this file starts with.
+    pub namespace: String,
+    /// What the namespace covers.
+    pub description: String,
+    pub cases: Vec<Case>,
+}
+
+/// One golden vector: a token, everything needed to verify it, and the policy's verdict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// `namespace::name`, unique across all files (e.g. `zendesk::kid-missing`).
+    pub id: String,
+    pub description: String,
+    /// Where the expected verdict comes from: an RFC section, a CVE, or a seed sentence.
+    pub basis: String,
+    /// Labels for filtering (`dos`, `low-s-only`, `time`, `seed-example`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+    /// The checks (codes of `idjwt::contract::checks`) this case exercises: an implementation
+    /// that declares it cannot enforce one of them skips the case, with its reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+    /// The provider profile, or none for JOSE-level cases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// JOSE-level cases only: the `alg` allow-list (profiles bring their own).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub algorithms: Vec<String>,
+    /// The pinned verification time, seconds since the epoch.
+    pub now: i64,
+    /// Clock skew allowed, seconds.
+    pub leeway: u64,
+    /// The configured keys (TEST KEYS ONLY; private parts are present so cases can be re-minted,
+    /// and are never sent to a verifier).
+    pub keys: Vec<Jwk>,
+    /// The token, or none when the client presents no token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// The request context besides token and keys.
+    #[serde(default, skip_serializing_if = "CaseContext::is_empty")]
+    pub context: CaseContext,
+    pub expected: Expectation,
+    /// The canonical reason code for `rejected` and `unverified` cases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_reason: Option<String>,
+    /// For `verified` cases: the identity that must come out (user id, trusted email, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_identity: Option<Identity>,
+    /// How the token was built, so that it can be rebuilt at another time for implementations
+    /// whose clock cannot be injected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mint: Option<Mint>,
+}
+
+/// What the client supplies besides the token.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseContext {
+    /// The provider app id (Privy `aud`, OneSignal `iss`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// The user id the client claims beside the token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_user_id: Option<String>,
+    /// The enforcement mode (the profile's default, `required`, when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
+}
+
+impl CaseContext {
+    fn is_empty(&self) -> bool {
+        *self == CaseContext::default()
+    }
+}
+
+/// The verdict policy.md gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Expectation {
+    Verified,
+    Unverified,
+    Rejected,
+    /// The policy allows either answer; no implementation fails for it.
+    Either,
+}
+
+impl Expectation {
+    /// `verified`, `unverified`, `rejected` or `either`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expectation::Verified => "verified",
+            Expectation::Unverified => "unverified",
+            Expectation::Rejected => "rejected",
+            Expectation::Either => "either",
+        }
+    }
+}
+
+/// A recipe for a token: exact header and payload JSON texts, signed by a key.
+///
+/// The payload may hold the placeholders `${now}`, `${now+N}` and `${now-N}` (N in seconds,
+/// possibly fractional), replaced by the verification time's number when minted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mint {
+    /// The header JSON text, exactly.
+    pub header: String,
+    /// The payload JSON text, exactly, with time placeholders.
+    pub payload: String,
+    /// The algorithm that computes the signature (which need not be the header's `alg`).
+    pub alg: Alg,
+    /// The signing key (TEST KEY ONLY).
+    pub key: Jwk,
+    /// How the signature bytes are derived from the valid signature.
+    #[serde(default, skip_serializing_if = "SignatureForm::is_valid")]
+    pub signature: SignatureForm,
+}
+
+/// Signature transformations that keep a case meaningful when it is re-minted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureForm {
+    /// The signature as computed.
+    #[default]
+    Valid,
+    /// ES256: `s` replaced by `n − s` when it is low, so the signature is high-S (still valid).
+    HighS,
+    /// ES256: `s` replaced by `n − s` when it is high, so the signature is low-S.
+    LowS,
+    /// ES256: the signature DER-encoded instead of R‖S (invalid in JWS).
+    Der,
+    /// The first bit of the signature flipped (invalid).
+    FlipFirstBit,
+}
+
+impl SignatureForm {
+    fn is_valid(&self) -> bool {
+        *self == SignatureForm::Valid
+    }
+}

@@ -1,0 +1,192 @@
+//! Builds a token from a [`Mint`] recipe at a given time: how cases are generated, and how
+//! time-relative cases are re-minted for implementations that read the system clock.
+
+use p256::elliptic_curve::scalar::IsHigh;
+use p256::elliptic_curve::PrimeField;
+
+use super::case::{Mint, SignatureForm};
+use crate::engine::keys::Key;
+use crate::engine::{compact, signature, Alg};
+
+/// Why a recipe could not be minted.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MintError {
+    /// A `${now…}` placeholder is malformed.
+    #[error("bad time placeholder {0:?} in the payload")]
+    Placeholder(String),
+    /// The recipe's key cannot sign.
+    #[error("the recipe's key cannot sign: {0}")]
+    Key(String),
+    /// The signature form does not apply to this algorithm.
+    #[error("signature form {form:?} does not apply to {alg}")]
+    Form { form: SignatureForm, alg: Alg },
+}
+
+/// The payload text with every `${now}`, `${now+N}`, `${now-N}` replaced for time `now`.
+pub fn substitute_times(payload: &str, now: i64) -> Result<String, MintError> {
+    let mut out = String::with_capacity(payload.len());
+    let mut rest = payload;
+    while let Some(start) = rest.find("${now") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 5..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| MintError::Placeholder(rest[start..].chars().take(20).collect()))?;
+        let offset = &after[..end];
+        let placeholder = || MintError::Placeholder(format!("${{now{offset}}}"));
+        let number = if offset.is_empty() {
+            now.to_string()
+        } else {
+            let (sign, digits) = offset.split_at(1);
+            let magnitude: f64 = digits.parse().map_err(|_| placeholder())?;
+            let signed = match sign {
+                "+" => magnitude,
+                "-" => -magnitude,
+                _ => return Err(placeholder()),
+            };
+            if signed.fract() == 0.0 {
+                (now + signed as i64).to_string()
+            } else {
+                format!("{}", now as f64 + signed)
+            }
+        };
+        out.push_str(&number);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Mints the token the recipe describes at time `now`.
+pub fn mint(recipe: &Mint, now: i64) -> Result<String, MintError> {
+    let payload = substitute_times(&recipe.payload, now)?;
+    let mut token = compact::encode(recipe.header.as_bytes());
+    token.push('.');
+    token.push_str(&compact::encode(payload.as_bytes()));
+    let key = Key::from_jwk(&recipe.key).map_err(|e| MintError::Key(e.to_string()))?;
+    let sig = signature::sign(recipe.alg, &key, token.as_bytes())
+        .map_err(|e| MintError::Key(e.to_string()))?;
+    let sig = transform(sig, recipe.signature, recipe.alg)?;
+    token.push('.');
+    token.push_str(&compact::encode(&sig));
+    Ok(token)
+}
+
+fn transform(mut sig: Vec<u8>, form: SignatureForm, alg: Alg) -> Result<Vec<u8>, MintError> {
+    let not_for = || MintError::Form { form, alg };
+    match form {
+        SignatureForm::Valid => Ok(sig),
+        SignatureForm::FlipFirstBit => {
+            if let Some(b) = sig.first_mut() {
+                *b ^= 0x80;
+            }
+            Ok(sig)
+        }
+        SignatureForm::HighS | SignatureForm::LowS => {
+            if alg != Alg::ES256 || sig.len() != 64 {
+                return Err(not_for());
+            }
+            let s_bytes: [u8; 32] = sig[32..].try_into().map_err(|_| not_for())?;
+            let s = Option::<p256::Scalar>::from(p256::Scalar::from_repr(s_bytes.into()))
+                .ok_or_else(not_for)?;
+            let high: bool = s.is_high().into();
+            let want_high = form == SignatureForm::HighS;
+            if high != want_high {
+                sig[32..].copy_from_slice(&(-s).to_repr());
+            }
+            Ok(sig)
+        }
+        SignatureForm::Der => {
+            if alg != Alg::ES256 {
+                return Err(not_for());
+            }
+            let parsed = p256::ecdsa::Signature::from_slice(&sig).map_err(|_| not_for())?;
+            Ok(parsed.to_der().as_bytes().to_vec())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::keys::KeySet;
+    use crate::engine::{verify_jws, JwsOptions, Limits};
+
+    fn recipe(alg: Alg, form: SignatureForm) -> Mint {
+        let key = match alg {
+            Alg::HS256 => Key::test_hmac("mint"),
+            Alg::ES256 => Key::test_ec("mint"),
+        };
+        Mint {
+            header: format!(r#"{{"alg":"{alg}"}}"#),
+            payload: r#"{"sub":"u","exp":${now+60},"nbf":${now-0.5},"iat":${now}}"#.into(),
+            alg,
+            key: key.to_jwk(),
+            signature: form,
+        }
+    }
+
+    fn verifies(token: &str, alg: Alg) -> Result<(), String> {
+        let key = Key::from_jwk(&recipe(alg, SignatureForm::Valid).key).unwrap();
+        let keys = KeySet::new(vec![key.public()]);
+        let opts = JwsOptions {
+            algorithms: &[alg],
+            keys: &keys,
+            limits: Limits::default(),
+        };
+        verify_jws(token, &opts)
+            .map(|_| ())
+            .map_err(|e| e.code().to_owned())
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(
+            substitute_times(
+                r#"{"a":${now},"b":${now+5},"c":${now-5},"d":${now+0.5}}"#,
+                100
+            )
+            .unwrap(),
+            r#"{"a":100,"b":105,"c":95,"d":100.5}"#
+        );
+        assert!(substitute_times("${now*2}", 1).is_err());
+        assert!(substitute_times("${now+x}", 1).is_err());
+        assert!(substitute_times("${now+1", 1).is_err());
+        assert_eq!(
+            substitute_times("no placeholders", 1).unwrap(),
+            "no placeholders"
+        );
+    }
+
+    #[test]
+    fn minting_is_deterministic_and_time_dependent() {
+        for alg in Alg::ALL {
+            let r = recipe(alg, SignatureForm::Valid);
+            assert_eq!(mint(&r, 1000).unwrap(), mint(&r, 1000).unwrap());
+            assert_ne!(mint(&r, 1000).unwrap(), mint(&r, 2000).unwrap());
+            assert_eq!(verifies(&mint(&r, 1000).unwrap(), alg), Ok(()));
+        }
+    }
+
+    #[test]
+    fn signature_forms() {
+        for form in [SignatureForm::HighS, SignatureForm::LowS] {
+            let token = mint(&recipe(Alg::ES256, form), 7).unwrap();
+            assert_eq!(verifies(&token, Alg::ES256), Ok(()), "{form:?}");
+        }
+        let high = mint(&recipe(Alg::ES256, SignatureForm::HighS), 7).unwrap();
+        let low = mint(&recipe(Alg::ES256, SignatureForm::LowS), 7).unwrap();
+        assert_ne!(high, low);
+        let der = mint(&recipe(Alg::ES256, SignatureForm::Der), 7).unwrap();
+        assert_eq!(verifies(&der, Alg::ES256), Err("signature_length".into()));
+        for alg in Alg::ALL {
+            let flipped = mint(&recipe(alg, SignatureForm::FlipFirstBit), 7).unwrap();
+            assert_eq!(verifies(&flipped, alg), Err("bad_signature".into()));
+        }
+        assert!(matches!(
+            mint(&recipe(Alg::HS256, SignatureForm::HighS), 7),
+            Err(MintError::Form { .. })
+        ));
+    }
+}

@@ -1,0 +1,630 @@
+//! Rendering a [`Report`]: a terminal table, JSON, JUnit XML, Markdown and one self-contained
+//! HTML page.
+//!
+//! Every format is deterministic for a given report (no times, no randomness), and every string
+//! that comes from a case or an implementation is treated as hostile: escaped for the format, and
+//! kept on one line where the format is line-based.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::outcome::{Actual, CaseResult, Outcome, Report, StaleException};
+
+mod html;
+mod json;
+mod junit;
+mod markdown;
+mod table;
+
+/// An output format of `cargo xtask conformance`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Plain ASCII for terminals: failures, stale exceptions, a matrix, the summary.
+    Table,
+    /// The report as pretty JSON, with a `summary` object of counts.
+    Json,
+    /// JUnit XML for CI test-result viewers.
+    Junit,
+    /// A Markdown document (for CI job summaries and pull requests).
+    Markdown,
+    /// One self-contained HTML page with a filterable case × implementation matrix.
+    Html,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 5] = [
+        Format::Table,
+        Format::Json,
+        Format::Junit,
+        Format::Markdown,
+        Format::Html,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!(
+                    "unknown format {:?}: expected one of {}",
+                    one_line(s),
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// The report in `format`.
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Table => table::render(report),
+        Format::Json => json::render(report),
+        Format::Junit => junit::render(report),
+        Format::Markdown => markdown::render(report),
+        Format::Html => html::render(report),
+    }
+}
+
+/// The summary block alone: one line of outcome counts per implementation, the number of reason
+/// mismatches when there are any, and the final `N passed, M failed` line (N results with a
+/// non-failing outcome; M failing results plus stale exceptions). Deterministic, without times.
+pub fn summary(report: &Report) -> String {
+    table::summary(report)
+}
+
+/// Counts over a set of results and stale exceptions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Tally {
+    /// Results per outcome, indexed like [`Outcome::NAMES`].
+    pub counts: [usize; Outcome::NAMES.len()],
+    /// Results in all.
+    pub results: usize,
+    /// Results whose outcome is not a failure.
+    pub passed: usize,
+    /// Results whose outcome is a failure.
+    pub failures: usize,
+    /// Results that were skipped or are known divergences.
+    pub skipped: usize,
+    /// Results with the right verdict but another reason code.
+    pub reason_mismatches: usize,
+    /// Stale exception entries.
+    pub stale: usize,
+}
+
+impl Tally {
+    /// Counts `results` and `stale`.
+    pub fn of<'a>(
+        results: impl IntoIterator<Item = &'a CaseResult>,
+        stale: impl IntoIterator<Item = &'a StaleException>,
+    ) -> Tally {
+        let mut t = Tally::default();
+        for r in results {
+            t.add(r);
+        }
+        t.stale = stale.into_iter().count();
+        t
+    }
+
+    /// Counts one result.
+    pub fn add(&mut self, r: &CaseResult) {
+        self.results += 1;
+        self.counts[outcome_index(&r.outcome)] += 1;
+        if r.outcome.is_failure() {
+            self.failures += 1;
+        } else {
+            self.passed += 1;
+        }
+        if matches!(
+            r.outcome,
+            Outcome::Skip { .. } | Outcome::KnownDivergence { .. }
+        ) {
+            self.skipped += 1;
+        }
+        if r.reason_mismatch.is_some() {
+            self.reason_mismatches += 1;
+        }
+    }
+
+    /// Failing results plus stale exceptions: what fails the run.
+    pub fn failed(&self) -> usize {
+        self.failures + self.stale
+    }
+
+    /// The count of the outcome called `name`.
+    pub fn count(&self, name: &str) -> usize {
+        Outcome::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map_or(0, |i| self.counts[i])
+    }
+
+    /// `(name, count)` for every outcome that occurred, in [`Outcome::NAMES`] order.
+    pub fn occurred(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        Outcome::NAMES
+            .iter()
+            .zip(self.counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(name, n)| (*name, n))
+    }
+
+    /// The whole report's counts.
+    pub fn total(report: &Report) -> Tally {
+        Tally::of(&report.results, &report.stale_exceptions)
+    }
+
+    /// One implementation's counts.
+    pub fn implementation(report: &Report, name: &str) -> Tally {
+        Tally::of(
+            report.results.iter().filter(|r| r.implementation == name),
+            report
+                .stale_exceptions
+                .iter()
+                .filter(|s| s.implementation == name),
+        )
+    }
+
+    /// One implementation's counts within one namespace.
+    pub fn cell(report: &Report, name: &str, namespace: &str) -> Tally {
+        Tally::of(
+            report
+                .results
+                .iter()
+                .filter(|r| r.implementation == name && r.namespace() == namespace),
+            std::iter::empty(),
+        )
+    }
+}
+
+fn outcome_index(o: &Outcome) -> usize {
+    let name = o.name();
+    Outcome::NAMES
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or_default()
+}
+
+/// The implementations in report order, then any that only results or stale exceptions name.
+pub(crate) fn implementation_names(report: &Report) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    let all = report
+        .implementations
+        .iter()
+        .map(|i| i.name.as_str())
+        .chain(report.results.iter().map(|r| r.implementation.as_str()))
+        .chain(
+            report
+                .stale_exceptions
+                .iter()
+                .map(|s| s.implementation.as_str()),
+        );
+    for name in all {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// The namespaces of the results, in order of first appearance.
+pub(crate) fn namespaces(report: &Report) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for r in &report.results {
+        let ns = r.namespace();
+        if !out.contains(&ns) {
+            out.push(ns);
+        }
+    }
+    out
+}
+
+/// The case ids of the results, in order of first appearance.
+pub(crate) fn case_ids(report: &Report) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    report
+        .results
+        .iter()
+        .map(|r| r.case_id.as_str())
+        .filter(|id| seen.insert(*id))
+        .collect()
+}
+
+/// The namespace of a case id (`zendesk` for `zendesk::kid-missing`).
+pub(crate) fn namespace_of(case_id: &str) -> &str {
+    case_id.split("::").next().unwrap_or(case_id)
+}
+
+/// The policy's verdict, with its reason: `rejected (expired)`.
+pub(crate) fn expected_text(r: &CaseResult) -> String {
+    match &r.expected_reason {
+        Some(reason) => format!("{} ({reason})", r.expected.as_str()),
+        None => r.expected.as_str().to_owned(),
+    }
+}
+
+/// What an implementation answered: `rejected (bad_signature): the signature does not verify`.
+pub(crate) fn actual_text(a: &Actual) -> String {
+    let mut s = if a.verdict.is_empty() {
+        "no verdict".to_owned()
+    } else {
+        a.verdict.clone()
+    };
+    if let Some(reason) = &a.reason {
+        s.push_str(&format!(" ({reason})"));
+    }
+    if let Some(detail) = &a.detail {
+        s.push_str(": ");
+        s.push_str(detail);
+    }
+    s
+}
+
+/// What the implementation did, in words: its answer, or how it broke.
+pub(crate) fn did_text(r: &CaseResult) -> String {
+    match &r.outcome {
+        Outcome::Skip { reason } => format!("not run: {reason}"),
+        Outcome::WrongIdentity { expected, actual } => {
+            format!("verified identity {actual}, policy says {expected}")
+        }
+        Outcome::Panic { message } => format!("panicked: {message}"),
+        Outcome::Hang { timeout_ms } => format!("no answer within {timeout_ms} ms"),
+        Outcome::Crash { message } => format!("crashed: {message}"),
+        Outcome::NonConformantToken { problem } => {
+            format!("signed a non-conformant token: {problem}")
+        }
+        Outcome::Pass
+        | Outcome::KnownDivergence { .. }
+        | Outcome::UnexpectedAccept
+        | Outcome::UnexpectedReject => actual_text(&r.actual),
+    }
+}
+
+/// One line on why a result is what it is: `expected rejected (expired), got verified` for
+/// verdict divergences, `<outcome>: <message>` for breakdowns.
+pub(crate) fn outcome_message(r: &CaseResult) -> String {
+    let verdicts = || {
+        format!(
+            "expected {}, got {}",
+            expected_text(r),
+            actual_text(&r.actual)
+        )
+    };
+    match &r.outcome {
+        Outcome::Pass => match &r.reason_mismatch {
+            Some(got) => format!("{}; reason {got} differs", verdicts()),
+            None => "pass".to_owned(),
+        },
+        Outcome::Skip { reason } => format!("skip: {reason}"),
+        Outcome::KnownDivergence { reason } => {
+            format!("known divergence: {reason} ({})", verdicts())
+        }
+        Outcome::UnexpectedAccept | Outcome::UnexpectedReject => verdicts(),
+        Outcome::WrongIdentity { expected, actual } => {
+            format!("wrong_identity: expected {expected}, got {actual}")
+        }
+        Outcome::Panic { message } => format!("panic: {message}"),
+        Outcome::Hang { timeout_ms } => format!("hang: no answer within {timeout_ms} ms"),
+        Outcome::Crash { message } => format!("crash: {message}"),
+        Outcome::NonConformantToken { problem } => format!("non_conformant_token: {problem}"),
+    }
+}
+
+/// `s` with control and other invisible characters made visible (`\n`, `\u{0}`, `\u{202e}`),
+/// so that one value stays on one line and cannot drive a terminal.
+pub(crate) fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || (!c.is_ascii() && c.escape_debug().next() == Some('\\')) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `count` and `noun`, plural when it is not one: `1 result`, `2 results`.
+pub(crate) fn counted(count: usize, singular: &str, plural: &str) -> String {
+    if count == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{count} {plural}")
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixture {
+    //! A small hand-built report covering every outcome, a reason mismatch and a stale entry.
+
+    use crate::suite::case::Expectation;
+    use crate::suite::outcome::{
+        Actual, CaseResult, ImplementationInfo, Outcome, Report, StaleException,
+    };
+
+    /// A case id built to break every format: markup, quotes, a pipe, an ampersand, a NUL.
+    pub const EVIL_ID: &str = "evil::<script>alert(1)</script>|<&\"\u{0}'";
+
+    /// Results in all.
+    pub const RESULTS: usize = 12;
+    /// Results whose outcome is not a failure.
+    pub const PASSED: usize = 5;
+    /// Failing results.
+    pub const FAILURES: usize = 7;
+    /// Stale exceptions.
+    pub const STALE: usize = 1;
+    /// Skips plus known divergences.
+    pub const SKIPPED: usize = 2;
+    /// Distinct case ids.
+    pub const CASE_IDS: usize = 7;
+
+    #[allow(clippy::too_many_arguments)]
+    fn result(
+        implementation: &str,
+        case_id: &str,
+        expected: Expectation,
+        expected_reason: Option<&str>,
+        verdict: &str,
+        reason: Option<&str>,
+        detail: Option<&str>,
+        outcome: Outcome,
+    ) -> CaseResult {
+        CaseResult {
+            case_id: case_id.into(),
+            implementation: implementation.into(),
+            provider: case_id.contains("@drift").then(|| "drift".into()),
+            expected,
+            expected_reason: expected_reason.map(Into::into),
+            actual: Actual {
+                verdict: verdict.into(),
+                reason: reason.map(Into::into),
+                detail: detail.map(Into::into),
+            },
+            outcome,
+            reason_mismatch: None,
+            reminted: false,
+            basis: format!("basis of {case_id}"),
+        }
+    }
+
+    /// The report.
+    pub fn sample() -> Report {
+        use Expectation::*;
+        let mut mismatch = result(
+            "alpha",
+            "zendesk::kid-missing",
+            Rejected,
+            Some("missing_kid"),
+            "rejected",
+            Some("bad_signature"),
+            Some("the signature does not verify"),
+            Outcome::Pass,
+        );
+        mismatch.reason_mismatch = Some("bad_signature".into());
+        let results = vec![
+            // alpha: pass, skip, known divergence, unexpected accept, reason mismatch, unexpected
+            // reject.
+            result(
+                "alpha",
+                "jose::ok",
+                Verified,
+                None,
+                "verified",
+                None,
+                Some("user \"u1\""),
+                Outcome::Pass,
+            ),
+            result(
+                "alpha",
+                "jose::skipped",
+                Verified,
+                None,
+                "",
+                None,
+                None,
+                Outcome::Skip {
+                    reason: "does not implement ES256".into(),
+                },
+            ),
+            result(
+                "alpha",
+                "claims::exp-equals-now@drift",
+                Rejected,
+                Some("expired"),
+                "verified",
+                None,
+                None,
+                Outcome::KnownDivergence {
+                    reason: "treats exp as inclusive".into(),
+                },
+            ),
+            result(
+                "alpha",
+                "claims::nbf-future",
+                Rejected,
+                Some("not_yet_valid"),
+                "verified",
+                None,
+                Some("user \"u1\""),
+                Outcome::UnexpectedAccept,
+            ),
+            mismatch,
+            result(
+                "alpha",
+                EVIL_ID,
+                Verified,
+                None,
+                "rejected",
+                Some("malformed"),
+                Some("line one\nline two ]]> <b>&amp;</b> \u{1b}[31m"),
+                Outcome::UnexpectedReject,
+            ),
+            // beta: every breakdown, and one pass.
+            result(
+                "beta",
+                "jose::ok",
+                Verified,
+                None,
+                "verified",
+                None,
+                Some("user \"u2\""),
+                Outcome::WrongIdentity {
+                    expected: "{\"user_id\":\"u1\"}".into(),
+                    actual: "{\"user_id\":\"u2\"}".into(),
+                },
+            ),
+            result(
+                "beta",
+                "jose::skipped",
+                Verified,
+                None,
+                "",
+                None,
+                None,
+                Outcome::Panic {
+                    message: "index out of bounds\nat src/lib.rs:1".into(),
+                },
+            ),
+            result(
+                "beta",
+                "claims::exp-equals-now@drift",
+                Rejected,
+                Some("expired"),
+                "",
+                None,
+                None,
+                Outcome::Hang { timeout_ms: 5000 },
+            ),
+            result(
+                "beta",
+                "claims::nbf-future",
+                Rejected,
+                Some("not_yet_valid"),
+                "",
+                None,
+                None,
+                Outcome::Crash {
+                    message: "adapter exited with status 101".into(),
+                },
+            ),
+            result(
+                "beta",
+                "signer::drift",
+                Verified,
+                None,
+                "",
+                None,
+                None,
+                Outcome::NonConformantToken {
+                    problem: "header has whitespace".into(),
+                },
+            ),
+            result(
+                "beta",
+                EVIL_ID,
+                Verified,
+                None,
+                "verified",
+                None,
+                None,
+                Outcome::Pass,
+            ),
+        ];
+        Report {
+            implementations: vec![
+                ImplementationInfo {
+                    name: "alpha".into(),
+                    version: "1.2.3".into(),
+                    clock: "injected".into(),
+                    cannot_enforce: vec!["nbf: never checks nbf | at all".into()],
+                },
+                ImplementationInfo {
+                    name: "beta".into(),
+                    version: "0.9".into(),
+                    clock: "system".into(),
+                    cannot_enforce: Vec::new(),
+                },
+            ],
+            results,
+            stale_exceptions: vec![StaleException {
+                implementation: "beta".into(),
+                case_id: "claims::gone".into(),
+                why: "no such case".into(),
+            }],
+            elapsed_ms: 1234,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::*;
+    use super::*;
+
+    #[test]
+    fn format_parses_every_name_and_lists_them_on_error() {
+        for f in Format::ALL {
+            assert_eq!(f.name().parse::<Format>(), Ok(f));
+            assert_eq!(f.to_string(), f.name());
+        }
+        let err = "xml".parse::<Format>().unwrap_err();
+        for f in Format::ALL {
+            assert!(err.contains(f.name()), "{err}");
+        }
+        assert!("Table".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn fixture_covers_every_outcome() {
+        let report = sample();
+        let t = Tally::total(&report);
+        for name in Outcome::NAMES {
+            assert!(t.count(name) > 0, "no {name} in the fixture");
+        }
+        assert_eq!(t.results, RESULTS);
+        assert_eq!(t.passed, PASSED);
+        assert_eq!(t.failures, FAILURES);
+        assert_eq!(t.stale, STALE);
+        assert_eq!(t.skipped, SKIPPED);
+        assert_eq!(t.reason_mismatches, 1);
+        assert_eq!(t.failed(), FAILURES + STALE);
+        assert_eq!(case_ids(&report).len(), CASE_IDS);
+    }
+
+    #[test]
+    fn every_format_is_deterministic_and_ignores_time() {
+        let a = sample();
+        let mut b = sample();
+        b.elapsed_ms = 99_999;
+        for f in Format::ALL {
+            assert_eq!(render(&a, f), render(&b, f), "{f}");
+        }
+        assert_eq!(summary(&a), summary(&b));
+    }
+
+    #[test]
+    fn one_line_makes_controls_visible() {
+        assert_eq!(one_line("a\nb\u{0}c\u{202e}d é"), "a\\nb\\0c\\u{202e}d é");
+    }
+}

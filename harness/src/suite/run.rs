@@ -1,0 +1,445 @@
+//! The runner: every case against every implementation, each ending in a named [`Outcome`].
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use globset::GlobMatcher;
+
+use super::case::{Case, Expectation};
+use super::exceptions::Exceptions;
+use super::mint::mint;
+use super::outcome::{Actual, CaseResult, ImplementationInfo, Outcome, Report, StaleException};
+use super::subject::{Answer, Subject};
+use crate::contract::{Clock, Description, Jwk, VerifyRequest};
+use crate::engine::provider::{apply, verify_request, Context};
+use crate::profile::{builtin, Config, Mode, Profile};
+use crate::verdict::{Reason, Verdict};
+
+/// Which cases to run.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Only case ids matching this glob.
+    pub filter: Option<GlobMatcher>,
+    /// Only cases of this provider (JOSE-level cases have none and are left out).
+    pub provider: Option<String>,
+}
+
+impl RunOptions {
+    /// Whether `id` (of a case for `provider`) is selected.
+    pub fn selects(&self, id: &str, provider: Option<&str>) -> bool {
+        self.filter.as_ref().is_none_or(|g| g.is_match(id))
+            && self.provider.as_deref().is_none_or(|p| provider == Some(p))
+    }
+}
+
+/// The current time in whole seconds since the epoch.
+pub fn wall_clock() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// What a subject is, for the report.
+pub fn info(d: &Description) -> ImplementationInfo {
+    ImplementationInfo {
+        name: d.name.clone(),
+        version: d.version.clone(),
+        clock: match d.clock {
+            Clock::Injected => "injected".into(),
+            Clock::System => "system".into(),
+        },
+        cannot_enforce: d
+            .cannot_enforce
+            .iter()
+            .map(|l| format!("{}: {}", l.check, l.why))
+            .collect(),
+    }
+}
+
+/// Runs the selected cases against every subject and settles exceptions.
+pub fn run_cases(
+    cases: &[Case],
+    subjects: &[Box<dyn Subject>],
+    options: &RunOptions,
+) -> Vec<CaseResult> {
+    let selected: Vec<&Case> = cases
+        .iter()
+        .filter(|c| options.selects(&c.id, c.provider.as_deref()))
+        .collect();
+    // One thread per implementation: they share nothing, and results keep subject order.
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = subjects
+            .iter()
+            .map(|subject| {
+                let selected = &selected;
+                scope.spawn(move || {
+                    selected
+                        .iter()
+                        .map(|case| evaluate(case, subject.as_ref()))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .zip(subjects)
+            .flat_map(|(worker, subject)| {
+                worker.join().unwrap_or_else(|_| {
+                    // evaluate() contains implementation panics itself; this is the harness's own.
+                    vec![CaseResult {
+                        case_id: "harness::runner".into(),
+                        implementation: subject.description().name.clone(),
+                        provider: None,
+                        expected: Expectation::Either,
+                        expected_reason: None,
+                        actual: Actual::default(),
+                        outcome: Outcome::Panic {
+                            message: "the runner itself panicked".into(),
+                        },
+                        reason_mismatch: None,
+                        reminted: false,
+                        basis: String::new(),
+                    }]
+                })
+            })
+            .collect()
+    })
+}
+
+/// Marks listed divergences as known, and reports entries that match nothing unexpected.
+///
+/// Entries for cases that were not run (filtered out) are left alone; entries naming a case
+/// that does not exist at all are stale whenever `known_ids` is complete.
+pub fn settle_exceptions(
+    report: &mut Report,
+    exceptions: &Exceptions,
+    known_ids: &dyn Fn(&str) -> bool,
+    all_selected: bool,
+) {
+    for r in &mut report.results {
+        if let Some(d) = exceptions.get(&r.implementation, &r.case_id) {
+            if r.outcome.is_divergence() {
+                r.outcome = super::outcome::Outcome::KnownDivergence {
+                    reason: d.reason.clone(),
+                };
+            }
+        }
+    }
+    for imp in &report.implementations {
+        for d in exceptions.of(&imp.name) {
+            let result = report
+                .results
+                .iter()
+                .find(|r| r.implementation == imp.name && r.case_id == d.id);
+            let why = match result {
+                Some(r) => match &r.outcome {
+                    Outcome::KnownDivergence { .. } => continue,
+                    Outcome::Skip { .. } => {
+                        "the case is skipped for this implementation".to_owned()
+                    }
+                    other if other.is_failure() => continue,
+                    _ => "the case passes now; remove the entry".to_owned(),
+                },
+                None if all_selected && !known_ids(&d.id) => "no such case".to_owned(),
+                None => continue,
+            };
+            report.stale_exceptions.push(StaleException {
+                implementation: imp.name.clone(),
+                case_id: d.id.clone(),
+                why,
+            });
+        }
+    }
+}
+
+/// Why a case cannot run against this implementation, if it cannot.
+fn skip_reason(case: &Case, profile: Option<&Profile>, d: &Description) -> Option<String> {
+    let algs: Vec<String> = match profile {
+        Some(p) => p
+            .algorithms
+            .allowed
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect(),
+        None => case.algorithms.clone(),
+    };
+    if !algs.is_empty() && !algs.iter().any(|a| d.algorithms.contains(a)) {
+        return Some(format!("does not implement {}", algs.join(" or ")));
+    }
+    for check in &case.checks {
+        if let Some(why) = d.limitation(check) {
+            return Some(format!("cannot enforce {check}: {why}"));
+        }
+    }
+    if d.clock == Clock::System && case.mint.is_none() && case.features.iter().any(|f| f == "time")
+    {
+        return Some(
+            "reads the system clock, and this time-pinned case has no recipe to re-mint".into(),
+        );
+    }
+    None
+}
+
+/// One case against one subject.
+pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
+    let d = subject.description();
+    let profile = case.provider.as_deref().map(builtin);
+    let profile = match profile {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            return result(
+                case,
+                d,
+                Outcome::Crash {
+                    message: e.to_string(),
+                },
+                Actual::default(),
+            );
+        }
+    };
+    if let Some(reason) = skip_reason(case, profile, d) {
+        return result(case, d, Outcome::Skip { reason }, Actual::default());
+    }
+    let remint = d.clock == Clock::System && case.mint.is_some();
+    let attempt = || {
+        if !remint {
+            return (run_once(case, profile, subject), false);
+        }
+        let now = wall_clock();
+        let mut shifted = case.clone();
+        shifted.now = now;
+        match case.mint.as_ref().map(|m| mint(m, now)) {
+            Some(Ok(token)) => shifted.token = Some(token),
+            Some(Err(e)) => {
+                return (
+                    (
+                        Outcome::Crash {
+                            message: format!("cannot re-mint: {e}"),
+                        },
+                        Actual::default(),
+                        None,
+                    ),
+                    true,
+                )
+            }
+            None => {}
+        }
+        let out = run_once(&shifted, profile, subject);
+        // A second boundary crossed between minting and verifying changes the case; try again.
+        (out, wall_clock() != now)
+    };
+    let ((mut outcome, mut actual, mut mismatch), crossed) = attempt();
+    if crossed && outcome.is_failure() {
+        ((outcome, actual, mismatch), _) = attempt();
+    }
+    if outcome != Outcome::Pass {
+        mismatch = None;
+    }
+    let mut r = result(case, d, outcome, std::mem::take(&mut actual));
+    r.reason_mismatch = mismatch;
+    r.reminted = remint;
+    r
+}
+
+fn result(case: &Case, d: &Description, outcome: Outcome, actual: Actual) -> CaseResult {
+    CaseResult {
+        case_id: case.id.clone(),
+        implementation: d.name.clone(),
+        provider: case.provider.clone(),
+        expected: case.expected,
+        expected_reason: case.expected_reason.clone(),
+        actual,
+        outcome,
+        reason_mismatch: None,
+        reminted: false,
+        basis: case.basis.clone(),
+    }
+}
+
+fn public_keys(case: &Case) -> Vec<Jwk> {
+    case.keys.iter().map(Jwk::public).collect()
+}
+
+/// The verdict a subject reaches on a case, and whether the implementation itself accepted.
+enum Reached {
+    Verdict { verdict: Verdict, raw_ok: bool },
+    Broke(Outcome),
+}
+
+fn reach(case: &Case, profile: Option<&Profile>, subject: &dyn Subject) -> Reached {
+    let Some(profile) = profile else {
+        let request = VerifyRequest {
+            id: case.id.clone(),
+            token: case.token.clone().unwrap_or_default(),
+            algorithms: case.algorithms.clone(),
+            keys: public_keys(case),
+            now: case.now,
+            leeway: case.leeway,
+            required: Vec::new(),
+            issuer: None,
+            audience: None,
+        };
+        return match subject.verify(&request) {
+            Answer::Ok(_) => Reached::Verdict {
+                verdict: Verdict::Verified {
+                    identity: Default::default(),
+                },
+                raw_ok: true,
+            },
+            Answer::Refused(f) => Reached::Verdict {
+                verdict: Verdict::Rejected { reason: f.into() },
+                raw_ok: false,
+            },
+            other => Reached::Broke(broke(other)),
+        };
+    };
+    let ctx = Context {
+        config: Config {
+            app_id: case.context.app_id.clone(),
+        },
+        claimed_user_id: case.context.claimed_user_id.clone(),
+        mode: case.context.mode,
+        now: case.now,
+        leeway: case.leeway,
+    };
+    let mode = ctx.mode.unwrap_or(profile.mode);
+    let fallback = |why: Reason| match mode {
+        Mode::Required => Verdict::Rejected { reason: why },
+        Mode::Enabled | Mode::Disabled => Verdict::Unverified {
+            claimed: ctx.claimed_user_id.clone(),
+            why,
+        },
+    };
+    let verdict_only = |verdict| Reached::Verdict {
+        verdict,
+        raw_ok: false,
+    };
+    if mode == Mode::Disabled {
+        return verdict_only(fallback(Reason::VerificationDisabled));
+    }
+    let Some(token) = &case.token else {
+        return verdict_only(fallback(Reason::TokenMissing));
+    };
+    let request = match verify_request(profile, &ctx, &case.id, token, &case.keys) {
+        Ok(r) => r,
+        Err(e) => {
+            return Reached::Broke(Outcome::Crash {
+                message: e.to_string(),
+            })
+        }
+    };
+    match subject.verify(&request) {
+        Answer::Ok(decoded) => Reached::Verdict {
+            verdict: match apply(profile, &ctx, &decoded) {
+                Ok(identity) => Verdict::Verified { identity },
+                Err(reason) => fallback(reason),
+            },
+            raw_ok: true,
+        },
+        Answer::Refused(f) => verdict_only(fallback(f.into())),
+        other => Reached::Broke(broke(other)),
+    }
+}
+
+fn broke<T>(answer: Answer<T>) -> Outcome {
+    match answer {
+        Answer::Panic(message) => Outcome::Panic { message },
+        Answer::Hang(t) => Outcome::Hang {
+            timeout_ms: t.as_millis() as u64,
+        },
+        Answer::Crash(message) => Outcome::Crash { message },
+        Answer::Ok(_) | Answer::Refused(_) => Outcome::Crash {
+            message: "internal: not a breakdown".into(),
+        },
+    }
+}
+
+fn run_once(
+    case: &Case,
+    profile: Option<&Profile>,
+    subject: &dyn Subject,
+) -> (Outcome, Actual, Option<String>) {
+    let (verdict, raw_ok) = match reach(case, profile, subject) {
+        Reached::Broke(outcome) => return (outcome, Actual::default(), None),
+        Reached::Verdict { verdict, raw_ok } => (verdict, raw_ok),
+    };
+    let actual = Actual {
+        verdict: verdict.kind().to_owned(),
+        reason: verdict.reason().map(|r| r.code().to_owned()),
+        detail: match &verdict {
+            Verdict::Verified { identity } if !identity.user_id.is_empty() => {
+                Some(format!("user {:?}", identity.user_id))
+            }
+            Verdict::Verified { .. } => None,
+            other => other.reason().map(|r| r.to_string()),
+        },
+    };
+    let outcome = classify(case, &verdict, raw_ok);
+    let mismatch = match (&case.expected_reason, verdict.reason()) {
+        (Some(expected), Some(got)) if got.code() != expected => Some(got.code().to_owned()),
+        _ => None,
+    };
+    (outcome, actual, mismatch)
+}
+
+fn classify(case: &Case, verdict: &Verdict, raw_ok: bool) -> Outcome {
+    // The implementation accepted a token lacking a claim it was asked to require; the profile
+    // layer only noticed because it could not find the user id. That is the implementation's
+    // accept, not a rejection.
+    let accepted_despite_required =
+        raw_ok && matches!(verdict.reason(), Some(Reason::MissingClaim { .. }));
+    match (case.expected, verdict) {
+        (Expectation::Either, _) => Outcome::Pass,
+        (Expectation::Verified, Verdict::Verified { identity }) => match &case.expected_identity {
+            Some(expected) if expected != identity => Outcome::WrongIdentity {
+                expected: identity_text(expected),
+                actual: identity_text(identity),
+            },
+            _ => Outcome::Pass,
+        },
+        (Expectation::Verified, _) => Outcome::UnexpectedReject,
+        (Expectation::Rejected, Verdict::Rejected { .. })
+        | (Expectation::Unverified, Verdict::Unverified { .. }) => {
+            if accepted_despite_required {
+                Outcome::UnexpectedAccept
+            } else {
+                Outcome::Pass
+            }
+        }
+        (Expectation::Rejected, _) | (Expectation::Unverified, Verdict::Verified { .. }) => {
+            Outcome::UnexpectedAccept
+        }
+        (Expectation::Unverified, Verdict::Rejected { .. }) => Outcome::UnexpectedReject,
+    }
+}
+
+fn identity_text(identity: &crate::Identity) -> String {
+    serde_json::to_string(identity).unwrap_or_else(|_| identity.user_id.clone())
+}
+
+/// Runs cases and signer conformance for every subject, then settles the exceptions.
+pub fn run(
+    cases: &[Case],
+    subjects: &[Box<dyn Subject>],
+    exceptions: &Exceptions,
+    options: &RunOptions,
+) -> Report {
+    let started = Instant::now();
+    let mut report = Report {
+        implementations: subjects.iter().map(|s| info(s.description())).collect(),
+        results: run_cases(cases, subjects, options),
+        ..Report::default()
+    };
+    report.results.extend(super::signer::run(
+        subjects,
+        options,
+        &crate::profile::builtins().iter().collect::<Vec<_>>(),
+    ));
+    let ids: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+    let all_selected = options.filter.is_none() && options.provider.is_none();
+    let known = |id: &str| ids.contains(id) || super::signer::is_signer_id(id);
+    settle_exceptions(&mut report, exceptions, &known, all_selected);
+    report.elapsed_ms = started.elapsed().as_millis();
+    report
+}

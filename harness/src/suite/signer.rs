@@ -1,0 +1,424 @@
+//! Signer conformance: every implementation signs every profile's canonical claims; each token
+//! is checked byte by byte and by the reference, then verified by every implementation (N×N).
+
+use serde_json::{Map, Value};
+
+use super::case::Expectation;
+use super::outcome::{Actual, CaseResult, Outcome};
+use super::run::{wall_clock, RunOptions};
+use super::subject::{Answer, Subject};
+use crate::contract::{Decoded, Description, SignRequest};
+use crate::engine::keys::Key;
+use crate::engine::provider::{apply, judge, verify_request, Context};
+use crate::engine::{claims::DATE_CLAIMS, compact, json, Alg};
+use crate::impls::reference::Reference;
+use crate::profile::{Config, Profile};
+use crate::verdict::{Identity, Part};
+
+/// The user every canonical token names.
+pub const SIGNER_USER: &str = "user-1";
+/// The app id canonical tokens are made for.
+pub const SIGNER_APP_ID: &str = "test-app-id";
+
+const BASIS: &str = "policy.md §6 and taxonomy.md \"Signer conformance\": the required header, \
+integral epoch-second dates, the required claims with the right JSON types, a 64-byte R||S \
+ES256 signature, canonical base64url, and verification under the reference";
+
+/// Whether `id` names a signer-conformance result.
+pub fn is_signer_id(id: &str) -> bool {
+    id.starts_with("signer::") || id.starts_with("interop::")
+}
+
+/// The signing key for a profile's canonical token (TEST KEY ONLY).
+pub fn signing_key(profile: &Profile) -> Key {
+    let label = format!("{}-key-1", profile.id);
+    match profile.signing_alg() {
+        Alg::HS256 => Key::test_hmac(&label),
+        Alg::ES256 => Key::test_ec(&label),
+    }
+}
+
+struct Canonical<'p> {
+    profile: &'p Profile,
+    key: Key,
+    ctx: Context,
+    header: Map<String, Value>,
+    claims: Map<String, Value>,
+    identity: Identity,
+}
+
+fn canonical(profile: &Profile) -> Result<Canonical<'_>, String> {
+    let key = signing_key(profile);
+    let ctx = Context {
+        config: Config {
+            app_id: Some(SIGNER_APP_ID.into()),
+        },
+        now: wall_clock(),
+        ..Context::default()
+    };
+    let header = profile
+        .signing_header(key.kid.as_deref())
+        .map_err(|e| e.to_string())?;
+    let claims = profile
+        .canonical_claims(SIGNER_USER, &ctx.config, ctx.now)
+        .map_err(|e| e.to_string())?;
+    let mut full_header = Map::new();
+    full_header.insert(
+        "alg".into(),
+        Value::String(profile.signing_alg().as_str().into()),
+    );
+    full_header.extend(header.clone());
+    let decoded = Decoded {
+        header: full_header,
+        claims: claims.clone(),
+    };
+    // The identity the profile gives the claims as intended, independent of any signer.
+    let identity = apply(profile, &ctx, &decoded).map_err(|e| e.to_string())?;
+    Ok(Canonical {
+        profile,
+        key,
+        ctx,
+        header,
+        claims,
+        identity,
+    })
+}
+
+fn supports(d: &Description, alg: Alg) -> bool {
+    d.algorithms.iter().any(|a| a == alg.as_str())
+}
+
+fn result(
+    id: String,
+    implementation: &str,
+    provider: &str,
+    outcome: Outcome,
+    actual: Actual,
+) -> CaseResult {
+    CaseResult {
+        case_id: id,
+        implementation: implementation.to_owned(),
+        provider: Some(provider.to_owned()),
+        expected: Expectation::Verified,
+        expected_reason: None,
+        actual,
+        outcome,
+        reason_mismatch: None,
+        reminted: false,
+        basis: BASIS.to_owned(),
+    }
+}
+
+/// Signer conformance and N×N interop for the selected profiles.
+pub fn run(
+    subjects: &[Box<dyn Subject>],
+    options: &RunOptions,
+    profiles: &[&Profile],
+) -> Vec<CaseResult> {
+    let mut out = Vec::new();
+    for profile in profiles {
+        if !options.selects(&format!("signer::{}", profile.id), Some(&profile.id))
+            && !subjects.iter().any(|s| {
+                options.selects(
+                    &format!("interop::{}@{}", profile.id, s.description().name),
+                    Some(&profile.id),
+                )
+            })
+        {
+            continue;
+        }
+        let canon = match canonical(profile) {
+            Ok(c) => c,
+            Err(e) => {
+                for s in subjects {
+                    out.push(result(
+                        format!("signer::{}", profile.id),
+                        &s.description().name,
+                        &profile.id,
+                        Outcome::Crash {
+                            message: format!("no canonical token: {e}"),
+                        },
+                        Actual::default(),
+                    ));
+                }
+                continue;
+            }
+        };
+        let alg = profile.signing_alg();
+        for signer in subjects {
+            let name = &signer.description().name;
+            let signer_id = format!("signer::{}", profile.id);
+            let interop_id = format!("interop::{}@{name}", profile.id);
+            if !supports(signer.description(), alg) {
+                let skip = Outcome::Skip {
+                    reason: format!("does not implement {alg}"),
+                };
+                out.push(result(
+                    signer_id,
+                    name,
+                    &profile.id,
+                    skip,
+                    Actual::default(),
+                ));
+                continue;
+            }
+            let request = SignRequest {
+                id: signer_id.clone(),
+                alg: alg.as_str().into(),
+                key: canon.key.to_jwk(),
+                header: canon.header.clone(),
+                claims: canon.claims.clone(),
+            };
+            let token = match signer.sign(&request) {
+                Answer::Ok(token) => token,
+                Answer::Refused(f) => {
+                    let outcome = Outcome::NonConformantToken {
+                        problem: format!("refused to sign: {}", f.error),
+                    };
+                    out.push(result(
+                        signer_id,
+                        name,
+                        &profile.id,
+                        outcome,
+                        Actual::default(),
+                    ));
+                    continue;
+                }
+                Answer::Panic(message) => {
+                    out.push(result(
+                        signer_id,
+                        name,
+                        &profile.id,
+                        Outcome::Panic { message },
+                        Actual::default(),
+                    ));
+                    continue;
+                }
+                Answer::Hang(t) => {
+                    let outcome = Outcome::Hang {
+                        timeout_ms: t.as_millis() as u64,
+                    };
+                    out.push(result(
+                        signer_id,
+                        name,
+                        &profile.id,
+                        outcome,
+                        Actual::default(),
+                    ));
+                    continue;
+                }
+                Answer::Crash(message) => {
+                    out.push(result(
+                        signer_id,
+                        name,
+                        &profile.id,
+                        Outcome::Crash { message },
+                        Actual::default(),
+                    ));
+                    continue;
+                }
+            };
+            if options.selects(&signer_id, Some(&profile.id)) {
+                let problems = conformance_problems(&canon, &token);
+                let outcome = if problems.is_empty() {
+                    Outcome::Pass
+                } else {
+                    Outcome::NonConformantToken {
+                        problem: problems.join("; "),
+                    }
+                };
+                let actual = Actual {
+                    verdict: "signed".into(),
+                    reason: None,
+                    detail: Some(token.chars().take(120).collect()),
+                };
+                out.push(result(signer_id, name, &profile.id, outcome, actual));
+            }
+            if !options.selects(&interop_id, Some(&profile.id)) {
+                continue;
+            }
+            for verifier in subjects {
+                let vname = &verifier.description().name;
+                if !supports(verifier.description(), alg) {
+                    let skip = Outcome::Skip {
+                        reason: format!("does not implement {alg}"),
+                    };
+                    out.push(result(
+                        interop_id.clone(),
+                        vname,
+                        &profile.id,
+                        skip,
+                        Actual::default(),
+                    ));
+                    continue;
+                }
+                let (outcome, actual) = interop(&canon, &token, verifier.as_ref());
+                out.push(result(
+                    interop_id.clone(),
+                    vname,
+                    &profile.id,
+                    outcome,
+                    actual,
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn interop(canon: &Canonical<'_>, token: &str, verifier: &dyn Subject) -> (Outcome, Actual) {
+    let mut ctx = canon.ctx.clone();
+    // Verify when the token is fresh for this verifier's clock too.
+    ctx.now = ctx.now.max(wall_clock());
+    let keys = [canon.key.public_jwk()];
+    let request = match verify_request(canon.profile, &ctx, "interop", token, &keys) {
+        Ok(r) => r,
+        Err(e) => {
+            return (
+                Outcome::Crash {
+                    message: e.to_string(),
+                },
+                Actual::default(),
+            )
+        }
+    };
+    match verifier.verify(&request) {
+        Answer::Ok(decoded) => match apply(canon.profile, &ctx, &decoded) {
+            Ok(identity) if identity == canon.identity => (
+                Outcome::Pass,
+                Actual {
+                    verdict: "verified".into(),
+                    ..Actual::default()
+                },
+            ),
+            Ok(identity) => (
+                Outcome::WrongIdentity {
+                    expected: canon.identity.user_id.clone(),
+                    actual: identity.user_id.clone(),
+                },
+                Actual {
+                    verdict: "verified".into(),
+                    ..Actual::default()
+                },
+            ),
+            Err(reason) => (
+                Outcome::UnexpectedReject,
+                rejected(reason.code(), reason.to_string()),
+            ),
+        },
+        Answer::Refused(f) => {
+            let code = f
+                .reason
+                .clone()
+                .unwrap_or_else(|| "implementation_error".into());
+            (Outcome::UnexpectedReject, rejected(&code, f.error))
+        }
+        Answer::Panic(message) => (Outcome::Panic { message }, Actual::default()),
+        Answer::Hang(t) => (
+            Outcome::Hang {
+                timeout_ms: t.as_millis() as u64,
+            },
+            Actual::default(),
+        ),
+        Answer::Crash(message) => (Outcome::Crash { message }, Actual::default()),
+    }
+}
+
+fn rejected(code: &str, detail: String) -> Actual {
+    Actual {
+        verdict: "rejected".into(),
+        reason: Some(code.to_owned()),
+        detail: Some(detail),
+    }
+}
+
+/// Everything wrong with a signer's token, byte by byte and under the reference.
+fn conformance_problems(canon: &Canonical<'_>, token: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let segments: Vec<&str> = token.split('.').collect();
+    let [h, p, s] = segments.as_slice() else {
+        return vec![format!("{} segments instead of 3", segments.len())];
+    };
+    let decode = |seg: &str, part| compact::decode_segment(seg, part).map_err(|e| e.to_string());
+    let (header, payload, sig) = match (
+        decode(h, Part::Header),
+        decode(p, Part::Payload),
+        decode(s, Part::Signature),
+    ) {
+        (Ok(h), Ok(p), Ok(s)) => (h, p, s),
+        (h, p, s) => {
+            return [h.err(), p.err(), s.err()].into_iter().flatten().collect();
+        }
+    };
+    let alg = canon.profile.signing_alg();
+    match json::parse_object(&header, Part::Header, 64) {
+        Err(e) => problems.push(e.to_string()),
+        Ok(header) => {
+            if header.get("alg") != Some(&Value::String(alg.as_str().into())) {
+                problems.push(format!("header alg is {:?}, not {alg}", header.get("alg")));
+            }
+            for (name, wanted) in &canon.header {
+                if header.get(name) != Some(wanted) {
+                    problems.push(format!(
+                        "header {name} is {:?}, not {wanted}",
+                        header.get(name)
+                    ));
+                }
+            }
+            for name in header.keys() {
+                if !["alg", "typ", "kid"].contains(&name.as_str()) {
+                    problems.push(format!(
+                        "header carries {name:?}, which no profile asks for"
+                    ));
+                }
+            }
+        }
+    }
+    match json::parse_object(&payload, Part::Payload, 64) {
+        Err(e) => problems.push(e.to_string()),
+        Ok(claims) => {
+            for (name, wanted) in &canon.claims {
+                if claims.get(name) != Some(wanted) {
+                    problems.push(format!(
+                        "claim {name} is {:?}, not {wanted}",
+                        claims.get(name)
+                    ));
+                }
+            }
+            for name in DATE_CLAIMS {
+                if let Some(Value::Number(n)) = claims.get(name) {
+                    if !(n.is_i64() || n.is_u64()) {
+                        problems.push(format!(
+                            "{name} is written as {n}, not as an integer of seconds"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if alg == Alg::ES256 && sig.len() != 64 {
+        problems.push(format!(
+            "ES256 signature is {} bytes, not 64 (R||S)",
+            sig.len()
+        ));
+    }
+    let keys = [canon.key.public_jwk()];
+    match judge(
+        canon.profile,
+        &canon.ctx,
+        Some(token),
+        &keys,
+        &Reference::default(),
+    ) {
+        Ok(v) if v.identity() == Some(&canon.identity) => {}
+        Ok(v) => problems.push(format!(
+            "the reference does not verify it to the canonical identity: {}",
+            match v.reason() {
+                Some(r) => r.to_string(),
+                None => "another identity".into(),
+            }
+        )),
+        Err(e) => problems.push(e.to_string()),
+    }
+    problems
+}

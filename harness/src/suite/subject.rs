@@ -1,0 +1,168 @@
+//! An implementation under test as the runner sees it: every call ends in an [`Answer`], and
+//! panics, hangs and crashes are answers too, never the end of the run.
+
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::contract::{Decoded, Description, Failure, Implementation, SignRequest, VerifyRequest};
+use crate::impls::guard;
+
+/// How one call to an implementation ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer<T> {
+    /// It answered with a result.
+    Ok(T),
+    /// It refused, with its message and reason code.
+    Refused(Failure),
+    /// It panicked (in-process) with this message.
+    Panic(String),
+    /// It gave no answer within the timeout.
+    Hang(Duration),
+    /// It died or wrote something that is not a protocol v1 response (external adapters).
+    Crash(String),
+}
+
+/// The default per-request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An implementation under test, in-process or external.
+pub trait Subject: Send + Sync {
+    /// The implementation's own description (taken once, when it was set up).
+    fn description(&self) -> &Description;
+    /// Asks it to sign.
+    fn sign(&self, request: &SignRequest) -> Answer<String>;
+    /// Asks it to verify.
+    fn verify(&self, request: &VerifyRequest) -> Answer<Decoded>;
+}
+
+/// An in-process [`Implementation`], each call on a worker thread with a timeout so that a
+/// hanging implementation is reported instead of stopping the run.
+pub struct InProcess {
+    imp: Arc<dyn Implementation>,
+    description: Description,
+    timeout: Duration,
+}
+
+impl InProcess {
+    /// Wraps an implementation; `describe` itself is guarded against panics.
+    pub fn new(imp: Arc<dyn Implementation>, timeout: Duration) -> Result<InProcess, String> {
+        let description = {
+            let imp = Arc::clone(&imp);
+            guard::catch(move || imp.describe()).map_err(|m| format!("describe panicked: {m}"))?
+        };
+        Ok(InProcess {
+            imp,
+            description,
+            timeout,
+        })
+    }
+
+    fn call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Implementation) -> Result<T, Failure> + Send + 'static,
+    ) -> Answer<T> {
+        let imp = Arc::clone(&self.imp);
+        let (tx, rx) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("idjwt-subject".into())
+            .spawn(move || {
+                let _ = tx.send(guard::catch(|| f(imp.as_ref())));
+            });
+        if let Err(e) = spawned {
+            return Answer::Crash(format!("cannot start a worker thread: {e}"));
+        }
+        match rx.recv_timeout(self.timeout) {
+            Ok(Ok(Ok(value))) => Answer::Ok(value),
+            Ok(Ok(Err(failure))) => Answer::Refused(failure),
+            Ok(Err(message)) => Answer::Panic(message),
+            // The worker is left behind: a thread cannot be killed, but the run goes on.
+            Err(mpsc::RecvTimeoutError::Timeout) => Answer::Hang(self.timeout),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Answer::Crash("the worker thread ended without an answer".into())
+            }
+        }
+    }
+}
+
+impl Subject for InProcess {
+    fn description(&self) -> &Description {
+        &self.description
+    }
+
+    fn sign(&self, request: &SignRequest) -> Answer<String> {
+        let request = request.clone();
+        self.call(move |imp| imp.sign(&request))
+    }
+
+    fn verify(&self, request: &VerifyRequest) -> Answer<Decoded> {
+        let request = request.clone();
+        self.call(move |imp| imp.verify(&request))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::Clock;
+
+    struct Misbehaving;
+
+    impl Implementation for Misbehaving {
+        fn describe(&self) -> Description {
+            Description {
+                name: "misbehaving".into(),
+                version: "0".into(),
+                algorithms: vec!["HS256".into()],
+                clock: Clock::Injected,
+                cannot_enforce: vec![],
+            }
+        }
+        fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
+            match request.id.as_str() {
+                "panic" => panic!("deliberate panic"),
+                "hang" => {
+                    std::thread::sleep(Duration::from_secs(3));
+                    Ok("late".into())
+                }
+                "refuse" => Err(Failure::message("no")),
+                _ => Ok("a.b.c".into()),
+            }
+        }
+        fn verify(&self, _: &VerifyRequest) -> Result<Decoded, Failure> {
+            Ok(Decoded::default())
+        }
+    }
+
+    fn request(id: &str) -> SignRequest {
+        SignRequest {
+            id: id.into(),
+            alg: "HS256".into(),
+            key: Default::default(),
+            header: Default::default(),
+            claims: Default::default(),
+        }
+    }
+
+    #[test]
+    fn panics_hangs_and_refusals_are_answers() {
+        let s = InProcess::new(Arc::new(Misbehaving), Duration::from_millis(200)).unwrap();
+        assert_eq!(s.description().name, "misbehaving");
+        assert_eq!(s.sign(&request("ok")), Answer::Ok("a.b.c".into()));
+        assert_eq!(
+            s.sign(&request("refuse")),
+            Answer::Refused(Failure::message("no"))
+        );
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let panicked = s.sign(&request("panic"));
+        std::panic::set_hook(prev);
+        assert_eq!(panicked, Answer::Panic("deliberate panic".into()));
+        assert_eq!(
+            s.sign(&request("hang")),
+            Answer::Hang(Duration::from_millis(200))
+        );
+        // The run goes on after a hang.
+        assert_eq!(s.sign(&request("ok")), Answer::Ok("a.b.c".into()));
+    }
+}

@@ -1,0 +1,323 @@
+//! External adapters (protocol v1 over stdin/stdout), exercised through `idjwt-serve`: the
+//! description, sign → verify round trips, refusals, and containment of adapter processes that
+//! hang, exit, panic or write garbage (each followed by a restart and a normal answer).
+
+use std::time::Duration;
+
+use idjwt::contract::{Clock, Jwk, SignRequest, VerifyRequest};
+use idjwt::engine::keys::Key;
+use idjwt::suite::external::{AdapterError, External};
+use idjwt::suite::subject::{Answer, Subject};
+use serde_json::{json, Map, Value};
+
+const NOW: i64 = 1_700_000_000;
+const TIMEOUT: Duration = Duration::from_secs(10);
+const HANG_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// `idjwt-serve` with these arguments, as a `sh -c` command line.
+fn serve(args: &str) -> String {
+    let bin = env!("CARGO_BIN_EXE_idjwt-serve");
+    assert!(!bin.contains('\''), "{bin}");
+    format!("'{bin}' {args}")
+}
+
+fn spawn(args: &str, timeout: Duration) -> External {
+    External::spawn(&serve(args), timeout).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn claims() -> Map<String, Value> {
+    json!({"sub": "u", "exp": NOW + 60})
+        .as_object()
+        .unwrap()
+        .clone()
+}
+
+fn key(alg: &str) -> Key {
+    match alg {
+        "HS256" => Key::test_hmac("adapter"),
+        _ => Key::test_ec("adapter"),
+    }
+}
+
+fn sign_request(id: &str, alg: &str) -> SignRequest {
+    SignRequest {
+        id: id.into(),
+        alg: alg.into(),
+        key: key(alg).to_jwk(),
+        header: Map::new(),
+        claims: claims(),
+    }
+}
+
+fn verify_request(id: &str, alg: &str, token: &str, keys: Vec<Jwk>) -> VerifyRequest {
+    VerifyRequest {
+        id: id.into(),
+        token: token.into(),
+        algorithms: vec![alg.into()],
+        keys,
+        now: NOW,
+        leeway: 0,
+        required: Vec::new(),
+        issuer: None,
+        audience: None,
+    }
+}
+
+fn signed(subject: &External, id: &str, alg: &str) -> String {
+    match subject.sign(&sign_request(id, alg)) {
+        Answer::Ok(token) => token,
+        other => panic!("sign {id}: {other:?}"),
+    }
+}
+
+/// Signs and verifies one HS256 token: the adapter answers normally.
+fn assert_answers_normally(subject: &External, id: &str) {
+    let token = signed(subject, &format!("{id}-sign"), "HS256");
+    let request = verify_request(id, "HS256", &token, vec![key("HS256").public_jwk()]);
+    match subject.verify(&request) {
+        Answer::Ok(decoded) => assert_eq!(decoded.claims, claims()),
+        other => panic!("verify {id}: {other:?}"),
+    }
+}
+
+/// A verify request the fault fires on (`--fault-id fault`).
+fn faulty_verify(subject: &External) -> Answer<idjwt::Decoded> {
+    let token = signed(subject, "before-fault", "HS256");
+    subject.verify(&verify_request(
+        "fault-1",
+        "HS256",
+        &token,
+        vec![key("HS256").public_jwk()],
+    ))
+}
+
+fn crash_message(answer: Answer<idjwt::Decoded>) -> String {
+    match answer {
+        Answer::Crash(message) => message,
+        other => panic!("expected a crash, got {other:?}"),
+    }
+}
+
+#[test]
+fn describes_itself() {
+    let subject = spawn("", TIMEOUT);
+    let d = subject.description();
+    assert_eq!(d.name, "reference");
+    assert_eq!(d.version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(d.algorithms, ["HS256", "ES256"]);
+    assert_eq!(d.clock, Clock::Injected);
+    assert!(d.cannot_enforce.is_empty());
+
+    let faulty = spawn("--impl faulty-ignores-exp", TIMEOUT);
+    assert_eq!(faulty.description().name, "faulty-ignores-exp");
+    let other = spawn("--impl=jsonwebtoken", TIMEOUT);
+    assert_eq!(other.description().name, "jsonwebtoken");
+}
+
+#[test]
+fn sign_verify_round_trip() {
+    let subject = spawn("", TIMEOUT);
+    for alg in ["HS256", "ES256"] {
+        let token = signed(&subject, &format!("sign-{alg}"), alg);
+        let request = verify_request(
+            &format!("verify-{alg}"),
+            alg,
+            &token,
+            vec![key(alg).public_jwk()],
+        );
+        match subject.verify(&request) {
+            Answer::Ok(decoded) => {
+                assert_eq!(decoded.header["alg"], alg);
+                assert_eq!(decoded.claims, claims());
+            }
+            other => panic!("{alg}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn refusals_carry_reason_codes() {
+    let subject = spawn("", TIMEOUT);
+    let token = signed(&subject, "s", "HS256");
+    let mut late = verify_request("late", "HS256", &token, vec![key("HS256").public_jwk()]);
+    late.now = NOW + 3600;
+    match subject.verify(&late) {
+        Answer::Refused(f) => assert_eq!(f.reason.as_deref(), Some("expired"), "{}", f.error),
+        other => panic!("{other:?}"),
+    }
+    let wrong_key = verify_request(
+        "wrong-key",
+        "HS256",
+        &token,
+        vec![Key::test_hmac("other").to_jwk()],
+    );
+    match subject.verify(&wrong_key) {
+        Answer::Refused(f) => assert_eq!(f.reason.as_deref(), Some("bad_signature")),
+        other => panic!("{other:?}"),
+    }
+    let mut bad_sign = sign_request("bad-sign", "HS256");
+    bad_sign.alg = "none".into();
+    assert!(matches!(subject.sign(&bad_sign), Answer::Refused(_)));
+    // A refusal is a normal answer: the same process goes on.
+    assert_answers_normally(&subject, "after-refusals");
+}
+
+#[test]
+fn hang_is_contained_and_the_adapter_restarts() {
+    let subject = spawn("--fault hang-on-verify --fault-id fault", HANG_TIMEOUT);
+    assert_answers_normally(&subject, "before");
+    assert_eq!(faulty_verify(&subject), Answer::Hang(HANG_TIMEOUT));
+    assert_answers_normally(&subject, "after");
+    // And again: the fault is deterministic across restarts.
+    assert_eq!(faulty_verify(&subject), Answer::Hang(HANG_TIMEOUT));
+    assert_answers_normally(&subject, "after-again");
+}
+
+#[test]
+fn exit_is_a_crash_with_status_and_stderr() {
+    let subject = spawn("--fault exit-on-verify --fault-id fault", TIMEOUT);
+    let message = crash_message(faulty_verify(&subject));
+    assert!(message.starts_with("exited: status 3"), "{message}");
+    assert!(message.contains("exit-on-verify"), "stderr tail: {message}");
+    assert_answers_normally(&subject, "after");
+}
+
+#[test]
+fn garbage_is_a_crash_and_the_adapter_restarts() {
+    let subject = spawn("--fault garbage-on-verify --fault-id fault", TIMEOUT);
+    let message = crash_message(faulty_verify(&subject));
+    assert!(message.starts_with("wrote garbage"), "{message}");
+    assert!(message.contains("this is not json"), "{message}");
+    assert_answers_normally(&subject, "after");
+}
+
+#[test]
+fn panic_is_a_crash_and_the_adapter_restarts() {
+    // Without a backtrace, the panic message is among the last lines of stderr.
+    let command = format!(
+        "RUST_BACKTRACE=0 {}",
+        serve("--fault panic-on-verify --fault-id fault")
+    );
+    let subject = External::spawn(&command, TIMEOUT).unwrap();
+    let message = crash_message(faulty_verify(&subject));
+    assert!(message.starts_with("exited: status 101"), "{message}");
+    assert!(message.contains("deliberate panic"), "{message}");
+    assert_answers_normally(&subject, "after");
+}
+
+#[test]
+fn every_verify_faults_without_fault_id() {
+    let subject = spawn("--fault exit-on-verify", TIMEOUT);
+    let token = signed(&subject, "s", "HS256");
+    for id in ["v1", "v2"] {
+        let request = verify_request(id, "HS256", &token, vec![key("HS256").public_jwk()]);
+        assert!(matches!(subject.verify(&request), Answer::Crash(_)));
+    }
+    // Signing still works, after a restart.
+    signed(&subject, "s2", "ES256");
+}
+
+#[test]
+fn wrong_id_and_missing_fields_are_garbage() {
+    let describe =
+        r#"{"ok":true,"name":"scripted","version":"1","algorithms":["HS256"],"clock":"injected"}"#;
+    let script = format!(
+        "read l; echo '{describe}'; read l; echo '{{\"id\":\"other\",\"ok\":true,\"token\":\"a.b.c\"}}';"
+    );
+    let subject = External::spawn(&script, TIMEOUT).unwrap();
+    assert_eq!(subject.description().name, "scripted");
+    match subject.sign(&sign_request("s", "HS256")) {
+        Answer::Crash(m) => assert!(m.contains("answered id \"other\" to request \"s\""), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    // Restarted: the script starts over and answers the next request with the wrong id again.
+    match subject.sign(&sign_request("s", "HS256")) {
+        Answer::Crash(m) => assert!(m.starts_with("wrote garbage"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn ok_without_result_is_garbage() {
+    let describe =
+        r#"{"ok":true,"name":"scripted","version":"1","algorithms":["HS256"],"clock":"injected"}"#;
+    let script = format!(
+        "read l; echo '{describe}'; while read l; do echo '{{\"id\":\"v\",\"ok\":true,\"claims\":{{}}}}'; done"
+    );
+    let subject = External::spawn(&script, TIMEOUT).unwrap();
+    let request = verify_request("v", "HS256", "a.b.c", Vec::new());
+    match subject.verify(&request) {
+        Answer::Crash(m) => assert!(m.contains("without \"header\""), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn missing_command_fails_at_spawn() {
+    let err = External::spawn("idjwt-no-such-adapter-program --serve", TIMEOUT).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, AdapterError::Exited { .. }), "{err:?}");
+    assert!(message.contains("command not found"), "{message}");
+    assert!(
+        message.contains("idjwt-no-such-adapter-program"),
+        "{message}"
+    );
+    assert!(matches!(
+        External::spawn("  ", TIMEOUT),
+        Err(AdapterError::EmptyCommand)
+    ));
+}
+
+#[test]
+fn garbage_description_fails_at_spawn() {
+    let err = External::spawn("echo nope", TIMEOUT).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, AdapterError::Describe { .. }), "{err:?}");
+    assert!(message.contains("wrote garbage"), "{message}");
+    assert!(message.contains("\"nope\""), "{message}");
+
+    let no_clock = r#"echo '{"ok":true,"name":"x","version":"1","algorithms":["HS256"]}'"#;
+    let err = External::spawn(no_clock, TIMEOUT).unwrap_err();
+    assert!(matches!(err, AdapterError::Describe { .. }), "{err:?}");
+    assert!(err.to_string().contains("`clock`"), "{err}");
+}
+
+#[test]
+fn silent_describe_is_a_timeout() {
+    let err = External::spawn("sleep 30", Duration::from_millis(300)).unwrap_err();
+    assert!(matches!(err, AdapterError::Timeout { .. }), "{err:?}");
+    assert!(err.to_string().contains("describe"), "{err}");
+}
+
+#[test]
+fn bad_flags_exit_2_with_usage() {
+    let bin = env!("CARGO_BIN_EXE_idjwt-serve");
+    for args in [
+        &["--bogus"][..],
+        &["--fault", "explode"],
+        &["--impl", "nope"],
+        &["--fault-id", "x"],
+    ] {
+        let out = std::process::Command::new(bin).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("usage: idjwt-serve"));
+    }
+    let out = std::process::Command::new(bin)
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--fault-id"));
+}
+
+#[test]
+fn hang_behind_a_shell_is_contained() {
+    // A compound command keeps `sh` as the parent: the whole process group must be ended.
+    let command = format!(
+        "{} ; exit 0",
+        serve("--fault hang-on-verify --fault-id fault")
+    );
+    let subject = External::spawn(&command, HANG_TIMEOUT).unwrap();
+    assert_eq!(faulty_verify(&subject), Answer::Hang(HANG_TIMEOUT));
+    assert_answers_normally(&subject, "after");
+}

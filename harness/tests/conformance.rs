@@ -1,0 +1,217 @@
+//! The conformance runner end to end: the default run conforms, its summary is a committed
+//! snapshot, and deliberately broken implementations — in-process and over protocol v1 — are
+//! caught case by case.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use idjwt::impls::faulty;
+use idjwt::suite::conformance::{conformance, Config};
+use idjwt::suite::exceptions::{Divergence, Exceptions, ExceptionsFile};
+use idjwt::suite::report::{render, summary, Format};
+use idjwt::suite::run::{run, RunOptions};
+use idjwt::suite::subject::{InProcess, Subject};
+use idjwt::suite::{vectors, Case, Outcome, Report};
+
+fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vectors")
+}
+
+fn cases() -> &'static [Case] {
+    static CASES: OnceLock<Vec<Case>> = OnceLock::new();
+    CASES.get_or_init(|| vectors::load(&vectors_dir()).unwrap())
+}
+
+fn default_report() -> &'static Report {
+    static REPORT: OnceLock<Report> = OnceLock::new();
+    REPORT.get_or_init(|| conformance(&Config::new(vectors_dir())).unwrap())
+}
+
+#[test]
+fn the_default_run_conforms() {
+    let report = default_report();
+    assert!(!report.failed(), "{}", render(report, Format::Table));
+    let names: Vec<&str> = report
+        .implementations
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    assert_eq!(names, ["reference", "jsonwebtoken"]);
+}
+
+#[test]
+fn the_reference_passes_every_case() {
+    let report = default_report();
+    let not_passing: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.implementation == "reference" && r.outcome != Outcome::Pass)
+        .map(|r| format!("{} {:?}", r.case_id, r.outcome))
+        .collect();
+    assert!(not_passing.is_empty(), "{not_passing:#?}");
+}
+
+#[test]
+fn summary_snapshot() {
+    insta::assert_snapshot!("default_run_summary", summary(default_report()));
+}
+
+fn subject(imp: Box<dyn idjwt::Implementation>) -> Box<dyn Subject> {
+    Box::new(InProcess::new(Arc::from(imp), Duration::from_secs(5)).unwrap())
+}
+
+/// The results of one faulty implementation on the cases whose id contains `needle`.
+fn caught(name: &str, needle: &str) -> (usize, usize) {
+    let imp = faulty::by_name(name).unwrap();
+    let selected: Vec<Case> = cases()
+        .iter()
+        .filter(|c| c.id.contains(needle))
+        .cloned()
+        .collect();
+    assert!(!selected.is_empty(), "no case matches {needle}");
+    let report = run(
+        &selected,
+        &[subject(imp)],
+        &Exceptions::default(),
+        &RunOptions {
+            filter: Some(
+                globset::Glob::new(&format!("*{needle}*"))
+                    .unwrap()
+                    .compile_matcher(),
+            ),
+            provider: None,
+        },
+    );
+    let accepts = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::UnexpectedAccept)
+        .count();
+    (
+        accepts,
+        report
+            .results
+            .iter()
+            .filter(|r| !r.case_id.starts_with("signer::") && !r.case_id.starts_with("interop::"))
+            .count(),
+    )
+}
+
+#[test]
+fn an_implementation_accepting_alg_none_is_caught() {
+    let (accepts, total) = caught("faulty-accepts-none", "none");
+    assert!(accepts >= 5, "{accepts} unexpected accepts of {total}");
+}
+
+#[test]
+fn an_implementation_ignoring_exp_is_caught() {
+    let (accepts, total) = caught("faulty-ignores-exp", "exp");
+    assert!(accepts >= 5, "{accepts} unexpected accepts of {total}");
+}
+
+#[test]
+fn an_implementation_with_key_confusion_is_caught() {
+    let (accepts, total) = caught("faulty-key-confusion", "with-public-key");
+    assert!(accepts >= 5, "{accepts} unexpected accepts of {total}");
+}
+
+#[test]
+fn faulty_implementations_still_pass_ordinary_cases() {
+    for name in faulty::NAMES {
+        let imp = faulty::by_name(name).unwrap();
+        let ordinary: Vec<Case> = cases()
+            .iter()
+            .filter(|c| c.id.starts_with("zendesk::") || c.id.starts_with("privy::"))
+            .filter(|c| {
+                !c.id.contains("none") && !c.id.contains("exp") && !c.id.contains("with-public-key")
+            })
+            .cloned()
+            .collect();
+        let report = run(
+            &ordinary,
+            &[subject(imp)],
+            &Exceptions::default(),
+            &RunOptions::default(),
+        );
+        let failures: Vec<_> = report
+            .results
+            .iter()
+            .filter(|r| r.outcome.is_failure())
+            .map(|r| format!("{} {:?}", r.case_id, r.outcome))
+            .collect();
+        assert!(failures.is_empty(), "{name}: {failures:#?}");
+    }
+}
+
+#[test]
+fn an_adapter_is_judged_case_by_case() {
+    let serve = env!("CARGO_BIN_EXE_idjwt-serve");
+    let mut config = Config::new(vectors_dir());
+    config.adapters = vec![format!("'{serve}' --impl faulty-accepts-none")];
+    config.options.filter = Some(
+        globset::Glob::new("header::*none*")
+            .unwrap()
+            .compile_matcher(),
+    );
+    let report = conformance(&config).unwrap();
+    assert_eq!(report.implementations.len(), 1);
+    assert_eq!(report.implementations[0].name, "faulty-accepts-none");
+    assert!(report.failed());
+    let accepted: Vec<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::UnexpectedAccept)
+        .map(|r| r.case_id.as_str())
+        .collect();
+    assert!(accepted.len() >= 5, "{accepted:?}");
+    let table = render(&report, Format::Table);
+    for id in &accepted {
+        assert!(table.contains(id), "{id} not named in the table");
+    }
+}
+
+#[test]
+fn a_stale_exception_fails_the_run() {
+    let selected: Vec<Case> = cases()
+        .iter()
+        .filter(|c| c.id.starts_with("drift::"))
+        .cloned()
+        .collect();
+    let first = selected[0].id.clone();
+    let mut exceptions = Exceptions::default();
+    exceptions
+        .insert(
+            ExceptionsFile {
+                implementation: "reference".into(),
+                divergences: vec![
+                    Divergence {
+                        id: first.clone(),
+                        reason: "listed although the reference passes it".into(),
+                        basis: "test".into(),
+                        impact: None,
+                    },
+                    Divergence {
+                        id: "drift::no-such-case".into(),
+                        reason: "names nothing".into(),
+                        basis: "test".into(),
+                        impact: None,
+                    },
+                ],
+            },
+            "reference.json",
+        )
+        .unwrap();
+    let reference = subject(Box::new(idjwt::impls::reference::Reference::default()));
+    let report = run(&selected, &[reference], &exceptions, &RunOptions::default());
+    assert!(report.failed());
+    let mut stale: Vec<&str> = report
+        .stale_exceptions
+        .iter()
+        .map(|s| s.case_id.as_str())
+        .collect();
+    stale.sort();
+    let mut expected = [first.as_str(), "drift::no-such-case"];
+    expected.sort();
+    assert_eq!(stale, expected);
+}

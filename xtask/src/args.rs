@@ -1,0 +1,52 @@
+//! A small argument reader: `--flag value`, `--flag=value` and switches, nothing more.
+
+/// The arguments not yet consumed.
+pub struct Args {
+    items: Vec<String>,
+    pos: usize,
+}
+
+/// One parsed argument.
+pub enum Arg {
+    /// `--name` with its value, if it was written `--name=value`.
+    Flag(String, Option<String>),
+    /// Anything else.
+    Positional(String),
+}
+
+impl Args {
+    pub fn new(items: &[String]) -> Args {
+        Args {
+            items: items.to_vec(),
+            pos: 0,
+        }
+    }
+
+    /// The next argument.
+    pub fn next_arg(&mut self) -> Option<Arg> {
+        let item = self.items.get(self.pos)?.clone();
+        self.pos += 1;
+        Some(match item.strip_prefix("--") {
+            Some(flag) => match flag.split_once('=') {
+                Some((name, value)) => Arg::Flag(name.to_owned(), Some(value.to_owned())),
+                None => Arg::Flag(flag.to_owned(), None),
+            },
+            None if item == "-h" => Arg::Flag("help".into(), None),
+            None => Arg::Positional(item),
+        })
+    }
+
+    /// The value of a flag: its `=value`, or the next argument.
+    pub fn value(&mut self, flag: &str, inline: Option<String>) -> Result<String, String> {
+        if let Some(v) = inline {
+            return Ok(v);
+        }
+        let v = self
+            .items
+            .get(self.pos)
+            .cloned()
+            .ok_or_else(|| format!("--{flag} needs a value"))?;
+        self.pos += 1;
+        Ok(v)
+    }
+}

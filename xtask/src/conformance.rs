@@ -1,0 +1,127 @@
+//! `cargo xtask conformance`: every implementation × every vector × every provider, plus signer
+//! conformance. Exit 0 when everything conforms, 1 when anything fails, 2 on usage or set-up
+//! errors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use idjwt::suite::conformance::{conformance, Config};
+use idjwt::suite::report::{render, summary, Format};
+
+use crate::args::{Arg, Args};
+
+const HELP: &str = "usage: cargo xtask conformance [options]
+
+Runs every built-in implementation against every golden vector and every provider, and checks
+the tokens each implementation signs. Only unexpected results, panics, hangs, crashes and stale
+exception entries fail the run.
+
+options:
+  --impl NAME        a built-in implementation (repeatable; default: all of them)
+  --adapter 'CMD'    an external program speaking protocol v1 (repeatable; with --adapter and no
+                     --impl, only the adapters run)
+  --provider P       only this provider's cases (drift, privy, intercom, onesignal, zendesk)
+  --filter GLOB      only case ids matching GLOB (e.g. 'zendesk::*' or '*exp*')
+  --format F         table (default), json, junit, markdown or html
+  --output FILE      write the report to FILE instead of standard output
+  --timeout SECONDS  per-request timeout (default 5)
+  --vectors DIR      the vectors directory (default: vectors/ of this repository)
+
+exit status: 0 everything conforms, 1 something failed, 2 usage or set-up error";
+
+pub fn main(argv: &[String]) -> ExitCode {
+    match parse(argv) {
+        Ok(Some(parsed)) => run(parsed),
+        Ok(None) => {
+            println!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            eprintln!("{problem}\n\n{HELP}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+struct Parsed {
+    config: Config,
+    format: Format,
+    output: Option<PathBuf>,
+}
+
+fn parse(argv: &[String]) -> Result<Option<Parsed>, String> {
+    let mut config = Config::new(crate::root().join("vectors"));
+    let mut format = Format::Table;
+    let mut output = None;
+    let mut args = Args::new(argv);
+    while let Some(arg) = args.next_arg() {
+        let (flag, inline) = match arg {
+            Arg::Flag(f, v) => (f, v),
+            Arg::Positional(p) => return Err(format!("unexpected argument {p:?}")),
+        };
+        match flag.as_str() {
+            "help" => return Ok(None),
+            "impl" => config.implementations.push(args.value(&flag, inline)?),
+            "adapter" => config.adapters.push(args.value(&flag, inline)?),
+            "provider" => config.options.provider = Some(args.value(&flag, inline)?),
+            "filter" => {
+                let glob = args.value(&flag, inline)?;
+                let matcher = globset::Glob::new(&glob)
+                    .map_err(|e| format!("--filter {glob:?}: {e}"))?
+                    .compile_matcher();
+                config.options.filter = Some(matcher);
+            }
+            "format" => format = args.value(&flag, inline)?.parse()?,
+            "output" => output = Some(PathBuf::from(args.value(&flag, inline)?)),
+            "timeout" => {
+                let v = args.value(&flag, inline)?;
+                let secs: f64 = v
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s > 0.0)
+                    .ok_or_else(|| format!("--timeout {v:?}: a positive number of seconds"))?;
+                config.timeout = Duration::from_secs_f64(secs);
+            }
+            "vectors" => config.vectors_dir = PathBuf::from(args.value(&flag, inline)?),
+            other => return Err(format!("unknown option --{other}")),
+        }
+    }
+    Ok(Some(Parsed {
+        config,
+        format,
+        output,
+    }))
+}
+
+fn run(parsed: Parsed) -> ExitCode {
+    let report = match conformance(&parsed.config) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = render(&report, parsed.format);
+    match &parsed.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+            print!("{}", summary(&report));
+            println!("report written to {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    eprintln!(
+        "{} results in {} ms",
+        report.results.len(),
+        report.elapsed_ms
+    );
+    if report.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,68 @@
+//! `cargo xtask vectors [--check]`: regenerate `vectors/` from code, or fail on drift.
+
+use std::process::ExitCode;
+
+use idjwt::suite::{generate, vectors};
+
+use crate::args::{Arg, Args};
+
+const HELP: &str = "usage: cargo xtask vectors [--check]
+
+Regenerates vectors/*.json and the schemas from the generator in harness/src/suite/generate.
+--check  change nothing; exit 1 if the committed files differ from what the generator makes";
+
+pub fn main(argv: &[String]) -> ExitCode {
+    let mut check = false;
+    let mut args = Args::new(argv);
+    while let Some(arg) = args.next_arg() {
+        match arg {
+            Arg::Flag(f, None) if f == "check" => check = true,
+            Arg::Flag(f, _) if f == "help" => {
+                println!("{HELP}");
+                return ExitCode::SUCCESS;
+            }
+            Arg::Flag(f, _) => return usage(&format!("unknown option --{f}")),
+            Arg::Positional(p) => return usage(&format!("unexpected argument {p:?}")),
+        }
+    }
+    let dir = crate::root().join("vectors");
+    let files = generate::all();
+    let cases: usize = files.iter().map(|f| f.cases.len()).sum();
+    if check {
+        return match vectors::drift(&dir, &files) {
+            Ok(problems) if problems.is_empty() => {
+                println!(
+                    "vectors are up to date ({cases} cases in {} files)",
+                    files.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(problems) => {
+                for p in problems {
+                    eprintln!("{p}");
+                }
+                eprintln!("run `cargo xtask vectors` and commit the result");
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    match vectors::write(&dir, &files) {
+        Ok(n) => {
+            println!("wrote {n} files ({cases} cases) to {}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("{problem}\n\n{HELP}");
+    ExitCode::from(2)
+}
