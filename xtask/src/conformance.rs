@@ -21,6 +21,8 @@ options:
   --impl NAME        a built-in implementation (repeatable; default: all of them)
   --adapter 'CMD'    an external program speaking protocol v1 (repeatable; with --adapter and no
                      --impl, only the adapters run)
+  --external         the adapters under adapters/ (installed on first use)
+  --all              every built-in implementation and every adapter under adapters/
   --provider P       only this provider's cases (drift, privy, intercom, onesignal, zendesk)
   --filter GLOB      only case ids matching GLOB (e.g. 'zendesk::*' or '*exp*')
   --format F         table (default), json, junit, markdown or html
@@ -46,6 +48,9 @@ pub fn main(argv: &[String]) -> ExitCode {
 
 struct Parsed {
     config: Config,
+    /// Built-ins, adapters under adapters/, or both.
+    external: bool,
+    builtins_too: bool,
     format: Format,
     output: Option<PathBuf>,
 }
@@ -54,6 +59,7 @@ fn parse(argv: &[String]) -> Result<Option<Parsed>, String> {
     let mut config = Config::new(crate::root().join("vectors"));
     let mut format = Format::Table;
     let mut output = None;
+    let (mut external, mut builtins_too) = (false, false);
     let mut args = Args::new(argv);
     while let Some(arg) = args.next_arg() {
         let (flag, inline) = match arg {
@@ -62,6 +68,8 @@ fn parse(argv: &[String]) -> Result<Option<Parsed>, String> {
         };
         match flag.as_str() {
             "help" => return Ok(None),
+            "external" => external = true,
+            "all" => (external, builtins_too) = (true, true),
             "impl" => config.implementations.push(args.value(&flag, inline)?),
             "adapter" => config.adapters.push(args.value(&flag, inline)?),
             "provider" => config.options.provider = Some(args.value(&flag, inline)?),
@@ -89,12 +97,33 @@ fn parse(argv: &[String]) -> Result<Option<Parsed>, String> {
     }
     Ok(Some(Parsed {
         config,
+        external,
+        builtins_too,
         format,
         output,
     }))
 }
 
-fn run(parsed: Parsed) -> ExitCode {
+fn run(mut parsed: Parsed) -> ExitCode {
+    if parsed.external {
+        let adapters = match crate::adapters::ensure_installed(&crate::root()) {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        if parsed.builtins_too && parsed.config.implementations.is_empty() {
+            parsed.config.implementations = idjwt::impls::BUILTIN_NAMES
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        }
+        parsed
+            .config
+            .adapters
+            .extend(adapters.iter().map(|a| a.command_line()));
+    }
     let report = match conformance(&parsed.config) {
         Ok(r) => r,
         Err(e) => {

@@ -1,7 +1,9 @@
 //! `cargo xtask <task>`: the project's tasks, one module each. Thin: the library does the work.
 
+mod adapters;
 mod args;
 mod conformance;
+mod results;
 mod vectors;
 
 use std::path::PathBuf;
@@ -11,6 +13,8 @@ const USAGE: &str = "usage: cargo xtask <task> [options]
 
 tasks:
   conformance   run implementations against the golden vectors (see --help)
+  adapters      list or install the external adapters under adapters/
+  results       regenerate docs/results.md from a run of everything; --check fails on drift
   vectors       regenerate vectors/ from code; --check fails on drift";
 
 /// The workspace root, whatever directory cargo was started from.
@@ -25,6 +29,8 @@ fn main() -> ExitCode {
     let rest: Vec<String> = argv.collect();
     match task.as_deref() {
         Some("conformance") => conformance::main(&rest),
+        Some("adapters") => adapters::main(&rest),
+        Some("results") => results::main(&rest),
         Some("vectors") => vectors::main(&rest),
         Some("-h" | "--help") => {
             println!("{USAGE}");

@@ -1,5 +1,12 @@
-//! The `jsonwebtoken` crate (Keats/jsonwebtoken, RustCrypto backend) as an implementation under
-//! test.
+//! The `jsonwebtoken` crate (Keats/jsonwebtoken) as an implementation under test.
+//!
+//! Backend: the library's signatures and MACs come from a process-wide `CryptoProvider`
+//! (crypto/mod.rs:83-102). The crate feature `jsonwebtoken-rust-crypto` (default) selects the
+//! RustCrypto provider and the name `jsonwebtoken`; `jsonwebtoken-aws-lc` alone selects the
+//! aws-lc-rs provider and the name `jsonwebtoken-aws-lc` (built outside the workspace, as
+//! `adapters/rust-jsonwebtoken-aws-lc/`). The provider is installed explicitly on first use
+//! ([`backend`]), because the library picks one by itself only when exactly one of its backend
+//! features is on (crypto/mod.rs:104-131: with both it panics on first use).
 //!
 //! The adapter uses the library the way its documentation does: `encode` with a `Header` and an
 //! `EncodingKey`; `decode_header`, a `JwkSet` looked up by `kid`, `DecodingKey::from_jwk` and
@@ -14,6 +21,7 @@
 
 use std::str::FromStr;
 
+use ::jsonwebtoken::crypto::CryptoProvider;
 use ::jsonwebtoken::errors::{Error as JwtError, ErrorKind};
 use ::jsonwebtoken::jwk::{Jwk as LibJwk, JwkSet};
 use ::jsonwebtoken::{
@@ -35,6 +43,57 @@ use crate::contract::{
 /// `Cargo.lock` by a unit test, so a dependency bump cannot silently mislabel results).
 pub const JSONWEBTOKEN_VERSION: &str = "11.1.0";
 
+/// The name this build describes itself with: one per crypto backend, so that the two builds'
+/// results and exceptions files stay apart.
+pub const NAME: &str = if cfg!(all(
+    feature = "jsonwebtoken-aws-lc",
+    not(feature = "jsonwebtoken-rust-crypto")
+)) {
+    "jsonwebtoken-aws-lc"
+} else {
+    "jsonwebtoken"
+};
+
+/// The library's `CryptoProvider` this build uses, if it was built with one.
+#[cfg(feature = "jsonwebtoken-rust-crypto")]
+static PROVIDER: Option<&CryptoProvider> =
+    Some(&::jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER);
+#[cfg(all(
+    feature = "jsonwebtoken-aws-lc",
+    not(feature = "jsonwebtoken-rust-crypto")
+))]
+static PROVIDER: Option<&CryptoProvider> = Some(&::jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER);
+#[cfg(not(any(feature = "jsonwebtoken-rust-crypto", feature = "jsonwebtoken-aws-lc")))]
+static PROVIDER: Option<&CryptoProvider> = None;
+
+/// Installs [`PROVIDER`] as the library's process-wide provider (once; later calls only report
+/// the outcome). Every library call that signs, verifies or converts a JWK goes through it first,
+/// so a build without a backend, or a process where someone else installed another provider,
+/// gets an error answer instead of a panic or a mislabelled result.
+fn backend() -> Result<(), Failure> {
+    static INSTALLED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    let outcome = INSTALLED.get_or_init(|| {
+        let Some(provider) = PROVIDER else {
+            return Err(
+                "idjwt was built without a jsonwebtoken crypto backend (features \
+                 jsonwebtoken-rust-crypto, jsonwebtoken-aws-lc)"
+                    .to_owned(),
+            );
+        };
+        match provider.install_default() {
+            Ok(()) => Ok(()),
+            // Already installed: fine if it is this very provider (the library may have chosen
+            // it from its features before this call).
+            Err(installed) if std::ptr::eq(installed, provider) => Ok(()),
+            Err(_) => Err(format!(
+                "another jsonwebtoken CryptoProvider is installed in this process, not the one \
+                 {NAME} is built for"
+            )),
+        }
+    });
+    outcome.clone().map_err(|e| fail(None, e))
+}
+
 /// The claims `Validation::required_spec_claims` understands (validation.rs:252-260); any other
 /// name in that set is skipped by the library.
 const SPEC_CLAIMS: &[&str] = &["exp", "nbf", "aud", "iss", "sub"];
@@ -46,7 +105,7 @@ pub struct JsonWebToken;
 impl Implementation for JsonWebToken {
     fn describe(&self) -> Description {
         Description {
-            name: "jsonwebtoken".to_owned(),
+            name: NAME.to_owned(),
             version: JSONWEBTOKEN_VERSION.to_owned(),
             algorithms: vec!["HS256".to_owned(), "ES256".to_owned()],
             clock: Clock::System,
@@ -55,6 +114,7 @@ impl Implementation for JsonWebToken {
     }
 
     fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
+        backend()?;
         let alg = Algorithm::from_str(&request.alg).map_err(|_| {
             fail(
                 None,
@@ -77,6 +137,7 @@ impl Implementation for JsonWebToken {
     }
 
     fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+        backend()?;
         // The library's own header parse: it is what `decode` does first (decoding.rs:276), and
         // it gives the `kid` to look up.
         let header =
@@ -305,7 +366,8 @@ fn build_header(
 }
 
 /// The signing key: `oct` → `EncodingKey::from_secret`; EC P-256 with `d` → PKCS#8 DER →
-/// `EncodingKey::from_ec_der` (the library wants PKCS#8, crypto/rust_crypto/ecdsa.rs:28).
+/// `EncodingKey::from_ec_der` (both backends want PKCS#8: crypto/rust_crypto/ecdsa.rs:28,
+/// crypto/aws_lc/ecdsa.rs:26).
 fn encoding_key(jwk: &Jwk) -> Result<EncodingKey, Failure> {
     match jwk.kty.as_str() {
         "oct" => {
@@ -555,7 +617,11 @@ fn fail(reason: Option<&'static str>, error: impl Into<String>) -> Failure {
     }
 }
 
-#[cfg(test)]
+// The tests sign and verify, so they need a backend.
+#[cfg(all(
+    test,
+    any(feature = "jsonwebtoken-rust-crypto", feature = "jsonwebtoken-aws-lc")
+))]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -831,6 +897,7 @@ mod tests {
             URL_SAFE_NO_PAD.encode(payload)
         );
         let key = EncodingKey::from_secret(SECRET);
+        backend().expect("a crypto backend");
         let signature =
             ::jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::HS256).expect("sign");
         format!("{message}.{signature}")
@@ -1045,7 +1112,14 @@ mod tests {
     #[test]
     fn describe_declares_known_limitations() {
         let d = JsonWebToken.describe();
-        assert_eq!(d.name, "jsonwebtoken");
+        assert_eq!(d.name, NAME);
+        assert_eq!(
+            d.name == "jsonwebtoken-aws-lc",
+            cfg!(all(
+                feature = "jsonwebtoken-aws-lc",
+                not(feature = "jsonwebtoken-rust-crypto")
+            ))
+        );
         assert_eq!(d.algorithms, ["HS256", "ES256"]);
         assert_eq!(d.clock, Clock::System);
         assert!(!d.cannot_enforce.is_empty());

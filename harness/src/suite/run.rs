@@ -238,6 +238,28 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
         }
         ((outcome, actual, mismatch), crossed) = attempt();
     }
+    // A system-clock implementation that refuses a case it could not be given at its pinned
+    // time, for a time reason the case is not about, has not shown anything either way.
+    let time_codes = ["expired", "not_yet_valid"];
+    if d.clock == Clock::System
+        && !remint
+        && outcome == Outcome::Pass
+        && actual
+            .reason
+            .as_deref()
+            .is_some_and(|r| time_codes.contains(&r))
+        && !case
+            .expected_reason
+            .as_deref()
+            .is_some_and(|r| time_codes.contains(&r))
+    {
+        outcome = Outcome::Skip {
+            reason: format!(
+                "inconclusive: reads the system clock and refused this time-pinned token as {}",
+                actual.reason.as_deref().unwrap_or_default()
+            ),
+        };
+    }
     if outcome != Outcome::Pass {
         mismatch = None;
     }

@@ -44,9 +44,28 @@ pub struct InProcess {
     timeout: Duration,
 }
 
+/// The name of the threads implementations run on.
+const WORKER: &str = "idjwt-subject";
+
+/// Keeps the default panic message off standard error for implementation threads: their panics
+/// are caught and reported as outcomes, and a library that panics on many cases would otherwise
+/// bury the report. Panics anywhere else are printed as before.
+fn quiet_worker_panics() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() != Some(WORKER) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 impl InProcess {
     /// Wraps an implementation; `describe` itself is guarded against panics.
     pub fn new(imp: Arc<dyn Implementation>, timeout: Duration) -> Result<InProcess, String> {
+        quiet_worker_panics();
         let description = {
             let imp = Arc::clone(&imp);
             guard::catch(move || imp.describe()).map_err(|m| format!("describe panicked: {m}"))?
@@ -65,7 +84,7 @@ impl InProcess {
         let imp = Arc::clone(&self.imp);
         let (tx, rx) = mpsc::channel();
         let spawned = std::thread::Builder::new()
-            .name("idjwt-subject".into())
+            .name(WORKER.into())
             .spawn(move || {
                 let _ = tx.send(guard::catch(|| f(imp.as_ref())));
             });

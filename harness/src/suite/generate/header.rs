@@ -5,7 +5,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use super::{b64, parts, quote, Draft, Tok, Want, NOW, P};
+use super::{b64, parts, quote, Draft, Tok, Want, P, TIMELESS};
 use crate::contract::checks;
 use crate::engine::keys::Key;
 use crate::suite::case::{Case, VectorFile};
@@ -105,7 +105,7 @@ fn alg(p: &P, out: &mut Vec<Case>) {
         ("alg-none-unsigned", "none"),
         ("alg-none-unsigned-uppercase", "NONE"),
     ] {
-        let signed = t.clone().header_str("alg", spelling).at(NOW);
+        let signed = t.clone().header_str("alg", spelling).at(TIMELESS);
         let (h, pl, _) = parts(&signed);
         out.push(
             c(

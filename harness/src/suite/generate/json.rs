@@ -4,7 +4,7 @@
 //! texts that are not (invalid UTF-8, UTF-16, UTF-32) cannot be a recipe's string and are built
 //! byte by byte, validly signed, so the signature is never the reason they fail.
 
-use super::{nested_arrays, sign_bytes, Draft, Tok, Want, NOW, P, USER};
+use super::{nested_arrays, sign_bytes, Draft, Tok, Want, P, TIMELESS, USER};
 use crate::contract::checks;
 use crate::suite::case::{Case, VectorFile};
 
@@ -156,7 +156,7 @@ fn header(p: &P, out: &mut Vec<Case>) {
     );
 
     // Not UTF-8 at all: built byte by byte.
-    let payload = canonical.payload_at(NOW);
+    let payload = canonical.payload_at(TIMELESS);
     let key = p.key(1);
     let hb = hc.as_bytes();
     let utf16le: Vec<u8> = [0xFF, 0xFE]
@@ -248,9 +248,9 @@ fn payload(p: &P, out: &mut Vec<Case>) {
 
     let header = canonical.header_string();
     let key = p.key(1);
-    let pb = canonical.payload_at(NOW).into_bytes();
+    let pb = canonical.payload_at(TIMELESS).into_bytes();
     let invalid: Vec<u8> = {
-        let mut v = open(&canonical.payload_at(NOW)).as_bytes().to_vec();
+        let mut v = open(&canonical.payload_at(TIMELESS)).as_bytes().to_vec();
         v.extend_from_slice(b",\"note\":\"\xFF\"}");
         v
     };
@@ -309,7 +309,10 @@ fn escaped_user(p: &P) -> Tok {
 fn megabyte_header() -> Case {
     let p = P::get("drift");
     // No recipe: the case does not depend on time, and a recipe would double its size.
-    let token = p.tok().header_str("kid", &"k".repeat(1024 * 1024)).at(NOW);
+    let token = p
+        .tok()
+        .header_str("kid", &"k".repeat(1024 * 1024))
+        .at(TIMELESS);
     p.case(
         NS,
         "megabyte-header",

@@ -43,6 +43,12 @@ use crate::profile::{builtin, Config, Mode, Profile};
 
 /// The pinned verification time of almost every case: 2023-11-14T22:13:20Z.
 pub const NOW: i64 = 1_700_000_000;
+
+/// When byte-level cases (which have no recipe and cannot be re-minted) are minted: their
+/// `exp` (`now + 3600`) lands on 2100-01-01, so against any clock they stay valid apart from
+/// their defect, and an implementation that reads the system clock cannot reject them as
+/// merely expired.
+pub(crate) const TIMELESS: i64 = 4_102_444_800 - 3_600;
 /// The leeway of the cases that are about leeway.
 pub const LEEWAY: u64 = 30;
 /// The user every canonical token names.

@@ -5,7 +5,7 @@
 //! Signatures that a [`SignatureForm`] describes are minted; other signature bytes are spliced
 //! into the canonical token (no recipe): all of those are refused before the claims are read.
 
-use super::{b64, parts, sig_bytes, with_sig, Draft, NOW, P};
+use super::{b64, parts, sig_bytes, with_sig, Draft, P, TIMELESS};
 use crate::suite::case::{Case, SignatureForm, VectorFile};
 
 const NS: &str = "signature";
@@ -51,7 +51,7 @@ pub(super) fn file() -> VectorFile {
 }
 
 fn es256(p: &P, out: &mut Vec<Case>) {
-    let token = p.tok().at(NOW);
+    let token = p.tok().at(TIMELESS);
     let sig = sig_bytes(&token);
     let (r, s) = sig.split_at(32);
     let c = |name: &str, description: &str, basis: &str| -> Draft {
@@ -260,7 +260,7 @@ fn es256(p: &P, out: &mut Vec<Case>) {
 }
 
 fn hs256(p: &P, out: &mut Vec<Case>) {
-    let token = p.tok().at(NOW);
+    let token = p.tok().at(TIMELESS);
     let tag = sig_bytes(&token);
     let c = |name: &str, description: &str, basis: &str| -> Draft {
         p.case(NS, name, description, basis)
@@ -370,10 +370,10 @@ fn changed_bytes(p: &P, out: &mut Vec<Case>) {
     // The header carries typ JWT so that one of its bytes can change and leave a header that
     // passes every header check: only the signature can catch the change.
     let tok = p.tok().header_str("typ", "JWT");
-    let token = tok.at(NOW);
+    let token = tok.at(TIMELESS);
     let (_, _, s) = parts(&token);
     let header = tok.header_string();
-    let payload = tok.payload_at(NOW);
+    let payload = tok.payload_at(TIMELESS);
     let splice = |h: &str, pl: &str| format!("{}.{}.{s}", b64(h.as_bytes()), b64(pl.as_bytes()));
     let change = |text: &str, at: usize, to: u8| {
         let mut bytes = text.as_bytes().to_vec();

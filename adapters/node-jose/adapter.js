@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// idjwt adapter protocol v1 (docs/adapter-protocol.md) for the `jose` npm package (ESM only).
+// One JSON request per line on stdin, one JSON response per line on stdout.
+//
+// The library is used as its documentation shows: `new SignJWT(claims).setProtectedHeader()
+// .sign(key)` and `jwtVerify(token, getKey, { algorithms, issuer, audience, requiredClaims,
+// currentDate, clockTolerance })`. Keys are the request's JWKs, which jose imports itself (a JWK
+// is a valid key input). `getKey` receives the protected header once jose has parsed it and
+// checked `crit` and the allow-list; it returns the key whose `kid` equals the header's, or,
+// without a `kid`, each key of the algorithm's family in turn. (`createLocalJWKSet` would do
+// the lookup but refuses symmetric keys.) Source references are to
+// node_modules/jose/dist/webapi/ (6.2.18).
+import { createRequire } from 'node:module';
+import readline from 'node:readline';
+import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
+
+const { version } = createRequire(import.meta.url)('jose/package.json');
+
+const DESCRIPTION = {
+  ok: true,
+  name: 'node-jose',
+  version,
+  algorithms: ['HS256', 'ES256'],
+  // lib/jwt_claims_set.js:82 compares against `options.currentDate` when given.
+  clock: 'injected',
+  cannot_enforce: [
+    {
+      check: 'duplicate_members',
+      why: 'header and claims go through plain JSON.parse (lib/validate.js:49, ' +
+        'lib/jwt_claims_set.js:56), where the last duplicate member wins; there is no option to refuse them',
+    },
+  ],
+};
+
+class Refusal extends Error {
+  constructor(reason, message) { super(message); this.reason = reason; }
+}
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const family = (alg) => (typeof alg !== 'string' ? null
+  : alg.startsWith('HS') ? 'oct' : alg.startsWith('ES') ? 'EC' : null);
+
+function sign(req) {
+  return new SignJWT(req.claims).setProtectedHeader({ alg: req.alg, ...req.header }).sign(req.key);
+}
+
+// jose's refusals of `alg` do not say which value it saw; its own header decoder does.
+function algReason(token) {
+  let alg;
+  try { ({ alg } = decodeProtectedHeader(token)); } catch (_) { return 'alg_not_allowed'; }
+  if (alg === undefined) return 'alg_missing';
+  if (typeof alg !== 'string') return 'header_member_type';
+  return alg.toLowerCase() === 'none' ? 'alg_none' : 'alg_not_allowed';
+}
+
+// The closest reason code for an error thrown by jwtVerify.
+function reasonOf(e, token) {
+  const m = String(e && e.message);
+  const cause = e && e.cause;
+  switch (e && e.code) {
+    case 'ERR_JWT_EXPIRED': return 'expired';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED': return 'bad_signature';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED': return algReason(token);
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (e.reason === 'missing') return 'missing_claim';
+      if (e.reason === 'invalid') return 'claim_type';
+      return { iss: 'issuer_mismatch', aud: 'audience_mismatch', nbf: 'not_yet_valid' }[e.claim] || 'claim_value';
+    case 'ERR_JOSE_NOT_SUPPORTED':
+      return /Extension Header Parameter/.test(m) ? 'crit_present' : undefined;
+    case 'ERR_JWT_INVALID':
+    case 'ERR_JWS_INVALID':
+      if (/^Invalid Compact JWS/.test(m)) return 'segment_count';
+      if (/crit/.test(m)) return 'crit_present';
+      if (/b64|unencoded payload/.test(m)) return 'b64_present';
+      if (/"alg"/.test(m)) return algReason(token);
+      if (/base64url|ASCII/.test(m)) return 'invalid_base64';
+      if (/Header is invalid|Claims Set must be/.test(m)) {
+        if (!cause) return 'not_an_object';
+        return /not correctly encoded/.test(String(cause.message)) ? 'invalid_base64' : 'invalid_json';
+      }
+      return undefined;
+    default:
+      if (/Zero-length key/i.test(m)) return 'empty_key';
+      if (/JSON Web Key for (symmetric|this operation)|must be of type/.test(m)) return 'key_family_mismatch';
+      if (e && (e.name === 'DataError' || /JWK|key/i.test(m))) return 'invalid_key';
+      return undefined;
+  }
+}
+
+async function verify(req) {
+  const options = {
+    algorithms: req.algorithms,
+    issuer: req.issuer ?? undefined,
+    audience: req.audience ?? undefined,
+    requiredClaims: req.required,
+    currentDate: new Date(req.now * 1000),
+    clockTolerance: req.leeway,
+  };
+  let candidates = null;
+  const select = (header) => {
+    if (header.kid !== undefined) {
+      const named = req.keys.filter((k) => k.kid === header.kid);
+      if (named.length === 0) {
+        const reason = typeof header.kid === 'string' ? 'unknown_kid' : 'header_member_type';
+        throw new Refusal(reason, `no configured key has kid ${JSON.stringify(header.kid)}`);
+      }
+      return named;
+    }
+    const same = req.keys.filter((k) => k.kty === family(header.alg));
+    if (same.length > 0) return same;
+    if (req.keys.length > 0) return req.keys; // jose refuses a key of the wrong family itself
+    throw new Refusal('no_key', 'no keys configured');
+  };
+  let failure = null;
+  for (let i = 0; candidates === null || i < candidates.length; i++) {
+    try {
+      const { payload, protectedHeader } = await jwtVerify(req.token, (header) => {
+        candidates ??= select(header);
+        return candidates[i];
+      }, options);
+      return { ok: true, header: protectedHeader, claims: payload };
+    } catch (e) {
+      if (e instanceof Refusal) throw e;
+      const reason = reasonOf(e, req.token);
+      const err = new Refusal(reason, `jose: ${e.code || e.name}: ${e.message}`);
+      // Only a signature or key failure depends on the key; anything else is final.
+      if (candidates === null || !['bad_signature', 'key_family_mismatch', 'invalid_key', 'empty_key'].includes(reason)) {
+        throw err;
+      }
+      if (!failure || failure.reason !== 'bad_signature') failure = err;
+    }
+  }
+  throw failure;
+}
+
+async function handle(line) {
+  let req;
+  try { req = JSON.parse(line); } catch (e) { return { ok: false, error: `not JSON: ${e.message}` }; }
+  const id = req?.id;
+  try {
+    if (req.op === 'describe') return DESCRIPTION;
+    if (req.op === 'sign') return { id, ok: true, token: await sign(req) };
+    if (req.op === 'verify') return { id, ...(await verify(req)) };
+    return { id, ok: false, error: `unknown op ${JSON.stringify(req.op)}` };
+  } catch (e) {
+    const reason = e instanceof Refusal && e.reason ? { reason: e.reason } : {};
+    return { id, ok: false, error: String(e?.message ?? e), ...reason };
+  }
+}
+
+// The protocol's JSON cannot carry lone surrogates or depth > 128, which JSON.parse lets through:
+// such strings get U+FFFD and values below depth 64 become null; stderr says so.
+function wire(value, depth, changed) {
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) changed.add('lone surrogates replaced by U+FFFD');
+    return value.toWellFormed();
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= 64) { changed.add('values nested deeper than 64 replaced by null'); return null; }
+  if (Array.isArray(value)) return value.map((v) => wire(v, depth + 1, changed));
+  // fromEntries defines own members, so a `__proto__` claim stays a claim.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [wire(k, depth, changed), wire(v, depth + 1, changed)]));
+}
+
+// Requests are answered strictly in order, one at a time.
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of rl) {
+  const changed = new Set();
+  const out = wire(await handle(line), 0, changed);
+  if (changed.size > 0) process.stderr.write(`${out.id}: ${[...changed].join('; ')}\n`);
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}

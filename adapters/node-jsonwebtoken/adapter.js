@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// idjwt adapter protocol v1 (docs/adapter-protocol.md) for the `jsonwebtoken` npm package.
+// One JSON request per line on stdin, one JSON response per line on stdout.
+//
+// The library is used as its README shows: `jwt.sign(payload, key, { algorithm, header })` and
+// `jwt.verify(token, key, { algorithms, issuer, audience, clockTimestamp, clockTolerance,
+// complete: true })`. It has no key-set support, so the adapter picks the key the way an
+// application would: the request key whose `kid` equals the header's (`jwt.decode` reads it),
+// or, without a `kid`, each key of the algorithm's family in turn. Source references are to
+// node_modules/jsonwebtoken/ (9.0.3).
+'use strict';
+
+const crypto = require('node:crypto');
+const readline = require('node:readline');
+const jwt = require('jsonwebtoken');
+const { version } = require('jsonwebtoken/package.json');
+
+const DESCRIPTION = {
+  ok: true,
+  name: 'node-jsonwebtoken',
+  version,
+  algorithms: ['HS256', 'ES256'],
+  // verify.js:57 uses `options.clockTimestamp` as "now" when given.
+  clock: 'injected',
+  cannot_enforce: [
+    { check: 'required_claims', why: 'jwt.verify has no option to require arbitrary claims: it only compares the claims it is given expected values for, and a missing exp or nbf is no error (verify.js:176-249)' },
+    { check: 'duplicate_members', why: 'header and payload go through plain JSON.parse (jws/lib/verify-stream.js:17, decode.js:12), where the last duplicate wins; there is no option to refuse them' },
+    { check: 'crit', why: 'the `crit` header member is never read by jwt.verify (verify.js:85-261) nor by jws, so unknown critical extensions cannot be refused' },
+  ],
+};
+
+class Refusal extends Error {
+  constructor(reason, message) { super(message); this.reason = reason; }
+}
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const family = (alg) => (typeof alg !== 'string' ? null
+  : alg.startsWith('HS') ? 'oct' : alg.startsWith('ES') ? 'EC' : null);
+
+// A JWK as the key material jsonwebtoken takes: a Buffer secret or a Node KeyObject.
+function keyMaterial(jwk, usage) {
+  if (jwk.kty === 'oct') {
+    if (typeof jwk.k !== 'string') throw new Refusal('invalid_key', 'the oct key has no "k"');
+    return Buffer.from(jwk.k, 'base64url');
+  }
+  if (jwk.kty === 'EC') {
+    const { kid, ...key } = jwk; // eslint-disable-line no-unused-vars
+    try {
+      return (usage === 'sign' ? crypto.createPrivateKey : crypto.createPublicKey)({ key, format: 'jwk' });
+    } catch (e) {
+      throw new Refusal('invalid_key', `cannot import the EC key: ${e.message}`);
+    }
+  }
+  throw new Refusal('invalid_key', `unsupported key type ${JSON.stringify(jwk.kty)}`);
+}
+
+function sign(req) {
+  // sign.js:97-101 adds `typ: "JWT"` unless `options.header` overrides it; the protocol wants
+  // only the requested members (an undefined one is dropped by JSON.stringify). `noTimestamp`
+  // stops it adding `iat` but also deletes a given one (sign.js:185-191).
+  const header = { typ: undefined, ...req.header, alg: req.alg };
+  const noTimestamp = !Object.hasOwn(req.claims, 'iat');
+  return jwt.sign(req.claims, keyMaterial(req.key, 'sign'), { algorithm: req.alg, header, noTimestamp });
+}
+
+// The closest reason code for an error thrown by jwt.verify.
+function reasonOf(e, header, token) {
+  if (e instanceof jwt.TokenExpiredError) return 'expired';
+  if (e instanceof jwt.NotBeforeError) return 'not_yet_valid';
+  if (e instanceof SyntaxError) return 'invalid_json'; // jws decode of a typ:JWT payload
+  const m = String(e.message);
+  const table = [
+    [/^jwt malformed|^jwt must be provided/, 'segment_count'],
+    [/^jwt signature is required/, 'empty_segment'],
+    [/^invalid signature/, 'bad_signature'],
+    [/signatures must be "\d+" bytes/, 'signature_length'],
+    [/^secretOrPublicKey must be an? (a)?symmetric key|^"alg" parameter/, 'key_family_mismatch'],
+    [/^secretOrPublicKey is not valid key material/, 'invalid_key'],
+    [/^secret or public key must be provided/, 'no_key'],
+    [/^invalid (nbf|exp) value/, 'claim_type'],
+    [/^jwt audience invalid/, 'audience_mismatch'],
+    [/^jwt issuer invalid/, 'issuer_mismatch'],
+  ];
+  for (const [re, code] of table) if (re.test(m)) return code;
+  if (/^invalid algorithm/.test(m)) {
+    if (!isObject(header)) return 'not_an_object';
+    if (header.alg === undefined) return 'alg_missing';
+    if (typeof header.alg !== 'string') return 'header_member_type';
+    return header.alg.toLowerCase() === 'none' ? 'alg_none' : 'alg_not_allowed';
+  }
+  // jws.decode returned null (verify.js:81): a segment is empty or not base64url, or the header
+  // is not JSON (jws/lib/verify-stream.js:40-42, 61-67).
+  if (!/^invalid token/.test(m)) return undefined;
+  const parts = token.split('.');
+  if (parts[0] === '' || parts[1] === '') return 'empty_segment';
+  return /^[\w-]*$/.test(parts.join('')) ? 'invalid_json' : 'invalid_base64';
+}
+
+function verify(req) {
+  let header = null;
+  try { header = jwt.decode(req.token, { complete: true })?.header ?? null; } catch (_) { /* verify says */ }
+
+  // Key selection, as an application using jsonwebtoken must do it itself.
+  let candidates = req.keys;
+  if (isObject(header) && header.kid !== undefined) {
+    candidates = req.keys.filter((k) => k.kid === header.kid);
+    if (candidates.length === 0) {
+      const reason = typeof header.kid === 'string' ? 'unknown_kid' : 'header_member_type';
+      throw new Refusal(reason, `no configured key has kid ${JSON.stringify(header.kid)}`);
+    }
+  } else if (isObject(header)) {
+    const same = req.keys.filter((k) => k.kty === family(header.alg));
+    if (same.length > 0) candidates = same;
+  }
+
+  const options = {
+    algorithms: req.algorithms,
+    issuer: req.issuer ?? undefined,
+    audience: req.audience ?? undefined,
+    clockTimestamp: req.now,
+    clockTolerance: req.leeway,
+    complete: true,
+  };
+  let failure = null;
+  for (const jwk of candidates.length > 0 ? candidates : [null]) {
+    let key;
+    try { key = jwk ? keyMaterial(jwk, 'verify') : undefined; } catch (e) { failure ||= e; continue; }
+    try {
+      const decoded = jwt.verify(req.token, key, options);
+      let claims = decoded.payload;
+      if (!isObject(claims)) {
+        // decode.js:10-17 keeps the payload as a string when it is not JSON of an object, and
+        // verify.js returns it: the library accepted a token that carries no claims.
+        process.stderr.write(`${req.id}: jsonwebtoken accepted a ${typeof claims} payload\n`);
+        claims = {};
+      }
+      return { ok: true, header: decoded.header, claims };
+    } catch (e) {
+      const reason = reasonOf(e, header, req.token);
+      const err = new Refusal(reason, `jsonwebtoken: ${e.name}: ${e.message}`);
+      // Only a signature or key-type failure depends on the key; anything else is final.
+      if (!['bad_signature', 'key_family_mismatch', 'invalid_key', 'signature_length'].includes(reason)) {
+        throw err;
+      }
+      if (!failure || failure.reason !== 'bad_signature') failure = err;
+    }
+  }
+  throw failure;
+}
+
+function handle(line) {
+  let req;
+  try { req = JSON.parse(line); } catch (e) { return { ok: false, error: `not JSON: ${e.message}` }; }
+  const id = req?.id;
+  try {
+    if (req.op === 'describe') return DESCRIPTION;
+    if (req.op === 'sign') return { id, ok: true, token: sign(req) };
+    if (req.op === 'verify') return { id, ...(verify(req)) };
+    return { id, ok: false, error: `unknown op ${JSON.stringify(req.op)}` };
+  } catch (e) {
+    const reason = e instanceof Refusal && e.reason ? { reason: e.reason } : {};
+    return { id, ok: false, error: String(e?.message ?? e), ...reason };
+  }
+}
+
+// The protocol's JSON cannot carry lone surrogates or depth > 128, which JSON.parse lets through:
+// such strings get U+FFFD and values below depth 64 become null; stderr says so.
+function wire(value, depth, changed) {
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) changed.add('lone surrogates replaced by U+FFFD');
+    return value.toWellFormed();
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= 64) { changed.add('values nested deeper than 64 replaced by null'); return null; }
+  if (Array.isArray(value)) return value.map((v) => wire(v, depth + 1, changed));
+  // fromEntries defines own members, so a `__proto__` claim stays a claim.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [wire(k, depth, changed), wire(v, depth + 1, changed)]));
+}
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on('line', (line) => {
+  const changed = new Set();
+  const out = wire(handle(line), 0, changed);
+  if (changed.size > 0) process.stderr.write(`${out.id}: ${[...changed].join('; ')}\n`);
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+});

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""PyJWT (with cryptography) behind idjwt adapter protocol v1 (docs/adapter-protocol.md).
+
+The library is used as its documentation shows: keys through ``jwt.PyJWK``, ``jwt.encode`` and
+``jwt.decode_complete`` (``jwt.decode`` plus the verified header) with ``algorithms``,
+``audience``, ``issuer``, ``leeway`` and ``options={"require": [...]}``. Nothing the library
+checks is re-checked here, and nothing it skips is added. PyJWT compares against
+``datetime.now()`` (api_jwt.py:401) and takes no "now", so the clock is ``system``.
+"""
+import json
+import math
+import sys
+
+import jwt
+from jwt import exceptions as E
+
+CANNOT_ENFORCE = [{
+    "check": "duplicate_members",
+    "why": "header and claims go through json.loads (api_jws.py:372, api_jwt.py:298), which "
+           "keeps the last duplicate member, and decode takes no JSON parser or hook",
+}]
+
+
+def fail(error, reason=None):
+    out = {"ok": False, "error": error}
+    if reason:
+        out["reason"] = reason
+    return out
+
+
+# (exception class, lower-case text in its message, reason code): the first match wins, so
+# subclasses and specific messages come first.
+RULES = [
+    (E.InvalidSignatureError, "", "bad_signature"),
+    (E.ExpiredSignatureError, "", "expired"),
+    (E.ImmatureSignatureError, "", "not_yet_valid"),
+    (E.MissingRequiredClaimError, "", "missing_claim"),
+    ((E.InvalidIssuedAtError, E.InvalidSubjectError, E.InvalidJTIError), "", "claim_type"),
+    ((E.InvalidIssuerError, E.InvalidAudienceError), "must be a string", "claim_type"),
+    (E.InvalidAudienceError, "claim format", "claim_type"),
+    (E.InvalidIssuerError, "", "issuer_mismatch"),
+    (E.InvalidAudienceError, "", "audience_mismatch"),
+    (E.InvalidAlgorithmError, "not specified", "alg_missing"),
+    (E.InvalidAlgorithmError, "does not match the key", "key_family_mismatch"),
+    (E.InvalidAlgorithmError, "", "alg_not_allowed"),
+    (E.InvalidKeyError, "must not be empty", "empty_key"),
+    (E.InvalidKeyError, "asymmetric key", "key_family_mismatch"),
+    (E.InvalidKeyError, "", "invalid_key"),
+    (E.DecodeError, "not enough segments", "segment_count"),
+    (E.DecodeError, "padding", "invalid_base64"),
+    (E.DecodeError, "must be a json object", "not_an_object"),
+    (E.DecodeError, "recursion", "json_too_deep"),
+    (E.DecodeError, " string: ", "invalid_json"),
+    (E.DecodeError, "must be an integer", "claim_type"),
+    (E.InvalidTokenError, "key id", "header_member_type"),
+    (E.InvalidTokenError, "b64", "b64_present"),
+    (E.InvalidTokenError, "detached_payload", "b64_present"),
+    (E.InvalidTokenError, "crit", "crit_present"),
+]
+
+
+def reason_for(e, alg=None):
+    """The closest idjwt reason code for a PyJWT exception, or None."""
+    if isinstance(e, E.InvalidAlgorithmError) and alg is not None:
+        if not isinstance(alg, str):
+            return "header_member_type"
+        if alg.lower() == "none":
+            return "alg_none"
+    m = str(e).lower()
+    return next((code for cls, text, code in RULES if isinstance(e, cls) and text in m), None)
+
+
+def key_reason(e):
+    return reason_for(e) or "invalid_key"
+
+
+def describe(_req):
+    return {"ok": True, "name": "python-pyjwt", "version": jwt.__version__,
+            "algorithms": ["HS256", "ES256"], "clock": "system",
+            "cannot_enforce": CANNOT_ENFORCE}
+
+
+def sign(req):
+    key = jwt.PyJWK(req["key"])
+    headers = dict(req.get("header") or {})
+    # encode() starts from {"typ": "JWT", "alg": ...} and drops a falsy typ (api_jws.py:160-167).
+    headers.setdefault("typ", None)
+    token = jwt.encode(req["claims"], key, algorithm=req["alg"], headers=headers,
+                       sort_headers=False)
+    return {"ok": True, "token": token}
+
+
+def verify(req):
+    token = req["token"]
+    alg = None
+    try:
+        # Only to find the key its kid names; the header returned below is the verified one.
+        header = jwt.get_unverified_header(token)
+        alg = header.get("alg")
+        keys, unusable = [], []
+        for jwk in req["keys"]:
+            try:
+                keys.append(jwt.PyJWK(jwk))
+            except Exception as e:  # PyJWK wraps most problems in InvalidKeyError
+                unusable.append((jwk.get("kid"), e))
+        kid = header.get("kid")
+        if kid is not None:
+            keys = [k for k in keys if k.key_id == kid][:1]
+            if not keys:
+                bad = [e for k, e in unusable if k == kid][:1]
+                if bad:
+                    return fail(f"the key with kid {kid!r} is unusable: {bad[0]}", key_reason(bad[0]))
+                return fail(f"no configured key has kid {kid!r}", "unknown_kid")
+        elif any(k.algorithm_name == alg for k in keys):
+            # No kid: every key of the token's algorithm is tried (policy §3).
+            keys = [k for k in keys if k.algorithm_name == alg]
+        if not keys:
+            if alg not in req["algorithms"]:
+                return fail(f"alg {alg!r} is not allowed", "alg_not_allowed")
+            if unusable:
+                return fail(f"no usable key: {unusable[0][1]}", key_reason(unusable[0][1]))
+            return fail(f"no configured key can verify {alg!r}", "no_key")
+        for i, key in enumerate(keys):
+            try:
+                decoded = jwt.decode_complete(
+                    token, key, algorithms=req["algorithms"], audience=req.get("audience"),
+                    issuer=req.get("issuer"), leeway=req.get("leeway", 0),
+                    options={"require": list(req.get("required") or [])})
+                return {"ok": True, "header": decoded["header"], "claims": decoded["payload"]}
+            except E.InvalidSignatureError:
+                if i == len(keys) - 1:  # another key may still verify it
+                    raise
+    except Exception as e:  # every failure is an answer, never an exit
+        return fail(f"{type(e).__name__}: {e}", reason_for(e, alg))
+
+
+def wire_safe(value):
+    """NaN/Infinity and lone surrogates, which Python's json accepts but RFC 8259 cannot carry,
+    become strings / U+FFFD so that the answer stays parseable; the verdict is unchanged."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, str):
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+    if isinstance(value, list):
+        return [wire_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {wire_safe(k): wire_safe(v) for k, v in value.items()}
+    return value
+
+
+OPS = {"describe": describe, "sign": sign, "verify": verify}
+
+
+def dump(out):
+    return json.dumps(out, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def secrets(req):
+    keys = req.get("keys") or [req.get("key") or {}]
+    return [k[m] for k in keys if isinstance(k, dict) for m in ("k", "d") if k.get(m)]
+
+
+def main():
+    for line in sys.stdin:
+        rid = req = None
+        try:
+            req = json.loads(line)
+            rid = req.get("id")
+            op = OPS.get(req.get("op"))
+            out = op(req) if op else fail(f"unknown op {req.get('op')!r}")
+        except Exception as e:
+            out = fail(f"{type(e).__name__}: {e}")
+        if not out["ok"]:  # PyJWK's messages may quote a whole JWK
+            for secret in secrets(req if isinstance(req, dict) else {}):
+                out["error"] = out["error"].replace(secret, "<redacted>")
+        out = out if rid is None else {"id": rid, **out}
+        try:
+            data = dump(out)
+        except ValueError:  # NaN/Infinity, or a lone surrogate (UnicodeEncodeError)
+            print(f"{rid}: the answer held values JSON cannot carry; rewritten", file=sys.stderr)
+            data = dump(wire_safe(out))
+        sys.stdout.buffer.write(data + b"\n")
+        sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1366 @@
+//! The `biscuit` crate (lawliet89/biscuit, *ring* backend) as an implementation under test.
+//!
+//! The adapter uses the library the way its documentation does (`JWT`, lib.rs:146-206): a
+//! `ClaimsSet` with private claims and a `jws::Header` in `JWT::new_decoded(…).into_encoded(&secret)`
+//! to sign; `JWT::new_encoded`, `decode_with_jwks` (a `JWKSet` looked up by `kid`) or
+//! `decode(&secret, algorithm)` for each allowed algorithm, then `validate(ValidationOptions)` to
+//! verify. Everything the library cannot be told is declared in [`Biscuit::describe`]'s
+//! `cannot_enforce`, with the source lines that show it (paths relative to `biscuit-0.8.0/src/`).
+//! The adapter never re-checks what the library checks and never checks what it does not: a
+//! limitation stays visible in the results.
+//!
+//! Clock: `TemporalOptions::now` replaces `Utc::now()` in the `exp`/`nbf` checks
+//! (helpers/temporal_options.rs:11-14, lib.rs:903-941), and `epsilon` is the leeway, so the request's
+//! `now` and `leeway` are honoured and the description says [`Clock::Injected`]. The crate does
+//! not re-export chrono; its `Timestamp` (lib.rs:678, 699-707) converts seconds to the `DateTime<Utc>` and
+//! the difference of two such times is the `Duration` the options take.
+//!
+//! Signing ES256: the library builds a signing key only from a PKCS#8 DER *file*
+//! (`Secret::ecdsa_keypair_from_file`, jws.rs:194); `Secret::EcdsaKeyPair` needs *ring*'s own
+//! type, which this crate does not depend on. The adapter therefore writes the key's PKCS#8 to a
+//! private temporary file (mode 0600, created exclusively, removed right after) — test keys only.
+//!
+//! Panics: `Timestamp`'s `Deserialize` unwraps chrono's conversion (lib.rs:718-729), which panics
+//! for dates beyond chrono's range (about ±8.2e12 seconds). The adapter contains such a panic
+//! ([`guard::catch`]) and reports it as an unclassified rejection.
+
+use std::fs::OpenOptions;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use ::biscuit::errors::{DecodeError, Error as BiscuitError, ValidationError};
+use ::biscuit::jwa::SignatureAlgorithm;
+use ::biscuit::jwk::{AlgorithmParameters, EllipticCurve, JWKSet, JWK};
+use ::biscuit::jws::{Compact, Header, Secret};
+use ::biscuit::{
+    ClaimPresenceOptions, ClaimsSet, Empty, Presence, TemporalOptions, Timestamp, Validation,
+    ValidationOptions, JWT,
+};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use p256::pkcs8::EncodePrivateKey as _;
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::contract::{
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
+    VerifyRequest,
+};
+use crate::impls::guard;
+
+/// The version of the `biscuit` crate this adapter is built against (checked against
+/// `Cargo.lock` by a unit test, so a dependency bump cannot silently mislabel results).
+pub const BISCUIT_VERSION: &str = "0.8.0";
+
+/// The algorithms this adapter maps onto the library's `SignatureAlgorithm` (jwa.rs:78-112).
+const ALGORITHMS: &[&str] = &["HS256", "ES256"];
+
+/// The widest number of seconds chrono (and so `Timestamp::from`, lib.rs:699-707) represents
+/// without panicking, rounded down: about year 255,000 either side of 1970.
+const CHRONO_SECONDS: i64 = 8_000_000_000_000;
+
+/// The claims a verifier decodes into: the registered claims and every other claim as JSON.
+type Claims = ClaimsSet<Map<String, Value>>;
+
+/// The `biscuit` crate behind the [`Implementation`] contract.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Biscuit;
+
+impl Implementation for Biscuit {
+    fn describe(&self) -> Description {
+        Description {
+            name: "biscuit".to_owned(),
+            version: BISCUIT_VERSION.to_owned(),
+            algorithms: ALGORITHMS.iter().map(|a| (*a).to_owned()).collect(),
+            clock: Clock::Injected,
+            cannot_enforce: limitations(),
+        }
+    }
+
+    fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
+        guard::catch(|| sign_token(request)).unwrap_or_else(|panic| {
+            Err(fail(
+                None,
+                format!("biscuit panicked while signing: {panic}"),
+            ))
+        })
+    }
+
+    fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+        guard::catch(|| verify_token(request))
+            .unwrap_or_else(|panic| Err(fail(None, format!("biscuit panicked: {panic}"))))
+    }
+}
+
+/// Every check of [`checks::ALL`] the library cannot be configured to enforce, with the source
+/// lines (in `biscuit-0.8.0/src/`) that show why.
+///
+/// Only what the library has no way to do at all. Checks it performs with mistakes (the `exp`
+/// boundary, fractional dates, the year-9999 bound) are not limitations: they run, and their
+/// deviations are recorded as known divergences in `vectors/exceptions/biscuit.json`.
+fn limitations() -> Vec<Limitation> {
+    let l = |check: &str, why: &str| Limitation {
+        check: check.to_owned(),
+        why: why.to_owned(),
+    };
+    vec![
+        l(
+            checks::REQUIRED_CLAIMS,
+            "`ClaimPresenceOptions` can require only iat, nbf, exp, iss, aud, sub and jti \
+             (lib.rs:768-784, checked in `validate_claim_presence`, lines 857-900); no other \
+             claim can be required",
+        ),
+        l(
+            checks::DUPLICATE_MEMBERS,
+            "private claims are a flattened serde map (`ClaimsSet::private`, lib.rs:1022-1028) and \
+             unknown header members are dropped into `Empty` (`Header::private`, jws.rs:228-234), where \
+             the last duplicate wins or nothing is seen; serde rejects duplicates only of the \
+             registered fields",
+        ),
+        l(
+            checks::CRIT,
+            "`RegisteredHeader::critical` is parsed but \"currently not implemented\" \
+             (jws.rs:327-332) and never consulted by `decode`/`decode_with_jwks` \
+             (jws/compact.rs:104-210): any array of strings is accepted",
+        ),
+    ]
+}
+
+fn sign_token(request: &SignRequest) -> Result<String, Failure> {
+    let (alg, secret) = match request.alg.as_str() {
+        "HS256" => (SignatureAlgorithm::HS256, hmac_secret(&request.key)?),
+        "ES256" => (SignatureAlgorithm::ES256, ecdsa_secret(&request.key)?),
+        other => {
+            return Err(fail(
+                None,
+                format!("this adapter signs HS256 and ES256 only, not {other:?}"),
+            ))
+        }
+    };
+    let header = build_header(&request.alg, alg, &request.header)?;
+    let claims: Claims =
+        serde_json::from_value(Value::Object(request.claims.clone())).map_err(|e| {
+            fail(
+                None,
+                format!("biscuit's ClaimsSet cannot carry these claims: {e}"),
+            )
+        })?;
+    match JWT::new_decoded(header, claims).into_encoded(&secret) {
+        Ok(Compact::Encoded(compact)) => Ok(compact.encode()),
+        Ok(Compact::Decoded { .. }) => Err(fail(None, "biscuit returned an unencoded token")),
+        Err(e) => Err(fail(None, format!("biscuit could not sign: {e}"))),
+    }
+}
+
+/// Builds the library's header from `alg` and the requested members.
+///
+/// The members go through `Header`'s own `Deserialize`: registered members land in
+/// `RegisteredHeader` (no `typ` unless asked for: only its `Default` adds `"typ":"JWT"`,
+/// jws.rs), others in the private map. The result is serialized back and compared with the
+/// request, so a member the library cannot carry faithfully is a failure rather than a silently
+/// different token. Member order cannot be honoured: `RegisteredHeader` writes its fields in
+/// declaration order (alg, typ, cty, jku, jwk, kid, …), private members after them; the token
+/// carries exactly the requested members, in that order.
+fn build_header(
+    alg_name: &str,
+    alg: SignatureAlgorithm,
+    members: &Map<String, Value>,
+) -> Result<Header<Map<String, Value>>, Failure> {
+    let mut wanted = Map::new();
+    wanted.insert("alg".to_owned(), Value::String(alg_name.to_owned()));
+    for (name, value) in members {
+        if name == "alg" && value.as_str() != Some(alg_name) {
+            return Err(fail(
+                None,
+                format!("the header member \"alg\" ({value}) contradicts the request's alg {alg_name:?}"),
+            ));
+        }
+        wanted.insert(name.clone(), value.clone());
+    }
+    let header: Header<Map<String, Value>> = serde_json::from_value(Value::Object(wanted.clone()))
+        .map_err(|e| {
+            fail(
+                None,
+                format!("biscuit's Header cannot carry these header members: {e}"),
+            )
+        })?;
+    debug_assert_eq!(header.registered.algorithm, alg);
+    let carried = match serde_json::to_value(&header) {
+        Ok(Value::Object(map)) => map,
+        Ok(other) => {
+            return Err(fail(
+                None,
+                format!("biscuit's Header serialized as {other}, not an object"),
+            ))
+        }
+        Err(e) => {
+            return Err(fail(
+                None,
+                format!("biscuit's Header cannot be serialized: {e}"),
+            ))
+        }
+    };
+    let mut differ: Vec<&str> = wanted
+        .iter()
+        .filter(|(k, v)| carried.get(k.as_str()) != Some(v))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    differ.extend(
+        carried
+            .keys()
+            .filter(|k| !wanted.contains_key(k.as_str()))
+            .map(String::as_str),
+    );
+    if !differ.is_empty() {
+        return Err(fail(
+            None,
+            format!(
+                "biscuit's Header cannot carry these header members as given: {}",
+                differ.join(", ")
+            ),
+        ));
+    }
+    Ok(header)
+}
+
+/// The HMAC secret: the JWK's `k` through the library's own JWK parsing.
+fn hmac_secret(jwk: &Jwk) -> Result<Secret, Failure> {
+    let lib = library_jwk(jwk).map_err(|p| fail(Some("invalid_key"), p))?;
+    match lib.algorithm {
+        AlgorithmParameters::OctetKey(oct) => Ok(Secret::Bytes(oct.value)),
+        _ => Err(fail(Some("key_family_mismatch"), "HS256 needs an oct key")),
+    }
+}
+
+/// The ES256 signing key: the JWK's `d` as PKCS#8 DER (the form the library reads), through a
+/// private temporary file, `Secret::ecdsa_keypair_from_file` being the library's only way in.
+fn ecdsa_secret(jwk: &Jwk) -> Result<Secret, Failure> {
+    if jwk.kty != "EC" || jwk.crv.as_deref() != Some("P-256") {
+        return Err(fail(
+            Some("key_family_mismatch"),
+            format!(
+                "ES256 needs an EC P-256 key, not {:?} {:?}",
+                jwk.kty, jwk.crv
+            ),
+        ));
+    }
+    let d = jwk.d.as_deref().ok_or_else(|| {
+        fail(
+            Some("invalid_key"),
+            "the EC key has no private scalar \"d\"",
+        )
+    })?;
+    let d = Zeroizing::new(b64url("d", d)?);
+    if d.len() != 32 {
+        return Err(fail(
+            Some("invalid_key"),
+            format!("\"d\" is {} bytes, a P-256 scalar is 32", d.len()),
+        ));
+    }
+    let secret = p256::SecretKey::from_slice(&d)
+        .map_err(|_| fail(Some("invalid_key"), "\"d\" is not a valid P-256 scalar"))?;
+    // A JWK whose public half does not belong to `d` would sign tokens that its own public key
+    // rejects; refuse it instead of producing them.
+    let point = p256::EncodedPoint::from(secret.public_key());
+    for (name, given, actual) in [("x", &jwk.x, point.x()), ("y", &jwk.y, point.y())] {
+        if let (Some(given), Some(actual)) = (given, actual) {
+            if b64url(name, given)?.as_slice() != &actual[..] {
+                return Err(fail(
+                    Some("invalid_key"),
+                    format!("the EC key's {name:?} does not belong to its \"d\""),
+                ));
+            }
+        }
+    }
+    let der = secret.to_pkcs8_der().map_err(|e| {
+        fail(
+            Some("invalid_key"),
+            format!("cannot encode the key as PKCS#8: {e}"),
+        )
+    })?;
+    let file = TempKeyFile::write(der.as_bytes())?;
+    let path = file.0.to_str().ok_or_else(|| {
+        fail(
+            None,
+            "the temporary directory's path is not UTF-8, which the library needs",
+        )
+    })?;
+    Secret::ecdsa_keypair_from_file(SignatureAlgorithm::ES256, path)
+        .map_err(|e| fail(Some("invalid_key"), format!("biscuit refused the key: {e}")))
+}
+
+/// A private key in a temporary file, removed when dropped.
+struct TempKeyFile(PathBuf);
+
+impl TempKeyFile {
+    fn write(bytes: &[u8]) -> Result<Self, Failure> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let path = std::env::temp_dir().join(format!(
+            "idjwt-biscuit-{}-{n}-{nanos}.p8",
+            std::process::id()
+        ));
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        let mut handle = options
+            .open(&path)
+            .map_err(|e| fail(None, format!("cannot create a temporary key file: {e}")))?;
+        let file = TempKeyFile(path);
+        handle
+            .write_all(bytes)
+            .and_then(|()| handle.flush())
+            .map_err(|e| fail(None, format!("cannot write the temporary key file: {e}")))?;
+        Ok(file)
+    }
+}
+
+impl Drop for TempKeyFile {
+    fn drop(&mut self) {
+        // Best effort: nothing else can be done about a file that will not go away.
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
+    let token: JWT<Map<String, Value>, Empty> = JWT::new_encoded(&request.token);
+    // The library's own header parse (`unverified_header`, jws/compact.rs:368), for the `kid`
+    // that decides between a key-set lookup and trying every key.
+    let header = match token.unverified_header() {
+        Ok(h) => h,
+        Err(e) => {
+            // The header does not parse. `decode_with_jwks` checks the segment count and the
+            // signature's encoding before it parses the header (jws/compact.rs:150-161), so its
+            // error (with no keys, it cannot get further) is the library's own first complaint.
+            let empty: JWKSet<Empty> = JWKSet { keys: Vec::new() };
+            let first = token.decode_with_jwks(&empty, None).err().unwrap_or(e);
+            return Err(library_failure(&first, Part::Header, request, None));
+        }
+    };
+    let header_alg = header.registered.algorithm;
+
+    // Allow-list names are matched exactly; a name the adapter does not map can verify nothing,
+    // so it is skipped rather than treated as an error.
+    let mut allowed: Vec<SignatureAlgorithm> = Vec::new();
+    for name in &request.algorithms {
+        let alg = match name.as_str() {
+            "HS256" => SignatureAlgorithm::HS256,
+            "ES256" => SignatureAlgorithm::ES256,
+            _ => continue,
+        };
+        if !allowed.contains(&alg) {
+            allowed.push(alg);
+        }
+    }
+
+    // Keys: the request's JWKs through the library's own `Deserialize`. A key it cannot read is
+    // remembered, so that a `kid` naming it is reported as an unusable key.
+    let mut keys: Vec<JWK<Empty>> = Vec::new();
+    let mut unusable: Vec<(Option<String>, String)> = Vec::new();
+    for jwk in &request.keys {
+        match library_jwk(&jwk.public()) {
+            Ok(k) => keys.push(k),
+            Err(problem) => unusable.push((jwk.kid.clone(), problem)),
+        }
+    }
+
+    let decoded = match &header.registered.key_id {
+        Some(kid) => {
+            // `decode_with_jwks` resolves the `kid` with `JWKSet::find` (jwk.rs:661-665) and checks
+            // the header's `alg` against the expected one before verifying
+            // (jws/compact.rs:166-196); it takes one expected algorithm, so each allowed one is
+            // offered in turn.
+            let set = JWKSet { keys };
+            if set.find(kid).is_none() {
+                if let Some((_, problem)) = unusable
+                    .iter()
+                    .find(|(k, _)| k.as_deref() == Some(kid.as_str()))
+                {
+                    return Err(fail(
+                        Some("invalid_key"),
+                        format!("the key with kid {kid:?} is unusable: {problem}"),
+                    ));
+                }
+            }
+            decode_by_kid(&token, &set, &allowed, request, header_alg)?
+        }
+        None => decode_without_kid(&token, &keys, &allowed, &unusable, request, header_alg)?,
+    };
+    validated(request, &decoded)
+}
+
+/// With a `kid`: the key set and the library's own lookup.
+fn decode_by_kid(
+    token: &JWT<Map<String, Value>, Empty>,
+    set: &JWKSet<Empty>,
+    allowed: &[SignatureAlgorithm],
+    request: &VerifyRequest,
+    header_alg: SignatureAlgorithm,
+) -> Result<JWT<Map<String, Value>, Empty>, Failure> {
+    if allowed.is_empty() {
+        // With no expected algorithm and no `alg` in the JWK the library refuses
+        // (`MissingAlgorithm`, jws/compact.rs:194).
+        return token
+            .decode_with_jwks(set, None)
+            .map_err(|e| library_failure(&e, Part::Payload, request, Some(header_alg)));
+    }
+    let mut last: Option<BiscuitError> = None;
+    for alg in allowed {
+        match token.decode_with_jwks(set, Some(*alg)) {
+            Ok(decoded) => return Ok(decoded),
+            Err(BiscuitError::ValidationError(ValidationError::WrongAlgorithmHeader)) => {
+                last = Some(ValidationError::WrongAlgorithmHeader.into());
+            }
+            Err(e) => {
+                return Err(library_failure(
+                    &e,
+                    Part::Payload,
+                    request,
+                    Some(header_alg),
+                ))
+            }
+        }
+    }
+    match last {
+        Some(e) => Err(library_failure(
+            &e,
+            Part::Payload,
+            request,
+            Some(header_alg),
+        )),
+        None => Err(fail(None, "biscuit verified nothing")),
+    }
+}
+
+/// Without a `kid`: `decode(&secret, alg)` for every allowed algorithm and every key of its
+/// family (policy.md §3). The library verifies the signature under the algorithm it is given
+/// before comparing the header's `alg` with it (jws/compact.rs:104-130).
+fn decode_without_kid(
+    token: &JWT<Map<String, Value>, Empty>,
+    keys: &[JWK<Empty>],
+    allowed: &[SignatureAlgorithm],
+    unusable: &[(Option<String>, String)],
+    request: &VerifyRequest,
+    header_alg: SignatureAlgorithm,
+) -> Result<JWT<Map<String, Value>, Empty>, Failure> {
+    let mut tried = false;
+    let mut last: Option<BiscuitError> = None;
+    for alg in allowed {
+        for key in keys {
+            let secret = match (alg, &key.algorithm) {
+                (SignatureAlgorithm::HS256, AlgorithmParameters::OctetKey(oct)) => {
+                    Secret::Bytes(oct.value.clone())
+                }
+                (SignatureAlgorithm::ES256, AlgorithmParameters::EllipticCurve(ec))
+                    if ec.curve == EllipticCurve::P256 =>
+                {
+                    ec.jws_public_key_secret()
+                }
+                _ => continue,
+            };
+            tried = true;
+            match token.decode(&secret, *alg) {
+                Ok(decoded) => return Ok(decoded),
+                // Only the signature (and, with it, which algorithm fits) depends on the key and
+                // the algorithm offered; anything else is final.
+                Err(
+                    e @ BiscuitError::ValidationError(
+                        ValidationError::InvalidSignature | ValidationError::WrongAlgorithmHeader,
+                    ),
+                ) => {
+                    let wrong_alg = matches!(
+                        e,
+                        BiscuitError::ValidationError(ValidationError::WrongAlgorithmHeader)
+                    );
+                    if last.is_none() || wrong_alg {
+                        last = Some(e);
+                    }
+                }
+                Err(e) => {
+                    return Err(library_failure(
+                        &e,
+                        Part::Payload,
+                        request,
+                        Some(header_alg),
+                    ))
+                }
+            }
+        }
+    }
+    if let Some(e) = last {
+        return Err(library_failure(
+            &e,
+            Part::Payload,
+            request,
+            Some(header_alg),
+        ));
+    }
+    debug_assert!(!tried);
+    // Nothing could be handed to the library.
+    let alg_name = algorithm_name(header_alg);
+    if !request.algorithms.iter().any(|n| n == &alg_name) {
+        return Err(alg_refusal(&alg_name, request));
+    }
+    if let Some((_, problem)) = unusable.first() {
+        return Err(fail(
+            Some("invalid_key"),
+            format!("no usable key: {problem}"),
+        ));
+    }
+    if keys.is_empty() {
+        return Err(fail(Some("no_key"), "no configured key"));
+    }
+    Err(fail(
+        Some("key_family_mismatch"),
+        format!("no configured key of the family of {alg_name:?}"),
+    ))
+}
+
+/// The verified token through `validate` with `ValidationOptions` built from the request.
+fn validated(
+    request: &VerifyRequest,
+    decoded: &JWT<Map<String, Value>, Empty>,
+) -> Result<Decoded, Failure> {
+    if !(-CHRONO_SECONDS..=CHRONO_SECONDS).contains(&request.now) {
+        return Err(fail(
+            None,
+            format!("now = {} is outside what chrono represents", request.now),
+        ));
+    }
+    let now = Timestamp::from(request.now);
+    // The leeway as chrono's `Duration`: the difference of two times that far apart. Capped at
+    // chrono's range, which already spans every date a claim can hold.
+    let leeway = i64::try_from(request.leeway)
+        .unwrap_or(i64::MAX)
+        .min(CHRONO_SECONDS);
+    let epsilon = *Timestamp::from(leeway) - *Timestamp::from(0);
+    let required = |name: &str| {
+        if request.required.iter().any(|r| r == name) {
+            Presence::Required
+        } else {
+            Presence::Optional
+        }
+    };
+    let options = ValidationOptions {
+        claim_presence_options: ClaimPresenceOptions {
+            issued_at: required("iat"),
+            not_before: required("nbf"),
+            expiry: required("exp"),
+            issuer: required("iss"),
+            audience: required("aud"),
+            subject: required("sub"),
+            id: required("jti"),
+        },
+        temporal_options: TemporalOptions {
+            epsilon,
+            now: Some(now.into()),
+        },
+        // The default rejects an `iat` in the future (lib.rs:943-963); policy.md §5 accepts it
+        // (RFC 7519 erratum 7720) and only type-checks `iat`, which `Timestamp` does.
+        issued_at: Validation::Ignored,
+        not_before: Validation::Validate(()),
+        expiry: Validation::Validate(()),
+        issuer: match &request.issuer {
+            Some(i) => Validation::Validate(i.clone()),
+            None => Validation::Ignored,
+        },
+        audience: match &request.audience {
+            Some(a) => Validation::Validate(a.clone()),
+            None => Validation::Ignored,
+        },
+    };
+    decoded
+        .validate(options)
+        .map_err(|e| library_failure(&e, Part::Payload, request, None))?;
+    let claims = match decoded.payload() {
+        Ok(claims) => match serde_json::to_value(claims) {
+            Ok(Value::Object(map)) => map,
+            Ok(other) => {
+                return Err(fail(
+                    None,
+                    format!("the decoded claims serialized as {other}"),
+                ))
+            }
+            Err(e) => {
+                return Err(fail(
+                    None,
+                    format!("the decoded claims cannot be serialized: {e}"),
+                ))
+            }
+        },
+        Err(e) => return Err(fail(None, format!("biscuit decoded no claims: {e}"))),
+    };
+    let header = verified_header(&request.token)?;
+    Ok(Decoded { header, claims })
+}
+
+/// Our JWK as the library's `JWK<Empty>`, through its own `Deserialize`.
+fn library_jwk(jwk: &Jwk) -> Result<JWK<Empty>, String> {
+    let value = serde_json::to_value(jwk).map_err(|e| e.to_string())?;
+    serde_json::from_value(value).map_err(|e| format!("not a JWK biscuit understands: {e}"))
+}
+
+/// The name the header's algorithm is written with (its serde name, jwa.rs:78-112).
+fn algorithm_name(alg: SignatureAlgorithm) -> String {
+    match serde_json::to_value(alg) {
+        Ok(Value::String(s)) => s,
+        _ => format!("{alg:?}"),
+    }
+}
+
+/// The refusal of a header `alg` outside the allow-list.
+fn alg_refusal(alg: &str, request: &VerifyRequest) -> Failure {
+    let names = request.algorithms.join(", ");
+    if request.algorithms.iter().any(|n| n == alg) {
+        fail(
+            Some("key_family_mismatch"),
+            format!("no configured key of the family of {alg:?}"),
+        )
+    } else if alg.eq_ignore_ascii_case("none") {
+        fail(
+            Some("alg_none"),
+            format!("alg {alg:?} is not allowed (allowed: {names})"),
+        )
+    } else {
+        fail(
+            Some("alg_not_allowed"),
+            format!("alg {alg:?} is not allowed (allowed: {names})"),
+        )
+    }
+}
+
+/// Which part of the token a library error concerns, for classifying JSON errors.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Header,
+    Payload,
+}
+
+/// A library error as a [`Failure`] with the closest reason code, or none.
+fn library_failure(
+    e: &BiscuitError,
+    part: Part,
+    request: &VerifyRequest,
+    header_alg: Option<SignatureAlgorithm>,
+) -> Failure {
+    let reason = match e {
+        BiscuitError::DecodeError(DecodeError::PartsLengthError { .. }) => Some("segment_count"),
+        BiscuitError::DecodeError(DecodeError::InvalidToken) => None,
+        BiscuitError::ValidationError(v) => match v {
+            ValidationError::InvalidSignature => Some("bad_signature"),
+            ValidationError::WrongAlgorithmHeader | ValidationError::MissingAlgorithm => {
+                if let Some(alg) = header_alg {
+                    let refusal = alg_refusal(&algorithm_name(alg), request);
+                    return Failure {
+                        error: format!("biscuit rejected the token: {e} ({})", refusal.error),
+                        reason: refusal.reason,
+                    };
+                }
+                Some("alg_not_allowed")
+            }
+            ValidationError::MissingRequiredClaims(_) => Some("missing_claim"),
+            ValidationError::Expired(_) => Some("expired"),
+            ValidationError::NotYetValid(_) => Some("not_yet_valid"),
+            ValidationError::TooOld(_) => None,
+            ValidationError::InvalidIssuer(_) => Some("issuer_mismatch"),
+            ValidationError::InvalidAudience(_) => Some("audience_mismatch"),
+            ValidationError::KidMissing => None,
+            ValidationError::KeyNotFound => Some("unknown_kid"),
+            ValidationError::UnsupportedKeyAlgorithm => Some("key_family_mismatch"),
+        },
+        BiscuitError::JsonError(json) => classify_json(json, part),
+        BiscuitError::DecodeBase64(_) => Some("invalid_base64"),
+        BiscuitError::Utf8(_) => Some("invalid_json"),
+        BiscuitError::KeyRejected(_) => Some("invalid_key"),
+        BiscuitError::WrongKeyType { .. } => Some("key_family_mismatch"),
+        BiscuitError::UnspecifiedCryptographicError => Some("bad_signature"),
+        _ => None,
+    };
+    let what = match part {
+        Part::Header => "header",
+        Part::Payload => "token",
+    };
+    fail(reason, format!("biscuit rejected the {what}: {e}"))
+}
+
+/// serde_json's errors as reason codes, from its category and its (stable) messages, and serde's
+/// derive messages for the typed header and registered claims; anything not recognised stays
+/// unclassified rather than guessed.
+fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
+    use serde_json::error::Category;
+    let msg = e.to_string();
+    if msg.contains("recursion limit exceeded") {
+        return Some("json_too_deep");
+    }
+    // serde_json reports a leading surrogate not followed by `\u` as the end of the hex escape
+    // (read.rs, `parse_unicode_escape`), the only place it uses that message.
+    if msg.contains("surrogate") || msg.contains("unexpected end of hex escape") {
+        return Some("lone_surrogate");
+    }
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => Some("invalid_json"),
+        Category::Data => {
+            if msg.starts_with("duplicate field") {
+                Some("duplicate_member")
+            } else if msg.starts_with("invalid type")
+                && (msg.contains("expected a map") || msg.contains("expected struct"))
+            {
+                Some("not_an_object")
+            } else if part == Part::Header {
+                if msg.starts_with("missing field `alg`") {
+                    Some("alg_missing")
+                } else if msg.starts_with("unknown variant")
+                    && msg.contains("expected one of `none`")
+                {
+                    // Only `SignatureAlgorithm` lists `none` among its variants.
+                    let variant = msg.split('`').nth(1).unwrap_or_default();
+                    if variant.eq_ignore_ascii_case("none") {
+                        Some("alg_none")
+                    } else {
+                        Some("alg_not_allowed")
+                    }
+                } else if msg.starts_with("invalid type") {
+                    Some("header_member_type")
+                } else {
+                    None
+                }
+            } else if msg.starts_with("invalid type")
+                || msg.starts_with("data did not match any variant of untagged enum")
+            {
+                // A registered claim of the wrong type (`aud` is `SingleOrMultiple`, lib.rs).
+                Some("claim_type")
+            } else if msg.starts_with("invalid value: integer") && msg.contains("expected i64") {
+                // A date above i64::MAX (`Timestamp` reads an i64, lib.rs:723).
+                Some("date_out_of_range")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// The token's header as a JSON object, read only after the library accepted the token, so the
+/// returned header is the one the library verified.
+fn verified_header(token: &str) -> Result<Map<String, Value>, Failure> {
+    let first = token.split('.').next().unwrap_or_default();
+    let bytes = URL_SAFE_NO_PAD
+        .decode(first)
+        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))
+}
+
+/// Canonical unpadded base64url of a key member.
+fn b64url(member: &str, text: &str) -> Result<Vec<u8>, Failure> {
+    URL_SAFE_NO_PAD.decode(text).map_err(|e| {
+        fail(
+            Some("invalid_key"),
+            format!("key member {member:?} is not base64url: {e}"),
+        )
+    })
+}
+
+fn fail(reason: Option<&'static str>, error: impl Into<String>) -> Failure {
+    debug_assert!(reason.is_none_or(|r| crate::Reason::CODES.contains(&r)));
+    Failure {
+        error: error.into(),
+        reason: reason.map(str::to_owned),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SECRET: &[u8] = b"test-only secret, 32+ bytes long!";
+    const ISSUER: &str = "https://issuer.example";
+    const AUDIENCE: &str = "app-123";
+    /// The injected verification time: far from the system clock, so that honouring it shows.
+    const NOW: i64 = 1_500_000_000;
+
+    fn oct(secret: &[u8], kid: Option<&str>) -> Jwk {
+        Jwk {
+            kty: "oct".into(),
+            k: Some(URL_SAFE_NO_PAD.encode(secret)),
+            kid: kid.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    /// An EC P-256 JWK from a fixed scalar. TEST KEY ONLY: it is public in this source file.
+    fn ec_test_key(scalar: u8, kid: Option<&str>) -> Jwk {
+        let secret =
+            p256::SecretKey::from_slice(&[scalar; 32]).expect("fixed test scalar is valid");
+        let point = p256::EncodedPoint::from(secret.public_key());
+        Jwk {
+            kty: "EC".into(),
+            crv: Some("P-256".into()),
+            x: point.x().map(|x| URL_SAFE_NO_PAD.encode(x)),
+            y: point.y().map(|y| URL_SAFE_NO_PAD.encode(y)),
+            d: Some(URL_SAFE_NO_PAD.encode(secret.to_bytes())),
+            kid: kid.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    fn claims(extra: Value) -> Map<String, Value> {
+        let mut c = json!({"sub": "user-1", "iss": ISSUER, "aud": AUDIENCE, "exp": NOW + 3600})
+            .as_object()
+            .cloned()
+            .expect("object");
+        if let Value::Object(extra) = extra {
+            for (k, v) in extra {
+                if v.is_null() {
+                    c.remove(&k);
+                } else {
+                    c.insert(k, v);
+                }
+            }
+        }
+        c
+    }
+
+    fn sign(alg: &str, key: Jwk, header: Value, claims: Map<String, Value>) -> String {
+        let request = SignRequest {
+            id: "s".into(),
+            alg: alg.into(),
+            key,
+            header: header.as_object().cloned().expect("header object"),
+            claims,
+        };
+        Biscuit.sign(&request).expect("signing works")
+    }
+
+    fn verify_request(token: String, algorithms: &[&str], keys: Vec<Jwk>) -> VerifyRequest {
+        VerifyRequest {
+            id: "v".into(),
+            token,
+            algorithms: algorithms.iter().map(|a| a.to_string()).collect(),
+            keys: keys.iter().map(Jwk::public).collect(),
+            now: NOW,
+            leeway: 0,
+            required: vec!["sub".into(), "exp".into()],
+            issuer: Some(ISSUER.into()),
+            audience: Some(AUDIENCE.into()),
+        }
+    }
+
+    fn reason(result: Result<Decoded, Failure>) -> Option<String> {
+        match result {
+            Ok(d) => panic!("expected a rejection, got {d:?}"),
+            Err(f) => f.reason,
+        }
+    }
+
+    fn hs256_token(extra: Value) -> String {
+        sign(
+            "HS256",
+            oct(SECRET, Some("k1")),
+            json!({"kid": "k1"}),
+            claims(extra),
+        )
+    }
+
+    fn hs256_verify(token: String) -> Result<Decoded, Failure> {
+        Biscuit.verify(&verify_request(
+            token,
+            &["HS256"],
+            vec![oct(SECRET, Some("k1"))],
+        ))
+    }
+
+    #[test]
+    fn hs256_round_trip_with_kid_and_typ() {
+        let c = claims(json!({"custom": {"nested": [1, 2]}}));
+        let token = sign(
+            "HS256",
+            oct(SECRET, Some("k1")),
+            json!({"typ": "JWT", "kid": "k1"}),
+            c.clone(),
+        );
+        let keys = vec![
+            oct(b"another key, also for tests only", Some("k0")),
+            oct(SECRET, Some("k1")),
+        ];
+        let decoded = Biscuit
+            .verify(&verify_request(token, &["HS256"], keys))
+            .expect("verifies");
+        assert_eq!(decoded.claims, c);
+        assert_eq!(
+            Value::Object(decoded.header),
+            json!({"alg": "HS256", "typ": "JWT", "kid": "k1"})
+        );
+    }
+
+    #[test]
+    fn es256_round_trip_with_kid_and_typ() {
+        let c = claims(json!({}));
+        let key = ec_test_key(0x11, Some("ec-1"));
+        let token = sign(
+            "ES256",
+            key.clone(),
+            json!({"typ": "JWT", "kid": "ec-1"}),
+            c.clone(),
+        );
+        let signature = token.rsplit('.').next().expect("three segments");
+        assert_eq!(URL_SAFE_NO_PAD.decode(signature).expect("b64").len(), 64);
+        let decoded = Biscuit
+            .verify(&verify_request(
+                token.clone(),
+                &["ES256"],
+                vec![key.clone()],
+            ))
+            .expect("verifies");
+        assert_eq!(decoded.claims, c);
+        assert_eq!(
+            Value::Object(decoded.header),
+            json!({"alg": "ES256", "typ": "JWT", "kid": "ec-1"})
+        );
+        // Without a kid in the token, every EC key is tried.
+        let token = sign("ES256", key.clone(), json!({}), c.clone());
+        let keys = vec![ec_test_key(0x22, Some("other")), oct(SECRET, None), key];
+        Biscuit
+            .verify(&verify_request(token, &["HS256", "ES256"], keys))
+            .expect("the third key verifies");
+    }
+
+    #[test]
+    fn temporary_key_file_is_private_and_removed() {
+        let file = TempKeyFile::write(b"not a real key").expect("written");
+        let path = file.0.clone();
+        let meta = std::fs::metadata(&path).expect("exists while in use");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        }
+        assert_eq!(meta.len(), 14);
+        drop(file);
+        assert!(!path.exists(), "{path:?} is removed");
+    }
+
+    #[test]
+    fn sign_carries_exactly_the_requested_members() {
+        let token = sign(
+            "HS256",
+            oct(SECRET, Some("k1")),
+            json!({}),
+            claims(json!({})),
+        );
+        let header = verified_header(&token).expect("header");
+        assert_eq!(Value::Object(header), json!({"alg": "HS256"}));
+        for header in [
+            json!({"kid": 5}),
+            json!({"alg": "ES256"}),
+            json!({"typ": null}),
+        ] {
+            let request = SignRequest {
+                id: "s".into(),
+                alg: "HS256".into(),
+                key: oct(SECRET, None),
+                header: header.as_object().cloned().expect("object"),
+                claims: claims(json!({})),
+            };
+            assert!(Biscuit.sign(&request).is_err(), "{header}");
+        }
+    }
+
+    #[test]
+    fn injected_now_and_leeway_are_honoured() {
+        // Valid at NOW, long expired by the system clock.
+        hs256_verify(hs256_token(json!({}))).expect("valid at the injected now");
+        let mut request = verify_request(
+            hs256_token(json!({"exp": NOW - 20})),
+            &["HS256"],
+            vec![oct(SECRET, Some("k1"))],
+        );
+        assert_eq!(reason(Biscuit.verify(&request)).as_deref(), Some("expired"));
+        request.leeway = 30;
+        Biscuit.verify(&request).expect("within the leeway");
+    }
+
+    #[test]
+    fn expired_token_rejected() {
+        let token = hs256_token(json!({"exp": NOW - 3600}));
+        assert_eq!(reason(hs256_verify(token)).as_deref(), Some("expired"));
+    }
+
+    #[test]
+    fn not_yet_valid_token_rejected() {
+        let token = hs256_token(json!({"nbf": NOW + 60}));
+        assert_eq!(
+            reason(hs256_verify(token)).as_deref(),
+            Some("not_yet_valid")
+        );
+    }
+
+    #[test]
+    fn wrong_issuer_rejected() {
+        let token = hs256_token(json!({"iss": "https://evil.example"}));
+        assert_eq!(
+            reason(hs256_verify(token)).as_deref(),
+            Some("issuer_mismatch")
+        );
+    }
+
+    #[test]
+    fn wrong_audience_rejected() {
+        let token = hs256_token(json!({"aud": ["other-app"]}));
+        assert_eq!(
+            reason(hs256_verify(token)).as_deref(),
+            Some("audience_mismatch")
+        );
+        let token = hs256_token(json!({"aud": ["other-app", AUDIENCE]}));
+        hs256_verify(token).expect("an array containing the audience");
+    }
+
+    #[test]
+    fn missing_required_claim_rejected() {
+        let token = hs256_token(json!({"exp": null}));
+        assert_eq!(
+            reason(hs256_verify(token)).as_deref(),
+            Some("missing_claim")
+        );
+    }
+
+    #[test]
+    fn bad_signature_rejected() {
+        let token = hs256_token(json!({}));
+        let wrong = oct(b"a different secret, tests only!!", Some("k1"));
+        let request = verify_request(token.clone(), &["HS256"], vec![wrong]);
+        assert_eq!(
+            reason(Biscuit.verify(&request)).as_deref(),
+            Some("bad_signature")
+        );
+        // The right key, but the payload changed after signing.
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        parts[1] = URL_SAFE_NO_PAD.encode(br#"{"sub":"admin"}"#);
+        assert_eq!(
+            reason(hs256_verify(parts.join("."))).as_deref(),
+            Some("bad_signature")
+        );
+        // ES256 signed by another key under the same kid.
+        let token = sign(
+            "ES256",
+            ec_test_key(0x22, Some("ec-1")),
+            json!({"kid": "ec-1"}),
+            claims(json!({})),
+        );
+        let request = verify_request(token, &["ES256"], vec![ec_test_key(0x11, Some("ec-1"))]);
+        assert_eq!(
+            reason(Biscuit.verify(&request)).as_deref(),
+            Some("bad_signature")
+        );
+    }
+
+    #[test]
+    fn alg_not_in_list_rejected() {
+        let token = hs256_token(json!({}));
+        // ES256 only, with an EC key under the token's kid: the HS256 token must not verify.
+        let request = verify_request(
+            token.clone(),
+            &["ES256"],
+            vec![ec_test_key(0x11, Some("k1"))],
+        );
+        assert_eq!(
+            reason(Biscuit.verify(&request)).as_deref(),
+            Some("alg_not_allowed")
+        );
+        // The right key, but the allow-list spells the algorithm in another case.
+        let request = verify_request(token, &["hs256"], vec![oct(SECRET, Some("k1"))]);
+        assert_eq!(
+            reason(Biscuit.verify(&request)).as_deref(),
+            Some("alg_not_allowed")
+        );
+        // No kid: the allowed family has no key.
+        let token = sign("HS256", oct(SECRET, None), json!({}), claims(json!({})));
+        let request = verify_request(token, &["HS256"], vec![ec_test_key(0x11, None)]);
+        assert_eq!(
+            reason(Biscuit.verify(&request)).as_deref(),
+            Some("key_family_mismatch")
+        );
+    }
+
+    #[test]
+    fn unknown_kid_rejected() {
+        let token = hs256_token(json!({}));
+        let request = verify_request(token.clone(), &["HS256"], vec![oct(SECRET, Some("other"))]);
+        assert_eq!(
+            reason(Biscuit.verify(&request)).as_deref(),
+            Some("unknown_kid")
+        );
+        let request = verify_request(token, &["HS256"], vec![oct(SECRET, None)]);
+        assert_eq!(
+            reason(Biscuit.verify(&request)).as_deref(),
+            Some("unknown_kid")
+        );
+    }
+
+    /// A token with exactly this header and payload text, HS256-signed with `SECRET` by the
+    /// library's own primitive.
+    fn raw_token(header: &str, payload: &str) -> String {
+        let message = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let signature = SignatureAlgorithm::HS256
+            .sign(message.as_bytes(), &Secret::Bytes(SECRET.to_vec()))
+            .expect("sign");
+        format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature))
+    }
+
+    fn verify_raw(header: &str, payload: &str, required: &[&str]) -> Result<Decoded, Failure> {
+        let mut request = verify_request(
+            raw_token(header, payload),
+            &["HS256"],
+            vec![oct(SECRET, None)],
+        );
+        request.required = required.iter().map(|c| c.to_string()).collect();
+        request.issuer = None;
+        request.audience = None;
+        Biscuit.verify(&request)
+    }
+
+    #[test]
+    fn garbage_and_extreme_inputs_do_not_panic() {
+        for token in [
+            "",
+            ".",
+            "..",
+            "a.b",
+            "a.b.c.d.e",
+            "\u{0}.\u{ff}.x",
+            "e30.e30.e30",
+        ] {
+            let request = verify_request(token.into(), &["HS256"], vec![oct(SECRET, None)]);
+            assert!(Biscuit.verify(&request).is_err(), "{token:?}");
+        }
+        // A date chrono cannot hold panics inside the library (lib.rs:725); contained.
+        let huge = verify_raw(
+            r#"{"alg":"HS256"}"#,
+            r#"{"sub":"u","exp":9223372036854775807}"#,
+            &[],
+        );
+        assert!(huge.is_err());
+        let mut request = verify_request(
+            hs256_token(json!({"nbf": NOW})),
+            &["HS256"],
+            vec![oct(SECRET, Some("k1"))],
+        );
+        request.leeway = u64::MAX;
+        Biscuit
+            .verify(&request)
+            .expect("a huge leeway accepts a valid token");
+        request.now = i64::MAX;
+        assert!(Biscuit.verify(&request).is_err());
+    }
+
+    /// Each declared limitation is real, and so is each divergence that is deliberately not
+    /// declared: the library accepts what policy.md rejects. When a release starts enforcing
+    /// one of these, this test fails and `describe` or the exceptions file must be updated.
+    #[test]
+    fn declared_limitations_are_real() {
+        let exp = NOW + 3600;
+        let base = format!(r#""sub":"u","exp":{exp}"#);
+        let accepted = [
+            (
+                checks::CRIT,
+                r#"{"alg":"HS256","crit":["unknown-ext"]}"#.to_owned(),
+                format!("{{{base}}}"),
+                vec![],
+            ),
+            (
+                checks::REQUIRED_CLAIMS,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!("{{{base}}}"),
+                vec!["user_id"],
+            ),
+            (
+                checks::DUPLICATE_MEMBERS,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{{base},"user_id":"a","user_id":"b"}}"#),
+                vec![],
+            ),
+            (
+                checks::DUPLICATE_MEMBERS,
+                r#"{"alg":"HS256","x":1,"x":2}"#.to_owned(),
+                format!("{{{base}}}"),
+                vec![],
+            ),
+            // A divergence, not a limitation: dates are checked, without the year-9999 bound.
+            (
+                checks::DATE_TYPES,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"sub":"u","exp":{}}}"#, exp * 1000),
+                vec![],
+            ),
+            // And `exp == now` is still valid (lib.rs:913: `now - expiry > epsilon`).
+            (
+                checks::EXPIRY,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"sub":"u","exp":{NOW}}}"#),
+                vec![],
+            ),
+        ];
+        let declared = Biscuit.describe();
+        let limitations = [
+            checks::CRIT,
+            checks::REQUIRED_CLAIMS,
+            checks::DUPLICATE_MEMBERS,
+        ];
+        for (check, header, payload, required) in &accepted {
+            assert_eq!(
+                declared.limitation(check).is_some(),
+                limitations.contains(check),
+                "{check}: declared as a limitation exactly when the library cannot do it"
+            );
+            let result = verify_raw(header, payload, required);
+            assert!(result.is_ok(), "{check}: {header} {payload} → {result:?}");
+        }
+        assert_eq!(declared.cannot_enforce.len(), limitations.len());
+        let d = verify_raw(
+            r#"{"alg":"HS256"}"#,
+            &format!(r#"{{{base},"user_id":"a","user_id":"b"}}"#),
+            &[],
+        )
+        .expect("accepted");
+        assert_eq!(d.claims["user_id"], "b");
+        // The checks not declared are enforced.
+        for (payload, required) in [
+            (r#"{"sub":"u","exp":"soon"}"#.to_owned(), vec![]),
+            (r#"{"sub":"u"}"#.to_owned(), vec!["exp"]),
+            (format!(r#"{{"sub":"u","exp":{exp},"exp":{exp}}}"#), vec![]),
+        ] {
+            let got = verify_raw(r#"{"alg":"HS256"}"#, &payload, &required);
+            assert!(got.is_err(), "{payload}");
+        }
+    }
+
+    #[test]
+    fn library_errors_get_the_closest_code() {
+        let exp = NOW + 3600;
+        let ok = format!(r#"{{"sub":"u","exp":{exp}}}"#);
+        let cases = [
+            (
+                r#"{"alg":"hs256"}"#.to_owned(),
+                ok.clone(),
+                Some("alg_not_allowed"),
+            ),
+            (r#"{"alg":"NONE"}"#.to_owned(), ok.clone(), Some("alg_none")),
+            (
+                r#"{"typ":"JWT"}"#.to_owned(),
+                ok.clone(),
+                Some("alg_missing"),
+            ),
+            (
+                r#"{"alg":"HS256","kid":7}"#.to_owned(),
+                ok.clone(),
+                Some("header_member_type"),
+            ),
+            (r#"["HS256"]"#.to_owned(), ok.clone(), Some("not_an_object")),
+            (
+                r#"{"alg":"HS256",}"#.to_owned(),
+                ok.clone(),
+                Some("invalid_json"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                "[]".to_owned(),
+                Some("not_an_object"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!("{ok} x"),
+                Some("invalid_json"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"exp":"{exp}"}}"#),
+                Some("claim_type"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"exp":{exp},"exp":{exp}}}"#),
+                Some("duplicate_member"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"x":{}{}}}"#, "[".repeat(200), "]".repeat(200)),
+                Some("json_too_deep"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                r#"{"x":"\ud800"}"#.to_owned(),
+                Some("lone_surrogate"),
+            ),
+        ];
+        for (header, payload, code) in cases {
+            let got = verify_raw(&header, &payload, &[]);
+            assert_eq!(reason(got).as_deref(), code, "{header} {payload}");
+        }
+        let mut token = hs256_token(json!({}));
+        token.push_str("x=");
+        assert_eq!(
+            reason(hs256_verify(token)).as_deref(),
+            Some("invalid_base64")
+        );
+        assert_eq!(
+            reason(hs256_verify("only.two".into())).as_deref(),
+            Some("segment_count")
+        );
+    }
+
+    #[test]
+    fn describe_version_matches_lockfile() {
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
+            .expect("workspace Cargo.lock");
+        let mut lines = lock.lines();
+        let mut locked = None;
+        while let Some(line) = lines.next() {
+            if line.trim() == r#"name = "biscuit""# {
+                locked = lines
+                    .next()
+                    .and_then(|v| v.trim().strip_prefix("version = "))
+                    .map(|v| v.trim_matches('"').to_owned());
+                break;
+            }
+        }
+        assert_eq!(locked.as_deref(), Some(BISCUIT_VERSION));
+        assert_eq!(Biscuit.describe().version, BISCUIT_VERSION);
+    }
+
+    #[test]
+    fn describe_declares_known_limitations() {
+        let d = Biscuit.describe();
+        assert_eq!(d.name, "biscuit");
+        assert_eq!(d.algorithms, ["HS256", "ES256"]);
+        assert_eq!(d.clock, Clock::Injected);
+        let mut seen = std::collections::BTreeSet::new();
+        for l in &d.cannot_enforce {
+            assert!(checks::ALL.contains(&l.check.as_str()), "{}", l.check);
+            assert!(seen.insert(l.check.as_str()), "{} twice", l.check);
+            assert!(!l.why.is_empty());
+        }
+        for check in [
+            checks::KID,
+            checks::EXPIRY,
+            checks::NOT_BEFORE,
+            checks::ISSUER,
+            checks::AUDIENCE,
+            checks::DATE_TYPES,
+        ] {
+            assert!(d.limitation(check).is_none(), "{check}");
+        }
+    }
+}

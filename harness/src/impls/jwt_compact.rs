@@ -1,0 +1,1151 @@
+//! The `jwt-compact` crate (slowli/jwt-compact, pure-Rust `p256` backend) as an implementation
+//! under test.
+//!
+//! The adapter uses the library the way its crate documentation does (lib.rs:101-148): keys from
+//! JWKs through `jwk::JsonWebKey` and `TryFrom` (jwk.rs:1-33), `Algorithm::token` with a
+//! `Header`, `UntrustedToken::new`, the token's `kid` to find the key ("before verifying the
+//! token, we might find the key which has signed the token using the `Header.key_id` field"),
+//! `validator().validate()`, then `Claims::validate_expiration` / `validate_maturity` with
+//! `TimeOptions`. The algorithm is the validator's, never the token's: a token whose `alg` differs
+//! is refused by the library (traits.rs:315-321), so each allowed algorithm becomes a validator
+//! for the configured keys of its family.
+//!
+//! Everything the library cannot be told is declared in [`JwtCompact::describe`]'s
+//! `cannot_enforce`, with the source lines that show it (paths relative to
+//! `jwt-compact-0.8.0/src/`). The adapter never re-checks what the library checks and never checks
+//! what it does not.
+//!
+//! Clock: `TimeOptions::new(leeway, clock_fn)` (claims.rs:35-40) takes the clock as a closure, so
+//! the request's `now` is honoured ([`Clock::Injected`]). The crate is built without its `clock`
+//! feature (workspace Cargo.toml), which only removes the `Utc::now()` constructors.
+//!
+//! chrono is not a dependency of this crate, so the adapter never names its types: the instants
+//! and the leeway are made by the library's own NumericDate parser (claims.rs:214-275), from a
+//! `Claims` document, and a `TimeDelta` as the difference of two of them.
+
+use ::jwt_compact::alg::{Es256, Hs256, Hs256Key};
+use ::jwt_compact::jwk::JsonWebKey;
+use ::jwt_compact::{
+    Algorithm, AlgorithmExt as _, Claims, Empty, Header, ParseError, TimeOptions, Token,
+    UntrustedToken, ValidationError,
+};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+
+use crate::contract::{
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
+    VerifyRequest,
+};
+
+/// The version of the `jwt-compact` crate this adapter is built against (checked against
+/// `Cargo.lock` by a unit test, so a dependency bump cannot silently mislabel results).
+pub const JWT_COMPACT_VERSION: &str = "0.8.0";
+
+/// The algorithms this adapter maps onto the library's algorithm types.
+const ALGORITHMS: &[&str] = &["HS256", "ES256"];
+
+/// The largest leeway handed to the library, in seconds (about 95,000 years). chrono's dates end
+/// in the year 262,143; `not_before - leeway` is computed unchecked (claims.rs:204) and panics
+/// when it leaves that range, so a larger leeway (which accepts every date anyway) is capped.
+const MAX_LEEWAY: u64 = 3_000_000_000_000;
+
+/// The ES256 verifying key type (`p256::ecdsa::VerifyingKey`).
+type EsVerifyingKey = <Es256 as Algorithm>::VerifyingKey;
+/// The ES256 signing key type (`p256::ecdsa::SigningKey`).
+type EsSigningKey = <Es256 as Algorithm>::SigningKey;
+
+/// Claims as the library decodes them: `exp`, `nbf`, `iat` typed, every other member kept.
+type LibClaims = Claims<Map<String, Value>>;
+
+/// The `jwt-compact` crate behind the [`Implementation`] contract.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JwtCompact;
+
+impl Implementation for JwtCompact {
+    fn describe(&self) -> Description {
+        Description {
+            name: "jwt-compact".to_owned(),
+            version: JWT_COMPACT_VERSION.to_owned(),
+            algorithms: ALGORITHMS.iter().map(|a| (*a).to_owned()).collect(),
+            clock: Clock::Injected,
+            cannot_enforce: limitations(),
+        }
+    }
+
+    /// The header is `alg` (written by the library, traits.rs:192-197) plus `kid` and `typ`
+    /// through `Header::with_key_id` / `with_token_type`; other members go into
+    /// `Header::other_fields`, the library's extension point (token.rs:221-233). Nothing is added.
+    /// Member order is the library's (alg, jku, kid, x5u, x5t, x5t#S256, typ, others), not the
+    /// request's. `cty` is refused: `token` always writes its own (none, traits.rs:192-196).
+    fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
+        let header = build_header(&request.alg, &request.header)?;
+        // The claims go in as the request's map, unchanged: `exp`, `nbf`, `iat` stay `None`
+        // (skipped on output) and the map is flattened in order.
+        let claims = Claims::new(request.claims.clone());
+        let jwk = library_jwk(&request.key)?;
+        let signed = match (request.alg.as_str(), request.key.kty.as_str()) {
+            ("HS256", "oct") => {
+                let key = Hs256Key::try_from(&jwk).map_err(|e| {
+                    fail(Some("invalid_key"), format!("Hs256Key from the JWK: {e}"))
+                })?;
+                Hs256.token(&header, &claims, &key)
+            }
+            ("ES256", "EC") => {
+                let key = EsSigningKey::try_from(&jwk).map_err(|e| {
+                    fail(Some("invalid_key"), format!("ES256 key from the JWK: {e}"))
+                })?;
+                Es256.token(&header, &claims, &key)
+            }
+            ("HS256" | "ES256", kty) => {
+                return Err(fail(
+                    Some("key_family_mismatch"),
+                    format!("a {kty:?} key cannot sign {}", request.alg),
+                ))
+            }
+            (alg, _) => {
+                return Err(fail(
+                    None,
+                    format!("this adapter maps only HS256 and ES256 onto jwt-compact, not {alg:?}"),
+                ))
+            }
+        };
+        signed.map_err(|e| fail(None, format!("jwt-compact could not sign: {e}")))
+    }
+
+    fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+        let token = UntrustedToken::new(&request.token).map_err(|e| parse_failure(&e))?;
+        let ctx = Context {
+            token_alg: token.algorithm().to_owned(),
+            allow_list: request.algorithms.clone(),
+        };
+
+        // A `kid` selects the first configured key with that id (decisions.md); without one,
+        // every configured key is offered.
+        let chosen: Vec<&Jwk> = match &token.header().key_id {
+            Some(kid) => match request
+                .keys
+                .iter()
+                .find(|k| k.kid.as_deref() == Some(kid.as_str()))
+            {
+                Some(key) => vec![key],
+                None => {
+                    return Err(fail(
+                        Some("unknown_kid"),
+                        format!("no configured key has kid {kid:?}"),
+                    ))
+                }
+            },
+            None => request.keys.iter().collect(),
+        };
+
+        let mut verifiers: Vec<Verifier> = Vec::new();
+        let mut key_problems: Vec<String> = Vec::new();
+        for key in &chosen {
+            for alg in allowed(&request.algorithms) {
+                match Verifier::new(alg, key) {
+                    Some(Ok(v)) => verifiers.push(v),
+                    Some(Err(problem)) => key_problems.push(problem),
+                    None => {}
+                }
+            }
+        }
+        if verifiers.is_empty() {
+            // The library cannot be called without a key.
+            if !request.algorithms.contains(&ctx.token_alg) {
+                return Err(alg_refused(&ctx.token_alg, &request.algorithms));
+            }
+            if let Some(problem) = key_problems.first() {
+                return Err(fail(
+                    Some("invalid_key"),
+                    format!("no usable key: {problem}"),
+                ));
+            }
+            if chosen.is_empty() {
+                return Err(fail(Some("no_key"), "no key is configured"));
+            }
+            return Err(fail(
+                Some("key_family_mismatch"),
+                format!("no configured key can verify {:?}", ctx.token_alg),
+            ));
+        }
+
+        let mut key_dependent: Vec<ValidationError> = Vec::new();
+        for verifier in &verifiers {
+            match verifier.validate(&token) {
+                Ok(verified) => {
+                    check_times(verified.claims(), request)?;
+                    let claims = match serde_json::to_value(verified.claims()) {
+                        Ok(Value::Object(map)) => map,
+                        Ok(other) => {
+                            return Err(fail(
+                                None,
+                                format!("jwt-compact's claims serialized as {other}"),
+                            ))
+                        }
+                        Err(e) => {
+                            return Err(fail(
+                                None,
+                                format!("cannot re-read jwt-compact's claims: {e}"),
+                            ))
+                        }
+                    };
+                    let header = match verified_header(&request.token) {
+                        Ok(header) => header,
+                        Err(f) => library_header(&token, &verified).ok_or(f)?,
+                    };
+                    return Ok(Decoded { header, claims });
+                }
+                // The `alg` comparison and the signature itself depend on the validator's
+                // algorithm and key; the signature length and form, and the claims (parsed
+                // before the signature is checked, traits.rs:333-343), do not.
+                Err(
+                    e @ (ValidationError::AlgorithmMismatch { .. }
+                    | ValidationError::InvalidSignature),
+                ) => key_dependent.push(e),
+                Err(e) => return Err(validation_failure(&e, &ctx)),
+            }
+        }
+        // A signature that failed under a key of the token's algorithm says more than a key of
+        // another algorithm refusing it.
+        key_dependent.sort_by_key(|e| match e {
+            ValidationError::InvalidSignature => 0,
+            _ => 1,
+        });
+        match key_dependent.first() {
+            Some(e) => Err(validation_failure(e, &ctx)),
+            None => Err(fail(None, "jwt-compact verified nothing")),
+        }
+    }
+}
+
+/// Every check of [`checks::ALL`] the library cannot be configured to enforce, with the source
+/// lines (in `jwt-compact-0.8.0/src/`) that show why.
+///
+/// Only what the library has no way to do at all. Checks it performs with mistakes (the `exp`
+/// boundary, fractional and out-of-range dates) are not limitations: they run, and their
+/// deviations are recorded in `vectors/exceptions/jwt-compact.json`.
+fn limitations() -> Vec<Limitation> {
+    let l = |check: &str, why: &str| Limitation {
+        check: check.to_owned(),
+        why: why.to_owned(),
+    };
+    vec![
+        l(
+            checks::ISSUER,
+            "`Claims` holds only exp, nbf and iat; \"`iss`, `sub` and `aud` claims are not in the \
+             standard part\" (claims.rs:68-108) and no function of the crate compares `iss` with \
+             anything",
+        ),
+        l(
+            checks::AUDIENCE,
+            "`Claims` holds only exp, nbf and iat (claims.rs:68-108); no function of the crate \
+             reads `aud`",
+        ),
+        l(
+            checks::REQUIRED_CLAIMS,
+            "only `exp` and `nbf` can be required, by calling `validate_expiration` / \
+             `validate_maturity`, which fail with `NoClaim` when they are absent \
+             (claims.rs:170-211); the crate has no way to require any other claim",
+        ),
+        l(
+            checks::DUPLICATE_MEMBERS,
+            "header and claims are parsed with serde_json (token.rs:510-511, :578-579); serde \
+             rejects duplicates only of the typed members (alg, cty, kid, typ, …; exp, nbf, iat), \
+             unknown header members are dropped into `other_fields` (`Empty` by default, \
+             token.rs:232-233) and other claims are collected into the flattened custom claims \
+             (claims.rs:105-107), where the last duplicate wins",
+        ),
+        l(
+            checks::CRIT,
+            "the header types have no `crit` member (`CompleteHeader` and `Header`, \
+             token.rs:177-234, :314-322): it is dropped with the other unknown members and \
+             nothing in parsing (token.rs:491-532) or validation (traits.rs:311-349) can refuse \
+             it",
+        ),
+    ]
+}
+
+/// The allow-list entries this adapter can map, in request order, each once.
+fn allowed(names: &[String]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for name in names {
+        if let Some(alg) = ALGORITHMS.iter().find(|a| **a == name.as_str()) {
+            if !out.contains(alg) {
+                out.push(alg);
+            }
+        }
+    }
+    out
+}
+
+/// A validator's algorithm and key.
+enum Verifier {
+    Hs256(Hs256Key),
+    Es256(EsVerifyingKey),
+}
+
+impl Verifier {
+    /// The key for `alg` made from `jwk`, `None` when the key is not of `alg`'s family, or why
+    /// it is unusable.
+    fn new(alg: &str, jwk: &Jwk) -> Option<Result<Verifier, String>> {
+        let converted = |jwk: &Jwk| library_jwk(&jwk.public()).map_err(|f| f.error);
+        match (alg, jwk.kty.as_str()) {
+            ("HS256", "oct") => Some(converted(jwk).and_then(|lib| {
+                Hs256Key::try_from(&lib)
+                    .map(Verifier::Hs256)
+                    .map_err(|e| format!("Hs256Key from the JWK: {e}"))
+            })),
+            ("ES256", "EC") => Some(converted(jwk).and_then(|lib| {
+                EsVerifyingKey::try_from(&lib)
+                    .map(Verifier::Es256)
+                    .map_err(|e| format!("ES256 key from the JWK: {e}"))
+            })),
+            _ => None,
+        }
+    }
+
+    fn validate(
+        &self,
+        token: &UntrustedToken<'_>,
+    ) -> Result<Token<Map<String, Value>>, ValidationError> {
+        match self {
+            Verifier::Hs256(key) => Hs256.validator::<Map<String, Value>>(key).validate(token),
+            Verifier::Es256(key) => Es256.validator::<Map<String, Value>>(key).validate(token),
+        }
+    }
+}
+
+/// Our JWK as the library's `JsonWebKey`, through its own `Deserialize` (members it does not
+/// know, such as `kid`, are ignored).
+fn library_jwk(jwk: &Jwk) -> Result<JsonWebKey<'static>, Failure> {
+    let value = serde_json::to_value(jwk)
+        .map_err(|e| fail(Some("invalid_key"), format!("unusable JWK: {e}")))?;
+    serde_json::from_value(value).map_err(|e| {
+        fail(
+            Some("invalid_key"),
+            format!("not a JWK jwt-compact reads: {e}"),
+        )
+    })
+}
+
+/// The requested header members as a `Header`: `kid` and `typ` in their typed fields, others
+/// in `other_fields`.
+fn build_header(
+    alg: &str,
+    members: &Map<String, Value>,
+) -> Result<Header<Map<String, Value>>, Failure> {
+    let mut other = Map::new();
+    let mut kid = None;
+    let mut typ = None;
+    for (name, value) in members {
+        match (name.as_str(), value) {
+            ("alg", Value::String(a)) if a == alg => {}
+            ("kid", Value::String(k)) => kid = Some(k.clone()),
+            ("typ", Value::String(t)) => typ = Some(t.clone()),
+            ("alg" | "cty" | "kid" | "typ", _) => {
+                return Err(fail(
+                    None,
+                    format!(
+                        "jwt-compact cannot write the header member {name:?} = {value} \
+                         (`alg` and `cty` are the library's own, `kid` and `typ` are strings; \
+                         token.rs:187-233, traits.rs:192-196)"
+                    ),
+                ))
+            }
+            _ => {
+                other.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    let mut header = Header::new(other);
+    if let Some(kid) = kid {
+        header = header.with_key_id(kid);
+    }
+    if let Some(typ) = typ {
+        header = header.with_token_type(typ);
+    }
+    Ok(header)
+}
+
+/// `exp` and `nbf` against the request's `now` and leeway, with the library's own checks.
+///
+/// `validate_expiration` / `validate_maturity` fail with `NoClaim` when the claim is absent, so
+/// each is called when the claim is present or required. Both use `TimeOptions` with the
+/// injected clock.
+fn check_times(claims: &LibClaims, request: &VerifyRequest) -> Result<(), Failure> {
+    let leeway = request.leeway.min(MAX_LEEWAY);
+    // The instants, through the library's NumericDate parser (claims.rs:232-249).
+    let clock: Claims<Empty> = serde_json::from_value(
+        json!({"exp": request.now, "nbf": 0, "iat": leeway}),
+    )
+    .map_err(|e| {
+        fail(
+            None,
+            format!(
+                "jwt-compact's clock cannot represent now = {}: {e}",
+                request.now
+            ),
+        )
+    })?;
+    let (Some(now), Some(epoch), Some(leeway_end)) =
+        (clock.expiration, clock.not_before, clock.issued_at)
+    else {
+        return Err(fail(None, "jwt-compact's clock could not be set"));
+    };
+    let options = TimeOptions::new(leeway_end - epoch, move || now);
+    let required = |name: &str| request.required.iter().any(|c| c == name);
+    if claims.expiration.is_some() || required("exp") {
+        claims
+            .validate_expiration(&options)
+            .map_err(|e| validation_failure(&e, &Context::none()))?;
+    }
+    if let Some(nbf) = claims.not_before {
+        // `validate_maturity` computes `not_before - leeway` unchecked (claims.rs:204): for an
+        // `nbf` within the leeway of chrono's first date it would panic. Such a date is far
+        // outside policy.md §5's range, and the library cannot judge it without panicking.
+        if nbf.checked_sub_signed(options.leeway).is_none() {
+            return Err(fail(
+                None,
+                "jwt-compact cannot compare this nbf (it would overflow chrono's range, \
+                 claims.rs:204)",
+            ));
+        }
+    }
+    if claims.not_before.is_some() || required("nbf") {
+        claims
+            .validate_maturity(&options)
+            .map_err(|e| validation_failure(&e, &Context::none()))?;
+    }
+    Ok(())
+}
+
+/// The token's header as a JSON object, read only after the library accepted the token.
+fn verified_header(token: &str) -> Result<Map<String, Value>, Failure> {
+    let first = token.split('.').next().unwrap_or_default();
+    let bytes = URL_SAFE_NO_PAD
+        .decode(first)
+        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))
+}
+
+/// The header as the library decoded it (`alg` and `Header`'s typed members), for a token the
+/// library accepted although its header text is not a JSON object serde_json reads into a map:
+/// unknown members are skipped without validating them (their UTF-8, their `\u` escapes), so
+/// rejecting here would hide what the library accepted.
+fn library_header(
+    untrusted: &UntrustedToken<'_>,
+    verified: &Token<Map<String, Value>>,
+) -> Option<Map<String, Value>> {
+    let Ok(Value::Object(members)) = serde_json::to_value(verified.header()) else {
+        return None;
+    };
+    let mut header = Map::new();
+    header.insert(
+        "alg".into(),
+        Value::String(untrusted.algorithm().to_owned()),
+    );
+    header.extend(members);
+    Some(header)
+}
+
+/// What a library error is classified against.
+struct Context {
+    /// The token's `alg`.
+    token_alg: String,
+    allow_list: Vec<String>,
+}
+
+impl Context {
+    fn none() -> Self {
+        Context {
+            token_alg: String::new(),
+            allow_list: Vec::new(),
+        }
+    }
+}
+
+/// The token's `alg` is not the validator's.
+fn alg_refused(alg: &str, allow_list: &[String]) -> Failure {
+    if alg.eq_ignore_ascii_case("none") {
+        fail(Some("alg_none"), format!("alg {alg:?} is refused"))
+    } else if allow_list.iter().any(|a| a == alg) {
+        fail(
+            Some("key_family_mismatch"),
+            format!("alg {alg:?} is allowed, but no configured key is of its family"),
+        )
+    } else {
+        fail(
+            Some("alg_not_allowed"),
+            format!(
+                "alg {alg:?} is not allowed (allowed: {})",
+                allow_list.join(", ")
+            ),
+        )
+    }
+}
+
+/// A `ParseError` (from `UntrustedToken::new`) with the closest reason code.
+fn parse_failure(e: &ParseError) -> Failure {
+    let reason = match e {
+        ParseError::InvalidTokenStructure => Some("segment_count"),
+        ParseError::InvalidBase64Encoding => Some("invalid_base64"),
+        ParseError::MalformedHeader(json) => classify_json(json, Part::Header),
+        // token.rs:512-518: only JSON (and CBOR with the `ciborium` feature) are read.
+        ParseError::UnsupportedContentType(cty) if cty.eq_ignore_ascii_case("jwt") => {
+            Some("nested_jwt")
+        }
+        ParseError::UnsupportedContentType(_) => Some("header_value"),
+        _ => None,
+    };
+    fail(reason, format!("jwt-compact: {e}"))
+}
+
+/// A `ValidationError` with the closest reason code.
+fn validation_failure(e: &ValidationError, ctx: &Context) -> Failure {
+    let text = format!("jwt-compact: {e}");
+    let reason = match e {
+        ValidationError::AlgorithmMismatch { actual, .. } => {
+            let mut f = alg_refused(actual, &ctx.allow_list);
+            f.error = format!("{text} ({})", f.error);
+            return f;
+        }
+        ValidationError::InvalidSignatureLen { .. } => Some("signature_length"),
+        // `p256::ecdsa::Signature::try_from` refuses r or s equal to 0 or ≥ n (p256.rs:21-23).
+        ValidationError::MalformedSignature(_) => Some("signature_scalar_out_of_range"),
+        ValidationError::InvalidSignature => Some("bad_signature"),
+        ValidationError::MalformedClaims(json) => classify_json(json, Part::Payload),
+        ValidationError::NoClaim(_) => Some("missing_claim"),
+        ValidationError::Expired => Some("expired"),
+        ValidationError::NotMature => Some("not_yet_valid"),
+        _ => None,
+    };
+    fail(reason, text)
+}
+
+/// Which part of the token a JSON error concerns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Header,
+    Payload,
+}
+
+/// serde_json's errors (from `CompleteHeader` or `Claims`) as reason codes, from serde_json's
+/// category and its stable messages; anything not recognised stays unclassified.
+fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
+    use serde_json::error::Category;
+    let msg = e.to_string();
+    if msg.contains("recursion limit exceeded") {
+        return Some("json_too_deep");
+    }
+    if msg.contains("surrogate") {
+        return Some("lone_surrogate");
+    }
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => Some("invalid_json"),
+        Category::Data => {
+            if msg.starts_with("duplicate field") {
+                Some("duplicate_member")
+            } else if msg.starts_with("invalid type")
+                && (msg.contains("expected struct")
+                    || msg.contains("expected a map")
+                    || msg.contains("expected map"))
+            {
+                Some("not_an_object")
+            } else if msg.contains("UTC timestamp overflow")
+                || msg.contains("out of range integral type conversion")
+            {
+                // claims.rs:232-260: outside chrono's range, or above i64::MAX.
+                Some("date_out_of_range")
+            } else if part == Part::Header && msg.starts_with("missing field `alg`") {
+                Some("alg_missing")
+            } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+                Some(match part {
+                    Part::Header => "header_member_type",
+                    Part::Payload => "claim_type",
+                })
+            } else {
+                None
+            }
+        }
+    }
+}
+
+fn fail(reason: Option<&'static str>, error: impl Into<String>) -> Failure {
+    debug_assert!(reason.is_none_or(|r| crate::Reason::CODES.contains(&r)));
+    Failure {
+        error: error.into(),
+        reason: reason.map(str::to_owned),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hmac::{Hmac, Mac as _};
+
+    const SECRET: &[u8] = b"test-only secret, 32+ bytes long!";
+    const ISSUER: &str = "https://issuer.example";
+    const AUDIENCE: &str = "app-123";
+    /// The verification time of every test: the clock is injected.
+    const NOW: i64 = 1_700_000_000;
+
+    fn oct(secret: &[u8], kid: Option<&str>) -> Jwk {
+        Jwk {
+            kty: "oct".into(),
+            k: Some(URL_SAFE_NO_PAD.encode(secret)),
+            kid: kid.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    /// An EC P-256 JWK from a scalar. TEST KEYS ONLY: they are public in this source file.
+    fn ec_key(scalar: u8, kid: Option<&str>) -> Jwk {
+        let secret = p256::SecretKey::from_slice(&[scalar; 32]).expect("fixed test scalar");
+        let point = p256::EncodedPoint::from(secret.public_key());
+        Jwk {
+            kty: "EC".into(),
+            crv: Some("P-256".into()),
+            x: point.x().map(|x| URL_SAFE_NO_PAD.encode(x)),
+            y: point.y().map(|y| URL_SAFE_NO_PAD.encode(y)),
+            d: Some(URL_SAFE_NO_PAD.encode(secret.to_bytes())),
+            kid: kid.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    fn claims(extra: Value) -> Map<String, Value> {
+        let mut c = json!({"sub": "user-1", "iss": ISSUER, "aud": AUDIENCE, "exp": NOW + 3600})
+            .as_object()
+            .cloned()
+            .expect("object");
+        if let Value::Object(extra) = extra {
+            for (k, v) in extra {
+                if v.is_null() {
+                    c.remove(&k);
+                } else {
+                    c.insert(k, v);
+                }
+            }
+        }
+        c
+    }
+
+    fn sign(alg: &str, key: Jwk, header: Value, claims: Map<String, Value>) -> String {
+        let request = SignRequest {
+            id: "s".into(),
+            alg: alg.into(),
+            key,
+            header: header.as_object().cloned().expect("header object"),
+            claims,
+        };
+        JwtCompact.sign(&request).expect("signing works")
+    }
+
+    fn verify_request(token: String, algorithms: &[&str], keys: Vec<Jwk>) -> VerifyRequest {
+        VerifyRequest {
+            id: "v".into(),
+            token,
+            algorithms: algorithms.iter().map(|a| a.to_string()).collect(),
+            keys: keys.iter().map(Jwk::public).collect(),
+            now: NOW,
+            leeway: 0,
+            required: vec!["sub".into(), "exp".into()],
+            issuer: Some(ISSUER.into()),
+            audience: Some(AUDIENCE.into()),
+        }
+    }
+
+    fn reason(result: Result<Decoded, Failure>) -> Option<String> {
+        match result {
+            Ok(d) => panic!("expected a rejection, got {d:?}"),
+            Err(f) => f.reason,
+        }
+    }
+
+    fn hs256_token(extra: Value) -> String {
+        sign(
+            "HS256",
+            oct(SECRET, Some("k1")),
+            json!({"typ": "JWT", "kid": "k1"}),
+            claims(extra),
+        )
+    }
+
+    fn verify_hs256(token: String) -> Result<Decoded, Failure> {
+        JwtCompact.verify(&verify_request(
+            token,
+            &["HS256"],
+            vec![oct(SECRET, Some("k1"))],
+        ))
+    }
+
+    #[test]
+    fn hs256_round_trip_with_kid_and_typ() {
+        let c = claims(json!({"custom": {"nested": [1, 2]}, "iat": NOW - 10}));
+        let token = sign(
+            "HS256",
+            oct(SECRET, Some("k1")),
+            json!({"typ": "JWT", "kid": "k1"}),
+            c.clone(),
+        );
+        // The claims are written exactly, in the request's order.
+        let payload = token.split('.').nth(1).expect("payload");
+        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("utf8");
+        assert_eq!(text, serde_json::to_string(&c).expect("json"));
+        let keys = vec![
+            oct(b"another key, also for tests only", Some("k0")),
+            oct(SECRET, Some("k1")),
+        ];
+        let decoded = JwtCompact
+            .verify(&verify_request(token, &["HS256"], keys))
+            .expect("verifies");
+        let mut got = decoded.claims;
+        got.sort_keys();
+        let mut want = c;
+        want.sort_keys();
+        assert_eq!(got, want);
+        assert_eq!(
+            Value::Object(decoded.header),
+            json!({"alg": "HS256", "kid": "k1", "typ": "JWT"})
+        );
+    }
+
+    #[test]
+    fn es256_round_trip_with_kid_and_typ() {
+        let key = ec_key(0x11, Some("ec-1"));
+        let token = sign(
+            "ES256",
+            key.clone(),
+            json!({"typ": "JWT", "kid": "ec-1"}),
+            claims(json!({})),
+        );
+        let signature = token.rsplit('.').next().expect("three segments");
+        assert_eq!(URL_SAFE_NO_PAD.decode(signature).expect("b64").len(), 64);
+        let decoded = JwtCompact
+            .verify(&verify_request(token, &["ES256"], vec![key]))
+            .expect("verifies");
+        assert_eq!(decoded.claims.get("sub"), Some(&json!("user-1")));
+        assert_eq!(decoded.claims.get("exp"), Some(&json!(NOW + 3600)));
+        assert_eq!(
+            Value::Object(decoded.header),
+            json!({"alg": "ES256", "kid": "ec-1", "typ": "JWT"})
+        );
+    }
+
+    #[test]
+    fn sign_writes_exactly_the_requested_header() {
+        let token = sign(
+            "ES256",
+            ec_key(0x11, Some("jwk-kid")),
+            json!({}),
+            claims(json!({})),
+        );
+        let header = verified_header(&token).expect("header");
+        assert_eq!(Value::Object(header), json!({"alg": "ES256"}));
+        for header in [
+            json!({"kid": 5}),
+            json!({"cty": "JWT"}),
+            json!({"alg": "ES256"}),
+            json!({"typ": null}),
+        ] {
+            let request = SignRequest {
+                id: "s".into(),
+                alg: "HS256".into(),
+                key: oct(SECRET, None),
+                header: header.as_object().cloned().expect("object"),
+                claims: claims(json!({})),
+            };
+            assert!(JwtCompact.sign(&request).is_err(), "{header}");
+        }
+        // A key whose public half does not belong to its `d` is refused.
+        let mut mixed = ec_key(0x11, None);
+        mixed.x = ec_key(0x22, None).x;
+        let request = SignRequest {
+            id: "s".into(),
+            alg: "ES256".into(),
+            key: mixed,
+            header: Map::new(),
+            claims: claims(json!({})),
+        };
+        assert_eq!(
+            JwtCompact
+                .sign(&request)
+                .err()
+                .and_then(|f| f.reason)
+                .as_deref(),
+            Some("invalid_key")
+        );
+    }
+
+    #[test]
+    fn expired_token_rejected() {
+        let token = hs256_token(json!({"exp": NOW - 3600}));
+        assert_eq!(reason(verify_hs256(token)).as_deref(), Some("expired"));
+        let token = hs256_token(json!({"exp": null}));
+        assert_eq!(
+            reason(verify_hs256(token)).as_deref(),
+            Some("missing_claim")
+        );
+    }
+
+    #[test]
+    fn injected_clock_and_leeway_are_used() {
+        let token = hs256_token(json!({"exp": NOW - 30}));
+        let mut request = verify_request(token, &["HS256"], vec![oct(SECRET, Some("k1"))]);
+        request.leeway = 60;
+        JwtCompact.verify(&request).expect("within leeway");
+        request.leeway = 0;
+        request.now = NOW - 100;
+        JwtCompact
+            .verify(&request)
+            .expect("valid at an earlier now");
+        let token = hs256_token(json!({"nbf": NOW + 100}));
+        assert_eq!(
+            reason(verify_hs256(token)).as_deref(),
+            Some("not_yet_valid")
+        );
+        let token = hs256_token(json!({"nbf": NOW}));
+        verify_hs256(token).expect("nbf == now is valid");
+    }
+
+    #[test]
+    fn bad_signature_rejected() {
+        let token = hs256_token(json!({}));
+        let wrong = oct(b"a different secret, tests only!!", Some("k1"));
+        let request = verify_request(token.clone(), &["HS256"], vec![wrong]);
+        assert_eq!(
+            reason(JwtCompact.verify(&request)).as_deref(),
+            Some("bad_signature")
+        );
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        parts[1] = URL_SAFE_NO_PAD.encode(br#"{"sub":"admin"}"#);
+        assert_eq!(
+            reason(verify_hs256(parts.join("."))).as_deref(),
+            Some("bad_signature")
+        );
+        let token = sign("ES256", ec_key(0x11, None), json!({}), claims(json!({})));
+        let request = verify_request(token, &["ES256"], vec![ec_key(0x22, None)]);
+        assert_eq!(
+            reason(JwtCompact.verify(&request)).as_deref(),
+            Some("bad_signature")
+        );
+    }
+
+    #[test]
+    fn alg_not_in_list_rejected() {
+        let token = hs256_token(json!({}));
+        let request = verify_request(token.clone(), &["ES256"], vec![ec_key(0x11, Some("k1"))]);
+        assert_eq!(
+            reason(JwtCompact.verify(&request)).as_deref(),
+            Some("alg_not_allowed")
+        );
+        let request = verify_request(token, &["hs256"], vec![oct(SECRET, Some("k1"))]);
+        assert_eq!(
+            reason(JwtCompact.verify(&request)).as_deref(),
+            Some("alg_not_allowed")
+        );
+    }
+
+    #[test]
+    fn unknown_kid_rejected() {
+        let token = hs256_token(json!({}));
+        let request = verify_request(token, &["HS256"], vec![oct(SECRET, Some("other"))]);
+        assert_eq!(
+            reason(JwtCompact.verify(&request)).as_deref(),
+            Some("unknown_kid")
+        );
+    }
+
+    #[test]
+    fn without_kid_every_key_is_tried() {
+        let token = sign("ES256", ec_key(0x11, None), json!({}), claims(json!({})));
+        let request = verify_request(
+            token,
+            &["HS256", "ES256"],
+            vec![oct(SECRET, None), ec_key(0x22, None), ec_key(0x11, None)],
+        );
+        JwtCompact.verify(&request).expect("the third key verifies");
+    }
+
+    /// A token with exactly this header and payload text, HS256-signed with `SECRET`.
+    fn raw_token(header: &str, payload: &str) -> String {
+        let message = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET).expect("any key size");
+        mac.update(message.as_bytes());
+        format!(
+            "{message}.{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        )
+    }
+
+    fn verify_raw(header: &str, payload: &str, required: &[&str]) -> Result<Decoded, Failure> {
+        let mut request = verify_request(
+            raw_token(header, payload),
+            &["HS256"],
+            vec![oct(SECRET, None)],
+        );
+        request.required = required.iter().map(|c| c.to_string()).collect();
+        JwtCompact.verify(&request)
+    }
+
+    #[test]
+    fn garbage_and_extreme_times_do_not_panic() {
+        for token in [
+            "",
+            ".",
+            "..",
+            "a.b",
+            "a.b.c.d.e",
+            "\u{0}.\u{ff}.x",
+            "e30.e30.e30",
+        ] {
+            let request = verify_request(token.into(), &["HS256"], vec![oct(SECRET, None)]);
+            assert!(JwtCompact.verify(&request).is_err(), "{token:?}");
+        }
+        // chrono's first and last representable seconds as nbf / exp.
+        for payload in [
+            r#"{"nbf":-8334601228800,"exp":8210266876799}"#,
+            r#"{"nbf":8210266876799}"#,
+            r#"{"exp":-8334601228800}"#,
+        ] {
+            for (now, leeway) in [(NOW, u64::MAX), (NOW, 1), (i64::MAX, 0), (i64::MIN, 5)] {
+                let mut request = verify_request(
+                    raw_token(r#"{"alg":"HS256"}"#, payload),
+                    &["HS256"],
+                    vec![oct(SECRET, None)],
+                );
+                request.now = now;
+                request.leeway = leeway;
+                let _ = JwtCompact.verify(&request);
+            }
+        }
+    }
+
+    /// Each declared limitation is real, and so is each divergence that is deliberately not
+    /// declared: the library accepts what policy.md rejects. When a release starts enforcing
+    /// one of these, this test fails and `describe` or the exceptions file must be updated.
+    #[test]
+    fn declared_limitations_are_real() {
+        let exp = NOW + 3600;
+        let accepted = [
+            (
+                checks::ISSUER,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(
+                    r#"{{"iss":"https://evil.example","aud":"{AUDIENCE}","sub":"u","exp":{exp}}}"#
+                ),
+                vec!["iss"],
+            ),
+            (
+                checks::AUDIENCE,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"iss":"{ISSUER}","aud":"other-app","sub":"u","exp":{exp}}}"#),
+                vec!["aud"],
+            ),
+            (
+                checks::REQUIRED_CLAIMS,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"exp":{exp}}}"#),
+                vec!["sub", "iss", "aud", "user_id"],
+            ),
+            (
+                checks::DUPLICATE_MEMBERS,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"exp":{exp},"user_id":"a","user_id":"b"}}"#),
+                vec![],
+            ),
+            (
+                checks::DUPLICATE_MEMBERS,
+                r#"{"alg":"HS256","x":1,"x":2}"#.to_owned(),
+                format!(r#"{{"exp":{exp}}}"#),
+                vec![],
+            ),
+            (
+                checks::CRIT,
+                r#"{"alg":"HS256","crit":["unknown-ext"],"unknown-ext":1}"#.to_owned(),
+                format!(r#"{{"exp":{exp}}}"#),
+                vec![],
+            ),
+            // Divergences, not limitations: the checks run, with mistakes.
+            (
+                checks::EXPIRY,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"exp":{NOW}}}"#),
+                vec![],
+            ),
+            (
+                checks::DATE_TYPES,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"exp":{}}}"#, exp * 1000),
+                vec![],
+            ),
+        ];
+        let declared = JwtCompact.describe();
+        let limitations = [
+            checks::ISSUER,
+            checks::AUDIENCE,
+            checks::REQUIRED_CLAIMS,
+            checks::DUPLICATE_MEMBERS,
+            checks::CRIT,
+        ];
+        for (check, header, payload, required) in accepted {
+            assert_eq!(
+                declared.limitation(check).is_some(),
+                limitations.contains(&check),
+                "{check}: declared as a limitation exactly when the library cannot do it"
+            );
+            let result = verify_raw(&header, &payload, &required);
+            assert!(result.is_ok(), "{check}: {header} {payload} → {result:?}");
+        }
+        let d = verify_raw(
+            r#"{"alg":"HS256"}"#,
+            &format!(r#"{{"exp":{exp},"user_id":"a","user_id":"b"}}"#),
+            &[],
+        )
+        .expect("accepted");
+        assert_eq!(d.claims["user_id"], "b");
+        // What it does check, it checks: `exp` and `nbf` can be required, and are typed.
+        assert_eq!(
+            reason(verify_raw(r#"{"alg":"HS256"}"#, "{}", &["exp"])).as_deref(),
+            Some("missing_claim")
+        );
+        assert_eq!(
+            reason(verify_raw(r#"{"alg":"HS256"}"#, "{}", &["nbf"])).as_deref(),
+            Some("missing_claim")
+        );
+        assert_eq!(
+            reason(verify_raw(
+                r#"{"alg":"HS256"}"#,
+                &format!(r#"{{"exp":"{exp}"}}"#),
+                &[]
+            ))
+            .as_deref(),
+            Some("claim_type")
+        );
+    }
+
+    #[test]
+    fn library_errors_get_the_closest_code() {
+        let exp = NOW + 3600;
+        let ok = format!(r#"{{"sub":"u","exp":{exp}}}"#);
+        let cases = [
+            (r#"{"alg":"none"}"#.to_owned(), ok.clone(), Some("alg_none")),
+            (
+                r#"{"alg":"HS256","cty":"JWT"}"#.to_owned(),
+                ok.clone(),
+                Some("nested_jwt"),
+            ),
+            (
+                r#"{"typ":"JWT"}"#.to_owned(),
+                ok.clone(),
+                Some("alg_missing"),
+            ),
+            (
+                r#"{"alg":"HS256","kid":7}"#.to_owned(),
+                ok.clone(),
+                Some("header_member_type"),
+            ),
+            (
+                r#"{"alg":"HS256","alg":"HS256"}"#.to_owned(),
+                ok.clone(),
+                Some("duplicate_member"),
+            ),
+            (
+                r#"{"alg":"HS256",}"#.to_owned(),
+                ok.clone(),
+                Some("invalid_json"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!("{ok} x"),
+                Some("invalid_json"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"exp":{exp},"exp":{exp}}}"#),
+                Some("duplicate_member"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                r#"{"exp":1e20}"#.to_owned(),
+                Some("date_out_of_range"),
+            ),
+        ];
+        for (header, payload, code) in cases {
+            let got = verify_raw(&header, &payload, &[]);
+            assert_eq!(reason(got).as_deref(), code, "{header} {payload}");
+        }
+        let mut request = verify_request(
+            hs256_token(json!({})),
+            &["HS256"],
+            vec![oct(SECRET, Some("k1"))],
+        );
+        request.token.push_str(".x");
+        assert_eq!(
+            reason(JwtCompact.verify(&request)).as_deref(),
+            Some("segment_count")
+        );
+        request.token = "e30.e30.!!!".into();
+        assert_eq!(
+            reason(JwtCompact.verify(&request)).as_deref(),
+            Some("invalid_base64")
+        );
+        let mut parts: Vec<String> = hs256_token(json!({}))
+            .split('.')
+            .map(str::to_owned)
+            .collect();
+        parts[2] = URL_SAFE_NO_PAD.encode([0u8; 31]);
+        request.token = parts.join(".");
+        assert_eq!(
+            reason(JwtCompact.verify(&request)).as_deref(),
+            Some("signature_length")
+        );
+    }
+
+    #[test]
+    fn describe_version_matches_lockfile() {
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
+            .expect("workspace Cargo.lock");
+        let mut lines = lock.lines();
+        let mut locked = None;
+        while let Some(line) = lines.next() {
+            if line.trim() == r#"name = "jwt-compact""# {
+                locked = lines
+                    .next()
+                    .and_then(|v| v.trim().strip_prefix("version = "))
+                    .map(|v| v.trim_matches('"').to_owned());
+                break;
+            }
+        }
+        assert_eq!(locked.as_deref(), Some(JWT_COMPACT_VERSION));
+        assert_eq!(JwtCompact.describe().version, JWT_COMPACT_VERSION);
+    }
+
+    #[test]
+    fn describe_declares_known_limitations() {
+        let d = JwtCompact.describe();
+        assert_eq!(d.name, "jwt-compact");
+        assert_eq!(d.algorithms, ["HS256", "ES256"]);
+        assert_eq!(d.clock, Clock::Injected);
+        let mut seen = std::collections::BTreeSet::new();
+        for l in &d.cannot_enforce {
+            assert!(checks::ALL.contains(&l.check.as_str()), "{}", l.check);
+            assert!(seen.insert(l.check.as_str()), "{} twice", l.check);
+            assert!(!l.why.is_empty());
+        }
+        for enforced in [
+            checks::EXPIRY,
+            checks::NOT_BEFORE,
+            checks::KID,
+            checks::DATE_TYPES,
+        ] {
+            assert!(d.limitation(enforced).is_none(), "{enforced}");
+        }
+    }
+}

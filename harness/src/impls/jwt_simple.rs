@@ -1,0 +1,1232 @@
+//! The `jwt-simple` crate (jedisct1/rust-jwt-simple, `pure-rust` backend) as an implementation
+//! under test.
+//!
+//! The adapter uses the library the way its README does: `HS256Key::from_bytes` ("shared secret
+//! keys do not support JWK") and `ES256KeyPair::from_jwk` / `ES256PublicKey::from_jwk`;
+//! `authenticate_with_options` / `sign_with_options` with `HeaderOptions`;
+//! `Token::decode_metadata` to pick a key by `kid` ("key_id should be used only to select a key in
+//! a set of keys made for the same algorithm"), and `verify_token` with `VerificationOptions`
+//! built from the request. The key type, not the token's `alg`, decides the algorithm: each
+//! allowed algorithm becomes the key types of that algorithm, and the library refuses a token
+//! whose `alg` is not its key type's (token.rs:223-226).
+//!
+//! Everything the library cannot be told is declared in [`JwtSimple::describe`]'s
+//! `cannot_enforce`, with the source lines that show it (paths relative to
+//! `jwt-simple-0.15.0/src/`). The adapter never re-checks what the library checks and never checks
+//! what it does not.
+//!
+//! Clock: `VerificationOptions::artificial_time` replaces the system clock in
+//! `JWTClaims::validate` (claims.rs:595-597), so the request's `now` is honoured
+//! ([`Clock::Injected`]).
+//!
+//! Size: `VerificationOptions::max_token_length` (common.rs:58-60, checked first,
+//! token.rs:169-171) is set to policy.md §1's default of 16 KiB instead of the library's
+//! 1,000,000 bytes: the library offers the check, so it is configured.
+
+use std::collections::HashSet;
+
+use ::jwt_simple::prelude::{
+    Duration as LibDuration, ECDSAP256KeyPairLike as _, ECDSAP256PublicKeyLike as _, ES256KeyPair,
+    ES256PublicKey, HS256Key, HeaderOptions, JWTClaims, MACLike as _, Token, TokenMetadata,
+    UnixTimeStamp, VerificationOptions,
+};
+use ::jwt_simple::reexports::ct_codecs;
+use ::jwt_simple::{Error as LibError, JWTError};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::contract::{
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
+    VerifyRequest,
+};
+
+/// The version of the `jwt-simple` crate this adapter is built against (checked against
+/// `Cargo.lock` by a unit test, so a dependency bump cannot silently mislabel results).
+pub const JWT_SIMPLE_VERSION: &str = "0.15.0";
+
+/// policy.md §1: tokens above 16 KiB are refused before any decoding.
+const MAX_TOKEN_LENGTH: usize = 16 * 1024;
+
+/// The largest second count coarsetime's `UnixTimeStamp` holds (32.32 fixed point,
+/// coarsetime helpers.rs:3 saturates beyond it).
+const MAX_LIBRARY_SECONDS: u64 = u32::MAX as u64;
+
+/// The algorithms this adapter maps onto the library's key types.
+const ALGORITHMS: &[&str] = &["HS256", "ES256"];
+
+/// Claims as the library decodes them: its typed registered claims plus every other member.
+type LibClaims = JWTClaims<Map<String, Value>>;
+
+/// The `jwt-simple` crate behind the [`Implementation`] contract.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JwtSimple;
+
+impl Implementation for JwtSimple {
+    fn describe(&self) -> Description {
+        Description {
+            name: "jwt-simple".to_owned(),
+            version: JWT_SIMPLE_VERSION.to_owned(),
+            algorithms: ALGORITHMS.iter().map(|a| (*a).to_owned()).collect(),
+            clock: Clock::Injected,
+            cannot_enforce: limitations(),
+        }
+    }
+
+    /// The header is `alg` plus what the library writes: `kid` from the key's id, `typ` and `cty`
+    /// from `HeaderOptions`. The library always writes `typ` (`JWTHeader::new` defaults it to
+    /// "JWT", jwt_header.rs:45-71, and `with_options` can only replace it, :101-104), so a
+    /// request without `typ` gets the closest token, with `"typ":"JWT"` added, and the harness's
+    /// signer checks judge it. Members the library cannot write at all are refused. Member order
+    /// is `JWTHeader`'s declaration order (alg, cty, kid, typ), not the request's.
+    fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
+        let options = header_options(&request.alg, &request.header)?;
+        let kid = match request.header.get("kid") {
+            None => None,
+            Some(Value::String(kid)) => Some(kid.as_str()),
+            Some(other) => {
+                return Err(fail(
+                    None,
+                    format!("jwt-simple writes \"kid\" only as a string, not {other}"),
+                ))
+            }
+        };
+        // The claims go in as the request's map, unchanged: every registered field of
+        // `JWTClaims` stays `None` (skipped on output) and the map is flattened in order.
+        let mut claims: LibClaims = JWTClaims::new();
+        claims.custom = request.claims.clone();
+        let signed = match (request.alg.as_str(), request.key.kty.as_str()) {
+            ("HS256", "oct") => {
+                let secret = oct_secret(&request.key)?;
+                let mut key = HS256Key::from_bytes(&secret);
+                if let Some(kid) = kid {
+                    key = key.with_key_id(kid);
+                }
+                key.authenticate_with_options(claims, &options)
+            }
+            ("ES256", "EC") => {
+                // The JWK's own `kid` would become the header's (`from_jwk`, es256.rs:123-131);
+                // the header's `kid` is the one the request wants, so the JWK goes in without.
+                let jwk = Jwk {
+                    kid: None,
+                    ..request.key.clone()
+                };
+                let text = Zeroizing::new(
+                    serde_json::to_string(&jwk)
+                        .map_err(|e| fail(Some("invalid_key"), format!("unusable JWK: {e}")))?,
+                );
+                let mut key_pair = ES256KeyPair::from_jwk(&text).map_err(|e| {
+                    fail(
+                        Some("invalid_key"),
+                        format!("ES256KeyPair::from_jwk refused the key: {e}"),
+                    )
+                })?;
+                if let Some(kid) = kid {
+                    key_pair = key_pair.with_key_id(kid);
+                }
+                key_pair.sign_with_options(claims, &options)
+            }
+            ("HS256" | "ES256", kty) => {
+                return Err(fail(
+                    Some("key_family_mismatch"),
+                    format!("a {kty:?} key cannot sign {}", request.alg),
+                ))
+            }
+            (alg, _) => {
+                return Err(fail(
+                    None,
+                    format!("this adapter maps only HS256 and ES256 onto jwt-simple, not {alg:?}"),
+                ))
+            }
+        };
+        signed.map_err(|e| library_failure(&e, &Context::signing()))
+    }
+
+    fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+        // The library's own header parse (token.rs:250-263), the one `verify_token` repeats.
+        let metadata = Token::decode_metadata(&request.token);
+        let (token_alg, kid) = match &metadata {
+            Ok(m) => (
+                Some(m.algorithm().to_owned()),
+                m.key_id().map(str::to_owned),
+            ),
+            Err(_) => (None, None),
+        };
+
+        // A `kid` selects the first configured key with that id (decisions.md); without one,
+        // every configured key is offered.
+        let chosen: Vec<&Jwk> = match &kid {
+            Some(kid) => match request
+                .keys
+                .iter()
+                .find(|k| k.kid.as_deref() == Some(kid.as_str()))
+            {
+                Some(key) => vec![key],
+                None => {
+                    return Err(fail(
+                        Some("unknown_kid"),
+                        format!("no configured key has kid {kid:?}"),
+                    ))
+                }
+            },
+            None => request.keys.iter().collect(),
+        };
+
+        // Each (key, allowed algorithm) pair that fits becomes one of the library's key types.
+        let mut verifiers: Vec<Verifier> = Vec::new();
+        let mut key_problems: Vec<String> = Vec::new();
+        for key in &chosen {
+            for alg in allowed(&request.algorithms) {
+                match Verifier::new(alg, key) {
+                    Some(Ok(v)) => verifiers.push(v),
+                    Some(Err(problem)) => key_problems.push(problem),
+                    None => {}
+                }
+            }
+        }
+
+        let ctx = Context {
+            token_alg: token_alg.clone(),
+            allow_list: request.algorithms.clone(),
+            // With a readable header, every JSON error the library can still meet is the
+            // payload's (it parses the header exactly as `decode_metadata` did).
+            part: if metadata.is_ok() {
+                Part::Payload
+            } else {
+                Part::Header
+            },
+        };
+        if verifiers.is_empty() {
+            // The library cannot be called without a key.
+            if let Err(e) = &metadata {
+                return Err(library_failure(e, &ctx));
+            }
+            let alg = token_alg.unwrap_or_default();
+            if !request.algorithms.contains(&alg) {
+                return Err(alg_refused(&alg, &request.algorithms));
+            }
+            if let Some(problem) = key_problems.first() {
+                return Err(fail(
+                    Some("invalid_key"),
+                    format!("no usable key: {problem}"),
+                ));
+            }
+            if chosen.is_empty() {
+                return Err(fail(Some("no_key"), "no key is configured"));
+            }
+            return Err(fail(
+                Some("key_family_mismatch"),
+                format!("no configured key can verify {alg:?}"),
+            ));
+        }
+
+        let options = verification_options(request, kid.as_deref())?;
+        let mut key_dependent: Vec<(LibError, &Verifier)> = Vec::new();
+        for verifier in &verifiers {
+            match verifier.verify(&request.token, options.clone()) {
+                Ok(claims) => {
+                    let claims = match serde_json::to_value(&claims) {
+                        Ok(Value::Object(map)) => map,
+                        Ok(other) => {
+                            return Err(fail(
+                                None,
+                                format!("jwt-simple's claims serialized as {other}"),
+                            ))
+                        }
+                        Err(e) => {
+                            return Err(fail(
+                                None,
+                                format!("cannot re-read jwt-simple's claims: {e}"),
+                            ))
+                        }
+                    };
+                    let header = match (verified_header(&request.token), &metadata) {
+                        (Ok(header), _) => header,
+                        (Err(_), Ok(m)) => library_header(m),
+                        (Err(f), Err(_)) => return Err(f),
+                    };
+                    return Ok(Decoded { header, claims });
+                }
+                Err(e) if depends_on_key(&e) => key_dependent.push((e, verifier)),
+                // Everything else is decided before the key matters (size, header, `crit`,
+                // `typ`) or after a signature verified (claims): the answer is final.
+                Err(e) => return Err(library_failure(&e, &ctx)),
+            }
+        }
+        // A signature that failed under a key of the token's algorithm says more than a key of
+        // another algorithm refusing it.
+        let rank = |(e, _): &(LibError, &Verifier)| match e.downcast_ref::<JWTError>() {
+            Some(JWTError::InvalidAuthenticationTag | JWTError::InvalidSignature) => 0,
+            Some(JWTError::AlgorithmMismatch) => 2,
+            _ => 1,
+        };
+        key_dependent.sort_by_key(rank);
+        match key_dependent.first() {
+            // `WeakKey` (hmac.rs:157) covers every secret under 12 bytes; an empty one has its
+            // own code.
+            Some((e, Verifier::Hs256(key)))
+                if matches!(e.downcast_ref::<JWTError>(), Some(JWTError::WeakKey))
+                    && key.key().as_ref().is_empty() =>
+            {
+                Err(fail(
+                    Some("empty_key"),
+                    format!("jwt-simple: {e} (empty secret)"),
+                ))
+            }
+            Some((e, _)) => Err(library_failure(e, &ctx)),
+            None => Err(fail(None, "jwt-simple verified nothing")),
+        }
+    }
+}
+
+/// Every check of [`checks::ALL`] the library cannot be configured to enforce, with the source
+/// lines (in `jwt-simple-0.15.0/src/`) that show why.
+///
+/// Only what the library has no way to do at all. Checks it performs with mistakes (the `exp`
+/// boundary, fractional and out-of-range dates, `crit: []`, a future `iat`) are not limitations:
+/// they run, and their deviations are recorded in `vectors/exceptions/jwt-simple.json`.
+fn limitations() -> Vec<Limitation> {
+    let l = |check: &str, why: &str| Limitation {
+        check: check.to_owned(),
+        why: why.to_owned(),
+    };
+    vec![
+        l(
+            checks::REQUIRED_CLAIMS,
+            "`VerificationOptions` (common.rs:14-67) has no list of required claims: `exp`, `nbf` \
+             and `iat` are checked only when present (claims.rs:605-629), and only `iss`, `aud`, \
+             `sub` and `nonce` can be required, each only together with an expected value \
+             (claims.rs:630-666); `exp` or a custom claim cannot be required",
+        ),
+        l(
+            checks::DUPLICATE_MEMBERS,
+            "header and claims are parsed with serde_json into `JWTHeader` (token.rs:182-184) and \
+             `JWTClaims<T>` (token.rs:244-245); serde rejects duplicates only of their own fields \
+             (alg, kid, typ, …; iat, exp, iss, aud, …), while any other member is skipped \
+             (header) or collected into the flattened custom claims (claims.rs:476-477), where \
+             the last duplicate wins",
+        ),
+    ]
+}
+
+/// The allow-list entries this adapter can map, in request order, each once.
+fn allowed(names: &[String]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for name in names {
+        if let Some(alg) = ALGORITHMS.iter().find(|a| **a == name.as_str()) {
+            if !out.contains(alg) {
+                out.push(alg);
+            }
+        }
+    }
+    out
+}
+
+/// One of the library's key types, with the algorithm it is for.
+enum Verifier {
+    Hs256(HS256Key),
+    Es256(ES256PublicKey),
+}
+
+impl Verifier {
+    /// The key type for `alg` made from `jwk`, `None` when the key is not of `alg`'s family, or
+    /// why it is unusable.
+    fn new(alg: &str, jwk: &Jwk) -> Option<Result<Verifier, String>> {
+        match (alg, jwk.kty.as_str()) {
+            ("HS256", "oct") => Some(match oct_secret(jwk) {
+                Ok(secret) => Ok(Verifier::Hs256(HS256Key::from_bytes(&secret))),
+                Err(f) => Err(f.error),
+            }),
+            ("ES256", "EC") => Some(
+                serde_json::to_string(&jwk.public())
+                    .map_err(|e| e.to_string())
+                    .and_then(|text| {
+                        ES256PublicKey::from_jwk(&text)
+                            .map(Verifier::Es256)
+                            .map_err(|e| format!("ES256PublicKey::from_jwk: {e}"))
+                    }),
+            ),
+            _ => None,
+        }
+    }
+
+    fn verify(&self, token: &str, options: VerificationOptions) -> Result<LibClaims, LibError> {
+        match self {
+            Verifier::Hs256(key) => key.verify_token::<Map<String, Value>>(token, Some(options)),
+            Verifier::Es256(key) => key.verify_token::<Map<String, Value>>(token, Some(options)),
+        }
+    }
+}
+
+/// Errors whose answer may differ under another configured key.
+fn depends_on_key(e: &LibError) -> bool {
+    matches!(
+        e.downcast_ref::<JWTError>(),
+        Some(
+            JWTError::AlgorithmMismatch
+                | JWTError::InvalidAuthenticationTag
+                | JWTError::InvalidSignature
+                | JWTError::WeakKey
+                | JWTError::InvalidPublicKey
+        )
+    )
+}
+
+/// The request's rules as `VerificationOptions`.
+///
+/// Times are coarsetime `UnixTimeStamp`s, 32.32 fixed point: seconds saturate at 2^32 - 1
+/// (coarsetime helpers.rs:3), and `validate` computes `now + time_tolerance` unchecked
+/// (claims.rs:606, :619), which overflows (a panic with overflow checks) beyond that. A `now` the
+/// library cannot represent is refused; the leeway is capped so that `now + leeway` stays
+/// representable, which changes nothing for dates below 2^32 s and saturated dates above it.
+fn verification_options(
+    request: &VerifyRequest,
+    kid: Option<&str>,
+) -> Result<VerificationOptions, Failure> {
+    let now = u64::try_from(request.now)
+        .ok()
+        .filter(|n| *n <= MAX_LIBRARY_SECONDS)
+        .ok_or_else(|| {
+            fail(
+                None,
+                format!(
+                    "jwt-simple's clock (coarsetime seconds, 0 to 2^32 - 1) cannot \
+                     represent now = {}",
+                    request.now
+                ),
+            )
+        })?;
+    let leeway = request.leeway.min(MAX_LIBRARY_SECONDS - now);
+    let set = |value: &Option<String>| value.as_ref().map(|v| HashSet::from([v.clone()]));
+    Ok(VerificationOptions {
+        artificial_time: Some(UnixTimeStamp::from_secs(now)),
+        time_tolerance: Some(LibDuration::from_secs(leeway)),
+        allowed_issuers: set(&request.issuer),
+        allowed_audiences: set(&request.audience),
+        // The key was chosen by this `kid`; the library binds the token to it as well.
+        required_key_id: kid.map(str::to_owned),
+        max_token_length: Some(MAX_TOKEN_LENGTH),
+        ..VerificationOptions::default()
+    })
+}
+
+/// `HeaderOptions` for the requested header members besides `kid` (set on the key).
+fn header_options(alg: &str, members: &Map<String, Value>) -> Result<HeaderOptions, Failure> {
+    let mut options = HeaderOptions::default();
+    let mut refused: Vec<String> = Vec::new();
+    for (name, value) in members {
+        match (name.as_str(), value) {
+            ("alg", Value::String(a)) if a == alg => {}
+            ("kid", _) => {}
+            ("typ", Value::String(typ)) => options.signature_type = Some(typ.clone()),
+            ("cty", Value::String(cty)) => options.content_type = Some(cty.clone()),
+            _ => refused.push(format!("{name}: {value}")),
+        }
+    }
+    if refused.is_empty() {
+        Ok(options)
+    } else {
+        Err(fail(
+            None,
+            format!(
+                "jwt-simple writes only alg, kid, typ and cty (strings) into a header it signs \
+                 (JWTHeader::new, HeaderOptions; jwt_header.rs:65-110), not {}",
+                refused.join(", ")
+            ),
+        ))
+    }
+}
+
+/// An `oct` JWK's secret bytes.
+fn oct_secret(jwk: &Jwk) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    let k = jwk
+        .k
+        .as_deref()
+        .ok_or_else(|| fail(Some("invalid_key"), "the oct key has no \"k\""))?;
+    URL_SAFE_NO_PAD
+        .decode(k)
+        .map(Zeroizing::new)
+        .map_err(|e| fail(Some("invalid_key"), format!("\"k\" is not base64url: {e}")))
+}
+
+/// The token's header as a JSON object, read only after the library accepted the token.
+fn verified_header(token: &str) -> Result<Map<String, Value>, Failure> {
+    let first = token.split('.').next().unwrap_or_default();
+    let bytes = URL_SAFE_NO_PAD
+        .decode(first)
+        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))
+}
+
+/// The header as the library decoded it (`TokenMetadata`, token.rs:14-103), for a token the
+/// library accepted although its header text is not a JSON object serde_json reads into a map:
+/// `JWTHeader` skips unknown members without validating them (their UTF-8, their `\u` escapes),
+/// so rejecting here would hide what the library accepted.
+fn library_header(m: &TokenMetadata) -> Map<String, Value> {
+    let mut header = Map::new();
+    let mut put = |name: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            header.insert(name.to_owned(), value);
+        }
+    };
+    let text = |v: Option<&str>| v.map(|v| Value::String(v.to_owned()));
+    let list = |v: Option<&[String]>| {
+        v.map(|v| Value::Array(v.iter().cloned().map(Value::String).collect()))
+    };
+    put("alg", text(Some(m.algorithm())));
+    put("cty", text(m.content_type()));
+    put("kid", text(m.key_id()));
+    put("typ", text(m.signature_type()));
+    put("crit", list(m.critical()));
+    put("x5c", list(m.certificate_chain()));
+    put("jku", text(m.key_set_url()));
+    put("jwk", text(m.public_key()));
+    put("x5u", text(m.certificate_url()));
+    put("x5t", text(m.certificate_sha1_thumbprint()));
+    put("x5t#S256", text(m.certificate_sha256_thumbprint()));
+    header
+}
+
+/// Which part of the token a JSON error concerns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Header,
+    Payload,
+}
+
+/// What a library error is classified against.
+struct Context {
+    /// The token's `alg`, when its header could be read.
+    token_alg: Option<String>,
+    allow_list: Vec<String>,
+    part: Part,
+}
+
+impl Context {
+    fn signing() -> Self {
+        Context {
+            token_alg: None,
+            allow_list: Vec::new(),
+            part: Part::Payload,
+        }
+    }
+}
+
+/// `AlgorithmMismatch`: the token's `alg` is not the key type's.
+fn alg_refused(alg: &str, allow_list: &[String]) -> Failure {
+    if alg.eq_ignore_ascii_case("none") {
+        fail(Some("alg_none"), format!("alg {alg:?} is refused"))
+    } else if allow_list.iter().any(|a| a == alg) {
+        fail(
+            Some("key_family_mismatch"),
+            format!("alg {alg:?} is allowed, but no configured key is of its family"),
+        )
+    } else {
+        fail(
+            Some("alg_not_allowed"),
+            format!(
+                "alg {alg:?} is not allowed (allowed: {})",
+                allow_list.join(", ")
+            ),
+        )
+    }
+}
+
+/// A library error as a [`Failure`] with the closest reason code, or none.
+fn library_failure(e: &LibError, ctx: &Context) -> Failure {
+    let text = format!("jwt-simple: {e}");
+    if let Some(jwt) = e.downcast_ref::<JWTError>() {
+        let reason = match jwt {
+            JWTError::TokenTooLong | JWTError::HeaderTooLarge => Some("token_too_large"),
+            JWTError::CompactEncodingError => Some("segment_count"),
+            JWTError::UnknownCriticalExtension => Some("crit_present"),
+            JWTError::NotJWT
+            | JWTError::RequiredSignatureTypeMismatch
+            | JWTError::RequiredContentTypeMismatch => Some("header_value"),
+            JWTError::AlgorithmMismatch => {
+                let alg = ctx.token_alg.as_deref().unwrap_or_default();
+                let mut f = alg_refused(alg, &ctx.allow_list);
+                f.error = format!("{text} ({})", f.error);
+                return f;
+            }
+            JWTError::KeyIdentifierMismatch | JWTError::MissingJWTKeyIdentifier => {
+                Some("unknown_kid")
+            }
+            JWTError::InvalidAuthenticationTag | JWTError::InvalidSignature => {
+                Some("bad_signature")
+            }
+            JWTError::WeakKey => Some("invalid_key"),
+            JWTError::InvalidPublicKey | JWTError::InvalidKeyPair => Some("invalid_key"),
+            JWTError::TokenHasExpired => Some("expired"),
+            JWTError::TokenNotValidYet => Some("not_yet_valid"),
+            // `iat` later than now + leeway (claims.rs:604-608).
+            JWTError::ClockDrift => Some("claim_value"),
+            JWTError::RequiredIssuerMismatch => Some("issuer_mismatch"),
+            JWTError::RequiredAudienceMismatch => Some("audience_mismatch"),
+            JWTError::RequiredIssuerMissing
+            | JWTError::RequiredAudienceMissing
+            | JWTError::RequiredSubjectMissing => Some("missing_claim"),
+            _ => None,
+        };
+        return fail(reason, text);
+    }
+    if e.downcast_ref::<ct_codecs::Error>().is_some() {
+        return fail(Some("invalid_base64"), text);
+    }
+    if let Some(json) = e.downcast_ref::<serde_json::Error>() {
+        return fail(classify_json(json, ctx.part), text);
+    }
+    fail(None, text)
+}
+
+/// serde_json's errors (from `JWTHeader` or `JWTClaims`) as reason codes, from serde_json's
+/// category and its stable messages; anything not recognised stays unclassified.
+fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
+    use serde_json::error::Category;
+    let msg = e.to_string();
+    if msg.contains("recursion limit exceeded") {
+        return Some("json_too_deep");
+    }
+    if msg.contains("surrogate") {
+        return Some("lone_surrogate");
+    }
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => Some("invalid_json"),
+        Category::Data => {
+            if msg.starts_with("duplicate field") {
+                Some("duplicate_member")
+            } else if msg.starts_with("invalid type")
+                && (msg.contains("expected struct JWTHeader")
+                    || msg.contains("expected struct JWTClaims")
+                    || msg.contains("expected a map"))
+            {
+                Some("not_an_object")
+            } else if msg.contains("must not be negative") {
+                // serde_additions.rs:20-21.
+                Some("date_out_of_range")
+            } else if part == Part::Header && msg.starts_with("missing field `alg`") {
+                Some("alg_missing")
+            } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+                // A registered member of the wrong JSON type: `kid`, `typ`, `crit`, … in the
+                // header; `exp`, `iss`, `aud`, … in the claims.
+                Some(match part {
+                    Part::Header => "header_member_type",
+                    Part::Payload => "claim_type",
+                })
+            } else {
+                None
+            }
+        }
+    }
+}
+
+fn fail(reason: Option<&'static str>, error: impl Into<String>) -> Failure {
+    debug_assert!(reason.is_none_or(|r| crate::Reason::CODES.contains(&r)));
+    Failure {
+        error: error.into(),
+        reason: reason.map(str::to_owned),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hmac::{Hmac, Mac as _};
+    use serde_json::json;
+
+    const SECRET: &[u8] = b"test-only secret, 32+ bytes long!";
+    const ISSUER: &str = "https://issuer.example";
+    const AUDIENCE: &str = "app-123";
+    /// The verification time of every test: the clock is injected.
+    const NOW: i64 = 1_700_000_000;
+
+    fn oct(secret: &[u8], kid: Option<&str>) -> Jwk {
+        Jwk {
+            kty: "oct".into(),
+            k: Some(URL_SAFE_NO_PAD.encode(secret)),
+            kid: kid.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    /// An EC P-256 JWK from a fixed scalar. TEST KEY ONLY: it is public in this source file.
+    fn ec_test_key(kid: Option<&str>) -> Jwk {
+        let secret = p256::SecretKey::from_slice(&[0x11; 32]).expect("fixed test scalar is valid");
+        let point = p256::EncodedPoint::from(secret.public_key());
+        Jwk {
+            kty: "EC".into(),
+            crv: Some("P-256".into()),
+            x: point.x().map(|x| URL_SAFE_NO_PAD.encode(x)),
+            y: point.y().map(|y| URL_SAFE_NO_PAD.encode(y)),
+            d: Some(URL_SAFE_NO_PAD.encode(secret.to_bytes())),
+            kid: kid.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    fn claims(extra: Value) -> Map<String, Value> {
+        let mut c = json!({"sub": "user-1", "iss": ISSUER, "aud": AUDIENCE, "exp": NOW + 3600})
+            .as_object()
+            .cloned()
+            .expect("object");
+        if let Value::Object(extra) = extra {
+            for (k, v) in extra {
+                if v.is_null() {
+                    c.remove(&k);
+                } else {
+                    c.insert(k, v);
+                }
+            }
+        }
+        c
+    }
+
+    fn sign(alg: &str, key: Jwk, header: Value, claims: Map<String, Value>) -> String {
+        let request = SignRequest {
+            id: "s".into(),
+            alg: alg.into(),
+            key,
+            header: header.as_object().cloned().expect("header object"),
+            claims,
+        };
+        JwtSimple.sign(&request).expect("signing works")
+    }
+
+    fn verify_request(token: String, algorithms: &[&str], keys: Vec<Jwk>) -> VerifyRequest {
+        VerifyRequest {
+            id: "v".into(),
+            token,
+            algorithms: algorithms.iter().map(|a| a.to_string()).collect(),
+            keys: keys.iter().map(Jwk::public).collect(),
+            now: NOW,
+            leeway: 0,
+            required: vec!["sub".into(), "exp".into()],
+            issuer: Some(ISSUER.into()),
+            audience: Some(AUDIENCE.into()),
+        }
+    }
+
+    fn reason(result: Result<Decoded, Failure>) -> Option<String> {
+        match result {
+            Ok(d) => panic!("expected a rejection, got {d:?}"),
+            Err(f) => f.reason,
+        }
+    }
+
+    fn hs256_token(extra: Value) -> String {
+        sign(
+            "HS256",
+            oct(SECRET, Some("k1")),
+            json!({"kid": "k1", "typ": "JWT"}),
+            claims(extra),
+        )
+    }
+
+    fn verify_hs256(token: String) -> Result<Decoded, Failure> {
+        JwtSimple.verify(&verify_request(
+            token,
+            &["HS256"],
+            vec![oct(SECRET, Some("k1"))],
+        ))
+    }
+
+    #[test]
+    fn hs256_round_trip_with_kid_and_typ() {
+        let c = claims(json!({"custom": {"nested": [1, 2]}, "iat": NOW - 10}));
+        let token = sign(
+            "HS256",
+            oct(SECRET, Some("k1")),
+            json!({"kid": "k1", "typ": "JWT"}),
+            c.clone(),
+        );
+        let keys = vec![
+            oct(b"another key, also for tests only", Some("k0")),
+            oct(SECRET, Some("k1")),
+        ];
+        let decoded = JwtSimple
+            .verify(&verify_request(token, &["HS256"], keys))
+            .expect("verifies");
+        let mut got = decoded.claims.clone();
+        got.sort_keys();
+        let mut want = c;
+        want.sort_keys();
+        assert_eq!(got, want);
+        assert_eq!(
+            Value::Object(decoded.header),
+            json!({"alg": "HS256", "kid": "k1", "typ": "JWT"})
+        );
+    }
+
+    #[test]
+    fn es256_round_trip_with_kid_and_typ() {
+        let c = claims(json!({}));
+        let key = ec_test_key(Some("ec-1"));
+        let token = sign(
+            "ES256",
+            key.clone(),
+            json!({"typ": "JWT", "kid": "ec-1"}),
+            c.clone(),
+        );
+        let signature = token.rsplit('.').next().expect("three segments");
+        assert_eq!(URL_SAFE_NO_PAD.decode(signature).expect("b64").len(), 64);
+        let decoded = JwtSimple
+            .verify(&verify_request(token, &["ES256"], vec![key]))
+            .expect("verifies");
+        assert_eq!(decoded.claims.get("sub"), Some(&json!("user-1")));
+        assert_eq!(decoded.claims.get("exp"), Some(&json!(NOW + 3600)));
+        assert_eq!(
+            Value::Object(decoded.header),
+            json!({"alg": "ES256", "kid": "ec-1", "typ": "JWT"})
+        );
+    }
+
+    #[test]
+    fn sign_writes_the_requested_kid_only_and_adds_typ() {
+        // The JWK's own kid does not leak into the header; typ is always written.
+        let token = sign(
+            "ES256",
+            ec_test_key(Some("jwk-kid")),
+            json!({}),
+            claims(json!({})),
+        );
+        let header = verified_header(&token).expect("header");
+        assert_eq!(Value::Object(header), json!({"alg": "ES256", "typ": "JWT"}));
+        // The claims are written exactly, in order.
+        let c = claims(json!({"z": 1, "a": 2.5}));
+        let token = sign("HS256", oct(SECRET, None), json!({}), c.clone());
+        let payload = token.split('.').nth(1).expect("payload");
+        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("utf8");
+        assert_eq!(text, serde_json::to_string(&c).expect("json"));
+    }
+
+    #[test]
+    fn sign_refuses_header_members_the_library_cannot_write() {
+        for header in [
+            json!({"kid": 5}),
+            json!({"x5t": "abc"}),
+            json!({"alg": "ES256"}),
+            json!({"typ": null}),
+        ] {
+            let request = SignRequest {
+                id: "s".into(),
+                alg: "HS256".into(),
+                key: oct(SECRET, None),
+                header: header.as_object().cloned().expect("object"),
+                claims: claims(json!({})),
+            };
+            assert!(JwtSimple.sign(&request).is_err(), "{header}");
+        }
+    }
+
+    #[test]
+    fn expired_token_rejected() {
+        let token = hs256_token(json!({"exp": NOW - 3600}));
+        assert_eq!(reason(verify_hs256(token)).as_deref(), Some("expired"));
+    }
+
+    #[test]
+    fn injected_clock_and_leeway_are_used() {
+        let token = hs256_token(json!({"exp": NOW - 30}));
+        let mut request = verify_request(token.clone(), &["HS256"], vec![oct(SECRET, Some("k1"))]);
+        request.leeway = 60;
+        JwtSimple.verify(&request).expect("within leeway");
+        request.leeway = 0;
+        request.now = NOW - 100;
+        JwtSimple.verify(&request).expect("valid at an earlier now");
+        let token = hs256_token(json!({"nbf": NOW + 100}));
+        assert_eq!(
+            reason(verify_hs256(token)).as_deref(),
+            Some("not_yet_valid")
+        );
+    }
+
+    #[test]
+    fn wrong_issuer_rejected() {
+        let token = hs256_token(json!({"iss": "https://evil.example"}));
+        assert_eq!(
+            reason(verify_hs256(token)).as_deref(),
+            Some("issuer_mismatch")
+        );
+        let token = hs256_token(json!({"iss": null}));
+        assert_eq!(
+            reason(verify_hs256(token)).as_deref(),
+            Some("missing_claim")
+        );
+    }
+
+    #[test]
+    fn wrong_audience_rejected() {
+        let token = hs256_token(json!({"aud": ["other-app"]}));
+        assert_eq!(
+            reason(verify_hs256(token)).as_deref(),
+            Some("audience_mismatch")
+        );
+        let token = hs256_token(json!({"aud": ["other-app", AUDIENCE]}));
+        verify_hs256(token).expect("an array containing the audience");
+    }
+
+    #[test]
+    fn bad_signature_rejected() {
+        let token = hs256_token(json!({}));
+        let wrong = oct(b"a different secret, tests only!!", Some("k1"));
+        let request = verify_request(token.clone(), &["HS256"], vec![wrong]);
+        assert_eq!(
+            reason(JwtSimple.verify(&request)).as_deref(),
+            Some("bad_signature")
+        );
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        parts[1] = URL_SAFE_NO_PAD.encode(br#"{"sub":"admin"}"#);
+        assert_eq!(
+            reason(verify_hs256(parts.join("."))).as_deref(),
+            Some("bad_signature")
+        );
+        // ES256: another key's signature.
+        let token = sign("ES256", ec_test_key(None), json!({}), claims(json!({})));
+        let other = p256::SecretKey::from_slice(&[0x22; 32]).expect("scalar");
+        let point = p256::EncodedPoint::from(other.public_key());
+        let other = Jwk {
+            kty: "EC".into(),
+            crv: Some("P-256".into()),
+            x: point.x().map(|x| URL_SAFE_NO_PAD.encode(x)),
+            y: point.y().map(|y| URL_SAFE_NO_PAD.encode(y)),
+            ..Default::default()
+        };
+        let request = verify_request(token, &["ES256"], vec![other]);
+        assert_eq!(
+            reason(JwtSimple.verify(&request)).as_deref(),
+            Some("bad_signature")
+        );
+    }
+
+    #[test]
+    fn alg_not_in_list_rejected() {
+        let token = hs256_token(json!({}));
+        let request = verify_request(token.clone(), &["ES256"], vec![ec_test_key(Some("k1"))]);
+        assert_eq!(
+            reason(JwtSimple.verify(&request)).as_deref(),
+            Some("alg_not_allowed")
+        );
+        let request = verify_request(token.clone(), &["hs256"], vec![oct(SECRET, Some("k1"))]);
+        assert_eq!(
+            reason(JwtSimple.verify(&request)).as_deref(),
+            Some("alg_not_allowed")
+        );
+        // Both algorithms allowed: the token's kid names the EC key, so the HS256 token meets
+        // only the ES256 key type, which refuses its alg.
+        let request = verify_request(
+            token,
+            &["ES256", "HS256"],
+            vec![ec_test_key(Some("k1")), oct(SECRET, None)],
+        );
+        assert_eq!(
+            reason(JwtSimple.verify(&request)).as_deref(),
+            Some("key_family_mismatch")
+        );
+    }
+
+    #[test]
+    fn unknown_kid_rejected() {
+        let token = hs256_token(json!({}));
+        let request = verify_request(token, &["HS256"], vec![oct(SECRET, Some("other"))]);
+        assert_eq!(
+            reason(JwtSimple.verify(&request)).as_deref(),
+            Some("unknown_kid")
+        );
+    }
+
+    #[test]
+    fn without_kid_every_key_is_tried() {
+        let token = sign("HS256", oct(SECRET, None), json!({}), claims(json!({})));
+        let request = verify_request(
+            token,
+            &["HS256", "ES256"],
+            vec![
+                ec_test_key(Some("e")),
+                oct(b"another key, also for tests only", Some("a")),
+                oct(SECRET, Some("b")),
+            ],
+        );
+        JwtSimple.verify(&request).expect("the third key verifies");
+    }
+
+    #[test]
+    fn garbage_and_extreme_times_do_not_panic() {
+        for token in [
+            "",
+            ".",
+            "..",
+            "a.b",
+            "a.b.c.d.e",
+            "\u{0}.\u{ff}.x",
+            "e30.e30.e30",
+        ] {
+            let request = verify_request(token.into(), &["HS256"], vec![oct(SECRET, None)]);
+            assert!(JwtSimple.verify(&request).is_err(), "{token:?}");
+        }
+        let token = hs256_token(json!({"nbf": NOW, "iat": 1e300, "exp": 1e300}));
+        for (now, leeway) in [(NOW, u64::MAX), (0, u64::MAX), (i64::MAX, 0), (-1, 0)] {
+            let mut request =
+                verify_request(token.clone(), &["HS256"], vec![oct(SECRET, Some("k1"))]);
+            request.now = now;
+            request.leeway = leeway;
+            let _ = JwtSimple.verify(&request);
+        }
+        let mut request = verify_request(
+            hs256_token(json!({})),
+            &["HS256"],
+            vec![oct(SECRET, Some("k1"))],
+        );
+        request.leeway = u64::MAX;
+        // A leeway beyond `now` makes the library call every token with `exp` expired
+        // (claims.rs:626, `now >= time_tolerance`), but it must not panic.
+        let _ = JwtSimple.verify(&request);
+    }
+
+    /// A token with exactly this header and payload text, HS256-signed with `SECRET`.
+    fn raw_token(header: &str, payload: &str) -> String {
+        let message = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET).expect("any key size");
+        mac.update(message.as_bytes());
+        let tag = mac.finalize().into_bytes();
+        format!("{message}.{}", URL_SAFE_NO_PAD.encode(tag))
+    }
+
+    fn verify_raw(header: &str, payload: &str, required: &[&str]) -> Result<Decoded, Failure> {
+        let mut request = verify_request(
+            raw_token(header, payload),
+            &["HS256"],
+            vec![oct(SECRET, None)],
+        );
+        request.required = required.iter().map(|c| c.to_string()).collect();
+        JwtSimple.verify(&request)
+    }
+
+    /// Each declared limitation is real, and so is each divergence that is deliberately not
+    /// declared: the library accepts what policy.md rejects. When a release starts enforcing
+    /// one of these, this test fails and `describe` or the exceptions file must be updated.
+    #[test]
+    fn declared_limitations_are_real() {
+        let exp = NOW + 3600;
+        let base = format!(r#""iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u""#);
+        let accepted = [
+            // Required claims: neither `exp` nor a custom claim can be required.
+            (
+                checks::REQUIRED_CLAIMS,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!("{{{base}}}"),
+                vec!["exp", "user_id"],
+            ),
+            (
+                checks::DUPLICATE_MEMBERS,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{{base},"exp":{exp},"user_id":"a","user_id":"b"}}"#),
+                vec![],
+            ),
+            (
+                checks::DUPLICATE_MEMBERS,
+                r#"{"alg":"HS256","x":1,"x":2}"#.to_owned(),
+                format!(r#"{{{base},"exp":{exp}}}"#),
+                vec![],
+            ),
+            // Divergences, not limitations: the checks run, with mistakes.
+            (
+                checks::CRIT,
+                r#"{"alg":"HS256","crit":[]}"#.to_owned(),
+                format!(r#"{{{base},"exp":{exp}}}"#),
+                vec![],
+            ),
+            (
+                checks::EXPIRY,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{{base},"exp":{NOW}}}"#),
+                vec![],
+            ),
+            (
+                checks::DATE_TYPES,
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{{base},"exp":{}}}"#, exp * 1000),
+                vec![],
+            ),
+        ];
+        let declared = JwtSimple.describe();
+        let limitations = [checks::REQUIRED_CLAIMS, checks::DUPLICATE_MEMBERS];
+        for (check, header, payload, required) in accepted {
+            assert_eq!(
+                declared.limitation(check).is_some(),
+                limitations.contains(&check),
+                "{check}: declared as a limitation exactly when the library cannot do it"
+            );
+            let result = verify_raw(&header, &payload, &required);
+            assert!(result.is_ok(), "{check}: {header} {payload} → {result:?}");
+        }
+        let d = verify_raw(
+            r#"{"alg":"HS256"}"#,
+            &format!(r#"{{{base},"exp":{exp},"user_id":"a","user_id":"b"}}"#),
+            &[],
+        )
+        .expect("accepted");
+        assert_eq!(d.claims["user_id"], "b");
+        // The checks it does perform, it performs: non-empty `crit`, a wrong-typed `exp`.
+        assert_eq!(
+            reason(verify_raw(
+                r#"{"alg":"HS256","crit":["x"]}"#,
+                &format!(r#"{{{base},"exp":{exp}}}"#),
+                &[]
+            ))
+            .as_deref(),
+            Some("crit_present")
+        );
+        assert_eq!(
+            reason(verify_raw(
+                r#"{"alg":"HS256"}"#,
+                &format!(r#"{{{base},"exp":"{exp}"}}"#),
+                &[]
+            ))
+            .as_deref(),
+            Some("claim_type")
+        );
+    }
+
+    /// A header member the library skips is not validated by it: the token is accepted, and
+    /// the header returned is the library's reading of it rather than an adapter rejection.
+    #[test]
+    fn accepted_tokens_with_unreadable_headers_keep_the_librarys_reading() {
+        let exp = NOW + 3600;
+        let header = b"{\"alg\":\"HS256\",\"kid\":\"k1\",\"x\":\"\xff\"}";
+        let message = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(format!(r#"{{"sub":"u","exp":{exp}}}"#))
+        );
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET).expect("any key size");
+        mac.update(message.as_bytes());
+        let token = format!(
+            "{message}.{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        );
+        assert!(verified_header(&token).is_err());
+        let mut request = verify_request(token, &["HS256"], vec![oct(SECRET, Some("k1"))]);
+        request.issuer = None;
+        request.audience = None;
+        let decoded = JwtSimple.verify(&request).expect("the library accepts it");
+        assert_eq!(
+            Value::Object(decoded.header),
+            json!({"alg": "HS256", "kid": "k1"})
+        );
+    }
+
+    #[test]
+    fn library_errors_get_the_closest_code() {
+        let exp = NOW + 3600;
+        let ok = format!(r#"{{"iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u","exp":{exp}}}"#);
+        let cases = [
+            (r#"{"alg":"none"}"#.to_owned(), ok.clone(), Some("alg_none")),
+            (
+                r#"{"alg":"HS256","typ":"JOSE"}"#.to_owned(),
+                ok.clone(),
+                Some("header_value"),
+            ),
+            (
+                r#"{"typ":"JWT"}"#.to_owned(),
+                ok.clone(),
+                Some("alg_missing"),
+            ),
+            (
+                r#"{"alg":"HS256","alg":"HS256"}"#.to_owned(),
+                ok.clone(),
+                Some("duplicate_member"),
+            ),
+            (
+                r#"{"alg":"HS256",}"#.to_owned(),
+                ok.clone(),
+                Some("invalid_json"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!("{ok} x"),
+                Some("invalid_json"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                format!(r#"{{"exp":{exp},"exp":{exp}}}"#),
+                Some("duplicate_member"),
+            ),
+            (
+                r#"{"alg":"HS256"}"#.to_owned(),
+                r#"{"exp":-5}"#.to_owned(),
+                Some("date_out_of_range"),
+            ),
+        ];
+        for (header, payload, code) in cases {
+            let got = verify_raw(&header, &payload, &[]);
+            assert_eq!(reason(got).as_deref(), code, "{header} {payload}");
+        }
+        let mut request = verify_request(
+            hs256_token(json!({})),
+            &["HS256"],
+            vec![oct(SECRET, Some("k1"))],
+        );
+        request.token.push_str(".x");
+        assert_eq!(
+            reason(JwtSimple.verify(&request)).as_deref(),
+            Some("segment_count")
+        );
+        request.token = format!("{}.{}", "e".repeat(MAX_TOKEN_LENGTH), "x.y");
+        assert_eq!(
+            reason(JwtSimple.verify(&request)).as_deref(),
+            Some("token_too_large")
+        );
+        request.token = "e30.e30.!!!".into();
+        request.keys = vec![oct(SECRET, None)];
+        let got = JwtSimple.verify(&request);
+        assert!(got.is_err(), "{got:?}");
+    }
+
+    #[test]
+    fn describe_version_matches_lockfile() {
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
+            .expect("workspace Cargo.lock");
+        let mut lines = lock.lines();
+        let mut locked = None;
+        while let Some(line) = lines.next() {
+            if line.trim() == r#"name = "jwt-simple""# {
+                locked = lines
+                    .next()
+                    .and_then(|v| v.trim().strip_prefix("version = "))
+                    .map(|v| v.trim_matches('"').to_owned());
+                break;
+            }
+        }
+        assert_eq!(locked.as_deref(), Some(JWT_SIMPLE_VERSION));
+        assert_eq!(JwtSimple.describe().version, JWT_SIMPLE_VERSION);
+    }
+
+    #[test]
+    fn describe_declares_known_limitations() {
+        let d = JwtSimple.describe();
+        assert_eq!(d.name, "jwt-simple");
+        assert_eq!(d.algorithms, ["HS256", "ES256"]);
+        assert_eq!(d.clock, Clock::Injected);
+        let mut seen = std::collections::BTreeSet::new();
+        for l in &d.cannot_enforce {
+            assert!(checks::ALL.contains(&l.check.as_str()), "{}", l.check);
+            assert!(seen.insert(l.check.as_str()), "{} twice", l.check);
+            assert!(!l.why.is_empty());
+        }
+        for enforced in [
+            checks::ISSUER,
+            checks::AUDIENCE,
+            checks::EXPIRY,
+            checks::NOT_BEFORE,
+            checks::KID,
+        ] {
+            assert!(d.limitation(enforced).is_none(), "{enforced}");
+        }
+    }
+}

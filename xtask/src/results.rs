@@ -1,0 +1,81 @@
+//! `cargo xtask results [--check]`: regenerate `docs/results.md` from a run of every built-in
+//! implementation and every adapter, or fail when the committed page differs.
+
+use std::process::ExitCode;
+
+use idjwt::suite::conformance::{conformance, Config};
+use idjwt::suite::report::{render, Format};
+
+use crate::args::{Arg, Args};
+
+const HELP: &str = "usage: cargo xtask results [--check]
+
+Runs every built-in implementation and every adapter under adapters/ (installing them on first
+use) and writes the Markdown report to docs/results.md.
+--check  change nothing; exit 1 if docs/results.md differs from what the run produces";
+
+pub fn main(argv: &[String]) -> ExitCode {
+    let mut check = false;
+    let mut args = Args::new(argv);
+    while let Some(arg) = args.next_arg() {
+        match arg {
+            Arg::Flag(f, None) if f == "check" => check = true,
+            Arg::Flag(f, _) if f == "help" => {
+                println!("{HELP}");
+                return ExitCode::SUCCESS;
+            }
+            Arg::Flag(f, _) => return usage(&format!("unknown option --{f}")),
+            Arg::Positional(p) => return usage(&format!("unexpected argument {p:?}")),
+        }
+    }
+    let root = crate::root();
+    let adapters = match crate::adapters::ensure_installed(&root) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut config = Config::new(root.join("vectors"));
+    config.implementations = idjwt::impls::BUILTIN_NAMES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    config.adapters = adapters.iter().map(|a| a.command_line()).collect();
+    let report = match conformance(&config) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = render(&report, Format::Markdown);
+    let path = root.join("docs/results.md");
+    if check {
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        if on_disk != text {
+            eprintln!(
+                "{} differs from the results of this run; run `cargo xtask results` and commit it",
+                path.display()
+            );
+            return ExitCode::from(1);
+        }
+        println!("{} is up to date", path.display());
+    } else {
+        if let Err(e) = std::fs::write(&path, &text) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        println!("wrote {}", path.display());
+    }
+    if report.failed() {
+        eprintln!("the run has failures; see the report");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("{problem}\n\n{HELP}");
+    ExitCode::from(2)
+}
