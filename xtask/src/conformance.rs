@@ -131,6 +131,12 @@ fn run(mut parsed: Parsed) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Before the report, so that the report's own closing line ends the output.
+    eprintln!(
+        "{} results in {} ms",
+        report.results.len(),
+        report.elapsed_ms
+    );
     let text = render(&report, parsed.format);
     match &parsed.output {
         Some(path) => {
@@ -143,11 +149,6 @@ fn run(mut parsed: Parsed) -> ExitCode {
         }
         None => print!("{text}"),
     }
-    eprintln!(
-        "{} results in {} ms",
-        report.results.len(),
-        report.elapsed_ms
-    );
     if report.failed() {
         ExitCode::from(1)
     } else {

@@ -37,12 +37,9 @@ use ::biscuit::{
     ClaimPresenceOptions, ClaimsSet, Empty, Presence, TemporalOptions, Timestamp, Validation,
     ValidationOptions, JWT,
 };
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-use p256::pkcs8::EncodePrivateKey as _;
 use serde_json::{Map, Value};
-use zeroize::Zeroizing;
 
+use super::support::{fail, library_keys, p256_pkcs8, unusable_kid, verified_header};
 use crate::contract::{
     checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
     VerifyRequest,
@@ -245,40 +242,7 @@ fn ecdsa_secret(jwk: &Jwk) -> Result<Secret, Failure> {
             ),
         ));
     }
-    let d = jwk.d.as_deref().ok_or_else(|| {
-        fail(
-            Some("invalid_key"),
-            "the EC key has no private scalar \"d\"",
-        )
-    })?;
-    let d = Zeroizing::new(b64url("d", d)?);
-    if d.len() != 32 {
-        return Err(fail(
-            Some("invalid_key"),
-            format!("\"d\" is {} bytes, a P-256 scalar is 32", d.len()),
-        ));
-    }
-    let secret = p256::SecretKey::from_slice(&d)
-        .map_err(|_| fail(Some("invalid_key"), "\"d\" is not a valid P-256 scalar"))?;
-    // A JWK whose public half does not belong to `d` would sign tokens that its own public key
-    // rejects; refuse it instead of producing them.
-    let point = p256::EncodedPoint::from(secret.public_key());
-    for (name, given, actual) in [("x", &jwk.x, point.x()), ("y", &jwk.y, point.y())] {
-        if let (Some(given), Some(actual)) = (given, actual) {
-            if b64url(name, given)?.as_slice() != &actual[..] {
-                return Err(fail(
-                    Some("invalid_key"),
-                    format!("the EC key's {name:?} does not belong to its \"d\""),
-                ));
-            }
-        }
-    }
-    let der = secret.to_pkcs8_der().map_err(|e| {
-        fail(
-            Some("invalid_key"),
-            format!("cannot encode the key as PKCS#8: {e}"),
-        )
-    })?;
+    let der = p256_pkcs8(jwk)?;
     let file = TempKeyFile::write(der.as_bytes())?;
     let path = file.0.to_str().ok_or_else(|| {
         fail(
@@ -364,14 +328,8 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
 
     // Keys: the request's JWKs through the library's own `Deserialize`. A key it cannot read is
     // remembered, so that a `kid` naming it is reported as an unusable key.
-    let mut keys: Vec<JWK<Empty>> = Vec::new();
-    let mut unusable: Vec<(Option<String>, String)> = Vec::new();
-    for jwk in &request.keys {
-        match library_jwk(&jwk.public()) {
-            Ok(k) => keys.push(k),
-            Err(problem) => unusable.push((jwk.kid.clone(), problem)),
-        }
-    }
+    let (keys, unusable): (Vec<JWK<Empty>>, _) =
+        library_keys(&request.keys, |jwk| library_jwk(&jwk.public()));
 
     let decoded = match &header.registered.key_id {
         Some(kid) => {
@@ -381,14 +339,8 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
             // offered in turn.
             let set = JWKSet { keys };
             if set.find(kid).is_none() {
-                if let Some((_, problem)) = unusable
-                    .iter()
-                    .find(|(k, _)| k.as_deref() == Some(kid.as_str()))
-                {
-                    return Err(fail(
-                        Some("invalid_key"),
-                        format!("the key with kid {kid:?} is unusable: {problem}"),
-                    ));
+                if let Some(failure) = unusable_kid(&unusable, kid) {
+                    return Err(failure);
                 }
             }
             decode_by_kid(&token, &set, &allowed, request, header_alg)?
@@ -748,118 +700,27 @@ fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
     }
 }
 
-/// The token's header as a JSON object, read only after the library accepted the token, so the
-/// returned header is the one the library verified.
-fn verified_header(token: &str) -> Result<Map<String, Value>, Failure> {
-    let first = token.split('.').next().unwrap_or_default();
-    let bytes = URL_SAFE_NO_PAD
-        .decode(first)
-        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))
-}
-
-/// Canonical unpadded base64url of a key member.
-fn b64url(member: &str, text: &str) -> Result<Vec<u8>, Failure> {
-    URL_SAFE_NO_PAD.decode(text).map_err(|e| {
-        fail(
-            Some("invalid_key"),
-            format!("key member {member:?} is not base64url: {e}"),
-        )
-    })
-}
-
-fn fail(reason: Option<&'static str>, error: impl Into<String>) -> Failure {
-    debug_assert!(reason.is_none_or(|r| crate::Reason::CODES.contains(&r)));
-    Failure {
-        error: error.into(),
-        reason: reason.map(str::to_owned),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::impls::testkit::{self, ec_key as ec_test_key, oct, reason, AUDIENCE, SECRET};
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
     use serde_json::json;
 
-    const SECRET: &[u8] = b"test-only secret, 32+ bytes long!";
-    const ISSUER: &str = "https://issuer.example";
-    const AUDIENCE: &str = "app-123";
     /// The injected verification time: far from the system clock, so that honouring it shows.
     const NOW: i64 = 1_500_000_000;
 
-    fn oct(secret: &[u8], kid: Option<&str>) -> Jwk {
-        Jwk {
-            kty: "oct".into(),
-            k: Some(URL_SAFE_NO_PAD.encode(secret)),
-            kid: kid.map(str::to_owned),
-            ..Default::default()
-        }
-    }
-
-    /// An EC P-256 JWK from a fixed scalar. TEST KEY ONLY: it is public in this source file.
-    fn ec_test_key(scalar: u8, kid: Option<&str>) -> Jwk {
-        let secret =
-            p256::SecretKey::from_slice(&[scalar; 32]).expect("fixed test scalar is valid");
-        let point = p256::EncodedPoint::from(secret.public_key());
-        Jwk {
-            kty: "EC".into(),
-            crv: Some("P-256".into()),
-            x: point.x().map(|x| URL_SAFE_NO_PAD.encode(x)),
-            y: point.y().map(|y| URL_SAFE_NO_PAD.encode(y)),
-            d: Some(URL_SAFE_NO_PAD.encode(secret.to_bytes())),
-            kid: kid.map(str::to_owned),
-            ..Default::default()
-        }
-    }
-
     fn claims(extra: Value) -> Map<String, Value> {
-        let mut c = json!({"sub": "user-1", "iss": ISSUER, "aud": AUDIENCE, "exp": NOW + 3600})
-            .as_object()
-            .cloned()
-            .expect("object");
-        if let Value::Object(extra) = extra {
-            for (k, v) in extra {
-                if v.is_null() {
-                    c.remove(&k);
-                } else {
-                    c.insert(k, v);
-                }
-            }
-        }
-        c
+        testkit::claims_at(NOW, extra)
     }
 
     fn sign(alg: &str, key: Jwk, header: Value, claims: Map<String, Value>) -> String {
-        let request = SignRequest {
-            id: "s".into(),
-            alg: alg.into(),
-            key,
-            header: header.as_object().cloned().expect("header object"),
-            claims,
-        };
-        Biscuit.sign(&request).expect("signing works")
+        testkit::sign_with(&Biscuit, alg, key, header, claims)
     }
 
     fn verify_request(token: String, algorithms: &[&str], keys: Vec<Jwk>) -> VerifyRequest {
-        VerifyRequest {
-            id: "v".into(),
-            token,
-            algorithms: algorithms.iter().map(|a| a.to_string()).collect(),
-            keys: keys.iter().map(Jwk::public).collect(),
-            now: NOW,
-            leeway: 0,
-            required: vec!["sub".into(), "exp".into()],
-            issuer: Some(ISSUER.into()),
-            audience: Some(AUDIENCE.into()),
-        }
-    }
-
-    fn reason(result: Result<Decoded, Failure>) -> Option<String> {
-        match result {
-            Ok(d) => panic!("expected a rejection, got {d:?}"),
-            Err(f) => f.reason,
-        }
+        testkit::verify_request_at(NOW, token, algorithms, keys)
     }
 
     fn hs256_token(extra: Value) -> String {
@@ -1323,20 +1184,10 @@ mod tests {
 
     #[test]
     fn describe_version_matches_lockfile() {
-        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
-            .expect("workspace Cargo.lock");
-        let mut lines = lock.lines();
-        let mut locked = None;
-        while let Some(line) = lines.next() {
-            if line.trim() == r#"name = "biscuit""# {
-                locked = lines
-                    .next()
-                    .and_then(|v| v.trim().strip_prefix("version = "))
-                    .map(|v| v.trim_matches('"').to_owned());
-                break;
-            }
-        }
-        assert_eq!(locked.as_deref(), Some(BISCUIT_VERSION));
+        assert_eq!(
+            testkit::locked_version("biscuit").as_deref(),
+            Some(BISCUIT_VERSION)
+        );
         assert_eq!(Biscuit.describe().version, BISCUIT_VERSION);
     }
 

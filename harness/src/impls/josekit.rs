@@ -34,10 +34,9 @@ use ::josekit::jwk::{Jwk as LibJwk, JwkSet};
 use ::josekit::jws::{JwsHeader, JwsSigner, JwsVerifier, ES256, HS256};
 use ::josekit::jwt::{self, JwtPayload, JwtPayloadValidator};
 use ::josekit::JoseError;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use serde_json::{Map, Value};
 
+use super::support::{fail, library_keys, unknown_kid, unusable_kid, verified_header};
 use crate::contract::{
     checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
     VerifyRequest,
@@ -195,29 +194,16 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
     // Keys: the request's JWKs become the library's `JwkSet`, and a `kid` is resolved with
     // `JwkSet::get` (jwk/jwk_set.rs:94). A key the library cannot read is remembered, so that a
     // `kid` naming it is reported as an unusable key rather than an unknown one.
+    let (keys, unusable) = library_keys(&request.keys, |jwk| library_jwk(&jwk.public()));
     let mut set = JwkSet::new();
-    let mut unusable: Vec<(Option<String>, String)> = Vec::new();
-    for jwk in &request.keys {
-        match library_jwk(&jwk.public()) {
-            Ok(k) => set.push_key(k),
-            Err(problem) => unusable.push((jwk.kid.clone(), problem)),
-        }
+    for k in keys {
+        set.push_key(k);
     }
     let chosen: Vec<&LibJwk> = match kid {
         Some(kid) => {
             let found = set.get(kid);
             if found.is_empty() {
-                if let Some((_, problem)) = unusable.iter().find(|(k, _)| k.as_deref() == Some(kid))
-                {
-                    return Err(fail(
-                        Some("invalid_key"),
-                        format!("the key with kid {kid:?} is unusable: {problem}"),
-                    ));
-                }
-                return Err(fail(
-                    Some("unknown_kid"),
-                    format!("no configured key has kid {kid:?}"),
-                ));
+                return Err(unusable_kid(&unusable, kid).unwrap_or_else(|| unknown_kid(kid)));
             }
             found
         }
@@ -524,107 +510,27 @@ fn classify_json(e: &serde_json::Error) -> Option<&'static str> {
     }
 }
 
-/// The token's header as a JSON object, read only after the library accepted the token, so the
-/// returned header is the one the library verified.
-fn verified_header(token: &str) -> Result<Map<String, Value>, Failure> {
-    let first = token.split('.').next().unwrap_or_default();
-    let bytes = URL_SAFE_NO_PAD
-        .decode(first)
-        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))
-}
-
-fn fail(reason: Option<&'static str>, error: impl Into<String>) -> Failure {
-    debug_assert!(reason.is_none_or(|r| crate::Reason::CODES.contains(&r)));
-    Failure {
-        error: error.into(),
-        reason: reason.map(str::to_owned),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::impls::testkit::{self, ec_test_key, oct, reason, AUDIENCE, SECRET};
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
     use serde_json::json;
 
-    const SECRET: &[u8] = b"test-only secret, 32+ bytes long!";
-    const ISSUER: &str = "https://issuer.example";
-    const AUDIENCE: &str = "app-123";
     /// The injected verification time: far from the system clock, so that honouring it shows.
     const NOW: i64 = 1_500_000_000;
 
-    fn oct(secret: &[u8], kid: Option<&str>) -> Jwk {
-        Jwk {
-            kty: "oct".into(),
-            k: Some(URL_SAFE_NO_PAD.encode(secret)),
-            kid: kid.map(str::to_owned),
-            ..Default::default()
-        }
-    }
-
-    /// An EC P-256 JWK from a fixed scalar. TEST KEY ONLY: it is public in this source file.
-    fn ec_test_key(kid: Option<&str>) -> Jwk {
-        let secret = p256::SecretKey::from_slice(&[0x11; 32]).expect("fixed test scalar is valid");
-        let point = p256::EncodedPoint::from(secret.public_key());
-        Jwk {
-            kty: "EC".into(),
-            crv: Some("P-256".into()),
-            x: point.x().map(|x| URL_SAFE_NO_PAD.encode(x)),
-            y: point.y().map(|y| URL_SAFE_NO_PAD.encode(y)),
-            d: Some(URL_SAFE_NO_PAD.encode(secret.to_bytes())),
-            kid: kid.map(str::to_owned),
-            ..Default::default()
-        }
-    }
-
     fn claims(extra: Value) -> Map<String, Value> {
-        let mut c = json!({"sub": "user-1", "iss": ISSUER, "aud": AUDIENCE, "exp": NOW + 3600})
-            .as_object()
-            .cloned()
-            .expect("object");
-        if let Value::Object(extra) = extra {
-            for (k, v) in extra {
-                if v.is_null() {
-                    c.remove(&k);
-                } else {
-                    c.insert(k, v);
-                }
-            }
-        }
-        c
+        testkit::claims_at(NOW, extra)
     }
 
     fn sign(alg: &str, key: Jwk, header: Value, claims: Map<String, Value>) -> String {
-        let request = SignRequest {
-            id: "s".into(),
-            alg: alg.into(),
-            key,
-            header: header.as_object().cloned().expect("header object"),
-            claims,
-        };
-        Josekit.sign(&request).expect("signing works")
+        testkit::sign_with(&Josekit, alg, key, header, claims)
     }
 
     fn verify_request(token: String, algorithms: &[&str], keys: Vec<Jwk>) -> VerifyRequest {
-        VerifyRequest {
-            id: "v".into(),
-            token,
-            algorithms: algorithms.iter().map(|a| a.to_string()).collect(),
-            keys: keys.iter().map(Jwk::public).collect(),
-            now: NOW,
-            leeway: 0,
-            required: vec!["sub".into(), "exp".into()],
-            issuer: Some(ISSUER.into()),
-            audience: Some(AUDIENCE.into()),
-        }
-    }
-
-    fn reason(result: Result<Decoded, Failure>) -> Option<String> {
-        match result {
-            Ok(d) => panic!("expected a rejection, got {d:?}"),
-            Err(f) => f.reason,
-        }
+        testkit::verify_request_at(NOW, token, algorithms, keys)
     }
 
     fn hs256_token(extra: Value) -> String {
@@ -1088,20 +994,10 @@ mod tests {
 
     #[test]
     fn describe_version_matches_lockfile() {
-        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
-            .expect("workspace Cargo.lock");
-        let mut lines = lock.lines();
-        let mut locked = None;
-        while let Some(line) = lines.next() {
-            if line.trim() == r#"name = "josekit""# {
-                locked = lines
-                    .next()
-                    .and_then(|v| v.trim().strip_prefix("version = "))
-                    .map(|v| v.trim_matches('"').to_owned());
-                break;
-            }
-        }
-        assert_eq!(locked.as_deref(), Some(JOSEKIT_VERSION));
+        assert_eq!(
+            testkit::locked_version("josekit").as_deref(),
+            Some(JOSEKIT_VERSION)
+        );
         assert_eq!(Josekit.describe().version, JOSEKIT_VERSION);
     }
 

@@ -29,10 +29,9 @@ use ::jwt_compact::{
     Algorithm, AlgorithmExt as _, Claims, Empty, Header, ParseError, TimeOptions, Token,
     UntrustedToken, ValidationError,
 };
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
+use super::support::{alg_refused, allowed, fail, keys_for_kid, verified_header};
 use crate::contract::{
     checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
     VerifyRequest,
@@ -122,27 +121,12 @@ impl Implementation for JwtCompact {
 
         // A `kid` selects the first configured key with that id (decisions.md); without one,
         // every configured key is offered.
-        let chosen: Vec<&Jwk> = match &token.header().key_id {
-            Some(kid) => match request
-                .keys
-                .iter()
-                .find(|k| k.kid.as_deref() == Some(kid.as_str()))
-            {
-                Some(key) => vec![key],
-                None => {
-                    return Err(fail(
-                        Some("unknown_kid"),
-                        format!("no configured key has kid {kid:?}"),
-                    ))
-                }
-            },
-            None => request.keys.iter().collect(),
-        };
+        let chosen: Vec<&Jwk> = keys_for_kid(&request.keys, token.header().key_id.as_deref())?;
 
         let mut verifiers: Vec<Verifier> = Vec::new();
         let mut key_problems: Vec<String> = Vec::new();
         for key in &chosen {
-            for alg in allowed(&request.algorithms) {
+            for alg in allowed(&request.algorithms, ALGORITHMS) {
                 match Verifier::new(alg, key) {
                     Some(Ok(v)) => verifiers.push(v),
                     Some(Err(problem)) => key_problems.push(problem),
@@ -264,19 +248,6 @@ fn limitations() -> Vec<Limitation> {
              it",
         ),
     ]
-}
-
-/// The allow-list entries this adapter can map, in request order, each once.
-fn allowed(names: &[String]) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for name in names {
-        if let Some(alg) = ALGORITHMS.iter().find(|a| **a == name.as_str()) {
-            if !out.contains(alg) {
-                out.push(alg);
-            }
-        }
-    }
-    out
 }
 
 /// A validator's algorithm and key.
@@ -420,16 +391,6 @@ fn check_times(claims: &LibClaims, request: &VerifyRequest) -> Result<(), Failur
     Ok(())
 }
 
-/// The token's header as a JSON object, read only after the library accepted the token.
-fn verified_header(token: &str) -> Result<Map<String, Value>, Failure> {
-    let first = token.split('.').next().unwrap_or_default();
-    let bytes = URL_SAFE_NO_PAD
-        .decode(first)
-        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))
-}
-
 /// The header as the library decoded it (`alg` and `Header`'s typed members), for a token the
 /// library accepted although its header text is not a JSON object serde_json reads into a map:
 /// unknown members are skipped without validating them (their UTF-8, their `\u` escapes), so
@@ -463,26 +424,6 @@ impl Context {
             token_alg: String::new(),
             allow_list: Vec::new(),
         }
-    }
-}
-
-/// The token's `alg` is not the validator's.
-fn alg_refused(alg: &str, allow_list: &[String]) -> Failure {
-    if alg.eq_ignore_ascii_case("none") {
-        fail(Some("alg_none"), format!("alg {alg:?} is refused"))
-    } else if allow_list.iter().any(|a| a == alg) {
-        fail(
-            Some("key_family_mismatch"),
-            format!("alg {alg:?} is allowed, but no configured key is of its family"),
-        )
-    } else {
-        fail(
-            Some("alg_not_allowed"),
-            format!(
-                "alg {alg:?} is not allowed (allowed: {})",
-                allow_list.join(", ")
-            ),
-        )
     }
 }
 
@@ -572,96 +513,27 @@ fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
     }
 }
 
-fn fail(reason: Option<&'static str>, error: impl Into<String>) -> Failure {
-    debug_assert!(reason.is_none_or(|r| crate::Reason::CODES.contains(&r)));
-    Failure {
-        error: error.into(),
-        reason: reason.map(str::to_owned),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::impls::testkit::{self, ec_key, oct, reason, AUDIENCE, ISSUER, SECRET};
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
     use hmac::{Hmac, Mac as _};
 
-    const SECRET: &[u8] = b"test-only secret, 32+ bytes long!";
-    const ISSUER: &str = "https://issuer.example";
-    const AUDIENCE: &str = "app-123";
     /// The verification time of every test: the clock is injected.
     const NOW: i64 = 1_700_000_000;
 
-    fn oct(secret: &[u8], kid: Option<&str>) -> Jwk {
-        Jwk {
-            kty: "oct".into(),
-            k: Some(URL_SAFE_NO_PAD.encode(secret)),
-            kid: kid.map(str::to_owned),
-            ..Default::default()
-        }
-    }
-
-    /// An EC P-256 JWK from a scalar. TEST KEYS ONLY: they are public in this source file.
-    fn ec_key(scalar: u8, kid: Option<&str>) -> Jwk {
-        let secret = p256::SecretKey::from_slice(&[scalar; 32]).expect("fixed test scalar");
-        let point = p256::EncodedPoint::from(secret.public_key());
-        Jwk {
-            kty: "EC".into(),
-            crv: Some("P-256".into()),
-            x: point.x().map(|x| URL_SAFE_NO_PAD.encode(x)),
-            y: point.y().map(|y| URL_SAFE_NO_PAD.encode(y)),
-            d: Some(URL_SAFE_NO_PAD.encode(secret.to_bytes())),
-            kid: kid.map(str::to_owned),
-            ..Default::default()
-        }
-    }
-
     fn claims(extra: Value) -> Map<String, Value> {
-        let mut c = json!({"sub": "user-1", "iss": ISSUER, "aud": AUDIENCE, "exp": NOW + 3600})
-            .as_object()
-            .cloned()
-            .expect("object");
-        if let Value::Object(extra) = extra {
-            for (k, v) in extra {
-                if v.is_null() {
-                    c.remove(&k);
-                } else {
-                    c.insert(k, v);
-                }
-            }
-        }
-        c
+        testkit::claims_at(NOW, extra)
     }
 
     fn sign(alg: &str, key: Jwk, header: Value, claims: Map<String, Value>) -> String {
-        let request = SignRequest {
-            id: "s".into(),
-            alg: alg.into(),
-            key,
-            header: header.as_object().cloned().expect("header object"),
-            claims,
-        };
-        JwtCompact.sign(&request).expect("signing works")
+        testkit::sign_with(&JwtCompact, alg, key, header, claims)
     }
 
     fn verify_request(token: String, algorithms: &[&str], keys: Vec<Jwk>) -> VerifyRequest {
-        VerifyRequest {
-            id: "v".into(),
-            token,
-            algorithms: algorithms.iter().map(|a| a.to_string()).collect(),
-            keys: keys.iter().map(Jwk::public).collect(),
-            now: NOW,
-            leeway: 0,
-            required: vec!["sub".into(), "exp".into()],
-            issuer: Some(ISSUER.into()),
-            audience: Some(AUDIENCE.into()),
-        }
-    }
-
-    fn reason(result: Result<Decoded, Failure>) -> Option<String> {
-        match result {
-            Ok(d) => panic!("expected a rejection, got {d:?}"),
-            Err(f) => f.reason,
-        }
+        testkit::verify_request_at(NOW, token, algorithms, keys)
     }
 
     fn hs256_token(extra: Value) -> String {
@@ -1110,20 +982,10 @@ mod tests {
 
     #[test]
     fn describe_version_matches_lockfile() {
-        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
-            .expect("workspace Cargo.lock");
-        let mut lines = lock.lines();
-        let mut locked = None;
-        while let Some(line) = lines.next() {
-            if line.trim() == r#"name = "jwt-compact""# {
-                locked = lines
-                    .next()
-                    .and_then(|v| v.trim().strip_prefix("version = "))
-                    .map(|v| v.trim_matches('"').to_owned());
-                break;
-            }
-        }
-        assert_eq!(locked.as_deref(), Some(JWT_COMPACT_VERSION));
+        assert_eq!(
+            testkit::locked_version("jwt-compact").as_deref(),
+            Some(JWT_COMPACT_VERSION)
+        );
         assert_eq!(JwtCompact.describe().version, JWT_COMPACT_VERSION);
     }
 

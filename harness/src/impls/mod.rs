@@ -4,6 +4,9 @@ pub mod faulty;
 pub mod guard;
 pub mod jsonwebtoken;
 pub mod reference;
+mod support;
+#[cfg(test)]
+mod testkit;
 
 #[cfg(feature = "biscuit")]
 pub mod biscuit;
