@@ -3,7 +3,7 @@
 
 use p256::pkcs8::{EncodePublicKey, LineEnding};
 
-use super::{jose, Draft, Tok, P};
+use super::{jose, Draft, Tok, P, TIMELESS};
 use crate::contract::{checks, Jwk};
 use crate::engine::keys::Key;
 use crate::engine::Alg;
@@ -193,8 +193,38 @@ fn secrets(p: &P, out: &mut Vec<Case>) {
             "An empty HMAC secret configured; the canonical token with a flipped signature bit.",
             EMPTY,
         )
-        .jwks(vec![empty])
+        .jwks(vec![empty.clone()])
         .tok(p.tok().form(SignatureForm::FlipFirstBit))
+        .rejected("empty_key"),
+    );
+    // A signer that "signs" with the empty secret: anyone can compute this tag, so accepting it
+    // accepts forgeries. The engine refuses to sign with an empty key, hence HMAC by hand and
+    // no recipe (the token is minted with exp in 2100).
+    let unsigned = p.tok();
+    let input = format!(
+        "{}.{}",
+        crate::engine::compact::encode(unsigned.header_string().as_bytes()),
+        crate::engine::compact::encode(unsigned.payload_at(TIMELESS).as_bytes())
+    );
+    let tag = {
+        use hmac::Mac;
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(&[])
+            .expect("HMAC takes keys of any length")
+            .chain_update(input.as_bytes())
+            .finalize()
+            .into_bytes()
+    };
+    out.push(
+        p.case(
+            NS,
+            "empty-secret-signed-with-empty-secret",
+            "An empty HMAC secret configured; the canonical claims with an HMAC tag computed \
+             with the empty secret, which anyone can compute.",
+            EMPTY,
+        )
+        .features(&["forgery"])
+        .jwks(vec![empty])
+        .raw(format!("{input}.{}", crate::engine::compact::encode(&tag)))
         .rejected("empty_key"),
     );
     for (name, len) in [("short-secret-16-bytes", 16), ("short-secret-31-bytes", 31)] {
