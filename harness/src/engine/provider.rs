@@ -83,19 +83,9 @@ pub fn judge(
     keys: &[Jwk],
     imp: &dyn Implementation,
 ) -> Result<Verdict, JudgeError> {
-    let mode = ctx.mode.unwrap_or(profile.mode);
-    let fallback = |why: Reason| match mode {
-        Mode::Required => Verdict::Rejected { reason: why },
-        Mode::Enabled | Mode::Disabled => Verdict::Unverified {
-            claimed: ctx.claimed_user_id.clone(),
-            why,
-        },
-    };
-    if mode == Mode::Disabled {
-        return Ok(fallback(Reason::VerificationDisabled));
-    }
-    let Some(token) = token else {
-        return Ok(fallback(Reason::TokenMissing));
+    let token = match token_to_verify(profile, ctx, token) {
+        Ok(token) => token,
+        Err(verdict) => return Ok(verdict),
     };
     let request = verify_request(profile, ctx, "judge", token, keys)?;
     let decoded =
@@ -103,13 +93,41 @@ pub fn judge(
             implementation: imp.describe().name,
             message,
         })?;
-    let result = decoded
-        .map_err(Reason::from)
-        .and_then(|d| apply(profile, ctx, &d));
-    Ok(match result {
+    Ok(conclude(profile, ctx, decoded.map_err(Reason::from)))
+}
+
+/// What the enforcement mode makes of a refusal (or of no token at all): `required` rejects,
+/// `enabled` and `disabled` fall back to the client's claimed identity, unverified.
+pub fn fall_back(profile: &Profile, ctx: &Context, why: Reason) -> Verdict {
+    match ctx.mode.unwrap_or(profile.mode) {
+        Mode::Required => Verdict::Rejected { reason: why },
+        Mode::Enabled | Mode::Disabled => Verdict::Unverified {
+            claimed: ctx.claimed_user_id.clone(),
+            why,
+        },
+    }
+}
+
+/// The token an implementation must verify, or the verdict reached without one: the mode is
+/// `disabled` (tokens are not consulted) or no token was presented.
+pub fn token_to_verify<'t>(
+    profile: &Profile,
+    ctx: &Context,
+    token: Option<&'t str>,
+) -> Result<&'t str, Verdict> {
+    if ctx.mode.unwrap_or(profile.mode) == Mode::Disabled {
+        return Err(fall_back(profile, ctx, Reason::VerificationDisabled));
+    }
+    token.ok_or_else(|| fall_back(profile, ctx, Reason::TokenMissing))
+}
+
+/// The verdict on an implementation's answer: the profile's own rules and identity on what it
+/// decoded, the mode's fallback on what it refused.
+pub fn conclude(profile: &Profile, ctx: &Context, answer: Result<Decoded, Reason>) -> Verdict {
+    match answer.and_then(|d| apply(profile, ctx, &d)) {
         Ok(identity) => Verdict::Verified { identity },
-        Err(reason) => fallback(reason),
-    })
+        Err(reason) => fall_back(profile, ctx, reason),
+    }
 }
 
 /// Applies the profile's own rules to a decoded token and extracts the bound identity.

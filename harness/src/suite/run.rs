@@ -10,8 +10,8 @@ use super::mint::mint;
 use super::outcome::{Actual, CaseResult, ImplementationInfo, Outcome, Report, StaleException};
 use super::subject::{Answer, Subject};
 use crate::contract::{Clock, Description, Jwk, VerifyRequest};
-use crate::engine::provider::{apply, verify_request, Context};
-use crate::profile::{builtin, Config, Mode, Profile};
+use crate::engine::provider::{conclude, token_to_verify, verify_request, Context};
+use crate::profile::{builtin, Config, Profile};
 use crate::verdict::{Reason, Verdict};
 
 /// Which cases to run.
@@ -330,23 +330,14 @@ fn reach(case: &Case, profile: Option<&Profile>, subject: &dyn Subject) -> Reach
         now: case.now,
         leeway: case.leeway,
     };
-    let mode = ctx.mode.unwrap_or(profile.mode);
-    let fallback = |why: Reason| match mode {
-        Mode::Required => Verdict::Rejected { reason: why },
-        Mode::Enabled | Mode::Disabled => Verdict::Unverified {
-            claimed: ctx.claimed_user_id.clone(),
-            why,
-        },
-    };
-    let verdict_only = |verdict| Reached::Verdict {
-        verdict,
-        raw_ok: false,
-    };
-    if mode == Mode::Disabled {
-        return verdict_only(fallback(Reason::VerificationDisabled));
-    }
-    let Some(token) = &case.token else {
-        return verdict_only(fallback(Reason::TokenMissing));
+    let token = match token_to_verify(profile, &ctx, case.token.as_deref()) {
+        Ok(token) => token,
+        Err(verdict) => {
+            return Reached::Verdict {
+                verdict,
+                raw_ok: false,
+            }
+        }
     };
     let request = match verify_request(profile, &ctx, &case.id, token, &case.keys) {
         Ok(r) => r,
@@ -358,13 +349,13 @@ fn reach(case: &Case, profile: Option<&Profile>, subject: &dyn Subject) -> Reach
     };
     match subject.verify(&request) {
         Answer::Ok(decoded) => Reached::Verdict {
-            verdict: match apply(profile, &ctx, &decoded) {
-                Ok(identity) => Verdict::Verified { identity },
-                Err(reason) => fallback(reason),
-            },
+            verdict: conclude(profile, &ctx, Ok(decoded)),
             raw_ok: true,
         },
-        Answer::Refused(f) => verdict_only(fallback(f.into())),
+        Answer::Refused(f) => Reached::Verdict {
+            verdict: conclude(profile, &ctx, Err(f.into())),
+            raw_ok: false,
+        },
         other => Reached::Broke(broke(other)),
     }
 }
