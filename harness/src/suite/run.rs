@@ -8,7 +8,7 @@ use super::case::{Case, Expectation};
 use super::exceptions::Exceptions;
 use super::mint::mint;
 use super::outcome::{Actual, CaseResult, ImplementationInfo, Outcome, Report, StaleException};
-use super::subject::{Answer, Subject};
+use super::subject::Subject;
 use crate::contract::{Clock, Description, Jwk, VerifyRequest};
 use crate::engine::provider::{conclude, token_to_verify, verify_request, Context};
 use crate::profile::{builtin, Config, Profile};
@@ -307,18 +307,18 @@ fn reach(case: &Case, profile: Option<&Profile>, subject: &dyn Subject) -> Reach
             issuer: None,
             audience: None,
         };
-        return match subject.verify(&request) {
-            Answer::Ok(_) => Reached::Verdict {
+        return match subject.verify(&request).into_result() {
+            Ok(Ok(_)) => Reached::Verdict {
                 verdict: Verdict::Verified {
                     identity: Default::default(),
                 },
                 raw_ok: true,
             },
-            Answer::Refused(f) => Reached::Verdict {
+            Ok(Err(f)) => Reached::Verdict {
                 verdict: Verdict::Rejected { reason: f.into() },
                 raw_ok: false,
             },
-            other => Reached::Broke(broke(other)),
+            Err(outcome) => Reached::Broke(outcome),
         };
     };
     let ctx = Context {
@@ -347,29 +347,16 @@ fn reach(case: &Case, profile: Option<&Profile>, subject: &dyn Subject) -> Reach
             })
         }
     };
-    match subject.verify(&request) {
-        Answer::Ok(decoded) => Reached::Verdict {
+    match subject.verify(&request).into_result() {
+        Ok(Ok(decoded)) => Reached::Verdict {
             verdict: conclude(profile, &ctx, Ok(decoded)),
             raw_ok: true,
         },
-        Answer::Refused(f) => Reached::Verdict {
+        Ok(Err(f)) => Reached::Verdict {
             verdict: conclude(profile, &ctx, Err(f.into())),
             raw_ok: false,
         },
-        other => Reached::Broke(broke(other)),
-    }
-}
-
-fn broke<T>(answer: Answer<T>) -> Outcome {
-    match answer {
-        Answer::Panic(message) => Outcome::Panic { message },
-        Answer::Hang(t) => Outcome::Hang {
-            timeout_ms: t.as_millis() as u64,
-        },
-        Answer::Crash(message) => Outcome::Crash { message },
-        Answer::Ok(_) | Answer::Refused(_) => Outcome::Crash {
-            message: "internal: not a breakdown".into(),
-        },
+        Err(outcome) => Reached::Broke(outcome),
     }
 }
 

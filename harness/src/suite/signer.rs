@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::case::Expectation;
 use super::outcome::{Actual, CaseResult, Outcome};
 use super::run::{wall_clock, RunOptions};
-use super::subject::{Answer, Subject};
+use super::subject::Subject;
 use crate::contract::{Decoded, Description, SignRequest};
 use crate::engine::keys::Key;
 use crate::engine::provider::{apply, judge, verify_request, Context};
@@ -169,50 +169,19 @@ pub fn run(
                 header: canon.header.clone(),
                 claims: canon.claims.clone(),
             };
-            let token = match signer.sign(&request) {
-                Answer::Ok(token) => token,
-                Answer::Refused(f) => {
-                    let outcome = Outcome::NonConformantToken {
-                        problem: format!("refused to sign: {}", f.error),
-                    };
+            let signed = signer.sign(&request).into_result().and_then(|answer| {
+                answer.map_err(|f| Outcome::NonConformantToken {
+                    problem: format!("refused to sign: {}", f.error),
+                })
+            });
+            let token = match signed {
+                Ok(token) => token,
+                Err(outcome) => {
                     out.push(result(
                         signer_id,
                         name,
                         &profile.id,
                         outcome,
-                        Actual::default(),
-                    ));
-                    continue;
-                }
-                Answer::Panic(message) => {
-                    out.push(result(
-                        signer_id,
-                        name,
-                        &profile.id,
-                        Outcome::Panic { message },
-                        Actual::default(),
-                    ));
-                    continue;
-                }
-                Answer::Hang(t) => {
-                    let outcome = Outcome::Hang {
-                        timeout_ms: t.as_millis() as u64,
-                    };
-                    out.push(result(
-                        signer_id,
-                        name,
-                        &profile.id,
-                        outcome,
-                        Actual::default(),
-                    ));
-                    continue;
-                }
-                Answer::Crash(message) => {
-                    out.push(result(
-                        signer_id,
-                        name,
-                        &profile.id,
-                        Outcome::Crash { message },
                         Actual::default(),
                     ));
                     continue;
@@ -282,8 +251,8 @@ fn interop(canon: &Canonical<'_>, token: &str, verifier: &dyn Subject) -> (Outco
             )
         }
     };
-    match verifier.verify(&request) {
-        Answer::Ok(decoded) => match apply(canon.profile, &ctx, &decoded) {
+    match verifier.verify(&request).into_result() {
+        Ok(Ok(decoded)) => match apply(canon.profile, &ctx, &decoded) {
             Ok(identity) if identity == canon.identity => (
                 Outcome::Pass,
                 Actual {
@@ -306,21 +275,14 @@ fn interop(canon: &Canonical<'_>, token: &str, verifier: &dyn Subject) -> (Outco
                 rejected(reason.code(), reason.to_string()),
             ),
         },
-        Answer::Refused(f) => {
+        Ok(Err(f)) => {
             let code = f
                 .reason
                 .clone()
                 .unwrap_or_else(|| "implementation_error".into());
             (Outcome::UnexpectedReject, rejected(&code, f.error))
         }
-        Answer::Panic(message) => (Outcome::Panic { message }, Actual::default()),
-        Answer::Hang(t) => (
-            Outcome::Hang {
-                timeout_ms: t.as_millis() as u64,
-            },
-            Actual::default(),
-        ),
-        Answer::Crash(message) => (Outcome::Crash { message }, Actual::default()),
+        Err(breakdown) => (breakdown, Actual::default()),
     }
 }
 

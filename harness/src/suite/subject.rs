@@ -23,6 +23,22 @@ pub enum Answer<T> {
     Crash(String),
 }
 
+impl<T> Answer<T> {
+    /// The answer, or the breakdown (panic, hang, crash) as the outcome it is for any case.
+    pub fn into_result(self) -> Result<Result<T, Failure>, super::outcome::Outcome> {
+        use super::outcome::Outcome;
+        match self {
+            Answer::Ok(value) => Ok(Ok(value)),
+            Answer::Refused(failure) => Ok(Err(failure)),
+            Answer::Panic(message) => Err(Outcome::Panic { message }),
+            Answer::Hang(t) => Err(Outcome::Hang {
+                timeout_ms: t.as_millis() as u64,
+            }),
+            Answer::Crash(message) => Err(Outcome::Crash { message }),
+        }
+    }
+}
+
 /// The default per-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
