@@ -50,3 +50,27 @@ impl Args {
         Ok(v)
     }
 }
+
+/// Parses the arguments of a task whose only option is `--check`: `Ok(check)`, or the exit
+/// code after printing help (0) or usage (2).
+pub fn check_only(argv: &[String], help: &str) -> Result<bool, std::process::ExitCode> {
+    let mut check = false;
+    let mut args = Args::new(argv);
+    while let Some(arg) = args.next_arg() {
+        let problem = match arg {
+            Arg::Flag(f, None) if f == "check" => {
+                check = true;
+                continue;
+            }
+            Arg::Flag(f, _) if f == "help" => {
+                println!("{help}");
+                return Err(std::process::ExitCode::SUCCESS);
+            }
+            Arg::Flag(f, _) => format!("unknown option --{f}"),
+            Arg::Positional(p) => format!("unexpected argument {p:?}"),
+        };
+        eprintln!("{problem}\n\n{help}");
+        return Err(std::process::ExitCode::from(2));
+    }
+    Ok(check)
+}

@@ -6,8 +6,6 @@ use std::process::ExitCode;
 use idjwt::suite::conformance::{conformance, Config};
 use idjwt::suite::report::{render, Format};
 
-use crate::args::{Arg, Args};
-
 const HELP: &str = "usage: cargo xtask results [--check]
 
 Runs every built-in implementation and every adapter under adapters/ (installing them on first
@@ -15,19 +13,10 @@ use) and writes the Markdown report to docs/results.md.
 --check  change nothing; exit 1 if docs/results.md differs from what the run produces";
 
 pub fn main(argv: &[String]) -> ExitCode {
-    let mut check = false;
-    let mut args = Args::new(argv);
-    while let Some(arg) = args.next_arg() {
-        match arg {
-            Arg::Flag(f, None) if f == "check" => check = true,
-            Arg::Flag(f, _) if f == "help" => {
-                println!("{HELP}");
-                return ExitCode::SUCCESS;
-            }
-            Arg::Flag(f, _) => return usage(&format!("unknown option --{f}")),
-            Arg::Positional(p) => return usage(&format!("unexpected argument {p:?}")),
-        }
-    }
+    let check = match crate::args::check_only(argv, HELP) {
+        Ok(check) => check,
+        Err(code) => return code,
+    };
     let root = crate::root();
     let adapters = match crate::adapters::ensure_installed(&root) {
         Ok(a) => a,
@@ -73,9 +62,4 @@ pub fn main(argv: &[String]) -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
-}
-
-fn usage(problem: &str) -> ExitCode {
-    eprintln!("{problem}\n\n{HELP}");
-    ExitCode::from(2)
 }

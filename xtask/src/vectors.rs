@@ -4,27 +4,16 @@ use std::process::ExitCode;
 
 use idjwt::suite::{generate, vectors};
 
-use crate::args::{Arg, Args};
-
 const HELP: &str = "usage: cargo xtask vectors [--check]
 
 Regenerates vectors/*.json and the schemas from the generator in harness/src/suite/generate.
 --check  change nothing; exit 1 if the committed files differ from what the generator makes";
 
 pub fn main(argv: &[String]) -> ExitCode {
-    let mut check = false;
-    let mut args = Args::new(argv);
-    while let Some(arg) = args.next_arg() {
-        match arg {
-            Arg::Flag(f, None) if f == "check" => check = true,
-            Arg::Flag(f, _) if f == "help" => {
-                println!("{HELP}");
-                return ExitCode::SUCCESS;
-            }
-            Arg::Flag(f, _) => return usage(&format!("unknown option --{f}")),
-            Arg::Positional(p) => return usage(&format!("unexpected argument {p:?}")),
-        }
-    }
+    let check = match crate::args::check_only(argv, HELP) {
+        Ok(check) => check,
+        Err(code) => return code,
+    };
     let dir = crate::root().join("vectors");
     let files = generate::all();
     let cases: usize = files.iter().map(|f| f.cases.len()).sum();
@@ -60,9 +49,4 @@ pub fn main(argv: &[String]) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-fn usage(problem: &str) -> ExitCode {
-    eprintln!("{problem}\n\n{HELP}");
-    ExitCode::from(2)
 }
