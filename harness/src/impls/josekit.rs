@@ -521,83 +521,37 @@ mod tests {
     /// The injected verification time: far from the system clock, so that honouring it shows.
     const NOW: i64 = 1_500_000_000;
 
-    fn claims(extra: Value) -> Map<String, Value> {
-        testkit::claims_at(NOW, extra)
+    testkit::adapter_test_helpers! {
+        implementation: Josekit,
+        now: NOW,
+        hs256_header: {"kid": "k1"},
     }
 
-    fn sign(alg: &str, key: Jwk, header: Value, claims: Map<String, Value>) -> String {
-        testkit::sign_with(&Josekit, alg, key, header, claims)
+    testkit::adapter_tests! {
+        implementation: Josekit,
+        now: NOW,
+        package: "josekit",
+        version: JOSEKIT_VERSION,
     }
 
-    fn verify_request(token: String, algorithms: &[&str], keys: Vec<Jwk>) -> VerifyRequest {
-        testkit::verify_request_at(NOW, token, algorithms, keys)
-    }
-
-    fn hs256_token(extra: Value) -> String {
-        sign(
-            "HS256",
-            oct(SECRET, Some("k1")),
-            json!({"kid": "k1"}),
-            claims(extra),
-        )
-    }
-
-    fn hs256_verify(token: String) -> Result<Decoded, Failure> {
-        Josekit.verify(&verify_request(
-            token,
-            &["HS256"],
-            vec![oct(SECRET, Some("k1"))],
-        ))
+    testkit::issuer_audience_tests! {
+        implementation: Josekit,
+        now: NOW,
     }
 
     #[test]
-    fn hs256_round_trip_with_kid_and_typ() {
-        let c = claims(json!({"custom": {"nested": [1, 2]}}));
+    fn sign_writes_the_requested_members_in_order() {
         let token = sign(
             "HS256",
             oct(SECRET, Some("k1")),
             json!({"kid": "k1", "typ": "JWT"}),
-            c.clone(),
+            claims(json!({"custom": {"nested": [1, 2]}})),
         );
         // Exactly the requested members, in the requested order after `alg`.
         let first = token.split('.').next().expect("segment");
         assert_eq!(
             URL_SAFE_NO_PAD.decode(first).expect("b64"),
             br#"{"alg":"HS256","kid":"k1","typ":"JWT"}"#
-        );
-        let keys = vec![
-            oct(b"another key, also for tests only", Some("k0")),
-            oct(SECRET, Some("k1")),
-        ];
-        let decoded = Josekit
-            .verify(&verify_request(token, &["HS256"], keys))
-            .expect("verifies");
-        assert_eq!(decoded.claims, c);
-        assert_eq!(
-            Value::Object(decoded.header),
-            json!({"alg": "HS256", "kid": "k1", "typ": "JWT"})
-        );
-    }
-
-    #[test]
-    fn es256_round_trip_with_kid_and_typ() {
-        let c = claims(json!({}));
-        let key = ec_test_key(Some("ec-1"));
-        let token = sign(
-            "ES256",
-            key.clone(),
-            json!({"typ": "JWT", "kid": "ec-1"}),
-            c.clone(),
-        );
-        let signature = token.rsplit('.').next().expect("three segments");
-        assert_eq!(URL_SAFE_NO_PAD.decode(signature).expect("b64").len(), 64);
-        let decoded = Josekit
-            .verify(&verify_request(token, &["ES256"], vec![key]))
-            .expect("verifies");
-        assert_eq!(decoded.claims, c);
-        assert_eq!(
-            Value::Object(decoded.header),
-            json!({"alg": "ES256", "typ": "JWT", "kid": "ec-1"})
         );
     }
 
@@ -647,7 +601,7 @@ mod tests {
     #[test]
     fn injected_now_is_honoured() {
         // Valid at NOW, long expired by the system clock.
-        hs256_verify(hs256_token(json!({}))).expect("valid at the injected now");
+        verify_hs256(hs256_token(json!({}))).expect("valid at the injected now");
         // Expired at NOW, though the system clock has nothing to do with it.
         let mut request = verify_request(
             hs256_token(json!({"exp": NOW + 10})),
@@ -659,62 +613,31 @@ mod tests {
     }
 
     #[test]
-    fn expired_token_rejected() {
-        let token = hs256_token(json!({"exp": NOW - 3600}));
-        assert_eq!(reason(hs256_verify(token)).as_deref(), Some("expired"));
-    }
-
-    #[test]
     fn not_yet_valid_token_rejected() {
         let token = hs256_token(json!({"nbf": NOW + 60}));
         assert_eq!(
-            reason(hs256_verify(token)).as_deref(),
+            reason(verify_hs256(token)).as_deref(),
             Some("not_yet_valid")
         );
     }
 
     #[test]
-    fn wrong_issuer_rejected() {
-        let token = hs256_token(json!({"iss": "https://evil.example"}));
-        assert_eq!(
-            reason(hs256_verify(token)).as_deref(),
-            Some("issuer_mismatch")
-        );
+    fn missing_issuer_rejected() {
         let token = hs256_token(json!({"iss": null}));
         assert_eq!(
-            reason(hs256_verify(token)).as_deref(),
+            reason(verify_hs256(token)).as_deref(),
             Some("missing_claim")
         );
     }
 
     #[test]
-    fn wrong_audience_rejected() {
-        let token = hs256_token(json!({"aud": ["other-app"]}));
-        assert_eq!(
-            reason(hs256_verify(token)).as_deref(),
-            Some("audience_mismatch")
-        );
+    fn audience_array_containing_the_audience_accepted() {
         let token = hs256_token(json!({"aud": ["other-app", AUDIENCE]}));
-        hs256_verify(token).expect("an array containing the audience");
+        verify_hs256(token).expect("an array containing the audience");
     }
 
     #[test]
-    fn bad_signature_rejected() {
-        let token = hs256_token(json!({}));
-        let wrong = oct(b"a different secret, tests only!!", Some("k1"));
-        let request = verify_request(token.clone(), &["HS256"], vec![wrong]);
-        assert_eq!(
-            reason(Josekit.verify(&request)).as_deref(),
-            Some("bad_signature")
-        );
-        // The right key, but the payload changed after signing.
-        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
-        parts[1] = URL_SAFE_NO_PAD.encode(br#"{"sub":"admin"}"#);
-        assert_eq!(
-            reason(hs256_verify(parts.join("."))).as_deref(),
-            Some("bad_signature")
-        );
-        // ES256: a tampered signature.
+    fn es256_tampered_signature_rejected() {
         let token = sign(
             "ES256",
             ec_test_key(Some("ec-1")),
@@ -733,20 +656,8 @@ mod tests {
     }
 
     #[test]
-    fn alg_not_in_list_rejected() {
+    fn allowed_family_without_a_key_rejected() {
         let token = hs256_token(json!({}));
-        // ES256 only, with an EC key: the HS256 token must not verify.
-        let request = verify_request(token.clone(), &["ES256"], vec![ec_test_key(Some("k1"))]);
-        assert_eq!(
-            reason(Josekit.verify(&request)).as_deref(),
-            Some("alg_not_allowed")
-        );
-        // The right key, but the allow-list spells the algorithm in another case.
-        let request = verify_request(token.clone(), &["hs256"], vec![oct(SECRET, Some("k1"))]);
-        assert_eq!(
-            reason(Josekit.verify(&request)).as_deref(),
-            Some("alg_not_allowed")
-        );
         // The allowed family has no key.
         let request = verify_request(token, &["HS256"], vec![ec_test_key(Some("k1"))]);
         assert_eq!(
@@ -756,13 +667,8 @@ mod tests {
     }
 
     #[test]
-    fn unknown_kid_rejected() {
+    fn unlabelled_keys_do_not_match_a_kid() {
         let token = hs256_token(json!({}));
-        let request = verify_request(token.clone(), &["HS256"], vec![oct(SECRET, Some("other"))]);
-        assert_eq!(
-            reason(Josekit.verify(&request)).as_deref(),
-            Some("unknown_kid")
-        );
         // Unlabelled keys do not match a kid either.
         let request = verify_request(token, &["HS256"], vec![oct(SECRET, None)]);
         assert_eq!(
@@ -983,36 +889,20 @@ mod tests {
         let mut token = hs256_token(json!({}));
         token.push_str("x=");
         assert_eq!(
-            reason(hs256_verify(token)).as_deref(),
+            reason(verify_hs256(token)).as_deref(),
             Some("invalid_base64")
         );
         assert_eq!(
-            reason(hs256_verify("only.two".into())).as_deref(),
+            reason(verify_hs256("only.two".into())).as_deref(),
             Some("segment_count")
         );
-    }
-
-    #[test]
-    fn describe_version_matches_lockfile() {
-        assert_eq!(
-            testkit::locked_version("josekit").as_deref(),
-            Some(JOSEKIT_VERSION)
-        );
-        assert_eq!(Josekit.describe().version, JOSEKIT_VERSION);
     }
 
     #[test]
     fn describe_declares_known_limitations() {
         let d = Josekit.describe();
         assert_eq!(d.name, "josekit");
-        assert_eq!(d.algorithms, ["HS256", "ES256"]);
         assert_eq!(d.clock, Clock::Injected);
-        let mut seen = std::collections::BTreeSet::new();
-        for l in &d.cannot_enforce {
-            assert!(checks::ALL.contains(&l.check.as_str()), "{}", l.check);
-            assert!(seen.insert(l.check.as_str()), "{} twice", l.check);
-            assert!(!l.why.is_empty());
-        }
         // Enforced by the library, with divergences recorded elsewhere.
         for check in [
             checks::KID,

@@ -575,83 +575,22 @@ mod tests {
     /// The verification time of every test: the clock is injected.
     const NOW: i64 = 1_700_000_000;
 
-    fn claims(extra: Value) -> Map<String, Value> {
-        testkit::claims_at(NOW, extra)
+    testkit::adapter_test_helpers! {
+        implementation: JwtSimple,
+        now: NOW,
+        hs256_header: {"kid": "k1", "typ": "JWT"},
     }
 
-    fn sign(alg: &str, key: Jwk, header: Value, claims: Map<String, Value>) -> String {
-        testkit::sign_with(&JwtSimple, alg, key, header, claims)
+    testkit::adapter_tests! {
+        implementation: JwtSimple,
+        now: NOW,
+        package: "jwt-simple",
+        version: JWT_SIMPLE_VERSION,
     }
 
-    fn verify_request(token: String, algorithms: &[&str], keys: Vec<Jwk>) -> VerifyRequest {
-        testkit::verify_request_at(NOW, token, algorithms, keys)
-    }
-
-    fn hs256_token(extra: Value) -> String {
-        sign(
-            "HS256",
-            oct(SECRET, Some("k1")),
-            json!({"kid": "k1", "typ": "JWT"}),
-            claims(extra),
-        )
-    }
-
-    fn verify_hs256(token: String) -> Result<Decoded, Failure> {
-        JwtSimple.verify(&verify_request(
-            token,
-            &["HS256"],
-            vec![oct(SECRET, Some("k1"))],
-        ))
-    }
-
-    #[test]
-    fn hs256_round_trip_with_kid_and_typ() {
-        let c = claims(json!({"custom": {"nested": [1, 2]}, "iat": NOW - 10}));
-        let token = sign(
-            "HS256",
-            oct(SECRET, Some("k1")),
-            json!({"kid": "k1", "typ": "JWT"}),
-            c.clone(),
-        );
-        let keys = vec![
-            oct(b"another key, also for tests only", Some("k0")),
-            oct(SECRET, Some("k1")),
-        ];
-        let decoded = JwtSimple
-            .verify(&verify_request(token, &["HS256"], keys))
-            .expect("verifies");
-        let mut got = decoded.claims.clone();
-        got.sort_keys();
-        let mut want = c;
-        want.sort_keys();
-        assert_eq!(got, want);
-        assert_eq!(
-            Value::Object(decoded.header),
-            json!({"alg": "HS256", "kid": "k1", "typ": "JWT"})
-        );
-    }
-
-    #[test]
-    fn es256_round_trip_with_kid_and_typ() {
-        let c = claims(json!({}));
-        let key = ec_test_key(Some("ec-1"));
-        let token = sign(
-            "ES256",
-            key.clone(),
-            json!({"typ": "JWT", "kid": "ec-1"}),
-            c.clone(),
-        );
-        let signature = token.rsplit('.').next().expect("three segments");
-        assert_eq!(URL_SAFE_NO_PAD.decode(signature).expect("b64").len(), 64);
-        let decoded = JwtSimple
-            .verify(&verify_request(token, &["ES256"], vec![key]))
-            .expect("verifies");
-        assert_eq!(decoded.claims.get("sub"), Some(&json!("user-1")));
-        assert_eq!(decoded.claims.get("exp"), Some(&json!(NOW + 3600)));
-        assert_eq!(
-            Value::Object(decoded.header),
-            json!({"alg": "ES256", "kid": "ec-1", "typ": "JWT"})
-        );
+    testkit::issuer_audience_tests! {
+        implementation: JwtSimple,
+        now: NOW,
     }
 
     #[test]
@@ -693,12 +632,6 @@ mod tests {
     }
 
     #[test]
-    fn expired_token_rejected() {
-        let token = hs256_token(json!({"exp": NOW - 3600}));
-        assert_eq!(reason(verify_hs256(token)).as_deref(), Some("expired"));
-    }
-
-    #[test]
     fn injected_clock_and_leeway_are_used() {
         let token = hs256_token(json!({"exp": NOW - 30}));
         let mut request = verify_request(token.clone(), &["HS256"], vec![oct(SECRET, Some("k1"))]);
@@ -715,12 +648,7 @@ mod tests {
     }
 
     #[test]
-    fn wrong_issuer_rejected() {
-        let token = hs256_token(json!({"iss": "https://evil.example"}));
-        assert_eq!(
-            reason(verify_hs256(token)).as_deref(),
-            Some("issuer_mismatch")
-        );
+    fn missing_issuer_rejected() {
         let token = hs256_token(json!({"iss": null}));
         assert_eq!(
             reason(verify_hs256(token)).as_deref(),
@@ -729,32 +657,14 @@ mod tests {
     }
 
     #[test]
-    fn wrong_audience_rejected() {
-        let token = hs256_token(json!({"aud": ["other-app"]}));
-        assert_eq!(
-            reason(verify_hs256(token)).as_deref(),
-            Some("audience_mismatch")
-        );
+    fn audience_array_containing_the_audience_accepted() {
         let token = hs256_token(json!({"aud": ["other-app", AUDIENCE]}));
         verify_hs256(token).expect("an array containing the audience");
     }
 
     #[test]
-    fn bad_signature_rejected() {
-        let token = hs256_token(json!({}));
-        let wrong = oct(b"a different secret, tests only!!", Some("k1"));
-        let request = verify_request(token.clone(), &["HS256"], vec![wrong]);
-        assert_eq!(
-            reason(JwtSimple.verify(&request)).as_deref(),
-            Some("bad_signature")
-        );
-        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
-        parts[1] = URL_SAFE_NO_PAD.encode(br#"{"sub":"admin"}"#);
-        assert_eq!(
-            reason(verify_hs256(parts.join("."))).as_deref(),
-            Some("bad_signature")
-        );
-        // ES256: another key's signature.
+    fn es256_bad_signature_rejected() {
+        // Another key's signature.
         let token = sign("ES256", ec_test_key(None), json!({}), claims(json!({})));
         let other = p256::SecretKey::from_slice(&[0x22; 32]).expect("scalar");
         let point = p256::EncodedPoint::from(other.public_key());
@@ -773,18 +683,8 @@ mod tests {
     }
 
     #[test]
-    fn alg_not_in_list_rejected() {
+    fn key_of_another_family_under_the_kid_rejected() {
         let token = hs256_token(json!({}));
-        let request = verify_request(token.clone(), &["ES256"], vec![ec_test_key(Some("k1"))]);
-        assert_eq!(
-            reason(JwtSimple.verify(&request)).as_deref(),
-            Some("alg_not_allowed")
-        );
-        let request = verify_request(token.clone(), &["hs256"], vec![oct(SECRET, Some("k1"))]);
-        assert_eq!(
-            reason(JwtSimple.verify(&request)).as_deref(),
-            Some("alg_not_allowed")
-        );
         // Both algorithms allowed: the token's kid names the EC key, so the HS256 token meets
         // only the ES256 key type, which refuses its alg.
         let request = verify_request(
@@ -795,16 +695,6 @@ mod tests {
         assert_eq!(
             reason(JwtSimple.verify(&request)).as_deref(),
             Some("key_family_mismatch")
-        );
-    }
-
-    #[test]
-    fn unknown_kid_rejected() {
-        let token = hs256_token(json!({}));
-        let request = verify_request(token, &["HS256"], vec![oct(SECRET, Some("other"))]);
-        assert_eq!(
-            reason(JwtSimple.verify(&request)).as_deref(),
-            Some("unknown_kid")
         );
     }
 
@@ -1061,26 +951,10 @@ mod tests {
     }
 
     #[test]
-    fn describe_version_matches_lockfile() {
-        assert_eq!(
-            testkit::locked_version("jwt-simple").as_deref(),
-            Some(JWT_SIMPLE_VERSION)
-        );
-        assert_eq!(JwtSimple.describe().version, JWT_SIMPLE_VERSION);
-    }
-
-    #[test]
     fn describe_declares_known_limitations() {
         let d = JwtSimple.describe();
         assert_eq!(d.name, "jwt-simple");
-        assert_eq!(d.algorithms, ["HS256", "ES256"]);
         assert_eq!(d.clock, Clock::Injected);
-        let mut seen = std::collections::BTreeSet::new();
-        for l in &d.cannot_enforce {
-            assert!(checks::ALL.contains(&l.check.as_str()), "{}", l.check);
-            assert!(seen.insert(l.check.as_str()), "{} twice", l.check);
-            assert!(!l.why.is_empty());
-        }
         for enforced in [
             checks::ISSUER,
             checks::AUDIENCE,

@@ -192,3 +192,71 @@ pub(crate) fn verified_header(token: &str) -> Result<Map<String, Value>, Failure
     serde_json::from_slice(&bytes)
         .map_err(|e| fail(None, format!("cannot re-read the verified header: {e}")))
 }
+
+/// A library's own header type built from `alg` plus the requested members, through the
+/// library's `Deserialize`, so registered members land in their typed fields. The result is
+/// serialized back and compared with the request: a member the library cannot carry as given
+/// (wrong type, `null`, one it would drop or rewrite) is a failure rather than a silently
+/// different token.
+pub(crate) fn library_header<H>(
+    library: &str,
+    alg_name: &str,
+    members: &Map<String, Value>,
+) -> Result<H, Failure>
+where
+    H: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let mut wanted = Map::new();
+    wanted.insert("alg".to_owned(), Value::String(alg_name.to_owned()));
+    for (name, value) in members {
+        if name == "alg" && value.as_str() != Some(alg_name) {
+            return Err(fail(
+                None,
+                format!("the header member \"alg\" ({value}) contradicts the request's alg {alg_name:?}"),
+            ));
+        }
+        wanted.insert(name.clone(), value.clone());
+    }
+    let header: H = serde_json::from_value(Value::Object(wanted.clone())).map_err(|e| {
+        fail(
+            None,
+            format!("{library}'s Header cannot carry these header members: {e}"),
+        )
+    })?;
+    let carried = match serde_json::to_value(&header) {
+        Ok(Value::Object(map)) => map,
+        Ok(other) => {
+            return Err(fail(
+                None,
+                format!("{library}'s Header serialized as {other}, not an object"),
+            ))
+        }
+        Err(e) => {
+            return Err(fail(
+                None,
+                format!("{library}'s Header cannot be serialized: {e}"),
+            ))
+        }
+    };
+    let mut differ: Vec<&str> = wanted
+        .iter()
+        .filter(|(k, v)| carried.get(k.as_str()) != Some(v))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    differ.extend(
+        carried
+            .keys()
+            .filter(|k| !wanted.contains_key(k.as_str()))
+            .map(String::as_str),
+    );
+    if !differ.is_empty() {
+        return Err(fail(
+            None,
+            format!(
+                "{library}'s Header cannot carry these header members as given: {}",
+                differ.join(", ")
+            ),
+        ));
+    }
+    Ok(header)
+}

@@ -132,3 +132,316 @@ pub(crate) fn locked_version(package: &str) -> Option<String> {
     }
     None
 }
+
+/// An HS256 token `implementation` signs under kid `k1` with [`SECRET`], claims valid at `now`
+/// with `extra` merged in (see [`claims_at`]).
+pub(crate) fn hs256_token_at(
+    implementation: &dyn Implementation,
+    now: i64,
+    extra: Value,
+) -> String {
+    sign_with(
+        implementation,
+        "HS256",
+        oct(SECRET, Some("k1")),
+        json!({"kid": "k1"}),
+        claims_at(now, extra),
+    )
+}
+
+/// The reason code `implementation` gives for refusing `token` at `now` with `algorithms` and
+/// the public halves of `keys`; panics on an acceptance.
+pub(crate) fn refusal_at(
+    implementation: &dyn Implementation,
+    now: i64,
+    token: String,
+    algorithms: &[&str],
+    keys: Vec<Jwk>,
+) -> Option<String> {
+    reason(implementation.verify(&verify_request_at(now, token, algorithms, keys)))
+}
+
+/// [`refusal_at`] for `token` checked as HS256 against the [`SECRET`] under kid `k1`.
+pub(crate) fn hs256_refusal_at(
+    implementation: &dyn Implementation,
+    now: i64,
+    token: String,
+) -> Option<String> {
+    refusal_at(
+        implementation,
+        now,
+        token,
+        &["HS256"],
+        vec![oct(SECRET, Some("k1"))],
+    )
+}
+
+/// Signs `claims` as `alg` with `key` and the requested `header`, verifies the token at `now`
+/// against `keys` with only `alg` allowed, and asserts that the claims come back as signed and
+/// the header as requested plus `alg`. Returns the token.
+pub(crate) fn round_trip_at(
+    implementation: &dyn Implementation,
+    now: i64,
+    alg: &str,
+    key: Jwk,
+    header: Value,
+    claims: Map<String, Value>,
+    keys: Vec<Jwk>,
+) -> String {
+    let mut want_header = header.as_object().cloned().expect("header object");
+    want_header.insert("alg".into(), json!(alg));
+    let token = sign_with(implementation, alg, key, header, claims.clone());
+    let decoded = implementation
+        .verify(&verify_request_at(now, token.clone(), &[alg], keys))
+        .expect("verifies");
+    assert_eq!(decoded.claims, claims);
+    assert_eq!(decoded.header, want_header);
+    token
+}
+
+/// The helpers each adapter's own tests build on, for the adapter value and its clock: `claims`
+/// (valid at `now`), `sign`, `verify_request` (at `now`), `hs256_token` (under kid `k1`, with
+/// `hs256_header` as the requested header) and `verify_hs256` (with the `k1` secret).
+///
+/// ```ignore
+/// testkit::adapter_test_helpers! {
+///     implementation: JwtSimple,
+///     now: NOW,
+///     hs256_header: {"kid": "k1", "typ": "JWT"},
+/// }
+/// ```
+macro_rules! adapter_test_helpers {
+    (implementation: $implementation:expr, now: $now:expr, hs256_header: $header:tt $(,)?) => {
+        /// Valid claims at `now`, with `extra` merged in.
+        fn claims(extra: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+            $crate::impls::testkit::claims_at($now, extra)
+        }
+
+        /// A token the adapter signs; panics if it refuses.
+        fn sign(
+            alg: &str,
+            key: $crate::contract::Jwk,
+            header: serde_json::Value,
+            claims: serde_json::Map<String, serde_json::Value>,
+        ) -> String {
+            $crate::impls::testkit::sign_with(&$implementation, alg, key, header, claims)
+        }
+
+        /// A verify request at `now` (see `testkit::verify_request_at`).
+        fn verify_request(
+            token: String,
+            algorithms: &[&str],
+            keys: Vec<$crate::contract::Jwk>,
+        ) -> $crate::contract::VerifyRequest {
+            $crate::impls::testkit::verify_request_at($now, token, algorithms, keys)
+        }
+
+        /// An HS256 token under kid `k1`, with claims valid at `now` and `extra` merged in.
+        fn hs256_token(extra: serde_json::Value) -> String {
+            sign(
+                "HS256",
+                $crate::impls::testkit::oct($crate::impls::testkit::SECRET, Some("k1")),
+                serde_json::json!($header),
+                claims(extra),
+            )
+        }
+
+        /// The adapter's verdict on `token` checked as HS256 with the `k1` secret.
+        fn verify_hs256(
+            token: String,
+        ) -> Result<$crate::contract::Decoded, $crate::contract::Failure> {
+            $crate::contract::Implementation::verify(
+                &$implementation,
+                &verify_request(
+                    token,
+                    &["HS256"],
+                    vec![$crate::impls::testkit::oct(
+                        $crate::impls::testkit::SECRET,
+                        Some("k1"),
+                    )],
+                ),
+            )
+        }
+    };
+}
+pub(crate) use adapter_test_helpers;
+
+/// The unit tests every library adapter must pass with identical assertions, written once
+/// (in the manner of RustCrypto's `ecdsa::dev` test macros) and invoked in each adapter's test
+/// module with the adapter value, its clock, and the `Cargo.lock` package and version it
+/// describes:
+///
+/// ```ignore
+/// testkit::adapter_tests! {
+///     implementation: JwtSimple,
+///     now: NOW,
+///     package: "jwt-simple",
+///     version: JWT_SIMPLE_VERSION,
+/// }
+/// ```
+///
+/// `now` is evaluated at the start of each test: a fixed time for an injected clock, the system
+/// time for a library that reads its own. What differs between libraries (what else each accepts
+/// or refuses, and how) stays in the adapter's own tests.
+macro_rules! adapter_tests {
+    (
+        implementation: $implementation:expr,
+        now: $now:expr,
+        package: $package:literal,
+        version: $version:expr $(,)?
+    ) => {
+        #[test]
+        fn hs256_round_trip_with_kid_and_typ() {
+            use $crate::impls::testkit::{claims_at, oct, round_trip_at, SECRET};
+            let now: i64 = $now;
+            let claims = claims_at(
+                now,
+                serde_json::json!({"custom": {"nested": [1, 2]}, "iat": now - 10}),
+            );
+            let keys = vec![
+                oct(b"another key, also for tests only", Some("k0")),
+                oct(SECRET, Some("k1")),
+            ];
+            let header = serde_json::json!({"kid": "k1", "typ": "JWT"});
+            round_trip_at(&$implementation, now, "HS256", oct(SECRET, Some("k1")), header, claims, keys);
+        }
+
+        #[test]
+        fn es256_round_trip_with_kid_and_typ() {
+            use $crate::impls::testkit::{claims_at, ec_test_key, round_trip_at};
+            use base64::Engine as _;
+            let now: i64 = $now;
+            let key = ec_test_key(Some("ec-1"));
+            let header = serde_json::json!({"typ": "JWT", "kid": "ec-1"});
+            let claims = claims_at(now, serde_json::json!({}));
+            let keys = vec![key.clone()];
+            let token = round_trip_at(&$implementation, now, "ES256", key, header, claims, keys);
+            let signature = token.rsplit('.').next().expect("three segments");
+            let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(signature)
+                .expect("b64");
+            assert_eq!(signature.len(), 64);
+        }
+
+        #[test]
+        fn expired_token_rejected() {
+            use $crate::impls::testkit::{hs256_refusal_at, hs256_token_at};
+            let now: i64 = $now;
+            let token = hs256_token_at(&$implementation, now, serde_json::json!({"exp": now - 3600}));
+            assert_eq!(
+                hs256_refusal_at(&$implementation, now, token).as_deref(),
+                Some("expired")
+            );
+        }
+
+        #[test]
+        fn bad_signature_rejected() {
+            use $crate::impls::testkit::{hs256_refusal_at, hs256_token_at, oct, refusal_at};
+            use base64::Engine as _;
+            let now: i64 = $now;
+            let token = hs256_token_at(&$implementation, now, serde_json::json!({}));
+            // Another secret under the same kid.
+            let wrong = oct(b"a different secret, tests only!!", Some("k1"));
+            assert_eq!(
+                refusal_at(&$implementation, now, token.clone(), &["HS256"], vec![wrong]).as_deref(),
+                Some("bad_signature")
+            );
+            // The right key, but the payload changed after signing.
+            let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+            parts[1] = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"sub":"admin"}"#);
+            assert_eq!(
+                hs256_refusal_at(&$implementation, now, parts.join(".")).as_deref(),
+                Some("bad_signature")
+            );
+        }
+
+        #[test]
+        fn alg_not_in_list_rejected() {
+            use $crate::impls::testkit::{ec_test_key, hs256_token_at, oct, refusal_at, SECRET};
+            let now: i64 = $now;
+            let token = hs256_token_at(&$implementation, now, serde_json::json!({}));
+            // ES256 only, with an EC key: the HS256 token must not verify.
+            let keys = vec![ec_test_key(Some("k1"))];
+            assert_eq!(
+                refusal_at(&$implementation, now, token.clone(), &["ES256"], keys).as_deref(),
+                Some("alg_not_allowed")
+            );
+            // The right key, but the allow-list spells the algorithm in another case.
+            let keys = vec![oct(SECRET, Some("k1"))];
+            assert_eq!(
+                refusal_at(&$implementation, now, token, &["hs256"], keys).as_deref(),
+                Some("alg_not_allowed")
+            );
+        }
+
+        #[test]
+        fn unknown_kid_rejected() {
+            use $crate::impls::testkit::{hs256_token_at, oct, refusal_at, SECRET};
+            let now: i64 = $now;
+            let token = hs256_token_at(&$implementation, now, serde_json::json!({}));
+            let keys = vec![oct(SECRET, Some("other"))];
+            assert_eq!(
+                refusal_at(&$implementation, now, token, &["HS256"], keys).as_deref(),
+                Some("unknown_kid")
+            );
+        }
+
+        #[test]
+        fn describe_limitations_are_well_formed() {
+            use $crate::contract::Implementation as _;
+            let d = $implementation.describe();
+            assert_eq!(d.algorithms, ["HS256", "ES256"]);
+            let mut seen = std::collections::BTreeSet::new();
+            for l in &d.cannot_enforce {
+                assert!(
+                    $crate::contract::checks::ALL.contains(&l.check.as_str()),
+                    "{}",
+                    l.check
+                );
+                assert!(seen.insert(l.check.as_str()), "{} twice", l.check);
+                assert!(!l.why.is_empty());
+            }
+        }
+
+        #[test]
+        fn describe_version_matches_lockfile() {
+            use $crate::contract::Implementation as _;
+            assert_eq!(
+                $crate::impls::testkit::locked_version($package).as_deref(),
+                Some($version)
+            );
+            assert_eq!($implementation.describe().version, $version);
+        }
+    };
+}
+pub(crate) use adapter_tests;
+
+/// The issuer and audience checks of an adapter that enforces both (not every library does),
+/// invoked like [`adapter_tests!`] with the adapter value and its clock.
+macro_rules! issuer_audience_tests {
+    (implementation: $implementation:expr, now: $now:expr $(,)?) => {
+        #[test]
+        fn wrong_issuer_rejected() {
+            use $crate::impls::testkit::{hs256_refusal_at, hs256_token_at};
+            let now: i64 = $now;
+            let extra = serde_json::json!({"iss": "https://evil.example"});
+            let token = hs256_token_at(&$implementation, now, extra);
+            assert_eq!(
+                hs256_refusal_at(&$implementation, now, token).as_deref(),
+                Some("issuer_mismatch")
+            );
+        }
+
+        #[test]
+        fn wrong_audience_rejected() {
+            use $crate::impls::testkit::{hs256_refusal_at, hs256_token_at};
+            let now: i64 = $now;
+            let token = hs256_token_at(&$implementation, now, serde_json::json!({"aud": ["other-app"]}));
+            assert_eq!(
+                hs256_refusal_at(&$implementation, now, token).as_deref(),
+                Some("audience_mismatch")
+            );
+        }
+    };
+}
+pub(crate) use issuer_audience_tests;
