@@ -5,11 +5,15 @@
 //! - [`engine`]: the strict reference engine, one module per layer, usable one at a time;
 //! - [`contract`]: the one trait any implementation is plugged in through (protocol v1 types);
 //! - [`impls`]: the built-in implementations;
+//! - [`fuzzing`]: the bodies of the fuzz targets (`fuzz/`), also replayed by `cargo test`;
+//! - [`cli`]: the `idjwt` command (verify and explain, lint, sign, keygen, providers, decode);
 //! - [`verdict`]: verdicts, identities and reasons with stable codes.
 #![forbid(unsafe_code)]
 
+pub mod cli;
 pub mod contract;
 pub mod engine;
+pub mod fuzzing;
 pub mod impls;
 pub mod profile;
 pub mod suite;

@@ -74,3 +74,22 @@ pub fn check_only(argv: &[String], help: &str) -> Result<bool, std::process::Exi
     }
     Ok(check)
 }
+
+/// A task's parsed options, or the exit code once help (0) or the problem with the usage (2)
+/// has been printed. `Ok(None)` from a parser means help was asked for.
+pub fn options_or_exit<T>(
+    parsed: Result<Option<T>, String>,
+    help: &str,
+) -> Result<T, std::process::ExitCode> {
+    match parsed {
+        Ok(Some(options)) => Ok(options),
+        Ok(None) => {
+            println!("{help}");
+            Err(std::process::ExitCode::SUCCESS)
+        }
+        Err(problem) => {
+            eprintln!("{problem}\n\n{help}");
+            Err(std::process::ExitCode::from(2))
+        }
+    }
+}

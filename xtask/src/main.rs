@@ -2,7 +2,10 @@
 
 mod adapters;
 mod args;
+mod bench;
 mod conformance;
+mod fuzz;
+mod props;
 mod results;
 mod vectors;
 
@@ -13,7 +16,10 @@ const USAGE: &str = "usage: cargo xtask <task> [options]
 
 tasks:
   conformance   run implementations against the golden vectors (see --help)
+  bench         criterion benchmarks against the primitive floors (--quick, --impl NAME)
   adapters      list or install the external adapters under adapters/
+  props         the property tests in release mode (--cases N sets PROPTEST_CASES)
+  fuzz          fuzz seeds (`fuzz corpus`) and cargo-fuzz campaigns with progress
   results       regenerate docs/results.md from a run of everything; --check fails on drift
   vectors       regenerate vectors/ from code; --check fails on drift";
 
@@ -29,6 +35,9 @@ fn main() -> ExitCode {
     let rest: Vec<String> = argv.collect();
     match task.as_deref() {
         Some("conformance") => conformance::main(&rest),
+        Some("bench") => bench::main(&rest),
+        Some("fuzz") => fuzz::main(&rest),
+        Some("props") => props::main(&rest),
         Some("adapters") => adapters::main(&rest),
         Some("results") => results::main(&rest),
         Some("vectors") => vectors::main(&rest),

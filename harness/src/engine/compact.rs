@@ -19,6 +19,17 @@ const B64URL: GeneralPurpose = GeneralPurpose::new(
         .with_decode_allow_trailing_bits(false),
 );
 
+/// The base64url alphabet (RFC 4648 §5) as a byte-indexed table.
+const IN_ALPHABET: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_');
+        b += 1;
+    }
+    table
+};
+
 /// A compact JWS split into its three segments and decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Compact<'a> {
@@ -40,12 +51,18 @@ pub fn split(token: &str, max_bytes: usize) -> Result<Compact<'_>, Reason> {
             limit: max_bytes,
         });
     }
-    let segments: Vec<&str> = token.split('.').collect();
-    if token.is_empty() || segments.len() != 3 {
+    let dots = token.bytes().filter(|&b| b == b'.').count();
+    if token.is_empty() || dots != 2 {
         return Err(Reason::SegmentCount {
-            found: if token.is_empty() { 0 } else { segments.len() },
+            found: if token.is_empty() { 0 } else { dots + 1 },
         });
     }
+    let mut pieces = token.splitn(3, '.');
+    let segments = [
+        pieces.next().unwrap_or_default(),
+        pieces.next().unwrap_or_default(),
+        pieces.next().unwrap_or_default(),
+    ];
     let parts = [Part::Header, Part::Payload, Part::Signature];
     for (segment, part) in segments.iter().zip(parts) {
         if segment.is_empty() {
@@ -71,9 +88,9 @@ pub fn decode_segment(segment: &str, part: Part) -> Result<Vec<u8>, Reason> {
         offset,
         problem: problem.to_owned(),
     };
-    for (offset, byte) in segment.bytes().enumerate() {
-        let problem = match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => continue,
+    // One table lookup per byte; the offending byte, if any, is classified afterwards.
+    if let Some(offset) = segment.bytes().position(|b| !IN_ALPHABET[usize::from(b)]) {
+        let problem = match segment.as_bytes()[offset] {
             b'=' => "'=' padding is not allowed",
             b'+' | b'/' => "'+' and '/' belong to standard base64, not base64url",
             b' ' | b'\t' | b'\r' | b'\n' => "whitespace is not allowed",
@@ -99,6 +116,11 @@ pub fn decode_segment(segment: &str, part: Part) -> Result<Vec<u8>, Reason> {
 /// Encodes bytes as unpadded base64url.
 pub fn encode(bytes: &[u8]) -> String {
     B64URL.encode(bytes)
+}
+
+/// Appends the unpadded base64url of `bytes` to `out`.
+pub fn encode_into(bytes: &[u8], out: &mut String) {
+    B64URL.encode_string(bytes, out);
 }
 
 #[cfg(test)]

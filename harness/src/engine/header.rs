@@ -10,8 +10,8 @@ use super::keys::{Key, KeySet};
 use super::Alg;
 use crate::verdict::{describe_json, Reason};
 
-/// Checks `alg` against `allowed` (case-sensitively) and refuses `crit`, `b64`, `zip` and
-/// `cty: JWT`. Returns the algorithm to verify with.
+/// Checks `alg` against `allowed` (case-sensitively) and refuses `crit`, `b64`, `zip`, `cty: JWT`,
+/// and `typ`, `cty` or `kid` that are not strings. Returns the algorithm to verify with.
 pub fn check(header: &Map<String, Value>, allowed: &[Alg]) -> Result<Alg, Reason> {
     let alg = match header.get("alg") {
         None => return Err(Reason::AlgMissing),
@@ -44,6 +44,21 @@ pub fn check(header: &Map<String, Value>, allowed: &[Alg]) -> Result<Alg, Reason
     }
     if header.contains_key("zip") {
         return Err(Reason::ZipPresent);
+    }
+    // RFC 7515 §4.1.9 and §4.1.10: `typ` and `cty` are media type strings. One of another type
+    // is a header no reader understands the same way (a typed library refuses it, an untyped
+    // one ignores it), so it is refused like a non-string `kid`.
+    for member in ["typ", "cty"] {
+        match header.get(member) {
+            None | Some(Value::String(_)) => {}
+            Some(other) => {
+                return Err(Reason::HeaderMemberType {
+                    member: member.into(),
+                    expected: "a string".into(),
+                    found: describe_json(other),
+                })
+            }
+        }
     }
     // RFC 7515 §4.1.10: media type values compare case-insensitively.
     if let Some(Value::String(cty)) = header.get("cty") {

@@ -7,6 +7,7 @@
 //! mark, duplicate names at any depth compared after unescaping, lone surrogates, depth) and only
 //! then lets serde_json build the values.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
@@ -72,17 +73,51 @@ impl Kind {
 
 /// One open container. The explicit stack replaces recursion so that hostile nesting costs heap,
 /// bounded by `max_depth`, never the thread's stack.
-enum Frame {
-    Object(ObjectFrame),
+enum Frame<'a> {
+    Object(ObjectFrame<'a>),
     Array { index: usize },
 }
 
-struct ObjectFrame {
+struct ObjectFrame<'a> {
     /// Decoded names of the members before `current`.
-    seen: HashSet<String>,
+    seen: Seen<'a>,
     /// The member whose value is being scanned: kept apart from `seen` so that the path of a
     /// nested duplicate can name it without cloning every name.
-    current: Option<String>,
+    current: Option<Cow<'a, str>>,
+}
+
+/// Member names seen so far in one object. Names without escapes borrow the input, so the
+/// common object costs one small vector; past [`Seen::FEW`] names a hash set keeps long objects
+/// linear.
+enum Seen<'a> {
+    Few(Vec<Cow<'a, str>>),
+    Many(HashSet<Cow<'a, str>>),
+}
+
+impl<'a> Seen<'a> {
+    /// Up to this many names are compared one by one.
+    const FEW: usize = 16;
+
+    fn contains(&self, name: &str) -> bool {
+        match self {
+            Seen::Few(names) => names.iter().any(|n| n == name),
+            Seen::Many(names) => names.contains(name),
+        }
+    }
+
+    fn insert(&mut self, name: Cow<'a, str>) {
+        match self {
+            Seen::Few(names) if names.len() < Self::FEW => names.push(name),
+            Seen::Few(names) => {
+                let mut set: HashSet<Cow<'a, str>> = names.drain(..).collect();
+                set.insert(name);
+                *self = Seen::Many(set);
+            }
+            Seen::Many(names) => {
+                names.insert(name);
+            }
+        }
+    }
 }
 
 fn scan(bytes: &[u8], part: Part, max_depth: usize) -> Result<Kind, Reason> {
@@ -102,7 +137,7 @@ fn scan(bytes: &[u8], part: Part, max_depth: usize) -> Result<Kind, Reason> {
         Some(b'n') => Kind::Null,
         _ => Kind::Number,
     };
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack: Vec<Frame<'_>> = Vec::new();
     'value: loop {
         s.skip_ws();
         match s.peek() {
@@ -214,7 +249,7 @@ struct Scanner<'a> {
     part: Part,
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -273,7 +308,7 @@ impl Scanner<'_> {
     /// Pushes a container opened at the current position, refusing it if it is one level too deep.
     fn open(
         &mut self,
-        stack: &mut Vec<Frame>,
+        stack: &mut Vec<Frame<'a>>,
         max_depth: usize,
         object: bool,
     ) -> Result<(), Reason> {
@@ -285,7 +320,7 @@ impl Scanner<'_> {
         }
         stack.push(if object {
             Frame::Object(ObjectFrame {
-                seen: HashSet::new(),
+                seen: Seen::Few(Vec::new()),
                 current: None,
             })
         } else {
@@ -296,7 +331,7 @@ impl Scanner<'_> {
     }
 
     /// Scans `"name" :` for the object on top of `stack` and records the name.
-    fn member_name(&mut self, stack: &mut [Frame]) -> Result<(), Reason> {
+    fn member_name(&mut self, stack: &mut [Frame<'a>]) -> Result<(), Reason> {
         match self.peek() {
             Some(b'"') => {}
             Some(b) if b.is_ascii_alphabetic() || b == b'_' || b == b'$' => {
@@ -304,13 +339,23 @@ impl Scanner<'_> {
             }
             _ => return Err(self.unexpected("a member name")),
         }
-        let mut name = String::new();
-        self.string(Some(&mut name))?;
+        let open = self.pos;
+        self.string(None)?;
+        let raw = self.text.get(open + 1..self.pos - 1).unwrap_or_default();
+        let name: Cow<'a, str> = if raw.contains('\\') {
+            // Escaped names are compared as the application will see them: decode again.
+            let mut decoded = String::new();
+            self.pos = open;
+            self.string(Some(&mut decoded))?;
+            Cow::Owned(decoded)
+        } else {
+            Cow::Borrowed(raw)
+        };
         if let Some((Frame::Object(object), outer)) = stack.split_last_mut() {
-            if object.current.as_deref() == Some(name.as_str()) || object.seen.contains(&name) {
+            if object.current.as_deref() == Some(&*name) || object.seen.contains(&name) {
                 return Err(Reason::DuplicateMember {
                     part: self.part,
-                    name,
+                    name: name.into_owned(),
                     path: path_of(outer),
                 });
             }
@@ -501,7 +546,7 @@ impl Scanner<'_> {
 }
 
 /// The JSONPath-like location of the container on top of `frames`.
-fn path_of(frames: &[Frame]) -> String {
+fn path_of(frames: &[Frame<'_>]) -> String {
     let mut path = String::from("$");
     for frame in frames {
         match frame {

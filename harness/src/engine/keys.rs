@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::contract::Jwk;
+pub use crate::engine::backend::HmacSecret;
 use crate::engine::Alg;
 
 /// Canonical unpadded base64url (RFC 7515 §2): padding and non-zero trailing bits are errors, so
@@ -56,8 +57,9 @@ impl fmt::Display for KeyFamily {
 /// The cryptographic part of a [`Key`].
 #[derive(Clone)]
 pub enum KeyMaterial {
-    /// The raw HMAC secret bytes (possibly empty: the signature layer refuses to use it).
-    Hmac(Zeroizing<Vec<u8>>),
+    /// The raw HMAC secret bytes (possibly empty: the signature layer refuses to use it), with
+    /// the HMAC state keyed once.
+    Hmac(HmacSecret),
     /// A P-256 public point: verifies ES256, cannot sign.
     EcPublic(VerifyingKey),
     /// A P-256 private scalar (and its public point): signs and verifies ES256.
@@ -112,7 +114,7 @@ impl Key {
     pub fn hmac(secret: impl Into<Vec<u8>>, kid: Option<String>) -> Key {
         Key {
             kid,
-            material: KeyMaterial::Hmac(Zeroizing::new(secret.into())),
+            material: KeyMaterial::Hmac(HmacSecret::new(Zeroizing::new(secret.into()))),
         }
     }
 
@@ -134,7 +136,7 @@ impl Key {
                     }
                 }
                 let k = required("oct", "k", &jwk.k)?;
-                KeyMaterial::Hmac(decode_member("k", k)?)
+                KeyMaterial::Hmac(HmacSecret::new(decode_member("k", k)?))
             }
             "EC" => {
                 if jwk.k.is_some() {

@@ -3,6 +3,7 @@
 //! [`verify_jws`] runs layers 1–4 for payloads that are not JWT claims; [`verify_jwt`] adds the
 //! registered-claims layer; [`provider`] applies a provider profile to decoded claims.
 
+pub mod backend;
 pub mod claims;
 pub mod compact;
 pub mod header;
@@ -163,14 +164,9 @@ pub fn sign_jws(
     extra: &Map<String, Value>,
     payload: &[u8],
 ) -> Result<String, Reason> {
-    let mut header = Map::new();
-    header.insert("alg".into(), Value::String(alg.as_str().into()));
-    for (k, v) in extra {
-        if k != "alg" {
-            header.insert(k.clone(), v.clone());
-        }
-    }
-    sign_raw(alg, key, &header, payload)
+    let mut header = Vec::with_capacity(64);
+    write_header(&mut header, alg, extra)?;
+    assemble(alg, key, &header, payload)
 }
 
 /// Signs with `alg` under exactly `header` as given, whatever its `alg` member says: for
@@ -181,18 +177,8 @@ pub fn sign_raw(
     header: &Map<String, Value>,
     payload: &[u8],
 ) -> Result<String, Reason> {
-    let header_json = serde_json::to_vec(header).map_err(|e| Reason::InvalidJson {
-        part: Part::Header,
-        offset: 0,
-        problem: e.to_string(),
-    })?;
-    let mut token = compact::encode(&header_json);
-    token.push('.');
-    token.push_str(&compact::encode(payload));
-    let sig = signature::sign(alg, key, token.as_bytes())?;
-    token.push('.');
-    token.push_str(&compact::encode(&sig));
-    Ok(token)
+    let header_json = serde_json::to_vec(header).map_err(|e| json_error(Part::Header, &e))?;
+    assemble(alg, key, &header_json, payload)
 }
 
 /// Signs a JWT claims set (see [`sign_jws`] for the header).
@@ -202,10 +188,55 @@ pub fn sign_jwt(
     extra: &Map<String, Value>,
     claims: &Map<String, Value>,
 ) -> Result<String, Reason> {
-    let payload = serde_json::to_vec(claims).map_err(|e| Reason::InvalidJson {
-        part: Part::Payload,
+    // One buffer for both JSON texts: the claims, then the header.
+    let mut json = Vec::with_capacity(512);
+    serde_json::to_writer(&mut json, claims).map_err(|e| json_error(Part::Payload, &e))?;
+    let claims_end = json.len();
+    write_header(&mut json, alg, extra)?;
+    let (payload, header) = json.split_at(claims_end);
+    assemble(alg, key, header, payload)
+}
+
+/// Appends the JSON text of the header `{"alg":…}` followed by `extra` without its `alg`: the
+/// bytes serde_json writes for that map, without building it.
+fn write_header(out: &mut Vec<u8>, alg: Alg, extra: &Map<String, Value>) -> Result<(), Reason> {
+    out.extend_from_slice(b"{\"alg\":\"");
+    out.extend_from_slice(alg.as_str().as_bytes());
+    out.push(b'"');
+    for (name, value) in extra {
+        if name != "alg" {
+            out.push(b',');
+            serde_json::to_writer(&mut *out, name).map_err(|e| json_error(Part::Header, &e))?;
+            out.push(b':');
+            serde_json::to_writer(&mut *out, value).map_err(|e| json_error(Part::Header, &e))?;
+        }
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+fn json_error(part: Part, e: &serde_json::Error) -> Reason {
+    Reason::InvalidJson {
+        part,
         offset: 0,
         problem: e.to_string(),
-    })?;
-    sign_jws(alg, key, extra, &payload)
+    }
+}
+
+/// `BASE64URL(header) "." BASE64URL(payload) "." BASE64URL(signature)`, built in one string.
+fn assemble(alg: Alg, key: &Key, header: &[u8], payload: &[u8]) -> Result<String, Reason> {
+    let signature_chars = match alg {
+        Alg::HS256 => 43,
+        Alg::ES256 => 86,
+    };
+    let encoded = |n: usize| n.div_ceil(3) * 4;
+    let mut token =
+        String::with_capacity(encoded(header.len()) + encoded(payload.len()) + signature_chars + 2);
+    compact::encode_into(header, &mut token);
+    token.push('.');
+    compact::encode_into(payload, &mut token);
+    let signature = signature::sign_fast(alg, key, token.as_bytes())?;
+    token.push('.');
+    compact::encode_into(signature.as_ref(), &mut token);
+    Ok(token)
 }

@@ -14,7 +14,7 @@ use super::claims::REGISTERED;
 use super::json;
 use crate::contract::{Decoded, Implementation, Jwk, VerifyRequest};
 use crate::impls::guard;
-use crate::profile::{Config, Mode, Profile, ProfileError, Shape, ValueType};
+use crate::profile::{ClaimRule, Config, Mode, Profile, ProfileError, Shape, ValueType};
 use crate::verdict::{describe_json, Identity, Part, Reason, Verdict};
 
 /// Everything about one verification besides the token and keys.
@@ -148,6 +148,22 @@ pub fn apply(profile: &Profile, ctx: &Context, decoded: &Decoded) -> Result<Iden
         }
     }
     Ok(identity)
+}
+
+/// The profile's header rules (`typ`, `kid`) alone, as [`apply`] checks them first.
+pub fn check_header_rules(profile: &Profile, header: &Map<String, Value>) -> Result<(), Reason> {
+    check_header(profile, header)
+}
+
+/// One claim rule's shape checked against the claim's value, as [`apply`] checks each present
+/// claim.
+pub fn check_claim_rule(rule: &ClaimRule, value: &Value) -> Result<(), Reason> {
+    check_shape(&rule.name, &rule.shape, value)
+}
+
+/// The identity the profile extracts from verified claims, before any binding to a claimed id.
+pub fn identity_of(profile: &Profile, claims: &Map<String, Value>) -> Result<Identity, Reason> {
+    extract_identity(profile, claims)
 }
 
 fn check_header(profile: &Profile, header: &Map<String, Value>) -> Result<(), Reason> {

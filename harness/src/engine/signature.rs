@@ -8,12 +8,11 @@
 //! input.
 
 use hmac::{Hmac, Mac};
-use p256::ecdsa::signature::{Signer, Verifier};
-use p256::ecdsa::Signature;
 use p256::elliptic_curve::{Field, PrimeField};
 use p256::{FieldBytes, Scalar};
 use sha2::Sha256;
 
+use crate::engine::backend::{self, HmacSecret};
 use crate::engine::keys::{Key, KeyMaterial};
 use crate::engine::Alg;
 use crate::verdict::Reason;
@@ -23,23 +22,59 @@ const HS256_TAG_BYTES: usize = 32;
 /// Length of an ES256 signature: R and S, 32 bytes each, big-endian (RFC 7518 §3.4).
 const ES256_SIGNATURE_BYTES: usize = 64;
 
+/// A signature held without a heap allocation: a 32-byte HS256 tag or a 64-byte ES256 R‖S.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignatureBytes {
+    bytes: [u8; ES256_SIGNATURE_BYTES],
+    len: usize,
+}
+
+impl AsRef<[u8]> for SignatureBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
 /// Signs `signing_input` with `key` under `alg`.
 ///
-/// ES256 signatures are deterministic (RFC 6979): the same key and input always give the same
-/// 64 bytes, which keeps generated vectors reproducible.
+/// ES256 signatures are deterministic (RFC 6979) in every build, on `p256` even with the `ring`
+/// feature: the same key and input always give the same 64 bytes, which keeps generated vectors
+/// reproducible.
 pub fn sign(alg: Alg, key: &Key, signing_input: &[u8]) -> Result<Vec<u8>, Reason> {
+    sign_with(alg, key, signing_input, backend::sign_deterministic).map(|s| s.as_ref().to_vec())
+}
+
+/// Signs like [`sign`], on the compiled-in ES256 backend: with the `ring` feature, ES256
+/// signatures use a random nonce (equally valid, not reproducible).
+pub fn sign_fast(alg: Alg, key: &Key, signing_input: &[u8]) -> Result<SignatureBytes, Reason> {
+    sign_with(alg, key, signing_input, backend::sign_fast)
+}
+
+fn sign_with(
+    alg: Alg,
+    key: &Key,
+    signing_input: &[u8],
+    es256: fn(&p256::ecdsa::SigningKey, &[u8]) -> Option<[u8; ES256_SIGNATURE_BYTES]>,
+) -> Result<SignatureBytes, Reason> {
     check_family(alg, key)?;
     match (alg, &key.material) {
-        (Alg::HS256, KeyMaterial::Hmac(secret)) => Ok(hs256(secret, signing_input)?
-            .finalize()
-            .into_bytes()
-            .to_vec()),
+        (Alg::HS256, KeyMaterial::Hmac(secret)) => {
+            let tag = hs256(secret, signing_input)?.finalize().into_bytes();
+            let mut bytes = [0u8; ES256_SIGNATURE_BYTES];
+            bytes[..HS256_TAG_BYTES].copy_from_slice(&tag);
+            Ok(SignatureBytes {
+                bytes,
+                len: HS256_TAG_BYTES,
+            })
+        }
         (Alg::ES256, KeyMaterial::EcPrivate(sk)) => {
-            let signature: Signature =
-                sk.try_sign(signing_input).map_err(|_| Reason::InvalidKey {
-                    problem: "ECDSA signing failed with this P-256 key".to_owned(),
-                })?;
-            Ok(signature.to_bytes().to_vec())
+            let bytes = es256(sk, signing_input).ok_or_else(|| Reason::InvalidKey {
+                problem: "ECDSA signing failed with this P-256 key".to_owned(),
+            })?;
+            Ok(SignatureBytes {
+                bytes,
+                len: ES256_SIGNATURE_BYTES,
+            })
         }
         (Alg::ES256, KeyMaterial::EcPublic(_)) => Err(Reason::InvalidKey {
             problem: "signing ES256 needs an EC P-256 private key (JWK member \"d\"); this key is \
@@ -71,18 +106,24 @@ pub fn verify(alg: Alg, key: &Key, signing_input: &[u8], signature: &[u8]) -> Re
             mac.verify_slice(signature)
                 .map_err(|_| Reason::BadSignature)
         }
-        (Alg::ES256, KeyMaterial::EcPublic(_) | KeyMaterial::EcPrivate(_)) => {
-            let Some(vk) = key.verifying_key() else {
-                return Err(mismatch(alg, key));
-            };
-            let signature = es256_signature(signature)?;
-            // p256 0.13 (ecdsa 0.16 `hazmat::verify_prehashed`) accepts high-S signatures as they
-            // are, which RFC 7515 A.3 requires (its example's s is above n/2); no normalization
-            // is needed. The tests pin this behaviour down.
-            vk.verify(signing_input, &signature)
-                .map_err(|_| Reason::BadSignature)
+        (Alg::ES256, KeyMaterial::EcPublic(vk)) => es256_verify(vk, signing_input, signature),
+        (Alg::ES256, KeyMaterial::EcPrivate(sk)) => {
+            es256_verify(sk.verifying_key(), signing_input, signature)
         }
         (alg, _) => Err(mismatch(alg, key)),
+    }
+}
+
+fn es256_verify(
+    vk: &p256::ecdsa::VerifyingKey,
+    signing_input: &[u8],
+    signature: &[u8],
+) -> Result<(), Reason> {
+    es256_signature(signature)?;
+    if backend::verify(vk, signing_input, signature) {
+        Ok(())
+    } else {
+        Err(Reason::BadSignature)
     }
 }
 
@@ -101,25 +142,23 @@ fn mismatch(alg: Alg, key: &Key) -> Reason {
     }
 }
 
-/// An HMAC-SHA-256 state keyed with `secret` and fed `signing_input`.
-fn hs256(secret: &[u8], signing_input: &[u8]) -> Result<Hmac<Sha256>, Reason> {
+/// An HMAC-SHA-256 state keyed with `secret` (a clone of the state keyed when the key was
+/// loaded) and fed `signing_input`.
+fn hs256(secret: &HmacSecret, signing_input: &[u8]) -> Result<Hmac<Sha256>, Reason> {
     // HMAC itself accepts an empty key, which would make every tag forgeable by anyone.
     if secret.is_empty() {
         return Err(Reason::EmptyKey);
     }
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(secret).map_err(|_| Reason::InvalidKey {
-            problem: "the HMAC secret was refused".to_owned(),
-        })?;
+    let mut mac = secret.mac();
     mac.update(signing_input);
     Ok(mac)
 }
 
-/// Parses a 64-byte R‖S signature, refusing out-of-range scalars before p256 sees them.
+/// Checks a 64-byte R‖S signature, refusing out-of-range scalars before the backend sees them.
 ///
-/// p256 would refuse them too, but doing it here gives the specific reason and keeps the
-/// CVE-2022-21449 guard independent of the library version.
-fn es256_signature(signature: &[u8]) -> Result<Signature, Reason> {
+/// The backends would refuse them too, but doing it here gives the specific reason and keeps the
+/// CVE-2022-21449 guard independent of the library and its version.
+fn es256_signature(signature: &[u8]) -> Result<(), Reason> {
     if signature.len() != ES256_SIGNATURE_BYTES {
         return Err(Reason::SignatureLength {
             alg: Alg::ES256.as_str().to_owned(),
@@ -129,8 +168,7 @@ fn es256_signature(signature: &[u8]) -> Result<Signature, Reason> {
     }
     let (r, s) = signature.split_at(ES256_SIGNATURE_BYTES / 2);
     scalar_in_range(r, "r")?;
-    scalar_in_range(s, "s")?;
-    Signature::from_slice(signature).map_err(|_| Reason::BadSignature)
+    scalar_in_range(s, "s")
 }
 
 /// A big-endian 32-byte scalar in [1, n−1].
@@ -157,6 +195,7 @@ mod tests {
     use crate::contract::Jwk;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine as _;
+    use p256::ecdsa::Signature;
     use p256::pkcs8::{EncodePublicKey, LineEnding};
 
     /// The P-256 group order n, big-endian.

@@ -122,3 +122,34 @@ pub fn outcome(v: &Verdict) -> String {
 pub fn obj(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap()
 }
+
+/// The report `idjwt verify` gives on a golden vector: its keys, context, clock and token, through
+/// the CLI's own code path.
+pub fn cli_report(case: &idjwt::suite::case::Case) -> idjwt::cli::report::Report {
+    use idjwt::cli::explain::Layers;
+    use idjwt::cli::verify::{verify, Request};
+    let algorithms: Vec<Alg> = case
+        .algorithms
+        .iter()
+        .map(|a| Alg::from_name(a).expect("a known algorithm"))
+        .collect();
+    let layers = match &case.provider {
+        Some(p) => Layers::Provider(builtin(p).expect("a built-in profile")),
+        None => Layers::Jwt(&algorithms),
+    };
+    let request = Request {
+        layers,
+        ctx: Context {
+            config: Config {
+                app_id: case.context.app_id.clone(),
+            },
+            claimed_user_id: case.context.claimed_user_id.clone(),
+            mode: case.context.mode,
+            now: case.now,
+            leeway: case.leeway,
+        },
+        keys: case.keys.clone(),
+        token: case.token.as_deref(),
+    };
+    verify(&request).unwrap_or_else(|e| panic!("{}: {e}", case.id))
+}

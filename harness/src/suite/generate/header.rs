@@ -32,6 +32,8 @@ fetch a key, and never trusted. A token signed by the configured key that merely
 them: *either*\"";
 const ATTACKER: &str = "policy.md §3: \"`jwk`, `jku`, `x5u`, `x5c`, `x5t`: never used to find or \
 fetch a key, and never trusted\"; CVE-2018-0114; RFC 8725 §3.10";
+const MEMBER_TYPE: &str = "RFC 7515 §4.1.9 and §4.1.10: `typ` and `cty` are media type strings; \
+policy.md is silent on other types, decided in docs/decisions.md (refused, like a non-string `kid`)";
 const TYP: &str = "policy.md §3: \"`typ`: not checked at this layer; profiles may require it\"";
 const UNKNOWN_MEMBER: &str = "RFC 7515 §4: header parameters that are not understood are ignored \
 unless listed in `crit`; policy.md §3 rejects only the members it names";
@@ -230,10 +232,31 @@ fn extensions(p: &P, out: &mut Vec<Case>) {
             Want::Rejected("nested_jwt"),
         ),
         (
+            "cty-number",
+            "The canonical token with cty the number 1: RFC 7515 makes cty a media type string.",
+            MEMBER_TYPE,
+            t.clone().header_member("cty", "1"),
+            Want::Rejected("header_member_type"),
+        ),
+        (
+            "typ-number",
+            "The canonical token with typ the number 1: RFC 7515 makes typ a media type string.",
+            MEMBER_TYPE,
+            t.clone().header_member("typ", "1"),
+            Want::Rejected("header_member_type"),
+        ),
+        (
             "cty-json",
             "The canonical token with cty json, which declares no nesting.",
             "policy.md §3 rejects only `cty: \"JWT\"`; RFC 7515 §4.1.10",
             t.clone().header_str("cty", "json"),
+            Want::Verified,
+        ),
+        (
+            "cty-other-media-type",
+            "The canonical token with cty text/plain, a media type that declares no nesting.",
+            "policy.md §3 rejects only `cty: \"JWT\"`; RFC 7515 §4.1.10",
+            t.clone().header_str("cty", "text/plain"),
             Want::Verified,
         ),
     ];

@@ -1,0 +1,144 @@
+//! The reference against every other in-process implementation, on grammar-built tokens.
+
+use arbitrary::Unstructured;
+
+use super::grammar::build;
+use super::known::classes;
+use super::reference::reference_verdict;
+use super::setup::context;
+use crate::contract::{Clock, Implementation};
+use crate::engine::provider::judge;
+use crate::impls;
+use crate::profile::Mode;
+use crate::suite::run::wall_clock;
+use crate::verdict::Verdict;
+
+/// A grammar-built token, valid at the current time unless an edit made it otherwise, goes
+/// to the reference and to every other built-in implementation through the contract. Where
+/// one verifies and the other does not, or both verify different users, and the token touches
+/// no rule on which policy.md allows either answer, the disagreement is a finding unless it
+/// falls in a class already on record for that implementation (see [`super::known`]).
+pub fn differential(data: &[u8]) {
+    super::contain_library_panics();
+    let mut u = Unstructured::new(data);
+    let now = wall_clock();
+    let Ok(built) = build(&mut u, now) else {
+        return;
+    };
+    if built.either {
+        return;
+    }
+    let ctx = context(now, Mode::Required, 0, None);
+    let reference = reference_verdict(built.provider, &ctx, Some(&built.token));
+    for imp in others() {
+        let d = imp.describe();
+        let Ok(verdict) = judge(
+            built.provider.profile,
+            &ctx,
+            Some(&built.token),
+            &built.provider.jwks,
+            imp.as_ref(),
+        ) else {
+            // A panic the implementation's own containment did not catch: a refusal for the
+            // comparison (the conformance run reports panics on their own).
+            continue;
+        };
+        // A system clock that ticked since `now` changes what the token means to it.
+        if d.clock == Clock::System && wall_clock() != now {
+            continue;
+        }
+        if let Some(finding) = compare(&d.name, &reference, &verdict) {
+            panic!(
+                "differential finding, {} on {}: {finding}\n  token {}",
+                d.name, built.provider.profile.id, built.token
+            );
+        }
+    }
+}
+
+/// Why two verdicts on one token are a finding, if they are.
+fn compare(name: &str, reference: &Verdict, other: &Verdict) -> Option<String> {
+    let known = classes(name);
+    match (reference, other) {
+        (Verdict::Verified { identity: a }, Verdict::Verified { identity: b }) => {
+            (a.user_id != b.user_id || a.email != b.email).then(|| {
+                format!(
+                    "both verified, the reference as {:?} <{:?}>, it as {:?} <{:?}>",
+                    a.user_id, a.email, b.user_id, b.email
+                )
+            })
+        }
+        (Verdict::Verified { .. }, _) => {
+            let code = other
+                .reason()
+                .map(|r| r.code().to_owned())
+                .unwrap_or_default();
+            (!known.refuses.contains(&code))
+                .then(|| format!("refused as {code} a token the reference verifies"))
+        }
+        (_, Verdict::Verified { identity }) => {
+            let code = reference
+                .reason()
+                .map(|r| r.code().to_owned())
+                .unwrap_or_default();
+            (!known.accepts.contains_key(&code)).then(|| {
+                format!(
+                    "verified as {:?} a token the reference refuses as {code}",
+                    identity.user_id
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The in-process implementations besides the reference, built once.
+fn others() -> &'static [Box<dyn Implementation>] {
+    static OTHERS: std::sync::OnceLock<Vec<Box<dyn Implementation>>> = std::sync::OnceLock::new();
+    OTHERS.get_or_init(|| {
+        impls::builtins()
+            .into_iter()
+            .filter(|i| i.describe().name != "reference")
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::{Identity, Reason};
+
+    fn verified(user: &str) -> Verdict {
+        Verdict::Verified {
+            identity: Identity {
+                user_id: user.into(),
+                ..Identity::default()
+            },
+        }
+    }
+
+    fn expired() -> Verdict {
+        Verdict::Rejected {
+            reason: Reason::Expired {
+                exp: 1.0,
+                now: 2,
+                leeway: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn disagreements_are_findings_unless_on_record() {
+        assert!(compare("jsonwebtoken", &verified("a"), &verified("b")).is_some());
+        assert!(compare("jsonwebtoken", &verified("a"), &verified("a")).is_none());
+        assert!(compare("jsonwebtoken", &expired(), &expired()).is_none());
+        // No implementation of that name has anything on record.
+        assert!(compare("unheard-of", &expired(), &verified("a")).is_some());
+        // jsonwebtoken's recorded divergences include expired tokens it accepts
+        // (vectors/exceptions/jsonwebtoken.json).
+        assert!(compare("jsonwebtoken", &expired(), &verified("a")).is_none());
+        assert!(!classes("jsonwebtoken")
+            .accepts
+            .contains_key("bad_signature"));
+    }
+}

@@ -1,0 +1,102 @@
+//! The reference engine on raw bytes, and the verdict consistency every target relies on.
+
+use super::layers::assert_known_code;
+use super::setup::{context, providers, Provider};
+use crate::contract::Implementation;
+use crate::engine::provider::{conclude, token_to_verify, verify_request, Context};
+use crate::engine::{self, JwsOptions, Limits};
+use crate::impls::reference::Reference;
+use crate::profile::Mode;
+use crate::suite::generate::{NOW, USER};
+use crate::verdict::{Reason, Verdict};
+
+/// Every profile judges the input as a token, with the golden vectors' keys of both families
+/// configured. The first byte picks the mode, the leeway and whether the client claims a user
+/// id; the rest is the token. Whatever the bytes, the verdict is consistent with the mode, a
+/// verified token carries a valid signature under a configured key of an allowed algorithm and
+/// names a user, and every refusal has a stable code.
+pub fn verify_reference(data: &[u8]) {
+    super::contain_library_panics();
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(token) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let mode = if selector & 1 == 0 {
+        Mode::Required
+    } else {
+        Mode::Enabled
+    };
+    let leeway = u64::from((selector >> 1) & 3) * 30;
+    let claimed = (selector & 8 != 0).then_some(USER);
+    for provider in providers() {
+        let ctx = context(NOW, mode, leeway, claimed);
+        let verdict = reference_verdict(provider, &ctx, Some(token));
+        assert_consistent(provider, &ctx, token, &verdict);
+    }
+}
+
+/// The reference's verdict, called directly rather than through the panic guard of
+/// [`judge`](crate::engine::provider::judge), so that a panic in the engine is a finding with
+/// its own stack.
+pub(crate) fn reference_verdict(
+    provider: &Provider,
+    ctx: &Context,
+    token: Option<&str>,
+) -> Verdict {
+    let token = match token_to_verify(provider.profile, ctx, token) {
+        Ok(token) => token,
+        Err(verdict) => return verdict,
+    };
+    let request = verify_request(provider.profile, ctx, "fuzz", token, &provider.jwks)
+        .expect("the fuzzing configuration gives every profile its app id");
+    let answer = Reference::default().verify(&request).map_err(Reason::from);
+    conclude(provider.profile, ctx, answer)
+}
+
+/// What holds for the reference's verdict on any token.
+pub(crate) fn assert_consistent(
+    provider: &Provider,
+    ctx: &Context,
+    token: &str,
+    verdict: &Verdict,
+) {
+    let mode = ctx.mode.unwrap_or(provider.profile.mode);
+    match verdict {
+        Verdict::Verified { identity } => {
+            assert!(!identity.user_id.is_empty(), "verified without a user id");
+            if let Some(claimed) = &ctx.claimed_user_id {
+                assert_eq!(
+                    &identity.user_id, claimed,
+                    "verified another user than claimed"
+                );
+            }
+            let options = JwsOptions {
+                algorithms: &provider.profile.algorithms.allowed,
+                keys: &provider.keys,
+                limits: Limits::default(),
+            };
+            assert!(
+                engine::verify_jws(token, &options).is_ok(),
+                "verified without a valid signature of an allowed algorithm: {token}"
+            );
+        }
+        Verdict::Unverified { claimed, why } => {
+            assert_eq!(
+                mode,
+                Mode::Enabled,
+                "only a fallback mode answers unverified"
+            );
+            assert_eq!(
+                claimed, &ctx.claimed_user_id,
+                "the fallback changed the claim"
+            );
+            assert_known_code(why);
+        }
+        Verdict::Rejected { reason } => {
+            assert_eq!(mode, Mode::Required, "a fallback mode rejected: {reason:?}");
+            assert_known_code(reason);
+        }
+    }
+}

@@ -1,0 +1,774 @@
+//! The built `idjwt` binary end to end: exit statuses, standard input, secrets from the
+//! environment and from files (never echoed), key files with owner-only permissions, and
+//! sign → verify for every provider.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use idjwt::engine::keys::Key;
+
+const BIN: &str = env!("CARGO_BIN_EXE_idjwt");
+/// 2023-11-14T22:13:20Z.
+const NOW: &str = "1700000000";
+/// A TEST secret (not secret at all): distinctive so that any echo of it is found.
+const SECRET: &str = "test-secret-zq9vX3kLm2Pw8Rt5Yb7Nc4Hd6Jf1Gs0A";
+
+/// A fresh directory for one test, removed when the test ends.
+struct Dir(PathBuf);
+
+impl std::ops::Deref for Dir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn dir(name: &str) -> Dir {
+    let d = std::env::temp_dir().join(format!("idjwt-cli-e2e-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    Dir(d)
+}
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn finish(out: Output) -> Run {
+    Run {
+        status: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs the binary with `args`, `stdin`, and `env` added to an environment without IDJWT_SECRET.
+fn idjwt_in(cwd: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_remove("IDJWT_SECRET")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    finish(child.wait_with_output().unwrap())
+}
+
+fn idjwt(args: &[&str]) -> Run {
+    idjwt_in(&std::env::temp_dir(), args, "", &[])
+}
+
+fn write(path: &Path, text: &str) -> String {
+    std::fs::write(path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// A zendesk token signed with [`SECRET`] under kid `k1`, by the binary itself.
+fn zendesk_token(d: &Path, extra: &[&str]) -> String {
+    let secret = write(&d.join("secret.txt"), &format!("{SECRET}\n"));
+    let mut args = vec![
+        "sign",
+        "--provider",
+        "zendesk",
+        "--secret-file",
+        &secret,
+        "--kid",
+        "k1",
+        "--user",
+        "12345678",
+        "--now",
+        NOW,
+    ];
+    args.extend_from_slice(extra);
+    let r = idjwt(&args);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    r.stdout.trim().to_owned()
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    let r = idjwt(&["--help"]);
+    assert_eq!(r.status, 0);
+    for sub in ["verify", "lint", "sign", "keygen", "providers", "decode"] {
+        assert!(r.stdout.contains(sub), "{sub} missing from help");
+    }
+    assert_eq!(idjwt(&["verify", "--help"]).status, 0);
+    assert!(idjwt(&["--version"]).stdout.starts_with("idjwt "));
+}
+
+#[test]
+fn exit_statuses_verified_rejected_usage() {
+    let d = dir("exit");
+    let token = zendesk_token(&d, &[]);
+    let secret = d.join("secret.txt");
+    let secret = secret.to_str().unwrap();
+    let base = [
+        "verify",
+        "--provider",
+        "zendesk",
+        "--secret-file",
+        secret,
+        "--kid",
+        "k1",
+    ];
+
+    let ok = idjwt(&[&base[..], &["--now", NOW, &token]].concat());
+    assert_eq!(ok.status, 0, "{}{}", ok.stdout, ok.stderr);
+    assert!(ok.stdout.starts_with("verdict   verified"), "{}", ok.stdout);
+    assert!(ok.stdout.contains("user id   \"12345678\""));
+
+    // An hour later the token has expired: rejected, exit 1, the rule and its source named.
+    let late = idjwt(&[&base[..], &["--now", "1700003600", &token]].concat());
+    assert_eq!(late.status, 1);
+    assert!(
+        late.stdout.contains("reason    expired:"),
+        "{}",
+        late.stdout
+    );
+    assert!(late.stdout.contains("FAIL  claim.exp.expiry"));
+    assert!(late
+        .stdout
+        .contains("source: \"exp: (optional) Integer value"));
+
+    // enabled mode falls back: unverified is exit 1 too.
+    let fallback = idjwt(
+        &[
+            &base[..],
+            &[
+                "--now",
+                "1700003600",
+                "--mode",
+                "enabled",
+                "--claimed-user",
+                "12345678",
+                &token,
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(fallback.status, 1);
+    assert!(fallback.stdout.starts_with("verdict   unverified"));
+
+    // Usage errors: exit 2 with a message on stderr.
+    let usage: Vec<Vec<&str>> = vec![
+        vec![
+            "verify",
+            "--provider",
+            "slack",
+            "--secret-file",
+            secret,
+            &token,
+        ],
+        vec!["verify", "--provider", "zendesk", &token],
+        vec![
+            "verify",
+            "--provider",
+            "zendesk",
+            "--key",
+            "/nonexistent/key.jwk",
+            &token,
+        ],
+        vec![
+            "verify",
+            "--provider",
+            "zendesk",
+            "--mode",
+            "sometimes",
+            &token,
+        ],
+        vec!["verify", &token],
+        vec!["frobnicate"],
+        vec!["sign", "--provider", "zendesk", "--user", "u"],
+    ];
+    for args in usage {
+        let r = idjwt(&args);
+        assert_eq!(r.status, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(!r.stderr.is_empty(), "{args:?}");
+    }
+    let unknown = idjwt(&["providers", "slack"]);
+    assert_eq!(unknown.status, 2);
+    assert!(unknown.stderr.contains("unknown provider `slack`"));
+}
+
+#[test]
+fn a_bad_key_file_is_a_usage_error_that_does_not_echo_it() {
+    let d = dir("badkey");
+    let token = zendesk_token(&d, &[]);
+    // A raw secret passed where a JWK or PEM is expected: refused, and never shown.
+    let raw = write(&d.join("raw.key"), SECRET);
+    let r = idjwt(&["verify", "--provider", "zendesk", "--key", &raw, &token]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("neither a JWK"), "{}", r.stderr);
+    assert!(!r.stderr.contains(SECRET) && !r.stdout.contains(SECRET));
+    // A JWK whose secret member is not base64url.
+    let broken = write(
+        &d.join("broken.jwk"),
+        &format!(r#"{{"kty":"oct","k":"{SECRET}=="}}"#),
+    );
+    let r = idjwt(&["verify", "--provider", "zendesk", "--key", &broken, &token]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("not canonical base64url"), "{}", r.stderr);
+    assert!(!r.stderr.contains(SECRET) && !r.stdout.contains(SECRET));
+}
+
+#[test]
+fn token_from_stdin_and_secret_from_env() {
+    let d = dir("stdin");
+    let token = zendesk_token(&d, &[]);
+    for token_arg in [None, Some("-")] {
+        let mut args = vec![
+            "verify",
+            "--provider",
+            "zendesk",
+            "--kid",
+            "k1",
+            "--now",
+            NOW,
+        ];
+        args.extend(token_arg);
+        let r = idjwt_in(
+            &d,
+            &args,
+            &format!("{token}\n"),
+            &[("IDJWT_SECRET", SECRET)],
+        );
+        assert_eq!(r.status, 0, "{}{}", r.stdout, r.stderr);
+        assert!(!r.stdout.contains(SECRET) && !r.stderr.contains(SECRET));
+    }
+    // The wrong secret: the signature fails, and neither secret is printed.
+    let r = idjwt_in(
+        &d,
+        &[
+            "verify",
+            "--provider",
+            "zendesk",
+            "--kid",
+            "k1",
+            "--now",
+            NOW,
+            &token,
+        ],
+        "",
+        &[("IDJWT_SECRET", "another-test-secret-Qw3Er5Ty7Ui9Op")],
+    );
+    assert_eq!(r.status, 1);
+    assert!(r.stdout.contains("reason    bad_signature"), "{}", r.stdout);
+    assert!(!r.stdout.contains("another-test-secret") && !r.stdout.contains(SECRET));
+}
+
+#[test]
+fn the_secret_never_appears_in_any_output() {
+    let d = dir("noleak");
+    let token = zendesk_token(&d, &[]);
+    let secret = d.join("secret.txt");
+    let secret = secret.to_str().unwrap();
+    let runs = [
+        vec![
+            "verify",
+            "--provider",
+            "zendesk",
+            "--secret-file",
+            secret,
+            "--kid",
+            "k1",
+            &token,
+        ],
+        vec![
+            "verify",
+            "--provider",
+            "zendesk",
+            "--secret-file",
+            secret,
+            "--kid",
+            "k1",
+            "--format",
+            "json",
+            &token,
+        ],
+        vec![
+            "verify",
+            "--provider",
+            "zendesk",
+            "--secret-file",
+            secret,
+            "--kid",
+            "nope",
+            &token,
+        ],
+        vec![
+            "verify",
+            "--provider",
+            "drift",
+            "--secret-file",
+            secret,
+            &token,
+        ],
+        vec!["decode", &token],
+        vec!["lint", "--provider", "zendesk", &token],
+    ];
+    for args in runs {
+        let r = idjwt(&args);
+        assert!(
+            !r.stdout.contains(SECRET) && !r.stderr.contains(SECRET),
+            "{args:?} printed the secret"
+        );
+        assert!(
+            !r.stdout.contains(
+                &Key::hmac(SECRET.as_bytes().to_vec(), None)
+                    .to_jwk()
+                    .k
+                    .unwrap()
+            ),
+            "{args:?} printed the secret's base64url"
+        );
+    }
+}
+
+#[test]
+fn verify_json_has_the_documented_shape() {
+    let d = dir("json");
+    let token = zendesk_token(
+        &d,
+        &[
+            "--claim",
+            "email=a@b.test",
+            "--claim",
+            "email_verified:=false",
+        ],
+    );
+    let secret = d.join("secret.txt");
+    let r = idjwt(&[
+        "verify",
+        "--provider",
+        "zendesk",
+        "--secret-file",
+        secret.to_str().unwrap(),
+        "--kid",
+        "k1",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &token,
+    ]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["verdict", "reason", "identity", "checks", "warnings"]
+    );
+    assert_eq!(v["verdict"], "verified");
+    assert!(v["reason"].is_null());
+    assert_eq!(v["identity"]["user_id"], "12345678");
+    // email_verified is false: Zendesk drops the email.
+    assert!(v["identity"].get("email").is_none());
+    for check in v["checks"].as_array().unwrap() {
+        let members: Vec<&str> = check
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(members, ["rule", "status", "message"]);
+        assert!(["pass", "fail", "warning"].contains(&check["status"].as_str().unwrap()));
+    }
+    let email = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == "identity.email")
+        .unwrap();
+    assert_eq!(email["status"], "warning");
+    assert_eq!(v["warnings"][0]["code"], "email_unverified");
+}
+
+#[test]
+fn keygen_writes_owner_only_files_and_refuses_to_overwrite() {
+    let d = dir("keygen");
+    let r = idjwt_in(
+        &d,
+        &["keygen", "--provider", "privy", "--kid", "p1"],
+        "",
+        &[],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let files = ["p1.jwk", "p1.pem", "p1.pub.jwk", "p1.pub.pem"];
+    for f in files {
+        let path = d.join(f);
+        assert!(path.exists(), "{f}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{f}: {mode:o}");
+        }
+    }
+    let pem = std::fs::read_to_string(d.join("p1.pem")).unwrap();
+    assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    let jwk: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("p1.pub.jwk")).unwrap()).unwrap();
+    assert!(jwk.get("d").is_none() && jwk["crv"] == "P-256" && jwk["kid"] == "p1");
+    // Stdout lists the files and shows no private material.
+    let private: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("p1.jwk")).unwrap()).unwrap();
+    assert!(!r.stdout.contains(private["d"].as_str().unwrap()));
+
+    let before = std::fs::read(d.join("p1.jwk")).unwrap();
+    let again = idjwt_in(
+        &d,
+        &["keygen", "--provider", "privy", "--kid", "p1"],
+        "",
+        &[],
+    );
+    assert_eq!(again.status, 2);
+    assert!(again.stderr.contains("--force"), "{}", again.stderr);
+    assert_eq!(std::fs::read(d.join("p1.jwk")).unwrap(), before);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d.join("p1.pem"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let forced = idjwt_in(
+        &d,
+        &["keygen", "--provider", "privy", "--kid", "p1", "--force"],
+        "",
+        &[],
+    );
+    assert_eq!(forced.status, 0, "{}", forced.stderr);
+    assert_ne!(
+        std::fs::read(d.join("p1.jwk")).unwrap(),
+        before,
+        "a fresh key"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("p1.pem"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "old permissions survived --force");
+    }
+
+    // HS256 providers get a 32-byte secret as an oct JWK, and a default kid.
+    let r = idjwt_in(
+        &d,
+        &["keygen", "--provider", "drift", "--out", "drift-key"],
+        "",
+        &[],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let set = idjwt::engine::keys::KeySet::from_jwks(
+        &std::fs::read_to_string(d.join("drift-key.jwk")).unwrap(),
+    )
+    .unwrap();
+    let jwk = set.keys()[0].to_jwk();
+    assert_eq!(jwk.kty, "oct");
+    assert!(jwk.kid.unwrap().starts_with("drift-"));
+    assert_eq!(jwk.k.unwrap().len(), 43, "32 bytes in base64url");
+}
+
+#[test]
+fn sign_then_verify_round_trips_for_every_provider() {
+    let d = dir("roundtrip");
+    for provider in idjwt::profile::builtin_ids() {
+        let kid = format!("{provider}-1");
+        let r = idjwt_in(
+            &d,
+            &["keygen", "--provider", provider, "--kid", &kid],
+            "",
+            &[],
+        );
+        assert_eq!(r.status, 0, "{provider}: {}", r.stderr);
+        let es = d.join(format!("{kid}.pem")).exists();
+        // Sign with the private JWK; verify with the public key (PEM for ES256 pairs).
+        let private = format!("{kid}.jwk");
+        let public = if es {
+            format!("{kid}.pub.pem")
+        } else {
+            private.clone()
+        };
+        let sign = idjwt_in(
+            &d,
+            &[
+                "sign",
+                "--provider",
+                provider,
+                "--key",
+                &private,
+                "--user",
+                "user-42",
+                "--app-id",
+                "app-7",
+                "--now",
+                NOW,
+            ],
+            "",
+            &[],
+        );
+        assert_eq!(sign.status, 0, "{provider}: {}", sign.stderr);
+        let token = sign.stdout.trim();
+        let verify = idjwt_in(
+            &d,
+            &[
+                "verify",
+                "--provider",
+                provider,
+                "--key",
+                &public,
+                "--kid",
+                &kid,
+                "--app-id",
+                "app-7",
+                "--claimed-user",
+                "user-42",
+                "--now",
+                "1700000060",
+                "--format",
+                "json",
+                token,
+            ],
+            "",
+            &[],
+        );
+        assert_eq!(
+            verify.status, 0,
+            "{provider}: {}{}",
+            verify.stdout, verify.stderr
+        );
+        let v: serde_json::Value = serde_json::from_str(&verify.stdout).unwrap();
+        assert_eq!(v["verdict"], "verified", "{provider}");
+        assert_eq!(v["identity"]["user_id"], "user-42", "{provider}");
+        // exp is integral: now + the default TTL of one hour.
+        let decoded = idjwt(&["decode", "--format", "json", token]);
+        let claims = &serde_json::from_str::<serde_json::Value>(&decoded.stdout).unwrap()["claims"];
+        assert_eq!(
+            claims["exp"],
+            serde_json::json!(1_700_003_600),
+            "{provider}"
+        );
+        // Another app id: refused for the providers that bind one (Privy aud, OneSignal iss).
+        let other = idjwt_in(
+            &d,
+            &[
+                "verify",
+                "--provider",
+                provider,
+                "--key",
+                &public,
+                "--kid",
+                &kid,
+                "--app-id",
+                "app-8",
+                "--now",
+                "1700000060",
+                token,
+            ],
+            "",
+            &[],
+        );
+        let binds_app = matches!(provider, "privy" | "onesignal");
+        assert_eq!(
+            other.status,
+            i32::from(binds_app),
+            "{provider}: {}",
+            other.stdout
+        );
+    }
+}
+
+#[test]
+fn sign_refuses_to_hand_out_a_token_the_provider_would_refuse() {
+    let d = dir("signcheck");
+    let secret = write(&d.join("s"), SECRET);
+    let r = idjwt(&[
+        "sign",
+        "--provider",
+        "zendesk",
+        "--secret-file",
+        &secret,
+        "--kid",
+        "k1",
+        "--user",
+        "u1",
+        "--claim",
+        "scope=admin",
+    ]);
+    assert_eq!(r.status, 1, "{}", r.stdout);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("claim_value") || r.stderr.contains("\"scope\""),
+        "{}",
+        r.stderr
+    );
+    // Zendesk needs a kid; a raw secret has none unless --kid gives it.
+    let r = idjwt(&[
+        "sign",
+        "--provider",
+        "zendesk",
+        "--secret-file",
+        &secret,
+        "--user",
+        "u1",
+    ]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("kid"), "{}", r.stderr);
+}
+
+#[test]
+fn lint_needs_no_key_and_decode_says_unverified() {
+    let d = dir("lint");
+    // exp in milliseconds: the signer refuses it, so build it from the library's test key.
+    let key = Key::test_hmac("lint-key");
+    let header = serde_json::json!({"typ": "JWT"});
+    let claims = serde_json::json!({"sub": "u", "exp": 1_767_225_600_000u64, "iat": 1_800_000_000});
+    let token = idjwt::engine::sign_jwt(
+        idjwt::Alg::HS256,
+        &key,
+        header.as_object().unwrap(),
+        claims.as_object().unwrap(),
+    )
+    .unwrap();
+    let r = idjwt_in(
+        &d,
+        &["lint", "--provider", "zendesk", "--now", NOW, &token],
+        "",
+        &[],
+    );
+    assert_eq!(r.status, 1, "{}{}", r.stdout, r.stderr);
+    for code in [
+        "exp_milliseconds",
+        "iat_in_future",
+        "kid_missing",
+        "ignored_claim",
+    ] {
+        assert!(r.stdout.contains(code), "{code} missing:\n{}", r.stdout);
+    }
+    let clean = zendesk_token(&d, &[]);
+    let r = idjwt(&["lint", "--provider", "zendesk", "--now", NOW, &clean]);
+    assert_eq!(r.status, 0, "{}", r.stdout);
+    assert_eq!(r.stdout, "no warnings\n");
+    let garbage = idjwt(&["lint", "not-a-token"]);
+    assert_eq!(garbage.status, 1);
+    assert!(garbage.stdout.contains("segment_count"));
+
+    let r = idjwt(&["decode", &token]);
+    assert_eq!(r.status, 0);
+    assert!(r.stdout.starts_with("UNVERIFIED"));
+    assert!(r.stdout.contains("2026-01-01T00:00:00Z"), "{}", r.stdout);
+}
+
+#[test]
+fn jws_only_checks_the_signature_layers_of_any_payload() {
+    let key = Key::test_hmac("jws-key");
+    let header = serde_json::Map::new();
+    let token = idjwt::engine::sign_jws(idjwt::Alg::HS256, &key, &header, b"not json").unwrap();
+    let d = dir("jws");
+    let jwk = write(
+        &d.join("k.jwk"),
+        &serde_json::to_string(&key.to_jwk()).unwrap(),
+    );
+    let ok = idjwt(&[
+        "verify",
+        "--alg",
+        "HS256",
+        "--jws-only",
+        "--key",
+        &jwk,
+        &token,
+    ]);
+    assert_eq!(ok.status, 0, "{}{}", ok.stdout, ok.stderr);
+    assert!(ok.stdout.contains("payload"));
+    // Without --jws-only the payload must be JWT claims.
+    let jwt = idjwt(&["verify", "--alg", "HS256", "--key", &jwk, &token]);
+    assert_eq!(jwt.status, 1);
+    assert!(jwt.stdout.contains("invalid_json"), "{}", jwt.stdout);
+    // ES256 only: the HS256 token is refused.
+    let es = idjwt(&[
+        "verify",
+        "--alg",
+        "ES256",
+        "--jws-only",
+        "--key",
+        &jwk,
+        &token,
+    ]);
+    assert_eq!(es.status, 1);
+    assert!(es.stdout.contains("alg_not_allowed"));
+}
+
+#[test]
+fn user_profiles_load_with_profile() {
+    let d = dir("profile");
+    let profile = write(
+        &d.join("acme.json"),
+        r#"{"id": "acme", "title": "Acme widget",
+            "algorithms": {"allowed": ["HS256"], "basis": "acme docs: HS256"},
+            "claims": [{"name": "uid", "required": true, "shape": {"type": "string", "min_chars": 1},
+                        "example": "${user_id}", "basis": "acme docs: uid is the user"}],
+            "identity": {"user_id": {"claim": "uid", "basis": "acme docs"}, "binding": "acme docs"}}"#,
+    );
+    let r = idjwt(&["providers", "--profile", &profile]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.lines().any(|l| l.starts_with("acme ")),
+        "{}",
+        r.stdout
+    );
+    let r = idjwt(&["providers", "acme", "--profile", &profile]);
+    assert!(
+        r.stdout.contains("source: acme docs: uid is the user"),
+        "{}",
+        r.stdout
+    );
+    let secret = write(&d.join("s"), SECRET);
+    let sign = idjwt(&[
+        "--profile",
+        &profile,
+        "sign",
+        "--provider",
+        "acme",
+        "--secret-file",
+        &secret,
+        "--user",
+        "u9",
+    ]);
+    assert_eq!(sign.status, 0, "{}", sign.stderr);
+    let verify = idjwt(&[
+        "--profile",
+        &profile,
+        "verify",
+        "--provider",
+        "acme",
+        "--secret-file",
+        &secret,
+        sign.stdout.trim(),
+    ]);
+    assert_eq!(verify.status, 0, "{}", verify.stdout);
+    let broken = write(&d.join("broken.json"), r#"{"id": "x"}"#);
+    let r = idjwt(&["providers", "--profile", &broken]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("profile field"), "{}", r.stderr);
+}

@@ -1,0 +1,564 @@
+//! `cargo xtask bench`: runs the criterion benchmarks of `benches/`, then reads criterion's
+//! estimates back and writes the summary table (`target/idjwt-bench/summary.json` and
+//! `summary.md`), each figure next to its primitive floor.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::SystemTime;
+
+use serde_json::{json, Value};
+
+use crate::args::{Arg, Args};
+
+const HELP: &str = "usage: cargo xtask bench [options]
+
+Measures signing and verifying throughput of every in-process implementation through the
+contract (each provider's typical token), the primitive floors (HMAC-SHA-256 from a keyed state,
+ECDSA P-256 sign and verify, base64url, JSON), the reference engine called without the contract,
+and idjwt-serve over protocol v1 (including the process boundary). Writes
+target/idjwt-bench/summary.json and summary.md and prints the table; criterion's own report is in
+target/criterion/report/index.html.
+
+options:
+  --quick        short measurements (about 2 minutes once built; no plots)
+  --impl NAME    only this implementation (repeatable; the floors always run)
+  --external     also measure the installed adapters under adapters/ over their pipes
+  --ring         the reference engine on its ring ES256 backend (idjwt feature `ring`)
+  -h, --help     show this help
+
+exit status: 0 measured, 1 a build or benchmark failed, 2 usage error";
+
+struct Options {
+    quick: bool,
+    implementations: Vec<String>,
+    external: bool,
+    ring: bool,
+}
+
+fn parse(argv: &[String]) -> Result<Option<Options>, String> {
+    let mut options = Options {
+        quick: false,
+        implementations: Vec::new(),
+        external: false,
+        ring: false,
+    };
+    let mut args = Args::new(argv);
+    while let Some(arg) = args.next_arg() {
+        match arg {
+            Arg::Flag(f, None) if f == "quick" => options.quick = true,
+            Arg::Flag(f, None) if f == "external" => options.external = true,
+            Arg::Flag(f, None) if f == "ring" => options.ring = true,
+            Arg::Flag(f, inline) if f == "impl" => {
+                options.implementations.push(args.value("impl", inline)?)
+            }
+            Arg::Flag(f, _) if f == "help" => return Ok(None),
+            Arg::Flag(f, _) => return Err(format!("unknown option --{f}")),
+            Arg::Positional(p) => return Err(format!("unexpected argument {p:?}")),
+        }
+    }
+    Ok(Some(options))
+}
+
+pub fn main(argv: &[String]) -> ExitCode {
+    let options = match crate::args::options_or_exit(parse(argv), HELP) {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
+    match run(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => {
+            eprintln!("xtask bench: {problem}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::root().join("target"))
+}
+
+fn cargo(args: &[&str], env: &[(&str, String)]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .current_dir(crate::root())
+        .status()
+        .map_err(|e| format!("cannot run {cargo}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+    }
+}
+
+fn run(options: &Options) -> Result<(), String> {
+    let features: &[&str] = if options.ring {
+        &["--features", "ring"]
+    } else {
+        &[]
+    };
+    // The server the pipe figures use, optimised like the benchmarks.
+    let mut build = vec!["build", "--release", "-p", "idjwt", "--bin", "idjwt-serve"];
+    build.extend_from_slice(features);
+    cargo(&build, &[])?;
+
+    let mut bench = vec!["bench", "-p", "idjwt-benches", "--bench", "throughput"];
+    bench.extend_from_slice(features);
+    bench.push("--");
+    if options.quick {
+        bench.extend_from_slice(&[
+            "--warm-up-time",
+            "0.1",
+            "--measurement-time",
+            "0.25",
+            "--sample-size",
+            "10",
+            // Criterion's statistics (100,000 bootstrap resamples each) would take longer than
+            // the measurements.
+            "--nresamples",
+            "1000",
+            "--noplot",
+        ]);
+    } else {
+        bench.extend_from_slice(&["--warm-up-time", "1", "--measurement-time", "3"]);
+    }
+    let target = target_dir();
+    let mut env = vec![
+        ("IDJWT_BENCH_IMPL", options.implementations.join(",")),
+        (
+            "IDJWT_BENCH_SERVE",
+            target.join("release/idjwt-serve").display().to_string(),
+        ),
+    ];
+    if options.external {
+        env.push((
+            "IDJWT_BENCH_ADAPTERS",
+            crate::root().join("adapters").display().to_string(),
+        ));
+    }
+    let started = SystemTime::now();
+    cargo(&bench, &env)?;
+
+    let estimates = read_estimates(&target.join("criterion"), started);
+    if estimates.is_empty() {
+        return Err("criterion wrote no estimates".to_owned());
+    }
+    let summary = summarise(&estimates, options);
+    let markdown = markdown(&summary);
+    let out = target.join("idjwt-bench");
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let json_text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
+    for (name, text) in [
+        ("summary.json", json_text),
+        ("summary.md", markdown.clone()),
+    ] {
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    println!("{markdown}");
+    println!("written: {}", out.join("summary.{json,md}").display());
+    Ok(())
+}
+
+/// One benchmark's median, from criterion's `<group>/<function>/<parameter>/new/estimates.json`.
+#[derive(Debug)]
+struct Estimate {
+    group: String,
+    function: String,
+    parameter: String,
+    median_ns: f64,
+}
+
+/// The estimates criterion wrote since `since` (older files belong to other runs).
+fn read_estimates(criterion: &Path, since: SystemTime) -> Vec<Estimate> {
+    let mut found = Vec::new();
+    let dirs = |p: &Path| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(p)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        v.retain(|p| p.is_dir());
+        v.sort();
+        v
+    };
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    for group in dirs(criterion) {
+        for function in dirs(&group) {
+            for parameter in dirs(&function) {
+                let file = parameter.join("new/estimates.json");
+                let fresh = std::fs::metadata(&file)
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t >= since);
+                if !fresh {
+                    continue;
+                }
+                let median = std::fs::read_to_string(&file)
+                    .ok()
+                    .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                    .and_then(|v| v["median"]["point_estimate"].as_f64());
+                if let (Some(g), Some(f), Some(p), Some(median_ns)) =
+                    (name(&group), name(&function), name(&parameter), median)
+                {
+                    found.push(Estimate {
+                        group: g,
+                        function: f,
+                        parameter: p,
+                        median_ns,
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+fn lookup(estimates: &[Estimate], group: &str, function: &str, parameter: &str) -> Option<f64> {
+    estimates
+        .iter()
+        .find(|e| e.group == group && e.function == function && e.parameter == parameter)
+        .map(|e| e.median_ns)
+}
+
+/// The floor of an operation: HMAC for HS256; for ES256 the backend the implementation uses
+/// (the reference's is ring with `--ring`, every other library is compared with p256).
+fn floor_of(
+    estimates: &[Estimate],
+    implementation: &str,
+    alg: &str,
+    op: &str,
+    provider: &str,
+    ring: bool,
+) -> Option<(String, f64)> {
+    let name = match alg {
+        "HS256" => "hmac-sha256".to_owned(),
+        _ => {
+            let reference = implementation == "reference" || implementation == "serve-reference";
+            let backend = if ring && reference { "ring" } else { "p256" };
+            format!("{backend}-{op}")
+        }
+    };
+    lookup(estimates, "floor", &name, provider).map(|ns| (name, ns))
+}
+
+fn summarise(estimates: &[Estimate], options: &Options) -> Value {
+    let mut rows = Vec::new();
+    for e in estimates {
+        let (kind, op, alg) = match e.group.split('-').collect::<Vec<_>>().as_slice() {
+            [op @ ("sign" | "verify"), alg] => ("in-process", *op, (*alg).to_owned()),
+            ["pipe", op, alg] => ("pipe", *op, (*alg).to_owned()),
+            ["direct"] => {
+                let op = e.function.trim_start_matches("engine-");
+                let alg = lookup(estimates, "floor", "hmac-sha256", &e.parameter)
+                    .map_or("ES256", |_| "HS256");
+                (
+                    "direct",
+                    if op == "sign" { "sign" } else { "verify" },
+                    alg.to_owned(),
+                )
+            }
+            _ => continue,
+        };
+        let implementation = match kind {
+            "direct" => "reference".to_owned(),
+            _ => e.function.clone(),
+        };
+        let floor = floor_of(
+            estimates,
+            &implementation,
+            &alg,
+            op,
+            &e.parameter,
+            options.ring,
+        );
+        rows.push(json!({
+            "implementation": implementation,
+            "via": match kind {
+                "in-process" => "contract",
+                "direct" => "engine (no contract)",
+                _ => "pipe (protocol v1, includes the process boundary)",
+            },
+            "provider": e.parameter,
+            "alg": alg,
+            "op": op,
+            "ns_per_op": round(e.median_ns),
+            "ops_per_s": round(1e9 / e.median_ns),
+            "floor": floor.as_ref().map(|(n, _)| n.clone()),
+            "floor_ns_per_op": floor.as_ref().map(|(_, ns)| round(*ns)),
+            "ratio_to_floor": floor.as_ref().map(|(_, ns)| round3(e.median_ns / ns)),
+        }));
+    }
+    rows.sort_by_key(|r| {
+        (
+            r["via"] != "contract",
+            r["via"].as_str().unwrap_or_default().to_owned(),
+            r["alg"].as_str().unwrap_or_default().to_owned(),
+            r["op"].as_str().unwrap_or_default().to_owned(),
+            r["implementation"] != "reference",
+            r["implementation"].as_str().unwrap_or_default().to_owned(),
+            r["provider"].as_str().unwrap_or_default().to_owned(),
+        )
+    });
+    let floors: Vec<Value> = estimates
+        .iter()
+        .filter(|e| e.group == "floor")
+        .map(|e| {
+            json!({"floor": e.function, "provider": e.parameter,
+                   "ns_per_op": round(e.median_ns), "ops_per_s": round(1e9 / e.median_ns)})
+        })
+        .collect();
+    json!({
+        "date": today(),
+        "quick": options.quick,
+        "es256_backend": if options.ring { "ring" } else { "p256" },
+        "machine": machine(),
+        "goals": goals(&rows, estimates),
+        "rows": rows,
+        "floors": floors,
+    })
+}
+
+/// The issue's goals as measured: the worst provider of each.
+fn goals(rows: &[Value], estimates: &[Estimate]) -> Vec<Value> {
+    let reference = |alg: &str, op: &str| -> Vec<f64> {
+        rows.iter()
+            .filter(|r| {
+                r["implementation"] == "reference"
+                    && r["via"] == "contract"
+                    && r["alg"] == alg
+                    && r["op"] == op
+            })
+            .filter_map(|r| r["ratio_to_floor"].as_f64())
+            .collect()
+    };
+    let worst = |v: Vec<f64>| {
+        v.into_iter()
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))))
+    };
+    let mut goals = Vec::new();
+    for (what, alg, op, limit) in [
+        ("reference HS256 sign / HMAC floor", "HS256", "sign", 1.3),
+        (
+            "reference HS256 verify / HMAC floor",
+            "HS256",
+            "verify",
+            2.0,
+        ),
+        (
+            "reference ES256 sign / backend floor",
+            "ES256",
+            "sign",
+            1.05,
+        ),
+        (
+            "reference ES256 verify / backend floor",
+            "ES256",
+            "verify",
+            1.05,
+        ),
+    ] {
+        let measured = worst(reference(alg, op));
+        goals.push(
+            json!({"goal": what, "limit": limit, "measured_worst": measured,
+                          "met": measured.map(|m| m <= limit)}),
+        );
+    }
+    // The contract's overhead: the reference through the trait (JWK in the request) against the
+    // engine called with a loaded key.
+    let overheads: Vec<f64> = estimates
+        .iter()
+        .filter(|e| e.group == "sign-HS256" && e.function == "reference")
+        .filter_map(|e| {
+            let direct = lookup(estimates, "direct", "engine-sign", &e.parameter)?;
+            Some((e.median_ns - direct) / e.median_ns)
+        })
+        .collect();
+    let measured = worst(overheads).map(round3);
+    goals.push(
+        json!({"goal": "contract overhead / reference HS256 sign", "limit": 0.02,
+                      "measured_worst": measured, "met": measured.map(|m| m <= 0.02)}),
+    );
+    goals
+}
+
+fn markdown(summary: &Value) -> String {
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "## idjwt benchmarks ({}, {}{}, ES256 backend of the reference: {})\n",
+        summary["date"].as_str().unwrap_or_default(),
+        summary["machine"].as_str().unwrap_or_default(),
+        if summary["quick"] == true {
+            ", quick"
+        } else {
+            ""
+        },
+        summary["es256_backend"].as_str().unwrap_or_default(),
+    );
+    md.push_str("| goal | limit | measured (worst provider) | met |\n|---|---|---|---|\n");
+    for g in summary["goals"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            g["goal"].as_str().unwrap_or_default(),
+            g["limit"],
+            g["measured_worst"],
+            match g["met"].as_bool() {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "n/a",
+            }
+        );
+    }
+    md.push_str(
+        "\n| implementation | via | provider | alg | op | ns/op | ops/s | floor | floor ns/op | ratio |\n\
+         |---|---|---|---|---|---:|---:|---|---:|---:|\n",
+    );
+    for r in summary["rows"].as_array().into_iter().flatten() {
+        let text = |k: &str| {
+            r[k].as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| "–".to_owned())
+        };
+        let num = |k: &str| r[k].as_f64().map_or("–".to_owned(), |v| format!("{v}"));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            text("implementation"),
+            text("via"),
+            text("provider"),
+            text("alg"),
+            text("op"),
+            num("ns_per_op"),
+            num("ops_per_s"),
+            text("floor"),
+            num("floor_ns_per_op"),
+            num("ratio_to_floor"),
+        );
+    }
+    md.push_str("\n| floor | provider | ns/op | ops/s |\n|---|---|---:|---:|\n");
+    for f in summary["floors"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            f["floor"].as_str().unwrap_or_default(),
+            f["provider"].as_str().unwrap_or_default(),
+            f["ns_per_op"],
+            f["ops_per_s"],
+        );
+    }
+    md
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// The CPU model and core count, from /proc/cpuinfo where there is one.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown CPU", |(_, m)| m.trim())
+        .to_owned();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{model}, {cores} cores")
+}
+
+/// Today's date (UTC), `YYYY-MM-DD`.
+fn today() -> String {
+    let days = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_parse() {
+        let argv: Vec<String> = [
+            "--quick",
+            "--impl",
+            "reference",
+            "--impl=jsonwebtoken",
+            "--ring",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let o = parse(&argv).unwrap().unwrap();
+        assert!(o.quick && o.ring && !o.external);
+        assert_eq!(o.implementations, ["reference", "jsonwebtoken"]);
+        assert!(parse(&["--help".to_owned()]).unwrap().is_none());
+        assert!(parse(&["--fast".to_owned()]).is_err());
+        assert!(parse(&["--impl".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn goals_use_the_worst_provider_and_the_direct_call() {
+        let e = |group: &str, function: &str, parameter: &str, median_ns: f64| Estimate {
+            group: group.into(),
+            function: function.into(),
+            parameter: parameter.into(),
+            median_ns,
+        };
+        let estimates = vec![
+            e("floor", "hmac-sha256", "drift", 100.0),
+            e("floor", "hmac-sha256", "zendesk", 200.0),
+            e("sign-HS256", "reference", "drift", 120.0),
+            e("sign-HS256", "reference", "zendesk", 300.0),
+            e("direct", "engine-sign", "drift", 114.0),
+            e("direct", "engine-sign", "zendesk", 297.0),
+        ];
+        let options = Options {
+            quick: true,
+            implementations: Vec::new(),
+            external: false,
+            ring: false,
+        };
+        let summary = summarise(&estimates, &options);
+        let goals = summary["goals"].as_array().unwrap();
+        assert_eq!(goals[0]["measured_worst"], 1.5);
+        assert_eq!(goals[0]["met"], false);
+        assert_eq!(goals[2]["measured_worst"], Value::Null);
+        assert_eq!(goals[4]["measured_worst"], 0.05);
+        let direct = summary["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["via"] == "engine (no contract)" && r["provider"] == "drift")
+            .unwrap();
+        assert_eq!(direct["alg"], "HS256");
+        assert_eq!(direct["ratio_to_floor"], 1.14);
+        assert!(
+            markdown(&summary).contains("| reference | contract | drift | HS256 | sign | 120 |")
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(today().len(), 10);
+        assert!(today().starts_with("20"));
+    }
+}
