@@ -454,7 +454,7 @@ fn profile_layer(
         };
         out.push(
             "header.typ",
-            provider::check_header_rules(&alone, header),
+            provider::check_header(&alone, header),
             &format!("typ is {:?}", typ.value),
             &typ.basis,
         );
@@ -469,7 +469,7 @@ fn profile_layer(
         };
         out.push(
             "header.kid",
-            provider::check_header_rules(&alone, header),
+            provider::check_header(&alone, header),
             "kid is present",
             &kid.basis,
         );
@@ -480,7 +480,7 @@ fn profile_layer(
             Some(value) => {
                 out.push(
                     &rule_name,
-                    provider::check_claim_rule(rule, value),
+                    provider::check_shape(&rule.name, &rule.shape, value),
                     &format!("{} = {}", rule.name, clip(&value.to_string())),
                     &rule.basis,
                 );
@@ -491,7 +491,7 @@ fn profile_layer(
             }
         }
     }
-    let identity = provider::identity_of(profile, claims);
+    let identity = provider::extract_identity(profile, claims);
     let id_rule = &profile.identity.user_id;
     let id_msg = match &identity {
         Ok(i) => format!("user id {:?}", i.user_id),

@@ -14,7 +14,7 @@ use super::claims::REGISTERED;
 use super::json;
 use crate::contract::{Decoded, Implementation, Jwk, VerifyRequest};
 use crate::impls::guard;
-use crate::profile::{ClaimRule, Config, Mode, Profile, ProfileError, Shape, ValueType};
+use crate::profile::{Config, Mode, Profile, ProfileError, Shape, ValueType};
 use crate::verdict::{describe_json, Identity, Part, Reason, Verdict};
 
 /// Everything about one verification besides the token and keys.
@@ -151,22 +151,7 @@ pub fn apply(profile: &Profile, ctx: &Context, decoded: &Decoded) -> Result<Iden
 }
 
 /// The profile's header rules (`typ`, `kid`) alone, as [`apply`] checks them first.
-pub fn check_header_rules(profile: &Profile, header: &Map<String, Value>) -> Result<(), Reason> {
-    check_header(profile, header)
-}
-
-/// One claim rule's shape checked against the claim's value, as [`apply`] checks each present
-/// claim.
-pub fn check_claim_rule(rule: &ClaimRule, value: &Value) -> Result<(), Reason> {
-    check_shape(&rule.name, &rule.shape, value)
-}
-
-/// The identity the profile extracts from verified claims, before any binding to a claimed id.
-pub fn identity_of(profile: &Profile, claims: &Map<String, Value>) -> Result<Identity, Reason> {
-    extract_identity(profile, claims)
-}
-
-fn check_header(profile: &Profile, header: &Map<String, Value>) -> Result<(), Reason> {
+pub fn check_header(profile: &Profile, header: &Map<String, Value>) -> Result<(), Reason> {
     if let Some(typ) = &profile.header.typ {
         match header.get("typ") {
             None => {
@@ -209,7 +194,7 @@ fn type_error(path: &str, expected: &str, found: &Value) -> Reason {
 }
 
 /// Checks `value` against `shape`; `path` names it in reasons (`subscriptions[1].type`).
-fn check_shape(path: &str, shape: &Shape, value: &Value) -> Result<(), Reason> {
+pub fn check_shape(path: &str, shape: &Shape, value: &Value) -> Result<(), Reason> {
     match shape.kind {
         ValueType::Any => Ok(()),
         // Type and range are the claims layer's (delegated); only integrality is the profile's.
@@ -343,7 +328,11 @@ fn as_embedded(path: &str, e: Reason) -> Reason {
     }
 }
 
-fn extract_identity(profile: &Profile, claims: &Map<String, Value>) -> Result<Identity, Reason> {
+/// The identity the profile extracts from verified claims, before any binding to a claimed id.
+pub fn extract_identity(
+    profile: &Profile,
+    claims: &Map<String, Value>,
+) -> Result<Identity, Reason> {
     let rule = &profile.identity;
     let uid = &rule.user_id;
     let missing = |claim: String| Reason::MissingClaim { claim };
