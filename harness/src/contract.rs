@@ -76,6 +76,8 @@ pub enum Clock {
 
 /// Checks an implementation may be unable to enforce, named by stable codes.
 pub mod checks {
+    use crate::impact::Impact;
+
     /// `iss` equals the requested issuer.
     pub const ISSUER: &str = "issuer";
     /// `aud` equals or contains the requested audience.
@@ -95,18 +97,30 @@ pub mod checks {
     /// `crit` is rejected.
     pub const CRIT: &str = "crit";
 
-    /// Every check code, in a stable order.
-    pub const ALL: &[&str] = &[
-        ISSUER,
-        AUDIENCE,
-        REQUIRED_CLAIMS,
-        EXPIRY,
-        NOT_BEFORE,
-        DATE_TYPES,
-        KID,
-        DUPLICATE_MEMBERS,
-        CRIT,
+    /// Every check code, in a stable order, with the impact a verifier that cannot enforce
+    /// it leaves open: what a token breaking that check gets through.
+    #[rustfmt::skip]
+    pub const TABLE: &[(&str, Impact)] = &[
+        (ISSUER, Impact::LetsWrongUserThrough),
+        (AUDIENCE, Impact::LetsWrongUserThrough),
+        (REQUIRED_CLAIMS, Impact::LetsMalformedThrough),
+        (EXPIRY, Impact::LetsExpiredThrough),
+        (NOT_BEFORE, Impact::LetsExpiredThrough),
+        (DATE_TYPES, Impact::LetsMalformedThrough),
+        (KID, Impact::LetsForgedThrough),
+        (DUPLICATE_MEMBERS, Impact::LetsMalformedThrough),
+        (CRIT, Impact::LetsMalformedThrough),
     ];
+
+    /// Whether `check` is a check code of [`TABLE`].
+    pub fn is_known(check: &str) -> bool {
+        open_impact(check).is_some()
+    }
+
+    /// The impact left open by not enforcing `check`.
+    pub fn open_impact(check: &str) -> Option<Impact> {
+        TABLE.iter().find(|(c, _)| *c == check).map(|(_, i)| *i)
+    }
 }
 
 /// A check an implementation declares it cannot enforce, and why.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use idjwt::impls::faulty;
 use idjwt::suite::conformance::{conformance, Config};
-use idjwt::suite::exceptions::{Divergence, Exceptions, ExceptionsFile};
+use idjwt::suite::exceptions::{Class, Exceptions, ExceptionsFile, Impact};
 use idjwt::suite::report::{render, summary, Format};
 use idjwt::suite::run::{run, RunOptions};
 use idjwt::suite::subject::{InProcess, Subject};
@@ -175,47 +175,110 @@ fn an_adapter_is_judged_case_by_case() {
     }
 }
 
+fn class(id: &str, impact: Impact, cases: &[&str]) -> Class {
+    Class {
+        id: id.into(),
+        impact,
+        reason: format!("{id} for the test"),
+        basis: "test".into(),
+        cases: cases.iter().map(|c| c.to_string()).collect(),
+        when: None,
+    }
+}
+
 #[test]
-fn a_stale_exception_fails_the_run() {
+fn a_stale_class_fails_the_run() {
     let selected: Vec<Case> = cases()
         .iter()
         .filter(|c| c.id.starts_with("drift::"))
         .cloned()
         .collect();
     let first = selected[0].id.clone();
-    let mut exceptions = Exceptions::default();
-    exceptions
-        .insert(
-            ExceptionsFile {
-                implementation: "reference".into(),
-                divergences: vec![
-                    Divergence {
-                        id: first.clone(),
-                        reason: "listed although the reference passes it".into(),
-                        basis: "test".into(),
-                        impact: None,
-                    },
-                    Divergence {
-                        id: "drift::no-such-case".into(),
-                        reason: "names nothing".into(),
-                        basis: "test".into(),
-                        impact: None,
-                    },
-                ],
-            },
-            "reference.json",
-        )
-        .unwrap();
+    let file = ExceptionsFile {
+        implementation: "reference".into(),
+        inherits: None,
+        classes: vec![
+            class("reference::passes", Impact::LetsForgedThrough, &[&first]),
+            class(
+                "reference::nothing",
+                Impact::RejectsValid,
+                &["drift::no-such-*"],
+            ),
+        ],
+    };
+    let exceptions = Exceptions::from_files(vec![("reference.json".into(), file)]).unwrap();
     let reference = subject(Box::new(idjwt::impls::reference::Reference::default()));
     let report = run(&selected, &[reference], &exceptions, &RunOptions::default());
     assert!(report.failed());
-    let mut stale: Vec<&str> = report
+    let stale: Vec<(&str, &str)> = report
         .stale_exceptions
         .iter()
-        .map(|s| s.case_id.as_str())
+        .map(|s| (s.class.as_str(), s.why.as_str()))
         .collect();
-    stale.sort();
-    let mut expected = [first.as_str(), "drift::no-such-case"];
-    expected.sort();
-    assert_eq!(stale, expected);
+    assert_eq!(
+        stale,
+        [
+            (
+                "reference::passes",
+                "its cases pass now; remove the class or narrow its globs"
+            ),
+            ("reference::nothing", "its case globs match no case"),
+        ]
+    );
+}
+
+#[test]
+fn a_class_covers_its_cases_by_glob_and_impact() {
+    // faulty-ignores-exp accepts expired tokens: a lets-expired-through class over the expiry
+    // cases covers them; a rejects-valid class over the same globs covers nothing and is stale.
+    let selected: Vec<Case> = cases()
+        .iter()
+        .filter(|c| c.id.starts_with("claims::exp-") && c.provider.as_deref() == Some("drift"))
+        .cloned()
+        .collect();
+    let faulty = faulty::by_name("faulty-ignores-exp").expect("a faulty built-in");
+    let file = ExceptionsFile {
+        implementation: "faulty-ignores-exp".into(),
+        inherits: None,
+        classes: vec![
+            class(
+                "faulty-ignores-exp::accepts-expired",
+                Impact::LetsExpiredThrough,
+                &["claims::exp-*@*"],
+            ),
+            class(
+                "faulty-ignores-exp::refuses",
+                Impact::RejectsValid,
+                &["claims::exp-*@*"],
+            ),
+        ],
+    };
+    let exceptions = Exceptions::from_files(vec![("x.json".into(), file)]).unwrap();
+    let report = run(
+        &selected,
+        &[subject(faulty)],
+        &exceptions,
+        &RunOptions::default(),
+    );
+    let covered: Vec<&idjwt::suite::CaseResult> = report
+        .results
+        .iter()
+        .filter(|r| r.class.as_deref() == Some("faulty-ignores-exp::accepts-expired"))
+        .collect();
+    assert!(!covered.is_empty());
+    for r in &covered {
+        assert_eq!(
+            r.outcome,
+            Outcome::KnownDivergence {
+                observed: "unexpected_accept".into()
+            }
+        );
+        assert_eq!(r.impact, Some(Impact::LetsExpiredThrough));
+    }
+    let stale: Vec<&str> = report
+        .stale_exceptions
+        .iter()
+        .map(|s| s.class.as_str())
+        .collect();
+    assert_eq!(stale, ["faulty-ignores-exp::refuses"]);
 }

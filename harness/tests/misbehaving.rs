@@ -112,3 +112,107 @@ fn an_implementation_that_panics_in_process() {
         other => panic!("expected a panic, got {other:?}"),
     }
 }
+
+#[test]
+fn a_panic_is_a_finding_and_a_crashes_class_records_it() {
+    use idjwt::suite::exceptions::{Class, ExceptionsFile, Impact, When};
+    use idjwt::suite::report::{render, Format};
+    let cases = vectors::load(&vectors_dir()).unwrap();
+    let options = RunOptions {
+        filter: Some(globset::Glob::new(FILTER).unwrap().compile_matcher()),
+        provider: None,
+    };
+    let subject = || -> Box<dyn Subject> {
+        Box::new(InProcess::new(Arc::new(PanicsOnce), Duration::from_secs(5)).unwrap())
+    };
+    // Unrecorded, the panic fails the run and the table names it.
+    let report = run(&cases, &[subject()], &Exceptions::default(), &options);
+    assert!(report.failed());
+    let table = render(&report, Format::Table);
+    assert!(
+        table.contains(&format!("panics-once  {VICTIM}  panic: deliberate panic")),
+        "{table}"
+    );
+    // Recorded as a `crashes` class, the run passes and the panic leads the findings.
+    let class = Class {
+        id: "panics-once::panics-on-exp-now".into(),
+        impact: Impact::Crashes,
+        reason: "panics when exp equals now".into(),
+        basis: "the test's own implementation".into(),
+        cases: vec![VICTIM.into()],
+        when: Some(When {
+            outcome: Some("panic".into()),
+            reason: None,
+        }),
+    };
+    let file = ExceptionsFile {
+        implementation: "panics-once".into(),
+        inherits: None,
+        classes: vec![class],
+    };
+    let exceptions = Exceptions::from_files(vec![("panics-once.json".into(), file)]).unwrap();
+    let report = run(&cases, &[subject()], &exceptions, &options);
+    assert!(!report.failed(), "{}", render(&report, Format::Table));
+    let r = victim(&report);
+    assert_eq!(
+        r.outcome,
+        Outcome::KnownDivergence {
+            observed: "panic".into()
+        }
+    );
+    assert!(r
+        .actual
+        .detail
+        .as_deref()
+        .is_some_and(|d| d.contains("deliberate panic")));
+    let table = render(&report, Format::Table);
+    assert!(
+        table.starts_with("FIND  crashes  panics-once  panics-once::panics-on-exp-now  1 case"),
+        "{table}"
+    );
+    assert!(table.contains("worst crashes, 1 class"), "{table}");
+}
+
+#[test]
+fn the_circuit_breaker_ends_a_hung_adapters_run_in_seconds() {
+    let serve = env!("CARGO_BIN_EXE_idjwt-serve");
+    let mut config = Config::new(vectors_dir());
+    // Hangs on every verify request.
+    config.adapters = vec![format!("exec '{serve}' --fault hang-on-verify")];
+    config.options.filter = Some(
+        globset::Glob::new("claims::*@drift")
+            .unwrap()
+            .compile_matcher(),
+    );
+    config.timeout = Duration::from_millis(500);
+    config.give_up_after = 3;
+    let started = std::time::Instant::now();
+    let report = conformance(&config).unwrap();
+    let elapsed = started.elapsed();
+    let hangs = report
+        .results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Hang { .. }))
+        .count();
+    let not_run: Vec<&CaseResult> = report
+        .results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::NotRun { .. }))
+        .collect();
+    assert_eq!(hangs, 3);
+    assert!(not_run.len() > 50, "{} not run", not_run.len());
+    for r in &not_run {
+        assert!(
+            matches!(&r.outcome, Outcome::NotRun { reason } if reason.contains("unresponsive")),
+            "{:?}",
+            r.outcome
+        );
+    }
+    assert!(report.failed());
+    // Without the breaker this would be a timeout per case: 0.5 s × every case.
+    assert!(
+        elapsed < Duration::from_secs(20),
+        "took {elapsed:?} for {} cases",
+        report.results.len()
+    );
+}

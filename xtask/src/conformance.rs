@@ -14,8 +14,9 @@ use crate::args::{Arg, Args};
 const HELP: &str = "usage: cargo xtask conformance [options]
 
 Runs every built-in implementation against every golden vector and every provider, and checks
-the tokens each implementation signs. Only unexpected results, panics, hangs, crashes and stale
-exception entries fail the run.
+the tokens each implementation signs. The report leads with the findings: every divergence
+class of vectors/exceptions/, worst impact first. Only unexpected results, panics, hangs,
+crashes, cases not run and stale classes fail the run.
 
 options:
   --impl NAME        a built-in implementation (repeatable; default: all of them)
@@ -28,6 +29,10 @@ options:
   --format F         table (default), json, junit, markdown or html
   --output FILE      write the report to FILE instead of standard output
   --timeout SECONDS  per-request timeout (default 5)
+  --describe-timeout SECONDS
+                     time an implementation has to start and describe itself (default 30)
+  --give-up-after N  after N consecutive hangs or crashes of one implementation, report the
+                     rest of its cases as not run at once (default 3; 0: never give up)
   --vectors DIR      the vectors directory (default: vectors/ of this repository)
 
 exit status: 0 everything conforms, 1 something failed, 2 usage or set-up error";
@@ -82,14 +87,15 @@ fn parse(argv: &[String]) -> Result<Option<Parsed>, String> {
             }
             "format" => format = args.value(&flag, inline)?.parse()?,
             "output" => output = Some(PathBuf::from(args.value(&flag, inline)?)),
-            "timeout" => {
+            "timeout" => config.timeout = seconds(&flag, &args.value(&flag, inline)?)?,
+            "describe-timeout" => {
+                config.describe_timeout = seconds(&flag, &args.value(&flag, inline)?)?
+            }
+            "give-up-after" => {
                 let v = args.value(&flag, inline)?;
-                let secs: f64 = v
+                config.give_up_after = v
                     .parse()
-                    .ok()
-                    .filter(|s: &f64| s.is_finite() && *s > 0.0)
-                    .ok_or_else(|| format!("--timeout {v:?}: a positive number of seconds"))?;
-                config.timeout = Duration::from_secs_f64(secs);
+                    .map_err(|_| format!("--give-up-after {v:?}: a whole number (0: never)"))?;
             }
             "vectors" => config.vectors_dir = PathBuf::from(args.value(&flag, inline)?),
             other => return Err(format!("unknown option --{other}")),
@@ -102,6 +108,16 @@ fn parse(argv: &[String]) -> Result<Option<Parsed>, String> {
         format,
         output,
     }))
+}
+
+/// A positive, finite number of seconds (at most a day).
+fn seconds(flag: &str, v: &str) -> Result<Duration, String> {
+    let secs: f64 = v
+        .parse()
+        .ok()
+        .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+        .ok_or_else(|| format!("--{flag} {v:?}: a positive number of seconds, at most 86400"))?;
+    Ok(Duration::from_secs_f64(secs))
 }
 
 fn run(mut parsed: Parsed) -> ExitCode {

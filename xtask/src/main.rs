@@ -6,6 +6,7 @@ mod bench;
 mod conformance;
 mod fuzz;
 mod props;
+mod readme;
 mod results;
 mod vectors;
 
@@ -20,7 +21,8 @@ tasks:
   adapters      list or install the external adapters under adapters/
   props         the property tests in release mode (--cases N sets PROPTEST_CASES)
   fuzz          fuzz seeds (`fuzz corpus`) and cargo-fuzz campaigns with progress
-  results       regenerate docs/results.md from a run of everything; --check fails on drift
+  results       regenerate docs/results.md from a run of everything and the README's findings
+                block from vectors/exceptions/; --check fails on drift
   vectors       regenerate vectors/ from code; --check fails on drift";
 
 /// The workspace root, whatever directory cargo was started from.

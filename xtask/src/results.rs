@@ -9,8 +9,9 @@ use idjwt::suite::report::{render, Format};
 const HELP: &str = "usage: cargo xtask results [--check]
 
 Runs every built-in implementation and every adapter under adapters/ (installing them on first
-use) and writes the Markdown report to docs/results.md.
---check  change nothing; exit 1 if docs/results.md differs from what the run produces";
+use) and writes the Markdown report to docs/results.md, and the README's findings block from the
+divergence classes in vectors/exceptions/.
+--check  change nothing; exit 1 if either differs from what it should be";
 
 pub fn main(argv: &[String]) -> ExitCode {
     let check = match crate::args::check_only(argv, HELP) {
@@ -18,6 +19,24 @@ pub fn main(argv: &[String]) -> ExitCode {
         Err(code) => return code,
     };
     let root = crate::root();
+    let readme = match crate::readme::expected(&root) {
+        Ok(pair) => pair,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if readme.0 != readme.1 {
+        if check {
+            eprintln!("README.md's findings block differs from vectors/exceptions/; run `cargo xtask results` and commit it");
+            return ExitCode::from(1);
+        }
+        if let Err(e) = std::fs::write(root.join("README.md"), &readme.1) {
+            eprintln!("error: cannot write README.md: {e}");
+            return ExitCode::from(2);
+        }
+        println!("wrote the findings block of README.md");
+    }
     let adapters = match crate::adapters::ensure_installed(&root) {
         Ok(a) => a,
         Err(e) => {

@@ -32,16 +32,21 @@ pub fn differential(data: &[u8]) {
     let reference = reference_verdict(built.provider, &ctx, Some(&built.token));
     for imp in others() {
         let d = imp.describe();
-        let Ok(verdict) = judge(
+        let verdict = match judge(
             built.provider.profile,
             &ctx,
             Some(&built.token),
             &built.provider.jwks,
             imp.as_ref(),
-        ) else {
-            // A panic the implementation's own containment did not catch: a refusal for the
-            // comparison (the conformance run reports panics on their own).
-            continue;
+        ) {
+            Ok(verdict) => verdict,
+            Err(e) => match panic_finding(&d.name, &reference) {
+                Some(why) => panic!(
+                    "differential finding, {} on {}: {why}: {e}\n  token {}",
+                    d.name, built.provider.profile.id, built.token
+                ),
+                None => continue,
+            },
         };
         // A system clock that ticked since `now` changes what the token means to it.
         if d.clock == Clock::System && wall_clock() != now {
@@ -54,6 +59,15 @@ pub fn differential(data: &[u8]) {
             );
         }
     }
+}
+
+/// Why a panic of `name` on a token the reference judged so is a finding: always, unless a
+/// `crashes` class records panics on tokens the reference refuses for the same reason.
+fn panic_finding(name: &str, reference: &Verdict) -> Option<&'static str> {
+    let known = reference
+        .reason()
+        .is_some_and(|r| classes(name).panics.contains(r.code()));
+    (!known).then_some("panicked")
 }
 
 /// Why two verdicts on one token are a finding, if they are.

@@ -2,11 +2,12 @@
 //! as classes a fuzzer's token can fall into.
 //!
 //! A golden vector's divergence is about one case; a fuzzer's token is new. The classes are
-//! therefore drawn from the record: an implementation known to accept some tokens the
-//! reference refuses as `expired` (a divergence in `vectors/exceptions/`) or unable to check
-//! `iss` at all (a limitation it declares) is not reported again for accepting another such
-//! token. The same goes the other way for the refusal codes with which it is known to refuse
-//! valid tokens. Anything else it disagrees on is a finding.
+//! therefore drawn from the record: an implementation with a divergence class in
+//! `vectors/exceptions/` that lets through some tokens the reference refuses as `expired`, or
+//! that declares it cannot check `iss` at all, is not reported again for accepting another such
+//! token. The same goes for the refusal codes with which it is known to refuse valid tokens,
+//! and for the reference's refusal codes on the tokens it is known to panic on. Anything else
+//! it disagrees on, or panics on, is a finding.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
@@ -14,36 +15,11 @@ use std::time::Duration;
 
 use crate::contract::Implementation;
 use crate::impls;
-use crate::suite::exceptions::{Exceptions, ExceptionsFile};
+use crate::suite::exceptions::embedded;
 use crate::suite::generate;
 use crate::suite::run::evaluate;
 use crate::suite::subject::InProcess;
 use crate::suite::Expectation;
-
-/// The recorded divergences of the in-process implementations, compiled in so that a fuzz
-/// binary needs no checkout at run time.
-const RECORDS: &[(&str, &str)] = &[
-    (
-        "jsonwebtoken",
-        include_str!("../../../vectors/exceptions/jsonwebtoken.json"),
-    ),
-    (
-        "jwt-simple",
-        include_str!("../../../vectors/exceptions/jwt-simple.json"),
-    ),
-    (
-        "jwt-compact",
-        include_str!("../../../vectors/exceptions/jwt-compact.json"),
-    ),
-    (
-        "josekit",
-        include_str!("../../../vectors/exceptions/josekit.json"),
-    ),
-    (
-        "biscuit",
-        include_str!("../../../vectors/exceptions/biscuit.json"),
-    ),
-];
 
 /// One implementation's known classes.
 #[derive(Debug, Default)]
@@ -53,6 +29,8 @@ pub(crate) struct Classes {
     pub accepts: BTreeMap<String, String>,
     /// The implementation's own refusal codes on valid tokens it is known to refuse.
     pub refuses: BTreeSet<String>,
+    /// Reference refusal codes of the tokens it is known to panic on.
+    pub panics: BTreeSet<String>,
 }
 
 /// The known classes of every in-process implementation, computed once per process.
@@ -65,14 +43,7 @@ pub(crate) fn classes(implementation: &str) -> &'static Classes {
 }
 
 fn compute() -> BTreeMap<String, Classes> {
-    let mut exceptions = Exceptions::default();
-    for (name, text) in RECORDS {
-        let file: ExceptionsFile =
-            serde_json::from_str(text).expect("the exceptions files are checked by the tests");
-        exceptions
-            .insert(file, name)
-            .expect("the exceptions files are checked by the tests");
-    }
+    let exceptions = embedded();
     let cases: Vec<_> = generate::all().into_iter().flat_map(|f| f.cases).collect();
     let mut out = BTreeMap::new();
     for imp in impls::builtins() {
@@ -84,23 +55,25 @@ fn compute() -> BTreeMap<String, Classes> {
         .expect("a built-in implementation describes itself");
         let mut classes = Classes::default();
         for case in &cases {
-            let recorded = exceptions.get(&d.name, &case.id).is_some();
+            let recorded = |observed| exceptions.records(&d.name, &case.id, observed);
             let limited = case.checks.iter().find(|c| d.limitation(c).is_some());
-            match (case.expected, &case.expected_reason) {
-                (Expectation::Rejected, Some(code)) if recorded || limited.is_some() => {
+            if let (Expectation::Rejected, Some(code)) = (case.expected, &case.expected_reason) {
+                if recorded("panic") {
+                    classes.panics.insert(code.clone());
+                }
+                if recorded("unexpected_accept") || limited.is_some() {
                     let why = match limited {
                         Some(check) => format!("declares it cannot enforce {check}"),
-                        None => format!("recorded divergence {}", case.id),
+                        None => format!("a recorded class covers {}", case.id),
                     };
                     classes.accepts.entry(code.clone()).or_insert(why);
                 }
-                (Expectation::Verified, _) if recorded => {
-                    let result = evaluate(case, &subject);
-                    if let Some(code) = result.actual.reason {
-                        classes.refuses.insert(code);
-                    }
+            }
+            if case.expected == Expectation::Verified && recorded("unexpected_reject") {
+                let result = evaluate(case, &subject);
+                if let Some(code) = result.actual.reason {
+                    classes.refuses.insert(code);
                 }
-                _ => {}
             }
         }
         out.insert(d.name, classes);

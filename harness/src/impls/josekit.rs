@@ -24,8 +24,8 @@
 //!
 //! Panics: `JwtPayload::expires_at`/`not_before`/`issued_at` (jwt/jwt_payload.rs:147, 175, 203)
 //! build a `SystemTime` from any non-negative number with `Duration::from_secs_f64` and `+`, which
-//! panic for dates at or above 2^63 seconds. The adapter contains such a panic
-//! ([`guard::catch`]) and reports it as an unclassified rejection.
+//! panic for dates at or above 2^63 seconds. The adapter does not catch it: the
+//! runner reports it as `panic`, recorded as a `crashes` class in `vectors/exceptions/josekit.json`.
 
 use std::error::Error as _;
 use std::time::{Duration, SystemTime};
@@ -41,7 +41,6 @@ use crate::contract::{
     checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
     VerifyRequest,
 };
-use crate::impls::guard;
 
 /// The version of the `josekit` crate this adapter is built against (checked against
 /// `Cargo.lock` by a unit test, so a dependency bump cannot silently mislabel results).
@@ -68,22 +67,18 @@ impl Implementation for Josekit {
         }
     }
 
+    // A panic inside the library is left to the runner, which reports it as `panic`: it is a
+    // finding (anyone who can send such a token can take a server down), never a rejection.
     fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
-        guard::catch(|| sign_token(request)).unwrap_or_else(|panic| {
-            Err(fail(
-                None,
-                format!("josekit panicked while signing: {panic}"),
-            ))
-        })
+        sign_token(request)
     }
 
     fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
-        guard::catch(|| verify_token(request))
-            .unwrap_or_else(|panic| Err(fail(None, format!("josekit panicked: {panic}"))))
+        verify_token(request)
     }
 }
 
-/// Every check of [`checks::ALL`] the library cannot be configured to enforce, with the source
+/// Every check of [`checks::TABLE`] the library cannot be configured to enforce, with the source
 /// lines (in `josekit-0.10.3/src/`) that show why.
 ///
 /// Only what the library has no way to do at all. Checks it performs with mistakes (no leeway,
@@ -688,7 +683,7 @@ mod tests {
     }
 
     #[test]
-    fn garbage_and_extreme_inputs_do_not_panic() {
+    fn garbage_is_refused_and_huge_dates_panic_in_the_library() {
         for token in [
             "",
             ".",
@@ -701,9 +696,16 @@ mod tests {
             let request = verify_request(token.into(), &["HS256"], vec![oct(SECRET, None)]);
             assert!(Josekit.verify(&request).is_err(), "{token:?}");
         }
-        // Dates the library turns into a panic (jwt_payload.rs:147) are contained.
-        let huge = verify_raw(r#"{"alg":"HS256"}"#, r#"{"sub":"u","exp":1e300}"#);
-        assert!(huge.is_err());
+        // A date the library turns into a panic (jwt_payload.rs:147) reaches the caller as a
+        // panic: the runner reports it, and `josekit::panics-on-huge-dates` records it.
+        let huge = crate::impls::guard::catch(|| {
+            verify_raw(r#"{"alg":"HS256"}"#, r#"{"sub":"u","exp":1e300}"#)
+        });
+        assert!(
+            huge.is_err(),
+            "josekit no longer panics on exp 1e300: {huge:?}"
+        );
+        // The adapter's own arithmetic on extreme requests refuses without panicking.
         let mut request = verify_request(
             hs256_token(json!({})),
             &["HS256"],
@@ -711,7 +713,8 @@ mod tests {
         );
         request.leeway = u64::MAX;
         request.now = i64::MAX;
-        assert!(Josekit.verify(&request).is_err());
+        let extreme = crate::impls::guard::catch(|| Josekit.verify(&request));
+        assert!(matches!(extreme, Ok(Err(_))), "{extreme:?}");
     }
 
     /// A token with exactly this header and payload text, HS256-signed with `SECRET`.

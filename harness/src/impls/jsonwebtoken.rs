@@ -245,7 +245,7 @@ impl Implementation for JsonWebToken {
     }
 }
 
-/// Every check of [`checks::ALL`] the library cannot be configured to enforce, with the source
+/// Every check of [`checks::TABLE`] the library cannot be configured to enforce, with the source
 /// lines (in `jsonwebtoken-11.1.0/src/`) that show why.
 /// Only what the library has no way to do at all. Checks it performs with mistakes (the `exp`
 /// boundary, fractional dates, the year-9999 bound, `iss`/`aud` of the wrong type) are not

@@ -203,7 +203,7 @@ impl Implementation for JwtCompact {
     }
 }
 
-/// Every check of [`checks::ALL`] the library cannot be configured to enforce, with the source
+/// Every check of [`checks::TABLE`] the library cannot be configured to enforce, with the source
 /// lines (in `jwt-compact-0.8.0/src/`) that show why.
 ///
 /// Only what the library has no way to do at all. Checks it performs with mistakes (the `exp`

@@ -266,7 +266,7 @@ impl Implementation for JwtSimple {
     }
 }
 
-/// Every check of [`checks::ALL`] the library cannot be configured to enforce, with the source
+/// Every check of [`checks::TABLE`] the library cannot be configured to enforce, with the source
 /// lines (in `jwt-simple-0.15.0/src/`) that show why.
 ///
 /// Only what the library has no way to do at all. Checks it performs with mistakes (the `exp`

@@ -9,7 +9,9 @@ use super::exceptions::{Exceptions, ExceptionsError};
 use super::external::{AdapterError, External};
 use super::outcome::Report;
 use super::run::{run, RunOptions};
-use super::subject::{InProcess, Subject, DEFAULT_TIMEOUT};
+use super::subject::{
+    Breaker, InProcess, Subject, DEFAULT_DESCRIBE_TIMEOUT, DEFAULT_GIVE_UP_AFTER, DEFAULT_TIMEOUT,
+};
 use super::vectors::{load, VectorsError};
 use crate::impls;
 
@@ -26,6 +28,10 @@ pub struct Config {
     pub options: RunOptions,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// How long an implementation may take to start and describe itself.
+    pub describe_timeout: Duration,
+    /// Give an implementation up after this many consecutive hangs or crashes (0: never).
+    pub give_up_after: u32,
 }
 
 impl Config {
@@ -37,6 +43,8 @@ impl Config {
             vectors_dir,
             options: RunOptions::default(),
             timeout: DEFAULT_TIMEOUT,
+            describe_timeout: DEFAULT_DESCRIBE_TIMEOUT,
+            give_up_after: DEFAULT_GIVE_UP_AFTER,
         }
     }
 }
@@ -100,16 +108,22 @@ pub fn subjects(config: &Config) -> Result<Vec<Box<dyn Subject>>, SetupError> {
             name: name.clone(),
             known: impls::BUILTIN_NAMES.join(", "),
         })?;
-        let subject = InProcess::new(Arc::from(imp), config.timeout).map_err(|problem| {
-            SetupError::Describe {
-                name: name.clone(),
-                problem,
-            }
+        let started = InProcess::start(Arc::from(imp), config.timeout, config.describe_timeout);
+        let subject = started.map_err(|problem| SetupError::Describe {
+            name: name.clone(),
+            problem,
         })?;
-        out.push(Box::new(subject));
+        out.push(Box::new(Breaker::new(
+            Box::new(subject),
+            config.give_up_after,
+        )));
     }
     for command in &config.adapters {
-        out.push(Box::new(External::spawn(command, config.timeout)?));
+        let external = External::spawn_with(command, config.timeout, config.describe_timeout)?;
+        out.push(Box::new(Breaker::new(
+            Box::new(external),
+            config.give_up_after,
+        )));
     }
     let mut seen = std::collections::BTreeSet::new();
     for s in &out {

@@ -400,6 +400,8 @@ pub struct External {
     command_line: String,
     description: Description,
     timeout: Duration,
+    /// How long starting (or restarting) the program may take, up to its description.
+    describe_timeout: Duration,
     /// The running process; `None` after a hang or crash until the next request restarts it.
     process: Mutex<Option<Process>>,
 }
@@ -418,14 +420,25 @@ impl External {
     /// Starts `command_line` (run via `sh -c`), sends `{"op":"describe"}` and reads the
     /// description; `timeout` applies to that and to every later request.
     pub fn spawn(command_line: &str, timeout: Duration) -> Result<External, AdapterError> {
+        External::spawn_with(command_line, timeout, timeout)
+    }
+
+    /// As [`External::spawn`], with its own time for start-up and `describe` (also used when
+    /// the program is restarted after a hang or crash).
+    pub fn spawn_with(
+        command_line: &str,
+        timeout: Duration,
+        describe_timeout: Duration,
+    ) -> Result<External, AdapterError> {
         if command_line.trim().is_empty() {
             return Err(AdapterError::EmptyCommand);
         }
-        let (process, description) = start(command_line, timeout)?;
+        let (process, description) = start(command_line, describe_timeout)?;
         Ok(External {
             command_line: command_line.to_owned(),
             description,
             timeout,
+            describe_timeout,
             process: Mutex::new(Some(process)),
         })
     }
@@ -455,7 +468,7 @@ impl External {
         let mut slot = self.process.lock().unwrap_or_else(PoisonError::into_inner);
         let process = match &mut *slot {
             Some(process) => process,
-            empty => match start(&self.command_line, self.timeout) {
+            empty => match start(&self.command_line, self.describe_timeout) {
                 Ok((process, _)) => empty.insert(process),
                 Err(e) => return Answer::Crash(format!("could not restart: {e}")),
             },

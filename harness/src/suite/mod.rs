@@ -15,4 +15,6 @@ pub mod subject;
 pub mod vectors;
 
 pub use case::{Case, CaseContext, Expectation, Mint, SignatureForm, VectorFile};
-pub use outcome::{Actual, CaseResult, ImplementationInfo, Outcome, Report, StaleException};
+pub use outcome::{
+    Actual, CaseResult, ClassInfo, ImplementationInfo, Outcome, Report, StaleException,
+};

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::case::Expectation;
+use crate::impact::Impact;
 
 /// What happened when one implementation met one case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -12,8 +13,9 @@ pub enum Outcome {
     Pass,
     /// Not run: the implementation cannot do what the case needs.
     Skip { reason: String },
-    /// Unexpected, but listed in `vectors/exceptions/<implementation>.json`.
-    KnownDivergence { reason: String },
+    /// Unexpected, but covered by a divergence class of `vectors/exceptions/` (named in the
+    /// result's `class`); `observed` is the outcome it would otherwise have been.
+    KnownDivergence { observed: String },
     /// Accepted a token the policy rejects.
     UnexpectedAccept,
     /// Rejected a token the policy accepts.
@@ -28,6 +30,9 @@ pub enum Outcome {
     Crash { message: String },
     /// Signer conformance: the token breaks a byte-level rule.
     NonConformantToken { problem: String },
+    /// Not run: the implementation stopped answering (consecutive hangs or crashes), so the
+    /// rest of its cases were given up at once.
+    NotRun { reason: String },
 }
 
 impl Outcome {
@@ -44,11 +49,12 @@ impl Outcome {
             Outcome::Hang { .. } => "hang",
             Outcome::Crash { .. } => "crash",
             Outcome::NonConformantToken { .. } => "non_conformant_token",
+            Outcome::NotRun { .. } => "not_run",
         }
     }
 
     /// Every outcome name, in report order.
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 11] = [
         "pass",
         "skip",
         "known_divergence",
@@ -59,6 +65,7 @@ impl Outcome {
         "hang",
         "crash",
         "non_conformant_token",
+        "not_run",
     ];
 
     /// Whether this outcome fails the run.
@@ -69,7 +76,8 @@ impl Outcome {
         )
     }
 
-    /// Whether the outcome is one that an exceptions entry may cover.
+    /// Whether the outcome is one that a divergence class may cover (breakdowns only with
+    /// impact `crashes`).
     pub fn is_divergence(&self) -> bool {
         matches!(
             self,
@@ -77,6 +85,17 @@ impl Outcome {
                 | Outcome::UnexpectedReject
                 | Outcome::WrongIdentity { .. }
                 | Outcome::NonConformantToken { .. }
+                | Outcome::Panic { .. }
+                | Outcome::Hang { .. }
+                | Outcome::Crash { .. }
+        )
+    }
+
+    /// Whether the implementation broke down (panic, hang, crash) instead of answering.
+    pub fn is_breakdown(&self) -> bool {
+        matches!(
+            self,
+            Outcome::Panic { .. } | Outcome::Hang { .. } | Outcome::Crash { .. }
         )
     }
 }
@@ -115,6 +134,13 @@ pub struct CaseResult {
     pub reminted: bool,
     /// The case's basis, carried for reports.
     pub basis: String,
+    /// The divergence class that covers this result (a known divergence, or a reason
+    /// mismatch a class records).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// That class's impact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
 }
 
 impl CaseResult {
@@ -122,15 +148,41 @@ impl CaseResult {
     pub fn namespace(&self) -> &str {
         self.case_id.split("::").next().unwrap_or(&self.case_id)
     }
+
+    /// What a divergence class would have to cover here: the outcome's name for a divergence,
+    /// `reason_mismatch` for a right verdict with another reason code, else nothing.
+    pub fn observed(&self) -> Option<&str> {
+        match &self.outcome {
+            Outcome::KnownDivergence { observed } => Some(observed),
+            Outcome::Pass if self.reason_mismatch.is_some() => Some("reason_mismatch"),
+            o if o.is_divergence() => Some(o.name()),
+            _ => None,
+        }
+    }
 }
 
-/// An exceptions entry that no longer matches an unexpected result.
+/// A divergence class that covers no result of its implementation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StaleException {
     pub implementation: String,
-    pub case_id: String,
-    /// Why it is stale: the case passes now, is skipped, or does not exist.
+    /// The class id.
+    pub class: String,
+    /// Why it is stale: its cases pass now, are skipped, or do not exist.
     pub why: String,
+}
+
+/// A divergence class as the report carries it: what the findings are made of.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClassInfo {
+    /// The implementation it applies to.
+    pub implementation: String,
+    pub id: String,
+    pub impact: Impact,
+    pub reason: String,
+    pub basis: String,
+    /// The implementation whose file it is written in, when it is inherited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inherited_from: Option<String>,
 }
 
 /// An implementation as the report describes it.
@@ -149,6 +201,8 @@ pub struct Report {
     pub implementations: Vec<ImplementationInfo>,
     /// Vector cases and signer-conformance checks (ids `signer::…` and `interop::…`).
     pub results: Vec<CaseResult>,
+    /// The divergence classes of the implementations that ran.
+    pub classes: Vec<ClassInfo>,
     pub stale_exceptions: Vec<StaleException>,
     /// Wall time of the run in milliseconds (not part of snapshots).
     #[serde(skip)]

@@ -7,7 +7,9 @@ use globset::GlobMatcher;
 use super::case::{Case, Expectation};
 use super::exceptions::Exceptions;
 use super::mint::mint;
-use super::outcome::{Actual, CaseResult, ImplementationInfo, Outcome, Report, StaleException};
+use super::outcome::{
+    Actual, CaseResult, ClassInfo, ImplementationInfo, Outcome, Report, StaleException,
+};
 use super::subject::Subject;
 use crate::contract::{Clock, Description, Jwk, VerifyRequest};
 use crate::engine::provider::{conclude, token_to_verify, verify_request, Context};
@@ -99,6 +101,8 @@ pub fn run_cases(
                         reason_mismatch: None,
                         reminted: false,
                         basis: String::new(),
+                        class: None,
+                        impact: None,
                     }]
                 })
             })
@@ -106,46 +110,76 @@ pub fn run_cases(
     })
 }
 
-/// Marks listed divergences as known, and reports entries that match nothing unexpected.
+/// Marks the results that divergence classes cover, lists the classes in the report, and
+/// reports as stale every class that covers no result.
 ///
-/// Entries for cases that were not run (filtered out) are left alone; entries naming a case
-/// that does not exist at all are stale whenever `known_ids` is complete.
-pub fn settle_exceptions(
-    report: &mut Report,
-    exceptions: &Exceptions,
-    known_ids: &dyn Fn(&str) -> bool,
-    all_selected: bool,
-) {
+/// With a filter or a provider selected (`all_selected` false), a class none of whose cases
+/// ran is left alone; with everything selected it is stale as well.
+pub fn settle_exceptions(report: &mut Report, exceptions: &Exceptions, all_selected: bool) {
     for r in &mut report.results {
-        if let Some(d) = exceptions.get(&r.implementation, &r.case_id) {
-            if r.outcome.is_divergence() {
-                r.outcome = super::outcome::Outcome::KnownDivergence {
-                    reason: d.reason.clone(),
-                };
-            }
+        let Some(observed) = r.observed().map(str::to_owned) else {
+            continue;
+        };
+        let covering = exceptions.covering(
+            &r.implementation,
+            &r.case_id,
+            &observed,
+            r.actual.reason.as_deref(),
+        );
+        let Some(class) = covering else {
+            continue;
+        };
+        r.class = Some(class.class.id.clone());
+        r.impact = Some(class.class.impact);
+        if r.outcome.is_divergence() {
+            r.outcome = Outcome::KnownDivergence { observed };
         }
     }
     for imp in &report.implementations {
-        for d in exceptions.of(&imp.name) {
-            let result = report
-                .results
+        for c in exceptions.classes(&imp.name) {
+            let id = c.class.id.as_str();
+            report.classes.push(ClassInfo {
+                implementation: imp.name.clone(),
+                id: id.to_owned(),
+                impact: c.class.impact,
+                reason: c.class.reason.clone(),
+                basis: c.class.basis.clone(),
+                inherited_from: (c.written_for != imp.name).then(|| c.written_for.clone()),
+            });
+            let mine = || {
+                report
+                    .results
+                    .iter()
+                    .filter(|r| r.implementation == imp.name)
+            };
+            if mine().any(|r| r.class.as_deref() == Some(id)) {
+                continue;
+            }
+            let about: Vec<&CaseResult> = mine().filter(|r| c.covers_case(&r.case_id)).collect();
+            let seen: std::collections::BTreeSet<&str> =
+                about.iter().filter_map(|r| r.observed()).collect();
+            let why = if about.is_empty() {
+                if !all_selected {
+                    continue;
+                }
+                "its case globs match no case".to_owned()
+            } else if about
                 .iter()
-                .find(|r| r.implementation == imp.name && r.case_id == d.id);
-            let why = match result {
-                Some(r) => match &r.outcome {
-                    Outcome::KnownDivergence { .. } => continue,
-                    Outcome::Skip { .. } => {
-                        "the case is skipped for this implementation".to_owned()
-                    }
-                    other if other.is_failure() => continue,
-                    _ => "the case passes now; remove the entry".to_owned(),
-                },
-                None if all_selected && !known_ids(&d.id) => "no such case".to_owned(),
-                None => continue,
+                .all(|r| matches!(r.outcome, Outcome::Skip { .. }))
+            {
+                "its cases are skipped for this implementation".to_owned()
+            } else if seen.is_empty() {
+                "its cases pass now; remove the class or narrow its globs".to_owned()
+            } else {
+                format!(
+                    "its cases show {} now, and it covers {}",
+                    seen.into_iter().collect::<Vec<_>>().join(", "),
+                    c.outcomes().join(", ")
+                )
             };
             report.stale_exceptions.push(StaleException {
                 implementation: imp.name.clone(),
-                case_id: d.id.clone(),
+                class: id.to_owned(),
                 why,
             });
         }
@@ -281,6 +315,8 @@ fn result(case: &Case, d: &Description, outcome: Outcome, actual: Actual) -> Cas
         reason_mismatch: None,
         reminted: false,
         basis: case.basis.clone(),
+        class: None,
+        impact: None,
     }
 }
 
@@ -366,7 +402,10 @@ fn run_once(
     subject: &dyn Subject,
 ) -> (Outcome, Actual, Option<String>) {
     let (verdict, raw_ok) = match reach(case, profile, subject) {
-        Reached::Broke(outcome) => return (outcome, Actual::default(), None),
+        Reached::Broke(outcome) => {
+            let actual = breakdown_actual(&outcome);
+            return (outcome, actual, None);
+        }
         Reached::Verdict { verdict, raw_ok } => (verdict, raw_ok),
     };
     let actual = Actual {
@@ -386,6 +425,22 @@ fn run_once(
         _ => None,
     };
     (outcome, actual, mismatch)
+}
+
+/// What the report shows as the answer of an implementation that broke down: the panic
+/// message, the timeout or the crash, kept even when a class makes the outcome known.
+pub(crate) fn breakdown_actual(outcome: &Outcome) -> Actual {
+    let detail = match outcome {
+        Outcome::Panic { message } => format!("panicked: {message}"),
+        Outcome::Hang { timeout_ms } => format!("no answer within {timeout_ms} ms"),
+        Outcome::Crash { message } => format!("crashed: {message}"),
+        Outcome::NotRun { reason } => format!("not run: {reason}"),
+        _ => return Actual::default(),
+    };
+    Actual {
+        detail: Some(detail),
+        ..Actual::default()
+    }
 }
 
 fn classify(case: &Case, verdict: &Verdict, raw_ok: bool) -> Outcome {
@@ -441,10 +496,8 @@ pub fn run(
         options,
         &crate::profile::builtins().iter().collect::<Vec<_>>(),
     ));
-    let ids: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
     let all_selected = options.filter.is_none() && options.provider.is_none();
-    let known = |id: &str| ids.contains(id) || super::signer::is_signer_id(id);
-    settle_exceptions(&mut report, exceptions, &known, all_selected);
+    settle_exceptions(&mut report, exceptions, all_selected);
     report.elapsed_ms = started.elapsed().as_millis();
     report
 }

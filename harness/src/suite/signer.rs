@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::case::Expectation;
 use super::outcome::{Actual, CaseResult, Outcome};
-use super::run::{wall_clock, RunOptions};
+use super::run::{breakdown_actual, wall_clock, RunOptions};
 use super::subject::Subject;
 use crate::contract::{Decoded, Description, SignRequest};
 use crate::engine::keys::Key;
@@ -106,6 +106,8 @@ fn result(
         reason_mismatch: None,
         reminted: false,
         basis: BASIS.to_owned(),
+        class: None,
+        impact: None,
     }
 }
 
@@ -177,13 +179,8 @@ pub fn run(
             let token = match signed {
                 Ok(token) => token,
                 Err(outcome) => {
-                    out.push(result(
-                        signer_id,
-                        name,
-                        &profile.id,
-                        outcome,
-                        Actual::default(),
-                    ));
+                    let actual = breakdown_actual(&outcome);
+                    out.push(result(signer_id, name, &profile.id, outcome, actual));
                     continue;
                 }
             };
@@ -282,7 +279,10 @@ fn interop(canon: &Canonical<'_>, token: &str, verifier: &dyn Subject) -> (Outco
                 .unwrap_or_else(|| "implementation_error".into());
             (Outcome::UnexpectedReject, rejected(&code, f.error))
         }
-        Err(breakdown) => (breakdown, Actual::default()),
+        Err(breakdown) => {
+            let actual = breakdown_actual(&breakdown);
+            (breakdown, actual)
+        }
     }
 }
 

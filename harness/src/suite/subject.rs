@@ -1,6 +1,7 @@
 //! An implementation under test as the runner sees it: every call ends in an [`Answer`], and
 //! panics, hangs and crashes are answers too, never the end of the run.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +22,8 @@ pub enum Answer<T> {
     Hang(Duration),
     /// It died or wrote something that is not a protocol v1 response (external adapters).
     Crash(String),
+    /// It was not asked: it had stopped answering before ([`Breaker`]).
+    NotRun(String),
 }
 
 impl<T> Answer<T> {
@@ -35,12 +38,21 @@ impl<T> Answer<T> {
                 timeout_ms: t.as_millis() as u64,
             }),
             Answer::Crash(message) => Err(Outcome::Crash { message }),
+            Answer::NotRun(reason) => Err(Outcome::NotRun { reason }),
         }
     }
 }
 
 /// The default per-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The default time an implementation has to describe itself when it starts: separate from
+/// the per-request timeout, since starting an interpreter on a loaded machine takes longer
+/// than any one request.
+pub const DEFAULT_DESCRIBE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// After this many consecutive hangs or crashes, an implementation is given up on.
+pub const DEFAULT_GIVE_UP_AFTER: u32 = 3;
 
 /// An implementation under test, in-process or external.
 pub trait Subject: Send + Sync {
@@ -79,18 +91,39 @@ fn quiet_worker_panics() {
 }
 
 impl InProcess {
-    /// Wraps an implementation; `describe` itself is guarded against panics.
+    /// Wraps an implementation; `describe` itself is guarded against panics and hangs (given
+    /// [`DEFAULT_DESCRIBE_TIMEOUT`]).
     pub fn new(imp: Arc<dyn Implementation>, timeout: Duration) -> Result<InProcess, String> {
+        InProcess::start(imp, timeout, DEFAULT_DESCRIBE_TIMEOUT)
+    }
+
+    /// As [`InProcess::new`], with its own time for `describe`.
+    pub fn start(
+        imp: Arc<dyn Implementation>,
+        timeout: Duration,
+        describe_timeout: Duration,
+    ) -> Result<InProcess, String> {
         quiet_worker_panics();
-        let description = {
-            let imp = Arc::clone(&imp);
-            guard::catch(move || imp.describe()).map_err(|m| format!("describe panicked: {m}"))?
-        };
-        Ok(InProcess {
+        let mut this = InProcess {
             imp,
-            description,
-            timeout,
-        })
+            description: Description {
+                name: String::new(),
+                version: String::new(),
+                algorithms: Vec::new(),
+                clock: crate::contract::Clock::Injected,
+                cannot_enforce: Vec::new(),
+            },
+            timeout: describe_timeout,
+        };
+        this.description = match this.call(|imp| Ok(imp.describe())) {
+            Answer::Ok(description) => description,
+            Answer::Panic(m) => return Err(format!("describe panicked: {m}")),
+            Answer::Hang(t) => return Err(format!("describe gave no answer within {t:?}")),
+            Answer::Refused(f) => return Err(format!("describe failed: {}", f.error)),
+            Answer::Crash(m) | Answer::NotRun(m) => return Err(format!("describe: {m}")),
+        };
+        this.timeout = timeout;
+        Ok(this)
     }
 
     fn call<T: Send + 'static>(
@@ -133,6 +166,57 @@ impl Subject for InProcess {
     fn verify(&self, request: &VerifyRequest) -> Answer<Decoded> {
         let request = request.clone();
         self.call(move |imp| imp.verify(&request))
+    }
+}
+
+/// A circuit breaker around a subject: after `limit` consecutive hangs or crashes, every
+/// later call answers [`Answer::NotRun`] at once, so that a dead or hung implementation costs
+/// `limit` timeouts instead of one per case. Panics do not count: they are answers, given at
+/// once, and each one is a finding of its own.
+pub struct Breaker {
+    inner: Box<dyn Subject>,
+    limit: u32,
+    consecutive: AtomicU32,
+}
+
+impl Breaker {
+    /// Wraps `inner`; a `limit` of 0 never gives up.
+    pub fn new(inner: Box<dyn Subject>, limit: u32) -> Breaker {
+        Breaker {
+            inner,
+            limit,
+            consecutive: AtomicU32::new(0),
+        }
+    }
+
+    fn call<T>(&self, f: impl FnOnce(&dyn Subject) -> Answer<T>) -> Answer<T> {
+        let seen = self.consecutive.load(Ordering::SeqCst);
+        if self.limit > 0 && seen >= self.limit {
+            return Answer::NotRun(format!(
+                "implementation unresponsive: it hung or crashed on {seen} consecutive requests"
+            ));
+        }
+        let answer = f(self.inner.as_ref());
+        if matches!(answer, Answer::Hang(_) | Answer::Crash(_)) {
+            self.consecutive.fetch_add(1, Ordering::SeqCst);
+        } else {
+            self.consecutive.store(0, Ordering::SeqCst);
+        }
+        answer
+    }
+}
+
+impl Subject for Breaker {
+    fn description(&self) -> &Description {
+        self.inner.description()
+    }
+
+    fn sign(&self, request: &SignRequest) -> Answer<String> {
+        self.call(|s| s.sign(request))
+    }
+
+    fn verify(&self, request: &VerifyRequest) -> Answer<Decoded> {
+        self.call(|s| s.verify(request))
     }
 }
 
@@ -199,5 +283,23 @@ mod tests {
         );
         // The run goes on after a hang.
         assert_eq!(s.sign(&request("ok")), Answer::Ok("a.b.c".into()));
+    }
+
+    #[test]
+    fn the_breaker_gives_up_after_consecutive_hangs_and_recovers_on_an_answer() {
+        let inner = InProcess::new(Arc::new(Misbehaving), Duration::from_millis(50)).unwrap();
+        let b = Breaker::new(Box::new(inner), 2);
+        assert_eq!(b.sign(&request("ok")), Answer::Ok("a.b.c".into()));
+        assert!(matches!(b.sign(&request("hang")), Answer::Hang(_)));
+        assert_eq!(b.sign(&request("ok")), Answer::Ok("a.b.c".into()));
+        assert!(matches!(b.sign(&request("hang")), Answer::Hang(_)));
+        assert!(matches!(b.sign(&request("hang")), Answer::Hang(_)));
+        let started = std::time::Instant::now();
+        match b.sign(&request("hang")) {
+            Answer::NotRun(why) => assert!(why.contains("unresponsive"), "{why}"),
+            other => panic!("expected not run, got {other:?}"),
+        }
+        assert!(matches!(b.sign(&request("ok")), Answer::NotRun(_)));
+        assert!(started.elapsed() < Duration::from_millis(50));
     }
 }

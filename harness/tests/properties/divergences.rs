@@ -1,12 +1,13 @@
-//! Known divergences: behaviour policy.md calls wrong that an implementation has and that
-//! `vectors/exceptions/<implementation>.json` already records, with its reason and basis.
+//! Known divergences: behaviour policy.md calls wrong that an implementation has and that its
+//! divergence classes in `vectors/exceptions/<implementation>.json` already record.
 //!
-//! A property leaves an implementation out of a case only when a class below covers it, and
-//! every class names the exceptions entry that records it (a test checks the entry exists), so
-//! nothing is skipped silently and a class whose entry is dropped fails here too. Limitations
-//! an implementation declares (`cannot_enforce`) are the other, separate filter
-//! ([`crate::support::Subject::cannot`]).
+//! A property leaves an implementation out of a case only when the implementation has a class
+//! of the kind below on record, found by its name (`jsonwebtoken::no-upper-date-bound`): who has
+//! which defect is written once, in the exceptions files, and a new library's file is read
+//! without any change here. Limitations an implementation declares (`cannot_enforce`) are the
+//! other, separate filter ([`crate::support::Subject::cannot`]).
 
+use idjwt::suite::exceptions::embedded;
 use serde_json::Value;
 
 use crate::broken::{Broken, Kind};
@@ -34,141 +35,52 @@ pub enum Class {
     NoLeeway,
     /// A `typ` other than `JWT` is refused by the library itself.
     TypOtherThanJwtRefused,
+    /// A date past year 9999 panics inside the library instead of being refused.
+    PanicsOnHugeDates,
 }
 
-/// One implementation's divergence of a class, and the exceptions entry recording it.
-pub struct Known {
-    pub implementation: &'static str,
-    pub class: Class,
-    /// A case id in `vectors/exceptions/<implementation>.json`.
-    pub recorded_as: &'static str,
-}
+impl Class {
+    /// Every class, for the test that each is on record.
+    const ALL: [Class; 10] = [
+        Class::FractionsRefused,
+        Class::FractionsToWholeSeconds,
+        Class::NoUpperDateBound,
+        Class::NegativeDatesAccepted,
+        Class::NullIsAbsent,
+        Class::RegisteredStringsUntyped,
+        Class::ExpBoundaryOffByOne,
+        Class::NoLeeway,
+        Class::TypOtherThanJwtRefused,
+        Class::PanicsOnHugeDates,
+    ];
 
-const fn known(implementation: &'static str, class: Class, recorded_as: &'static str) -> Known {
-    Known {
-        implementation,
-        class,
-        recorded_as,
+    /// The name its divergence class has in every implementation's file
+    /// (`<implementation>::<name>`).
+    fn name(self) -> &'static str {
+        match self {
+            Class::FractionsRefused => "fractions-refused",
+            Class::FractionsToWholeSeconds => "fractions-truncated",
+            Class::NoUpperDateBound => "no-upper-date-bound",
+            Class::NegativeDatesAccepted => "negative-dates-accepted",
+            Class::NullIsAbsent => "null-is-absent",
+            Class::RegisteredStringsUntyped => "registered-strings-untyped",
+            Class::ExpBoundaryOffByOne => "exp-off-by-one",
+            Class::NoLeeway => "no-leeway",
+            Class::TypOtherThanJwtRefused => "typ-other-than-jwt-refused",
+            Class::PanicsOnHugeDates => "panics-on-huge-dates",
+        }
     }
 }
 
-/// Every divergence a property filters on.
-/// Every divergence a property filters on.
-pub const KNOWN: &[Known] = &[
-    known(
-        "biscuit",
-        Class::FractionsRefused,
-        "claims::iat-fraction@drift",
-    ),
-    known(
-        "jsonwebtoken",
-        Class::FractionsToWholeSeconds,
-        "claims::exp-half-second-ago@drift",
-    ),
-    known(
-        "jwt-simple",
-        Class::FractionsToWholeSeconds,
-        "zendesk::exp-fraction",
-    ),
-    known(
-        "jwt-compact",
-        Class::FractionsToWholeSeconds,
-        "zendesk::exp-fraction",
-    ),
-    known(
-        "jsonwebtoken",
-        Class::NoUpperDateBound,
-        "claims::exp-milliseconds@drift",
-    ),
-    known(
-        "jwt-simple",
-        Class::NoUpperDateBound,
-        "claims::exp-milliseconds@drift",
-    ),
-    known(
-        "jwt-compact",
-        Class::NoUpperDateBound,
-        "claims::exp-milliseconds@drift",
-    ),
-    known(
-        "josekit",
-        Class::NoUpperDateBound,
-        "claims::exp-milliseconds@drift",
-    ),
-    known(
-        "biscuit",
-        Class::NoUpperDateBound,
-        "claims::exp-milliseconds@drift",
-    ),
-    known(
-        "biscuit",
-        Class::NegativeDatesAccepted,
-        "claims::nbf-negative@drift",
-    ),
-    known(
-        "jwt-compact",
-        Class::NegativeDatesAccepted,
-        "claims::nbf-negative@drift",
-    ),
-    known("biscuit", Class::NullIsAbsent, "claims::sub-null@intercom"),
-    known(
-        "jsonwebtoken",
-        Class::NullIsAbsent,
-        "claims::sub-null@intercom",
-    ),
-    known("jwt-simple", Class::NullIsAbsent, "claims::sub-null@drift"),
-    known(
-        "jwt-compact",
-        Class::NullIsAbsent,
-        "claims::sub-null@intercom",
-    ),
-    known(
-        "jsonwebtoken",
-        Class::RegisteredStringsUntyped,
-        "claims::sub-number@intercom",
-    ),
-    known(
-        "jwt-compact",
-        Class::RegisteredStringsUntyped,
-        "claims::sub-number@intercom",
-    ),
-    known(
-        "jsonwebtoken",
-        Class::ExpBoundaryOffByOne,
-        "claims::exp-at-leeway-boundary@drift",
-    ),
-    known(
-        "jwt-simple",
-        Class::ExpBoundaryOffByOne,
-        "claims::exp-at-leeway-boundary@drift",
-    ),
-    known(
-        "jwt-compact",
-        Class::ExpBoundaryOffByOne,
-        "claims::exp-at-leeway-boundary@drift",
-    ),
-    known(
-        "biscuit",
-        Class::ExpBoundaryOffByOne,
-        "claims::exp-at-leeway-boundary@drift",
-    ),
-    known(
-        "josekit",
-        Class::NoLeeway,
-        "claims::exp-leeway-covers-now@drift",
-    ),
-    known(
-        "jwt-simple",
-        Class::TypOtherThanJwtRefused,
-        "header::typ-other-value@drift",
-    ),
-];
-
-/// Whether `implementation` has a divergence of `class`.
+/// Whether `implementation` has a divergence of `class`: whether its classes in
+/// `vectors/exceptions/` (inherited ones included) have one of that name.
 pub fn has(implementation: &str, class: Class) -> bool {
-    KNOWN
-        .iter()
-        .any(|k| k.implementation == implementation && k.class == class)
+    embedded().classes(implementation).iter().any(|c| {
+        c.class
+            .id
+            .split_once("::")
+            .is_some_and(|(_, name)| name == class.name())
+    })
 }
 
 fn fractional(v: &Value) -> bool {
@@ -180,6 +92,13 @@ pub fn valid(implementation: &str, plan: &Plan) -> Option<Class> {
     let dates = || DATE_CLAIMS.iter().filter_map(|d| plan.claims.get(*d));
     if dates().any(fractional) && has(implementation, Class::FractionsRefused) {
         return Some(Class::FractionsRefused);
+    }
+    let beyond_year_9999 = |v: &Value| {
+        v.as_f64()
+            .is_some_and(|f| f > idjwt::engine::claims::MAX_NUMERIC_DATE)
+    };
+    if dates().any(beyond_year_9999) && has(implementation, Class::PanicsOnHugeDates) {
+        return Some(Class::PanicsOnHugeDates);
     }
     None
 }
@@ -213,19 +132,17 @@ pub fn broken(implementation: &str, b: &Broken) -> Option<Class> {
 }
 
 #[test]
-fn every_known_divergence_is_recorded_in_the_exceptions() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/exceptions");
-    for k in KNOWN {
-        let path = format!("{dir}/{}.json", k.implementation);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let recorded = file["divergences"]
-            .as_array()
-            .is_some_and(|list| list.iter().any(|d| d["id"] == k.recorded_as));
+fn every_class_a_property_filters_on_is_on_record() {
+    for class in Class::ALL {
+        let holders: Vec<&str> = idjwt::impls::BUILTIN_NAMES
+            .iter()
+            .copied()
+            .filter(|name| has(name, class))
+            .collect();
         assert!(
-            recorded,
-            "{:?} of {} cites {}, which {path} does not list",
-            k.class, k.implementation, k.recorded_as
+            !holders.is_empty(),
+            "no built-in implementation has a class named {}: the filter for {class:?} is dead",
+            class.name()
         );
     }
 }

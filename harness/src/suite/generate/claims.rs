@@ -270,6 +270,14 @@ fn exp(p: &P, out: &mut Vec<Case>) {
             Rejected("date_out_of_range"),
         ),
         row(
+            "exp-i64-max",
+            "9223372036854775807",
+            "exp 2^63 − 1, the largest signed 64-bit integer: an integer every typed decoder \
+             reads, far beyond year 9999.",
+            DATE_RANGE,
+            Rejected("date_out_of_range"),
+        ),
+        row(
             "exp-2-pow-63",
             "9223372036854775808",
             "exp 2^63, one past the largest signed 64-bit integer.",

@@ -1,7 +1,11 @@
-//! The JSON report: the [`Report`] as serde serializes it, plus a `summary` object of counts.
+//! The JSON report: the [`Report`] as serde serializes it (every per-case result), plus
+//! `findings` (one entry per divergence class that covered something, worst impact first, with
+//! all its cases), `open_limitations`, `reason_mismatches` as counted pairs, and a `summary`
+//! object of counts.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
+use super::findings::Findings;
 use super::{implementation_names, Tally};
 use crate::suite::outcome::{Outcome, Report};
 
@@ -11,8 +15,16 @@ pub(super) fn render(report: &Report) -> String {
         Ok(v) => v,
         Err(e) => return format!("{{\"error\": {:?}}}\n", e.to_string()),
     };
-    if let Value::Object(map) = &mut value {
+    if let Value::Object(fields) = &mut value {
+        // Findings lead; the report's own fields follow, the summary of counts ends it.
+        let found = Findings::of(report);
+        let mut map = Map::new();
+        map.insert("findings".into(), findings(&found));
+        map.insert("open_limitations".into(), limitations(&found));
+        map.insert("reason_mismatches".into(), mismatches(&found));
+        map.append(fields);
         map.insert("summary".into(), summary(report));
+        *fields = map;
     }
     let mut text = serde_json::to_string_pretty(&value)
         .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
@@ -20,8 +32,63 @@ pub(super) fn render(report: &Report) -> String {
     text
 }
 
+fn findings(found: &Findings) -> Value {
+    found
+        .ranked()
+        .into_iter()
+        .map(|(imp, c)| {
+            json!({
+                "implementation": imp.name,
+                "class": c.class.id,
+                "impact": c.class.impact,
+                "reason": c.class.reason,
+                "basis": c.class.basis,
+                "inherited_from": c.class.inherited_from,
+                "observed": c.observed,
+                "cases": c.cases,
+            })
+        })
+        .collect()
+}
+
+fn limitations(found: &Findings) -> Value {
+    found
+        .implementations
+        .iter()
+        .flat_map(|imp| {
+            imp.limitations.iter().map(|l| {
+                json!({
+                    "implementation": imp.name,
+                    "check": l.check,
+                    "impact": l.impact,
+                    "why": l.why,
+                })
+            })
+        })
+        .collect()
+}
+
+fn mismatches(found: &Findings) -> Value {
+    found
+        .implementations
+        .iter()
+        .flat_map(|imp| {
+            imp.mismatches.iter().map(|m| {
+                json!({
+                    "implementation": imp.name,
+                    "expected": m.expected,
+                    "given": m.given,
+                    "count": m.cases.len(),
+                    "cases": m.cases,
+                })
+            })
+        })
+        .collect()
+}
+
 /// The counts, overall and per implementation, in a fixed key order.
 fn summary(report: &Report) -> Value {
+    let found = Findings::of(report);
     let mut map = counts(&Tally::total(report));
     let implementations = implementation_names(report)
         .into_iter()
@@ -29,6 +96,10 @@ fn summary(report: &Report) -> Value {
             let mut m = Map::new();
             m.insert("name".into(), name.into());
             m.extend(counts(&Tally::implementation(report, name)));
+            if let Some(f) = found.implementations.iter().find(|f| f.name == name) {
+                m.insert("worst_impact".into(), json!(f.worst()));
+                m.insert("classes".into(), f.classes.len().into());
+            }
             Value::Object(m)
         })
         .collect();
@@ -42,7 +113,7 @@ fn counts(t: &Tally) -> Map<String, Value> {
     m.insert("failed".into(), t.failed().into());
     m.insert("results".into(), t.results.into());
     m.insert("failures".into(), t.failures.into());
-    m.insert("stale_exceptions".into(), t.stale.into());
+    m.insert("stale_classes".into(), t.stale.into());
     m.insert("skipped".into(), t.skipped.into());
     m.insert("reason_mismatches".into(), t.reason_mismatches.into());
     let outcomes: Map<String, Value> = Outcome::NAMES
@@ -68,7 +139,7 @@ mod tests {
         assert_eq!(s["failed"], FAILURES + STALE);
         assert_eq!(s["results"], RESULTS);
         assert_eq!(s["failures"], FAILURES);
-        assert_eq!(s["stale_exceptions"], STALE);
+        assert_eq!(s["stale_classes"], STALE);
         assert_eq!(s["skipped"], SKIPPED);
         assert_eq!(s["reason_mismatches"], 1);
         for name in Outcome::NAMES {
@@ -80,8 +151,11 @@ mod tests {
         assert_eq!(imps[0]["outcomes"]["pass"], 2);
         assert_eq!(imps[0]["outcomes"]["panic"], 0);
         assert_eq!(imps[1]["name"], "beta");
-        assert_eq!(imps[1]["failed"], 6);
-        assert_eq!(imps[1]["stale_exceptions"], 1);
+        assert_eq!(imps[1]["failed"], 7);
+        assert_eq!(imps[1]["stale_classes"], 1);
+        assert_eq!(imps[0]["worst_impact"], "lets-expired-through");
+        assert_eq!(imps[1]["worst_impact"], "crashes");
+        assert_eq!(imps[1]["classes"], 1);
     }
 
     #[test]
@@ -91,14 +165,47 @@ mod tests {
         assert_eq!(v["results"].as_array().unwrap().len(), RESULTS);
         assert_eq!(v["results"][5]["case_id"], EVIL_ID);
         assert_eq!(v["results"][2]["outcome"], "known_divergence");
-        assert_eq!(v["stale_exceptions"][0]["case_id"], "claims::gone");
+        assert_eq!(v["stale_exceptions"][0]["class"], "beta::gone");
+        assert_eq!(v["results"][2]["class"], ALPHA_CLASS);
+        assert_eq!(v["results"][2]["observed"], "unexpected_accept");
         assert!(v.get("elapsed_ms").is_none());
-        // The report's own fields come first, then the summary.
+        // Findings first, then the report's own fields, then the summary.
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
         assert_eq!(
             keys,
-            ["implementations", "results", "stale_exceptions", "summary"]
+            [
+                "findings",
+                "open_limitations",
+                "reason_mismatches",
+                "implementations",
+                "results",
+                "classes",
+                "stale_exceptions",
+                "summary"
+            ]
         );
+    }
+
+    #[test]
+    fn findings_list_every_covered_case_worst_first() {
+        let v: Value = serde_json::from_str(&render(&sample())).unwrap();
+        let findings = v["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 2);
+        assert_eq!(findings[0]["class"], ALPHA_CLASS);
+        assert_eq!(findings[0]["impact"], "lets-expired-through");
+        assert_eq!(
+            findings[0]["cases"],
+            json!(["claims::exp-equals-now@drift"])
+        );
+        assert_eq!(findings[1]["class"], BETA_CLASS);
+        assert_eq!(findings[1]["observed"]["panic"], 1);
+        let open = v["open_limitations"].as_array().unwrap();
+        assert_eq!(open[0]["check"], "nbf");
+        assert_eq!(open[0]["impact"], "lets-expired-through");
+        let pairs = v["reason_mismatches"].as_array().unwrap();
+        assert_eq!(pairs[0]["expected"], "missing_kid");
+        assert_eq!(pairs[0]["given"], "bad_signature");
+        assert_eq!(pairs[0]["count"], 1);
     }
 
     #[test]
@@ -109,13 +216,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("no {k}"))
         };
         let summary = at("summary");
-        let order = [
-            "passed",
-            "failed",
-            "results",
-            "failures",
-            "stale_exceptions",
-        ];
+        let order = ["passed", "failed", "results", "failures", "stale_classes"];
         let positions: Vec<usize> = order
             .iter()
             .map(|k| summary + text[summary..].find(&format!("\"{k}\":")).unwrap())

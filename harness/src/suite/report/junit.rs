@@ -1,22 +1,36 @@
-//! JUnit XML: one `<testsuite>` per implementation, one `<testcase>` per result, and stale
-//! exceptions as failed test cases `stale-exception::<case id>`.
+//! JUnit XML: first a `findings` suite with one `<testcase>` per divergence class (skipped,
+//! with its impact, reason, basis and cases, worst impact first), so that a CI page shows the
+//! findings; then one `<testsuite>` per implementation, one `<testcase>` per result, and stale
+//! classes as failed test cases `stale-class::<class id>`.
 
 use std::fmt::Write as _;
 
-use super::{did_text, expected_text, implementation_names, namespace_of, outcome_message, Tally};
+use super::findings::{ClassFinding, Findings, ImplementationFindings};
+use super::{did_text, expected_text, implementation_names, outcome_message, Tally};
 use crate::suite::outcome::{CaseResult, Outcome, Report, StaleException};
 
 /// The JUnit document.
 pub(super) fn render(report: &Report) -> String {
     let total = Tally::total(report);
+    let found = Findings::of(report);
+    let ranked = found.ranked();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
         "<testsuites name=\"idjwt conformance\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
-        total.results + total.stale,
+        total.results + total.stale + ranked.len(),
         total.failed(),
-        total.skipped,
+        total.skipped + ranked.len(),
     );
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"findings\" tests=\"{0}\" failures=\"0\" errors=\"0\" skipped=\"{0}\">",
+        ranked.len(),
+    );
+    for (imp, class) in &ranked {
+        finding(&mut out, imp, class);
+    }
+    out.push_str("  </testsuite>\n");
     for name in implementation_names(report) {
         let t = Tally::implementation(report, name);
         let _ = writeln!(
@@ -88,11 +102,12 @@ fn testcase(out: &mut String, r: &CaseResult) {
                 attr(reason)
             );
         }
-        Outcome::KnownDivergence { reason } => {
+        Outcome::KnownDivergence { .. } => {
+            let impact = r.impact.map_or("", |i| i.name());
             let _ = writeln!(
                 out,
                 ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                attr(&format!("known divergence: {reason}"))
+                attr(&format!("{impact}: {}", outcome_message(r)))
             );
         }
         failure => {
@@ -125,17 +140,47 @@ fn details(r: &CaseResult) -> String {
     s
 }
 
+fn finding(out: &mut String, imp: &ImplementationFindings, c: &ClassFinding) {
+    let message = format!(
+        "{}: {} ({}): {}",
+        c.class.impact,
+        c.class.id,
+        super::counted(c.cases.len(), "case", "cases"),
+        c.class.reason
+    );
+    let mut details = format!(
+        "class: {}\nimplementation: {}\nimpact: {} ({})\nreason: {}\nbasis: {}\nobserved: {}\ncases:\n",
+        c.class.id,
+        imp.name,
+        c.class.impact,
+        c.class.impact.meaning(),
+        c.class.reason,
+        c.class.basis,
+        c.observed_text(),
+    );
+    for case in &c.cases {
+        let _ = writeln!(details, "  {case}");
+    }
+    let _ = writeln!(
+        out,
+        "    <testcase classname=\"findings.{}\" name=\"{}\">\n      <skipped message=\"{}\"/>\n      <system-out>{}</system-out>\n    </testcase>",
+        attr(imp.name),
+        attr(&c.class.id),
+        attr(&message),
+        text(&details),
+    );
+}
+
 fn stale(out: &mut String, s: &StaleException) {
     let _ = writeln!(
         out,
-        "    <testcase classname=\"{}.{}\" name=\"stale-exception::{}\">\n      <failure message=\"{}\" type=\"stale_exception\">{}</failure>\n    </testcase>",
+        "    <testcase classname=\"{}.stale\" name=\"stale-class::{}\">\n      <failure message=\"{}\" type=\"stale_class\">{}</failure>\n    </testcase>",
         attr(&s.implementation),
-        attr(namespace_of(&s.case_id)),
-        attr(&s.case_id),
-        attr(&format!("stale exception: {}", s.why)),
+        attr(&s.class),
+        attr(&format!("stale class: {}", s.why)),
         text(&format!(
-            "the exceptions entry of {} for {} is stale: {}\n",
-            s.implementation, s.case_id, s.why
+            "the divergence class {} of {} is stale: {}\n",
+            s.class, s.implementation, s.why
         )),
     );
 }
@@ -371,21 +416,28 @@ mod tests {
         let elements = check(&xml).unwrap();
         let root = &elements[0];
         assert_eq!(root.0, "testsuites");
-        assert_eq!(attribute(root, "tests"), (RESULTS + STALE).to_string());
+        // Two findings (one class each for alpha and beta) come on top of the results.
+        let findings = 2;
+        assert_eq!(
+            attribute(root, "tests"),
+            (RESULTS + STALE + findings).to_string()
+        );
         assert_eq!(attribute(root, "failures"), (FAILURES + STALE).to_string());
-        assert_eq!(attribute(root, "skipped"), SKIPPED.to_string());
+        assert_eq!(attribute(root, "skipped"), (SKIPPED + findings).to_string());
         let count = |name: &str| elements.iter().filter(|e| e.0 == name).count();
-        assert_eq!(count("testsuite"), 2);
-        assert_eq!(count("testcase"), RESULTS + STALE);
+        assert_eq!(count("testsuite"), 3);
+        assert_eq!(count("testcase"), RESULTS + STALE + findings);
         assert_eq!(count("failure"), FAILURES + STALE);
-        assert_eq!(count("skipped"), SKIPPED);
+        assert_eq!(count("skipped"), SKIPPED + findings);
         let suites: Vec<_> = elements.iter().filter(|e| e.0 == "testsuite").collect();
-        assert_eq!(attribute(suites[0], "name"), "alpha");
-        assert_eq!(attribute(suites[0], "tests"), "6");
-        assert_eq!(attribute(suites[0], "failures"), "2");
-        assert_eq!(attribute(suites[0], "skipped"), "2");
-        assert_eq!(attribute(suites[1], "tests"), "7");
-        assert_eq!(attribute(suites[1], "failures"), "6");
+        assert_eq!(attribute(suites[0], "name"), "findings");
+        assert_eq!(attribute(suites[0], "tests"), "2");
+        assert_eq!(attribute(suites[1], "name"), "alpha");
+        assert_eq!(attribute(suites[1], "tests"), "6");
+        assert_eq!(attribute(suites[1], "failures"), "2");
+        assert_eq!(attribute(suites[1], "skipped"), "2");
+        assert_eq!(attribute(suites[2], "tests"), "9");
+        assert_eq!(attribute(suites[2], "failures"), "7");
     }
 
     #[test]
@@ -393,11 +445,15 @@ mod tests {
         let xml = render(&sample());
         let elements = check(&xml).unwrap();
         let cases: Vec<_> = elements.iter().filter(|e| e.0 == "testcase").collect();
-        assert_eq!(attribute(cases[2], "classname"), "alpha.claims");
-        assert_eq!(attribute(cases[2], "name"), "claims::exp-equals-now@drift");
+        assert_eq!(attribute(cases[0], "classname"), "findings.alpha");
+        assert_eq!(attribute(cases[0], "name"), ALPHA_CLASS);
+        assert_eq!(attribute(cases[1], "name"), BETA_CLASS);
+        assert_eq!(attribute(cases[4], "classname"), "alpha.claims");
+        assert_eq!(attribute(cases[4], "name"), "claims::exp-equals-now@drift");
         let stale = cases.last().unwrap();
-        assert_eq!(attribute(stale, "name"), "stale-exception::claims::gone");
-        assert_eq!(attribute(stale, "classname"), "beta.claims");
+        assert_eq!(attribute(stale, "name"), "stale-class::beta::gone");
+        assert_eq!(attribute(stale, "classname"), "beta.stale");
+        assert!(xml.contains("<skipped message=\"crashes: beta::panics-on-huge-dates (1 case): "));
         let types: Vec<&str> = elements
             .iter()
             .filter(|e| e.0 == "failure")
@@ -413,7 +469,8 @@ mod tests {
                 "hang",
                 "crash",
                 "non_conformant_token",
-                "stale_exception",
+                "not_run",
+                "stale_class",
             ]
         );
         assert!(xml.contains("<system-out>reason mismatch (not a failure): expected rejected (missing_kid), got bad_signature</system-out>"));

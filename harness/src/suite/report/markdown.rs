@@ -1,10 +1,14 @@
-//! The Markdown document: implementations, an implementation × namespace matrix, then per
-//! implementation its unexpected and known-divergent results.
+//! The Markdown document: the findings page. First the implementation × impact matrix, then
+//! one section per implementation with its divergence classes (worst impact first), the
+//! limitations it declares with the impact each leaves open, its reason mismatches as counted
+//! pairs, and whatever failed the run. Per-case data is in the JSON and HTML reports.
 
 use std::fmt::Write as _;
 
-use super::{counted, did_text, expected_text, implementation_names, namespaces, one_line, Tally};
-use crate::suite::outcome::{CaseResult, Outcome, Report};
+use super::findings::{Findings, ImplementationFindings};
+use super::{counted, did_text, expected_text, Tally};
+use crate::impact::Impact;
+use crate::suite::outcome::Report;
 
 /// The document, ending in a newline.
 pub(super) fn render(report: &Report) -> String {
@@ -22,145 +26,168 @@ pub(super) fn render(report: &Report) -> String {
             "reason mismatch (not a failure)",
             "reason mismatches (not failures)"
         ),
-        counted(total.stale, "stale exception", "stale exceptions"),
+        counted(total.stale, "stale class", "stale classes"),
     );
-
-    out.push_str("## Implementations\n\n");
-    out.push_str("| Implementation | Version | Clock | Declared limitations |\n");
-    out.push_str("| --- | --- | --- | --- |\n");
-    for info in &report.implementations {
-        let limitations = if info.cannot_enforce.is_empty() {
-            "none".to_owned()
-        } else {
-            info.cannot_enforce
-                .iter()
-                .map(|l| md(l))
-                .collect::<Vec<_>>()
-                .join("<br>")
-        };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            md(&info.name),
-            md(&info.version),
-            md(&info.clock),
-            limitations
-        );
-    }
-
-    let names = implementation_names(report);
-    let spaces = namespaces(report);
-    out.push_str("\n## Matrix\n\n");
-    out.push_str("Each cell: passing results / results, then failures and known divergences.\n\n");
-    let mut header = String::from("| Implementation |");
-    let mut rule = String::from("| --- |");
-    for ns in &spaces {
-        let _ = write!(header, " {} |", md(ns));
-        rule.push_str(" --- |");
-    }
-    header.push_str(" Total |");
-    rule.push_str(" --- |");
-    let _ = writeln!(out, "{header}\n{rule}");
-    for name in &names {
-        let _ = write!(out, "| {} |", md(name));
-        for ns in &spaces {
-            let _ = write!(out, " {} |", cell(&Tally::cell(report, name, ns)));
-        }
-        let mut all = Tally::implementation(report, name);
-        all.stale = 0;
-        let _ = writeln!(out, " {} |", cell(&all));
-    }
-
-    for name in &names {
-        let _ = writeln!(out, "\n## {}\n", md(name));
-        let notable: Vec<&CaseResult> = report
-            .results
-            .iter()
-            .filter(|r| r.implementation == *name)
-            .filter(|r| {
-                r.outcome.is_failure() || matches!(r.outcome, Outcome::KnownDivergence { .. })
-            })
-            .collect();
-        if notable.is_empty() {
-            out.push_str("No unexpected or known-divergent results.\n");
-        } else {
-            out.push_str("| Case | Outcome | Expected | What it did | Basis |\n");
-            out.push_str("| --- | --- | --- | --- | --- |\n");
-            for r in notable {
-                let outcome = match &r.outcome {
-                    Outcome::KnownDivergence { reason } => {
-                        format!("known divergence: {}", md(reason))
-                    }
-                    other => format!("**{}**", md(other.name())),
-                };
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} |",
-                    md(&r.case_id),
-                    outcome,
-                    md(&expected_text(r)),
-                    md(&did_text(r)),
-                    md(&r.basis),
-                );
-            }
-        }
-        let mismatches: Vec<&CaseResult> = report
-            .results
-            .iter()
-            .filter(|r| r.implementation == *name && r.reason_mismatch.is_some())
-            .collect();
-        if !mismatches.is_empty() {
-            out.push_str("\nReason mismatches (right verdict, other reason; not failures):\n\n");
-            out.push_str("| Case | Expected | Reason given |\n| --- | --- | --- |\n");
-            for r in mismatches {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} |",
-                    md(&r.case_id),
-                    md(&expected_text(r)),
-                    md(r.reason_mismatch.as_deref().unwrap_or_default()),
-                );
-            }
-        }
-        let stale: Vec<_> = report
-            .stale_exceptions
-            .iter()
-            .filter(|s| s.implementation == *name)
-            .collect();
-        if !stale.is_empty() {
-            out.push_str("\nStale exceptions (these fail the run):\n\n");
-            for s in stale {
-                let _ = writeln!(out, "- {}: {}", md(&s.case_id), md(&s.why));
-            }
-        }
+    let found = Findings::of(report);
+    matrix(&mut out, &found);
+    for imp in &found.implementations {
+        section(&mut out, report, imp);
     }
     out
 }
 
-fn cell(t: &Tally) -> String {
-    if t.results == 0 {
-        return "-".to_owned();
+fn matrix(out: &mut String, found: &Findings) {
+    out.push_str("## Findings\n\n");
+    out.push_str(
+        "Divergence classes per implementation and impact, worst impact first: \
+         *classes (cases)*. A class is one defect, with every case that shows it; the open \
+         limitations are checks the implementation declares it cannot make.\n\n",
+    );
+    let mut header = String::from("| Implementation | Worst |");
+    let mut rule = String::from("| --- | --- |");
+    for impact in Impact::ALL {
+        let _ = write!(header, " {} |", impact.name());
+        rule.push_str(" --- |");
     }
-    let mut notes = Vec::new();
-    if t.failures > 0 {
-        notes.push(format!("{} failed", t.failures));
+    header.push_str(" Open limitations | Failed |");
+    rule.push_str(" --- | --- |");
+    let _ = writeln!(out, "{header}\n{rule}");
+    for imp in &found.implementations {
+        let worst = imp
+            .worst()
+            .map_or("none".to_owned(), |i| format!("**{i}**"));
+        let _ = write!(out, "| {} | {worst} |", md(imp.name));
+        for impact in Impact::ALL {
+            let (classes, cases) = imp.count(impact);
+            if classes == 0 {
+                out.push_str(" |");
+            } else {
+                let _ = write!(out, " {classes} ({cases}) |");
+            }
+        }
+        let failed = imp.unexpected.len() + imp.stale.len();
+        let _ = writeln!(
+            out,
+            " {} | {} |",
+            imp.limitations.len(),
+            if failed == 0 {
+                "0".to_owned()
+            } else {
+                format!("**{failed}**")
+            }
+        );
     }
-    let known = t.count("known_divergence");
-    if known > 0 {
-        notes.push(counted(known, "known divergence", "known divergences"));
+    out.push_str("\nImpacts:\n\n");
+    for impact in Impact::ALL {
+        let _ = writeln!(out, "- `{}`: {}.", impact.name(), impact.meaning());
     }
-    let mut s = format!("{}/{}", t.count("pass"), t.results);
-    if !notes.is_empty() {
-        let _ = write!(s, " ({})", notes.join(", "));
+}
+
+fn section(out: &mut String, report: &Report, imp: &ImplementationFindings) {
+    let _ = writeln!(out, "\n## {}\n", md(imp.name));
+    if let Some(info) = imp.info {
+        let _ = writeln!(
+            out,
+            "Version {}, {} clock. {}.",
+            md(&info.version),
+            md(&info.clock),
+            match imp.worst() {
+                Some(w) => format!(
+                    "Worst impact **{w}**, {}",
+                    counted(imp.classes.len(), "class", "classes")
+                ),
+                None => "No divergence class".to_owned(),
+            }
+        );
     }
-    s
+    let t = Tally::implementation(report, imp.name);
+    let outcomes: Vec<String> = t.occurred().map(|(o, n)| format!("{n} {o}")).collect();
+    let _ = writeln!(
+        out,
+        "{}: {}.\n",
+        counted(t.results, "result", "results"),
+        md(&outcomes.join(", "))
+    );
+    if !imp.classes.is_empty() {
+        out.push_str("| Impact | Class | Cases | What it does | Basis | Sample cases |\n");
+        out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+        for c in &imp.classes {
+            let inherited = c
+                .class
+                .inherited_from
+                .as_deref()
+                .map(|from| format!(" (from {})", md(from)))
+                .unwrap_or_default();
+            let samples: Vec<String> = c.samples().iter().map(|s| md(s)).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {}{inherited} | {} | {} | {} | {} |",
+                c.class.impact.name(),
+                md(&c.class.id),
+                c.cases.len(),
+                md_code(&c.class.reason),
+                md_code(&c.class.basis),
+                samples.join("<br>"),
+            );
+        }
+    }
+    if !imp.limitations.is_empty() {
+        out.push_str(
+            "\nDeclared limitations (the checks it cannot make, and what that leaves open):\n\n",
+        );
+        out.push_str("| Check | Leaves open | Why |\n| --- | --- | --- |\n");
+        for l in &imp.limitations {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                md(l.check),
+                l.impact.map_or("unknown", |i| i.name()),
+                md_code(l.why),
+            );
+        }
+    }
+    if !imp.mismatches.is_empty() {
+        out.push_str("\nReason mismatches (right verdict, another reason code; not failures):\n\n");
+        out.push_str("| Expected | Given | Cases | Sample cases |\n| --- | --- | --- | --- |\n");
+        for m in &imp.mismatches {
+            let samples: Vec<String> = m.samples().iter().map(|s| md(s)).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                md(m.expected),
+                md(m.given),
+                m.cases.len(),
+                samples.join("<br>")
+            );
+        }
+    }
+    if !imp.unexpected.is_empty() {
+        out.push_str("\n**Unexpected results (these fail the run):**\n\n");
+        out.push_str("| Case | Outcome | Expected | What it did |\n| --- | --- | --- | --- |\n");
+        for r in &imp.unexpected {
+            let _ = writeln!(
+                out,
+                "| {} | **{}** | {} | {} |",
+                md(&r.case_id),
+                md(r.outcome.name()),
+                md(&expected_text(r)),
+                md(&did_text(r)),
+            );
+        }
+    }
+    if !imp.stale.is_empty() {
+        out.push_str("\n**Stale classes (these fail the run):**\n\n");
+        for s in &imp.stale {
+            let _ = writeln!(out, "- {}: {}", md(&s.class), md(&s.why));
+        }
+    }
 }
 
 /// `s` as inline Markdown text that stays inside its table cell: one line, `|` and every other
 /// Markdown or HTML special character escaped.
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in one_line(s).chars() {
+    for c in super::one_line(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -175,40 +202,64 @@ fn md(s: &str) -> String {
     out
 }
 
+/// As [`md`], but the project's own prose keeps its code spans: text between a pair of
+/// backticks stays code (only `|` escaped, which tables need even there). An unpaired backtick
+/// is escaped like any other character.
+fn md_code(s: &str) -> String {
+    let line = super::one_line(s);
+    let parts: Vec<&str> = line.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return md(&line);
+    }
+    let mut out = String::with_capacity(line.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 1 && !part.is_empty() {
+            out.push('`');
+            out.push_str(&part.replace('|', "\\|"));
+            out.push('`');
+        } else {
+            out.push_str(&md(part));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixture::*;
     use super::*;
 
     #[test]
-    fn has_title_implementations_and_matrix_header() {
+    fn starts_with_the_counts_and_the_impact_matrix() {
         let text = render(&sample());
         assert!(text.starts_with("# Conformance results\n"));
-        assert!(text.contains("**5 passed, 8 failed**"), "{text}");
-        assert!(text.contains("| alpha | 1.2.3 | injected | nbf: never checks nbf \\| at all |\n"));
-        assert!(text.contains("| beta | 0.9 | system | none |\n"));
+        assert!(text.contains("**6 passed, 9 failed**"), "{text}");
+        let findings = text.find("## Findings").unwrap();
+        assert!(findings < text.find("\n## alpha\n").unwrap());
+        assert!(text.contains(
+            "| Implementation | Worst | lets-forged-through | lets-wrong-user-through | \
+             lets-expired-through | crashes | lets-malformed-through | rejects-valid | cosmetic | \
+             Open limitations | Failed |\n"
+        ));
         assert!(
-            text.contains(
-                "| Implementation | jose | claims | zendesk | evil | signer | Total |\n\
-             | --- | --- | --- | --- | --- | --- | --- |\n"
-            ),
+            text.contains("| alpha | **lets-expired-through** | | | 1 (1) | | | | | 1 | **2** |\n"),
             "{text}"
         );
-        assert!(text.contains(
-            "| alpha | 1/2 | 0/2 (1 failed, 1 known divergence) | 1/1 | 0/1 (1 failed) | - | 2/6 (2 failed, 1 known divergence) |\n"
-        ), "{text}");
+        assert!(
+            text.contains("| beta | **crashes** | | | | 1 (1) | | | | 0 | **7** |\n"),
+            "{text}"
+        );
     }
 
     #[test]
-    fn escapes_pipes_and_markup() {
+    fn escapes_pipes_and_markup_but_keeps_code_spans() {
         let text = render(&sample());
         assert!(!text.contains(EVIL_ID));
         assert!(!text.contains("<script>"));
-        assert!(!text.contains("|<&"));
-        assert!(
-            text.contains("evil::&lt;script&gt;alert(1)&lt;/script&gt;\\|&lt;&amp;\"\\\\0'"),
-            "{text}"
-        );
+        assert!(!text.contains("<s>"));
+        assert!(text.contains("treats `exp` as inclusive"), "{text}");
+        assert_eq!(md_code("a `x|y` b"), "a `x\\|y` b");
+        assert_eq!(md_code("one ` tick"), "one \\` tick");
         // Every table row has exactly as many unescaped pipes as its header.
         for block in text.split("\n\n").filter(|b| b.starts_with('|')) {
             let pipes = |l: &str| {
@@ -225,32 +276,33 @@ mod tests {
     }
 
     #[test]
-    fn lists_unexpected_and_known_divergent_results_per_implementation() {
+    fn sections_hold_classes_limitations_mismatches_and_failures() {
         let text = render(&sample());
         let alpha = &text[text.find("\n## alpha\n").unwrap()..text.find("\n## beta\n").unwrap()];
         let beta = &text[text.find("\n## beta\n").unwrap()..];
-        let rows = |s: &str| {
-            s.lines()
-                .filter(|l| {
-                    l.starts_with("| ") && !l.starts_with("| Case") && !l.starts_with("| ---")
-                })
-                .count()
-        };
-        // alpha: known divergence, unexpected accept, unexpected reject; plus one mismatch row.
-        assert_eq!(rows(alpha), 4, "{alpha}");
+        assert!(alpha.contains("Worst impact **lets-expired-through**, 1 class."));
         assert!(alpha.contains(
-            "| claims::nbf-future | **unexpected\\_accept** | rejected (not\\_yet\\_valid) | verified: user \"u1\" | basis of claims::nbf-future |"
+            "| lets-expired-through | alpha::exp-inclusive | 1 | treats `exp` as inclusive |"
+        ));
+        assert!(alpha.contains("| nbf | lets-expired-through | never checks nbf \\| at all |"));
+        assert!(alpha.contains("| missing\\_kid | bad\\_signature | 1 | zendesk::kid-missing |"));
+        assert!(alpha.contains(
+            "| claims::nbf-future | **unexpected\\_accept** | rejected (not\\_yet\\_valid) | verified: user \"u1\" |"
         ), "{alpha}");
-        assert!(alpha.contains("known divergence: treats exp as inclusive"));
         assert!(
-            alpha.contains("| zendesk::kid-missing | rejected (missing\\_kid) | bad\\_signature |")
+            beta.contains("| crashes | beta::panics-on-huge-dates | 1 |"),
+            "{beta}"
         );
-        // beta: five breakdowns, and its stale exception.
-        assert_eq!(rows(beta), 5, "{beta}");
         assert!(
             beta.contains("panicked: index out of bounds\\\\nat src/lib.rs:1"),
             "{beta}"
         );
-        assert!(beta.contains("- claims::gone: no such case\n"));
+        assert!(beta.contains("- beta::gone: its case globs match no case\n"));
+        // Known divergences are not listed case by case: only the two failures are rows.
+        let failures = &alpha[alpha.find("**Unexpected results").unwrap()..];
+        let rows = failures
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| Case") && !l.starts_with("| ---"));
+        assert_eq!(rows.count(), 2, "{failures}");
     }
 }

@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 use super::outcome::{Actual, CaseResult, Outcome, Report, StaleException};
 
+pub mod findings;
 mod html;
 mod json;
 mod junit;
@@ -27,7 +28,9 @@ pub enum Format {
     Junit,
     /// A Markdown document (for CI job summaries and pull requests).
     Markdown,
-    /// One self-contained HTML page with a filterable case × implementation matrix.
+    /// One self-contained HTML page: the findings by impact and implementation first, then the
+    /// case × implementation matrix; filters by impact and implementation, also from the URL
+    /// fragment (`#impact=lets-forged-through&impl=jsonwebtoken`).
     Html,
 }
 
@@ -294,6 +297,7 @@ pub(crate) fn did_text(r: &CaseResult) -> String {
         Outcome::NonConformantToken { problem } => {
             format!("signed a non-conformant token: {problem}")
         }
+        Outcome::NotRun { reason } => format!("not run: {reason}"),
         Outcome::Pass
         | Outcome::KnownDivergence { .. }
         | Outcome::UnexpectedAccept
@@ -317,9 +321,14 @@ pub(crate) fn outcome_message(r: &CaseResult) -> String {
             None => "pass".to_owned(),
         },
         Outcome::Skip { reason } => format!("skip: {reason}"),
-        Outcome::KnownDivergence { reason } => {
-            format!("known divergence: {reason} ({})", verdicts())
-        }
+        Outcome::KnownDivergence { observed } => format!(
+            "known divergence {}: {observed} ({})",
+            r.class.as_deref().unwrap_or("?"),
+            match r.actual.verdict.as_str() {
+                "" => actual_text(&r.actual),
+                _ => verdicts(),
+            }
+        ),
         Outcome::UnexpectedAccept | Outcome::UnexpectedReject => verdicts(),
         Outcome::WrongIdentity { expected, actual } => {
             format!("wrong_identity: expected {expected}, got {actual}")
@@ -328,6 +337,7 @@ pub(crate) fn outcome_message(r: &CaseResult) -> String {
         Outcome::Hang { timeout_ms } => format!("hang: no answer within {timeout_ms} ms"),
         Outcome::Crash { message } => format!("crash: {message}"),
         Outcome::NonConformantToken { problem } => format!("non_conformant_token: {problem}"),
+        Outcome::NotRun { reason } => format!("not_run: {reason}"),
     }
 }
 
@@ -358,26 +368,31 @@ pub(crate) fn counted(count: usize, singular: &str, plural: &str) -> String {
 pub(crate) mod fixture {
     //! A small hand-built report covering every outcome, a reason mismatch and a stale entry.
 
+    use crate::impact::Impact;
     use crate::suite::case::Expectation;
     use crate::suite::outcome::{
-        Actual, CaseResult, ImplementationInfo, Outcome, Report, StaleException,
+        Actual, CaseResult, ClassInfo, ImplementationInfo, Outcome, Report, StaleException,
     };
 
     /// A case id built to break every format: markup, quotes, a pipe, an ampersand, a NUL.
     pub const EVIL_ID: &str = "evil::<script>alert(1)</script>|<&\"\u{0}'";
 
     /// Results in all.
-    pub const RESULTS: usize = 12;
+    pub const RESULTS: usize = 14;
     /// Results whose outcome is not a failure.
-    pub const PASSED: usize = 5;
+    pub const PASSED: usize = 6;
     /// Failing results.
-    pub const FAILURES: usize = 7;
+    pub const FAILURES: usize = 8;
     /// Stale exceptions.
     pub const STALE: usize = 1;
     /// Skips plus known divergences.
-    pub const SKIPPED: usize = 2;
+    pub const SKIPPED: usize = 3;
     /// Distinct case ids.
-    pub const CASE_IDS: usize = 7;
+    pub const CASE_IDS: usize = 9;
+    /// The class covering alpha's known divergence.
+    pub const ALPHA_CLASS: &str = "alpha::exp-inclusive";
+    /// The class covering beta's known panic.
+    pub const BETA_CLASS: &str = "beta::panics-on-huge-dates";
 
     #[allow(clippy::too_many_arguments)]
     fn result(
@@ -405,12 +420,32 @@ pub(crate) mod fixture {
             reason_mismatch: None,
             reminted: false,
             basis: format!("basis of {case_id}"),
+            class: None,
+            impact: None,
         }
+    }
+
+    fn class(implementation: &str, id: &str, impact: Impact, reason: &str) -> ClassInfo {
+        ClassInfo {
+            implementation: implementation.into(),
+            id: id.into(),
+            impact,
+            reason: reason.into(),
+            basis: format!("lib 1.0 src/{implementation}.rs line 7"),
+            inherited_from: None,
+        }
+    }
+
+    fn covered(mut r: CaseResult, class: &str, impact: Impact) -> CaseResult {
+        r.class = Some(class.into());
+        r.impact = Some(impact);
+        r
     }
 
     /// The report.
     pub fn sample() -> Report {
         use Expectation::*;
+        use Impact::*;
         let mut mismatch = result(
             "alpha",
             "zendesk::kid-missing",
@@ -447,17 +482,21 @@ pub(crate) mod fixture {
                     reason: "does not implement ES256".into(),
                 },
             ),
-            result(
-                "alpha",
-                "claims::exp-equals-now@drift",
-                Rejected,
-                Some("expired"),
-                "verified",
-                None,
-                None,
-                Outcome::KnownDivergence {
-                    reason: "treats exp as inclusive".into(),
-                },
+            covered(
+                result(
+                    "alpha",
+                    "claims::exp-equals-now@drift",
+                    Rejected,
+                    Some("expired"),
+                    "verified",
+                    None,
+                    None,
+                    Outcome::KnownDivergence {
+                        observed: "unexpected_accept".into(),
+                    },
+                ),
+                ALPHA_CLASS,
+                LetsExpiredThrough,
             ),
             result(
                 "alpha",
@@ -550,6 +589,34 @@ pub(crate) mod fixture {
                 None,
                 Outcome::Pass,
             ),
+            covered(
+                result(
+                    "beta",
+                    "claims::exp-huge@drift",
+                    Rejected,
+                    Some("date_out_of_range"),
+                    "",
+                    None,
+                    Some("panicked: overflow when adding duration"),
+                    Outcome::KnownDivergence {
+                        observed: "panic".into(),
+                    },
+                ),
+                BETA_CLASS,
+                Crashes,
+            ),
+            result(
+                "beta",
+                "claims::late",
+                Rejected,
+                Some("expired"),
+                "",
+                None,
+                Some("not run: implementation unresponsive"),
+                Outcome::NotRun {
+                    reason: "implementation unresponsive".into(),
+                },
+            ),
         ];
         Report {
             implementations: vec![
@@ -567,10 +634,25 @@ pub(crate) mod fixture {
                 },
             ],
             results,
+            classes: vec![
+                class(
+                    "alpha",
+                    ALPHA_CLASS,
+                    LetsExpiredThrough,
+                    "treats `exp` as inclusive",
+                ),
+                class("beta", BETA_CLASS, Crashes, "panics on dates past 2^63 <s>"),
+                class(
+                    "beta",
+                    "beta::gone",
+                    RejectsValid,
+                    "refused what it no longer refuses",
+                ),
+            ],
             stale_exceptions: vec![StaleException {
                 implementation: "beta".into(),
-                case_id: "claims::gone".into(),
-                why: "no such case".into(),
+                class: "beta::gone".into(),
+                why: "its case globs match no case".into(),
             }],
             elapsed_ms: 1234,
         }

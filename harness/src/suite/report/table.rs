@@ -1,12 +1,18 @@
-//! The terminal table: failures, stale exceptions, an implementation × namespace matrix and the
-//! summary. Plain ASCII layout, aligned columns, no colour; hostile strings are kept on one line.
+//! The terminal table: the findings (one line per divergence class, worst impact first), the
+//! failures, stale classes, an implementation × namespace matrix and the summary. Plain ASCII
+//! layout, aligned columns, no colour; hostile strings are kept on one line.
 
+use super::findings::Findings;
 use super::{counted, implementation_names, namespaces, one_line, outcome_message, Tally};
 use crate::suite::outcome::{CaseResult, Report};
 
 /// The whole table report.
 pub(super) fn render(report: &Report) -> String {
     let mut sections: Vec<String> = Vec::new();
+    let findings = Findings::of(report);
+    if let Some(lines) = finding_lines(&findings) {
+        sections.push(join_lines(&lines));
+    }
     let failing: Vec<&CaseResult> = report
         .results
         .iter()
@@ -46,7 +52,7 @@ pub(super) fn render(report: &Report) -> String {
                 format!(
                     "STALE {:<impl_width$}  {}: {}",
                     one_line(&s.implementation),
-                    one_line(&s.case_id),
+                    one_line(&s.class),
                     one_line(&s.why),
                 )
             })
@@ -56,6 +62,54 @@ pub(super) fn render(report: &Report) -> String {
     sections.push(matrix(report));
     sections.push(summary(report));
     sections.join("\n")
+}
+
+/// `FIND  <impact>  <implementation>  <class>  <cases>, e.g. <sample>`, worst impact first,
+/// then one line per declared limitation with the impact it leaves open.
+fn finding_lines(findings: &Findings) -> Option<Vec<String>> {
+    let ranked = findings.ranked();
+    let open: Vec<_> = findings
+        .implementations
+        .iter()
+        .flat_map(|i| i.limitations.iter().map(move |l| (i.name, l)))
+        .collect();
+    if ranked.is_empty() && open.is_empty() {
+        return None;
+    }
+    let impact_width = ranked
+        .iter()
+        .map(|(_, c)| c.class.impact.name().len())
+        .max()
+        .unwrap_or(0);
+    let impl_width = ranked.iter().map(|(i, _)| width(i.name)).max().unwrap_or(0);
+    let class_width = ranked
+        .iter()
+        .map(|(_, c)| width(&c.class.id))
+        .max()
+        .unwrap_or(0);
+    let mut lines: Vec<String> = ranked
+        .iter()
+        .map(|(imp, c)| {
+            format!(
+                "FIND  {:<impact_width$}  {:<impl_width$}  {:<class_width$}  {}, e.g. {}",
+                c.class.impact.name(),
+                one_line(imp.name),
+                one_line(&c.class.id),
+                counted(c.cases.len(), "case", "cases"),
+                one_line(c.samples()[0]),
+            )
+        })
+        .collect();
+    for (name, l) in open {
+        lines.push(format!(
+            "OPEN  {}  {}  cannot enforce {}: {}",
+            l.impact.map_or("unknown", |i| i.name()),
+            one_line(name),
+            one_line(l.check),
+            one_line(l.why),
+        ));
+    }
+    Some(lines)
 }
 
 /// Rows = implementations, columns = namespaces, cells = `pass/total` (`!` when one failed).
@@ -108,9 +162,10 @@ fn cell(t: &Tally) -> String {
     format!("{}/{}{mark}", t.count("pass"), t.results)
 }
 
-/// Per implementation a line of outcome counts, then the reason mismatches, then
-/// `N passed, M failed`.
+/// Per implementation a line of outcome counts with its worst impact and number of classes,
+/// then the reason mismatches, then `N passed, M failed`.
 pub(super) fn summary(report: &Report) -> String {
+    let findings = Findings::of(report);
     let names = implementation_names(report);
     let name_width = names.iter().map(|n| width(n)).max().unwrap_or(0);
     let mut lines: Vec<String> = Vec::new();
@@ -136,7 +191,11 @@ pub(super) fn summary(report: &Report) -> String {
         }
         if t.stale > 0 {
             line.push_str("; ");
-            line.push_str(&counted(t.stale, "stale exception", "stale exceptions"));
+            line.push_str(&counted(t.stale, "stale class", "stale classes"));
+        }
+        if let Some(f) = findings.implementations.iter().find(|f| f.name == *name) {
+            line.push_str("; ");
+            line.push_str(&f.headline());
         }
         lines.push(line);
     }
@@ -231,9 +290,10 @@ mod tests {
             line("signer::drift", "beta").contains("non_conformant_token: header has whitespace")
         );
         assert!(
-            text.contains("STALE beta   claims::gone: no such case\n"),
+            text.contains("STALE beta   beta::gone: its case globs match no case\n"),
             "{text}"
         );
+        assert!(line("claims::late", "beta").contains("not_run: implementation unresponsive"));
     }
 
     #[test]
@@ -241,7 +301,24 @@ mod tests {
         let text = render(&sample());
         let expected = format!("\n{PASSED} passed, {} failed\n", FAILURES + STALE);
         assert!(text.ends_with(&expected), "{text}");
-        assert_eq!(expected, "\n5 passed, 8 failed\n");
+        assert_eq!(expected, "\n6 passed, 9 failed\n");
+    }
+
+    #[test]
+    fn findings_come_first_worst_impact_first() {
+        let text = render(&sample());
+        let finds: Vec<&str> = text.lines().filter(|l| l.starts_with("FIND ")).collect();
+        assert_eq!(finds.len(), 2, "{text}");
+        assert!(finds[0].contains("lets-expired-through") && finds[0].contains(ALPHA_CLASS));
+        assert!(finds[1].contains("crashes") && finds[1].contains(BETA_CLASS));
+        assert!(
+            finds[1].ends_with("1 case, e.g. claims::exp-huge@drift"),
+            "{}",
+            finds[1]
+        );
+        assert!(text.starts_with("FIND "), "{text}");
+        let open = text.lines().find(|l| l.starts_with("OPEN ")).unwrap();
+        assert!(open.starts_with("OPEN  lets-expired-through  alpha  cannot enforce nbf:"));
     }
 
     #[test]
@@ -295,11 +372,11 @@ mod tests {
             lines,
             [
                 "alpha  6 results: 2 pass, 1 skip, 1 known_divergence, 1 unexpected_accept, \
-                 1 unexpected_reject; 1 reason mismatch",
-                "beta   6 results: 1 pass, 1 wrong_identity, 1 panic, 1 hang, 1 crash, \
-                 1 non_conformant_token; 1 stale exception",
+                 1 unexpected_reject; 1 reason mismatch; worst lets-expired-through, 1 class",
+                "beta   8 results: 1 pass, 1 known_divergence, 1 wrong_identity, 1 panic, 1 hang, \
+                 1 crash, 1 non_conformant_token, 1 not_run; 1 stale class; worst crashes, 1 class",
                 "1 reason mismatch (not a failure)",
-                "5 passed, 8 failed",
+                "6 passed, 9 failed",
             ]
         );
     }
