@@ -290,6 +290,18 @@ fn silent_describe_is_a_timeout() {
 }
 
 #[test]
+fn a_slow_start_has_its_own_timeout() {
+    // Starts in about a second, then answers at once: the per-request timeout of 300 ms does
+    // not apply to start-up when the describe timeout is given separately.
+    let slow = format!("sleep 1; exec {}", serve(""));
+    let started = External::spawn_with(&slow, Duration::from_millis(300), TIMEOUT)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(started.timeout(), Duration::from_millis(300));
+    let err = External::spawn(&slow, Duration::from_millis(300)).unwrap_err();
+    assert!(matches!(err, AdapterError::Timeout { .. }), "{err:?}");
+}
+
+#[test]
 fn bad_flags_exit_2_with_usage() {
     let bin = env!("CARGO_BIN_EXE_idjwt-serve");
     for args in [

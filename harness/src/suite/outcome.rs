@@ -113,6 +113,22 @@ pub struct Actual {
     pub detail: Option<String>,
 }
 
+/// The most characters of an answer's message a report keeps.
+pub const DETAIL_CHARS: usize = 1000;
+
+/// `detail` cut to [`DETAIL_CHARS`] characters, saying how long it was: a message can quote a
+/// token's value (a kid of a megabyte), and a report repeats it per case and implementation.
+pub fn clip_detail(detail: String) -> String {
+    match detail.char_indices().nth(DETAIL_CHARS) {
+        Some((cut, _)) => format!(
+            "{}… (clipped; {} characters in all)",
+            &detail[..cut],
+            detail.chars().count()
+        ),
+        None => detail,
+    }
+}
+
 /// One case × one implementation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CaseResult {
@@ -227,5 +243,22 @@ impl Report {
                 (imp.name.clone(), counts)
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_details_are_clipped_and_say_so() {
+        assert_eq!(clip_detail("short".into()), "short");
+        let long = "é".repeat(DETAIL_CHARS + 5);
+        let clipped = clip_detail(long);
+        assert!(clipped.starts_with(&"é".repeat(DETAIL_CHARS)));
+        assert!(clipped.ends_with(&format!(
+            "… (clipped; {} characters in all)",
+            DETAIL_CHARS + 5
+        )));
     }
 }

@@ -8,7 +8,7 @@ use super::case::{Case, Expectation};
 use super::exceptions::Exceptions;
 use super::mint::mint;
 use super::outcome::{
-    Actual, CaseResult, ClassInfo, ImplementationInfo, Outcome, Report, StaleException,
+    clip_detail, Actual, CaseResult, ClassInfo, ImplementationInfo, Outcome, Report, StaleException,
 };
 use super::subject::Subject;
 use crate::contract::{Clock, Description, Jwk, VerifyRequest};
@@ -413,10 +413,10 @@ fn run_once(
         reason: verdict.reason().map(|r| r.code().to_owned()),
         detail: match &verdict {
             Verdict::Verified { identity } if !identity.user_id.is_empty() => {
-                Some(format!("user {:?}", identity.user_id))
+                Some(clip_detail(format!("user {:?}", identity.user_id)))
             }
             Verdict::Verified { .. } => None,
-            other => other.reason().map(|r| r.to_string()),
+            other => other.reason().map(|r| clip_detail(r.to_string())),
         },
     };
     let outcome = classify(case, &verdict, raw_ok);
@@ -438,7 +438,7 @@ pub(crate) fn breakdown_actual(outcome: &Outcome) -> Actual {
         _ => return Actual::default(),
     };
     Actual {
-        detail: Some(detail),
+        detail: Some(clip_detail(detail)),
         ..Actual::default()
     }
 }

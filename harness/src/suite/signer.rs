@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::case::Expectation;
-use super::outcome::{Actual, CaseResult, Outcome};
+use super::outcome::{clip_detail, Actual, CaseResult, Outcome};
 use super::run::{breakdown_actual, wall_clock, RunOptions};
 use super::subject::Subject;
 use crate::contract::{Decoded, Description, SignRequest};
@@ -290,7 +290,7 @@ fn rejected(code: &str, detail: String) -> Actual {
     Actual {
         verdict: "rejected".into(),
         reason: Some(code.to_owned()),
-        detail: Some(detail),
+        detail: Some(clip_detail(detail)),
     }
 }
 

@@ -302,4 +302,33 @@ mod tests {
         assert!(matches!(b.sign(&request("ok")), Answer::NotRun(_)));
         assert!(started.elapsed() < Duration::from_millis(50));
     }
+
+    struct SlowToDescribe;
+
+    impl Implementation for SlowToDescribe {
+        fn describe(&self) -> Description {
+            std::thread::sleep(Duration::from_secs(2));
+            Misbehaving.describe()
+        }
+        fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
+            Misbehaving.sign(request)
+        }
+        fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+            Misbehaving.verify(request)
+        }
+    }
+
+    #[test]
+    fn describe_has_its_own_timeout() {
+        let started = std::time::Instant::now();
+        let err = InProcess::start(
+            Arc::new(SlowToDescribe),
+            Duration::from_secs(5),
+            Duration::from_millis(100),
+        )
+        .err()
+        .expect("a describe slower than its timeout fails");
+        assert!(err.contains("no answer within"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
 }
