@@ -660,6 +660,13 @@ mod tests {
     }
 
     #[test]
+    fn a_foreign_namespace_must_replace_an_inherited_class() {
+        let foreign = class("other::a", Impact::Cosmetic, &["a"]);
+        let err = Exceptions::from_files(vec![file("x", None, vec![foreign])]).unwrap_err();
+        assert!(err.to_string().contains("namespace must be x"), "{err}");
+    }
+
+    #[test]
     fn missing_directory_means_none() {
         let ex = Exceptions::load_dir(Path::new("no/such/dir")).unwrap();
         assert!(ex.classes("x").is_empty());
