@@ -58,6 +58,14 @@ mod tests {
     }
 
     #[test]
+    fn every_builtin_names_its_public_source_document() {
+        for p in builtins() {
+            let source = p.source.as_deref().unwrap_or_default();
+            assert!(source.starts_with("https://"), "{}: source {source:?}", p.id);
+        }
+    }
+
+    #[test]
     fn unknown_profile_lists_the_known_ones() {
         let err = builtin("slack").unwrap_err();
         assert_eq!(err.code(), "unknown_profile");

@@ -24,7 +24,7 @@ pub struct Profile {
     pub id: String,
     /// Human title.
     pub title: String,
-    /// The document the rules come from.
+    /// The public address of the provider document the rules come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The `alg` allow-list.
