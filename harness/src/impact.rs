@@ -80,16 +80,6 @@ impl Impact {
     pub fn default_outcomes(self) -> &'static [&'static str] {
         self.row().3
     }
-
-    /// Whether this impact is a security problem (anything worse than a refused valid token).
-    pub fn is_security(self) -> bool {
-        self < Impact::RejectsValid
-    }
-
-    /// The impact called `name`.
-    pub fn from_name(name: &str) -> Option<Impact> {
-        TABLE.iter().find(|row| row.1 == name).map(|row| row.0)
-    }
 }
 
 impl std::fmt::Display for Impact {
@@ -109,7 +99,6 @@ mod tests {
             assert_eq!(row.0, impact);
             let json = serde_json::to_string(&impact).unwrap();
             assert_eq!(json, format!("\"{}\"", impact.name()));
-            assert_eq!(Impact::from_name(impact.name()), Some(impact));
         }
         assert!(Impact::ALL.windows(2).all(|w| w[0] < w[1]));
     }

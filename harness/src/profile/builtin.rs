@@ -61,7 +61,11 @@ mod tests {
     fn every_builtin_names_its_public_source_document() {
         for p in builtins() {
             let source = p.source.as_deref().unwrap_or_default();
-            assert!(source.starts_with("https://"), "{}: source {source:?}", p.id);
+            assert!(
+                source.starts_with("https://"),
+                "{}: source {source:?}",
+                p.id
+            );
         }
     }
 

@@ -90,14 +90,6 @@ impl Outcome {
                 | Outcome::Crash { .. }
         )
     }
-
-    /// Whether the implementation broke down (panic, hang, crash) instead of answering.
-    pub fn is_breakdown(&self) -> bool {
-        matches!(
-            self,
-            Outcome::Panic { .. } | Outcome::Hang { .. } | Outcome::Crash { .. }
-        )
-    }
 }
 
 /// What an implementation answered, as the report shows it.
@@ -207,8 +199,8 @@ pub struct ImplementationInfo {
     pub name: String,
     pub version: String,
     pub clock: String,
-    /// `check: why` for each declared limitation.
-    pub cannot_enforce: Vec<String>,
+    /// The checks it declares it cannot enforce, with why.
+    pub cannot_enforce: Vec<crate::contract::Limitation>,
 }
 
 /// Everything a conformance run found.

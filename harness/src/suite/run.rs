@@ -50,11 +50,7 @@ pub fn info(d: &Description) -> ImplementationInfo {
             Clock::Injected => "injected".into(),
             Clock::System => "system".into(),
         },
-        cannot_enforce: d
-            .cannot_enforce
-            .iter()
-            .map(|l| format!("{}: {}", l.check, l.why))
-            .collect(),
+        cannot_enforce: d.cannot_enforce.clone(),
     }
 }
 

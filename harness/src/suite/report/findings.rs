@@ -134,13 +134,10 @@ impl<'a> ImplementationFindings<'a> {
             .map(|i| {
                 i.cannot_enforce
                     .iter()
-                    .map(|l| {
-                        let (check, why) = l.split_once(": ").unwrap_or((l.as_str(), ""));
-                        OpenLimitation {
-                            check,
-                            why,
-                            impact: checks::open_impact(check),
-                        }
+                    .map(|l| OpenLimitation {
+                        check: &l.check,
+                        why: &l.why,
+                        impact: checks::open_impact(&l.check),
                     })
                     .collect()
             })
@@ -197,15 +194,7 @@ impl<'a> ImplementationFindings<'a> {
             })
     }
 
-    /// The number of declared limitations that leave `impact` open.
-    pub fn open(&self, impact: Impact) -> usize {
-        self.limitations
-            .iter()
-            .filter(|l| l.impact == Some(impact))
-            .count()
-    }
-
-    /// One line: `worst lets-forged-through, 14 classes` or `no findings`.
+    /// One line: `worst lets-forged-through, 14 classes` or `no divergence class`.
     pub fn headline(&self) -> String {
         match self.worst() {
             Some(worst) => format!(

@@ -23,7 +23,7 @@ pub(super) fn render(report: &Report) -> String {
         map.insert("open_limitations".into(), limitations(&found));
         map.insert("reason_mismatches".into(), mismatches(&found));
         map.append(fields);
-        map.insert("summary".into(), summary(report));
+        map.insert("summary".into(), summary(report, &found));
         *fields = map;
     }
     let mut text = serde_json::to_string_pretty(&value)
@@ -87,8 +87,7 @@ fn mismatches(found: &Findings) -> Value {
 }
 
 /// The counts, overall and per implementation, in a fixed key order.
-fn summary(report: &Report) -> Value {
-    let found = Findings::of(report);
+fn summary(report: &Report, found: &Findings) -> Value {
     let mut map = counts(&Tally::total(report));
     let implementations = implementation_names(report)
         .into_iter()

@@ -45,8 +45,12 @@ pub(super) fn render(report: &Report) -> String {
             out.push_str("    <properties>\n");
             property(&mut out, "version", &info.version);
             property(&mut out, "clock", &info.clock);
-            for limitation in &info.cannot_enforce {
-                property(&mut out, "cannot_enforce", limitation);
+            for l in &info.cannot_enforce {
+                property(
+                    &mut out,
+                    "cannot_enforce",
+                    &format!("{}: {}", l.check, l.why),
+                );
             }
             out.push_str("    </properties>\n");
         }

@@ -624,7 +624,10 @@ pub(crate) mod fixture {
                     name: "alpha".into(),
                     version: "1.2.3".into(),
                     clock: "injected".into(),
-                    cannot_enforce: vec!["nbf: never checks nbf | at all".into()],
+                    cannot_enforce: vec![crate::contract::Limitation {
+                        check: "nbf".into(),
+                        why: "never checks nbf | at all".into(),
+                    }],
                 },
                 ImplementationInfo {
                     name: "beta".into(),

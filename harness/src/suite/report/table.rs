@@ -60,7 +60,7 @@ pub(super) fn render(report: &Report) -> String {
         sections.push(join_lines(&lines));
     }
     sections.push(matrix(report));
-    sections.push(summary(report));
+    sections.push(summary_of(report, &findings));
     sections.join("\n")
 }
 
@@ -165,7 +165,10 @@ fn cell(t: &Tally) -> String {
 /// Per implementation a line of outcome counts with its worst impact and number of classes,
 /// then the reason mismatches, then `N passed, M failed`.
 pub(super) fn summary(report: &Report) -> String {
-    let findings = Findings::of(report);
+    summary_of(report, &Findings::of(report))
+}
+
+fn summary_of(report: &Report, findings: &Findings) -> String {
     let names = implementation_names(report);
     let name_width = names.iter().map(|n| width(n)).max().unwrap_or(0);
     let mut lines: Vec<String> = Vec::new();
