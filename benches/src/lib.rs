@@ -138,5 +138,5 @@ pub fn unusable(imp: &dyn Implementation, fixture: &Fixture) -> Option<String> {
 
 /// The seconds since the epoch now (the fixtures' `now`).
 pub fn wall_clock() -> i64 {
-    idjwt::suite::run::wall_clock()
+    idjwt::engine::wall_clock()
 }

@@ -65,7 +65,7 @@ impl Jwk {
 }
 
 /// Whether an implementation verifies against the `now` it is given or its own clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Clock {
     /// `now` in a verify request is honoured.
@@ -124,7 +124,7 @@ pub mod checks {
 }
 
 /// A check an implementation declares it cannot enforce, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Limitation {
     /// A code from [`checks`].
     pub check: String,
@@ -133,7 +133,7 @@ pub struct Limitation {
 }
 
 /// `{"op":"describe"}` → this.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Description {
     pub name: String,
     pub version: String,
@@ -156,7 +156,7 @@ impl Description {
 }
 
 /// `{"op":"sign",…}`: sign these claims with this header and key.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SignRequest {
     pub id: String,
     pub alg: String,
@@ -168,7 +168,7 @@ pub struct SignRequest {
 }
 
 /// `{"op":"verify",…}`: verify this token under these rules.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VerifyRequest {
     pub id: String,
     pub token: String,
@@ -192,19 +192,20 @@ pub struct VerifyRequest {
 }
 
 /// A verified token as an implementation decoded it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decoded {
     pub header: Map<String, Value>,
     pub claims: Map<String, Value>,
 }
 
 /// An implementation's refusal or failure: `{"ok":false,"error","reason"?}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Failure {
     /// Human-readable text.
     pub error: String,
     /// A reason code from [`crate::Reason::CODES`], where the implementation can tell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::verdict::optional_code_schema")]
     pub reason: Option<String>,
 }
 
@@ -250,8 +251,28 @@ pub trait Implementation: Send + Sync {
     fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure>;
 }
 
+/// Any line of protocol v1: a request the harness writes or the response an adapter answers.
+/// Only its JSON Schema is used ([`protocol_schema`]).
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum ProtocolLine {
+    Request(WireRequest),
+    Response(WireResponse),
+}
+
+/// The JSON Schema of protocol v1's lines (committed as `vectors/protocol.schema.json`).
+pub fn protocol_schema() -> schemars::Schema {
+    let mut schema = schemars::schema_for!(ProtocolLine);
+    schema.insert(
+        "title".into(),
+        "idjwt adapter protocol v1: one JSON object per line".into(),
+    );
+    schema
+}
+
 /// One protocol v1 request line.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum WireRequest {
     Describe,
@@ -260,7 +281,7 @@ pub enum WireRequest {
 }
 
 /// One protocol v1 response line, for any op.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WireResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -288,6 +309,7 @@ pub struct WireResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::verdict::optional_code_schema")]
     pub reason: Option<String>,
 }
 

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod contract;
 pub mod engine;
 pub mod fuzzing;
+pub mod guard;
 pub mod impact;
 pub mod impls;
 pub mod profile;

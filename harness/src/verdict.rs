@@ -114,331 +114,217 @@ pub enum Layer {
     Implementation,
 }
 
-/// Why a token was rejected (or why a mode fell back to an unverified identity).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Reason {
-    // ---- compact serialization ----
+/// Defines [`Reason`] from one table: each row is a variant with its doc comment, its fields,
+/// its stable code (also its serialized `code` tag), its layer and its message. `code()`,
+/// [`Reason::CODES`], `layer()`, [`Layer::of_code`] and `Display` are all generated from it.
+macro_rules! reasons {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident $({ $($field:ident: $ty:ty),* $(,)? })? => $code:literal, $layer:ident, $msg:expr;
+    )*) => {
+        /// Why a token was rejected (or why a mode fell back to an unverified identity).
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(tag = "code")]
+        #[non_exhaustive]
+        pub enum Reason {
+            $(
+                $(#[doc = $doc])*
+                #[serde(rename = $code)]
+                $variant $({ $($field: $ty),* })?,
+            )*
+        }
+
+        impl Reason {
+            /// Every code a harness-produced reason can have, in table order (for schemas and
+            /// reports).
+            pub const CODES: &'static [&'static str] = &[$($code),*];
+
+            const LAYERS: &'static [(&'static str, Layer)] = &[$(($code, Layer::$layer)),*];
+
+            /// The stable snake_case code of this reason: the table's, except that an
+            /// implementation's refusal carries the code it reported, if any.
+            pub fn code(&self) -> &str {
+                if let Reason::Implementation { reported_code: Some(code), .. } = self {
+                    return code;
+                }
+                match self {
+                    $(Reason::$variant { .. } => $code,)*
+                }
+            }
+
+            /// The engine layer this reason belongs to.
+            pub fn layer(&self) -> Layer {
+                match self {
+                    $(Reason::$variant { .. } => Layer::$layer,)*
+                }
+            }
+        }
+
+        impl fmt::Display for Reason {
+            #[allow(unused_variables)]
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $(Reason::$variant $({ $($field),* })? => fmt::Display::fmt(&$msg, f),)*
+                }
+            }
+        }
+    };
+}
+
+// One row per reason; rustfmt leaves macro bodies alone, so each row stays on its lines.
+reasons! {
+    // ---- compact serialization (policy.md §1) ----
     /// The token is longer than the configured size limit; nothing was decoded.
-    TokenTooLarge { size: usize, limit: usize },
+    TokenTooLarge { size: usize, limit: usize } => "token_too_large", Compact,
+        format_args!("token is {size} bytes, above the {limit}-byte limit; it was not decoded");
     /// The token is not three `.`-separated segments (JWE has five, JSON serialization has none).
-    SegmentCount { found: usize },
+    SegmentCount { found: usize } => "segment_count", Compact,
+        format_args!("a compact JWS has exactly 3 dot-separated segments, this token has {found}{}", if *found == 5 { " (a JWE?)" } else { "" });
     /// A segment of the compact serialization is empty.
-    EmptySegment { part: Part },
+    EmptySegment { part: Part } => "empty_segment", Compact,
+        format_args!("the {part} segment is empty");
     /// A segment is not canonical unpadded base64url (RFC 7515 §2).
-    InvalidBase64 {
-        part: Part,
-        offset: usize,
-        problem: String,
-    },
+    InvalidBase64 { part: Part, offset: usize, problem: String } => "invalid_base64", Compact,
+        format_args!("the {part} segment is not canonical unpadded base64url at byte {offset}: {problem}");
 
-    // ---- JSON ----
+    // ---- JSON (policy.md §2) ----
     /// The header or payload is not valid strict JSON (RFC 8259).
-    InvalidJson {
-        part: Part,
-        offset: usize,
-        problem: String,
-    },
+    InvalidJson { part: Part, offset: usize, problem: String } => "invalid_json", Json,
+        format_args!("the {part} is not strict JSON at byte {offset}: {problem}");
     /// The header or payload is valid JSON but not an object.
-    NotAnObject { part: Part, found: String },
+    NotAnObject { part: Part, found: String } => "not_an_object", Json,
+        format_args!("the {part} must be a JSON object, found {found}");
     /// A member name occurs twice in one object, at any depth.
-    DuplicateMember {
-        part: Part,
-        name: String,
-        path: String,
-    },
+    DuplicateMember { part: Part, name: String, path: String } => "duplicate_member", Json,
+        format_args!("the {part} has the member {name:?} twice in the object at {path}");
     /// Nesting deeper than the limit.
-    JsonTooDeep { part: Part, limit: usize },
+    JsonTooDeep { part: Part, limit: usize } => "json_too_deep", Json,
+        format_args!("the {part} nests deeper than {limit} levels");
     /// A `\u` escape holds a UTF-16 surrogate without its pair.
-    LoneSurrogate { part: Part, offset: usize },
+    LoneSurrogate { part: Part, offset: usize } => "lone_surrogate", Json,
+        format_args!("the {part} has a lone UTF-16 surrogate escape at byte {offset}");
 
-    // ---- JOSE header ----
+    // ---- JOSE header (policy.md §3) ----
     /// The header has no `alg`.
-    AlgMissing,
+    AlgMissing => "alg_missing", Header,
+        "the header has no \"alg\"";
     /// `alg` is `none` (in any spelling).
-    AlgNone { alg: String },
+    AlgNone { alg: String } => "alg_none", Header,
+        format_args!("\"alg\" is {alg:?}: unsigned tokens are never accepted");
     /// `alg` is not on the profile's allow-list (compared case-sensitively).
-    AlgNotAllowed { alg: String, allowed: Vec<String> },
+    AlgNotAllowed { alg: String, allowed: Vec<String> } => "alg_not_allowed", Header,
+        format_args!("\"alg\" {alg:?} is not allowed here (allowed: {})", allowed.join(", "));
     /// A header member has the wrong JSON type.
-    HeaderMemberType {
-        member: String,
-        expected: String,
-        found: String,
-    },
+    HeaderMemberType { member: String, expected: String, found: String } => "header_member_type", Header,
+        format_args!("header member {member:?} must be {expected}, found {found}");
     /// `crit` is present; no extension is understood.
-    CritPresent,
+    CritPresent => "crit_present", Header,
+        "the header has \"crit\"; no JWS extension is understood";
     /// `b64` is present (RFC 7797 unencoded payloads are not accepted).
-    B64Present,
+    B64Present => "b64_present", Header,
+        "the header has \"b64\"; unencoded payloads are refused";
     /// `zip` is present (compression is a JWE feature).
-    ZipPresent,
+    ZipPresent => "zip_present", Header,
+        "the header has \"zip\"; compression is not allowed on a JWS";
     /// `cty` is `JWT`: a nested token.
-    NestedJwt,
+    NestedJwt => "nested_jwt", Header,
+        "\"cty\" is \"JWT\"; nested tokens are refused";
     /// `kid` names no configured key.
-    UnknownKid { kid: String },
+    UnknownKid { kid: String } => "unknown_kid", Header,
+        format_args!("no configured key has \"kid\" {kid:?}");
     /// No configured key can verify this algorithm.
-    NoKey { alg: String },
-    /// A required header member is missing (profile rule).
-    HeaderMissing { member: String },
-    /// A header member has the wrong value (profile rule).
-    HeaderValue {
-        member: String,
-        expected: String,
-        found: String,
-    },
+    NoKey { alg: String } => "no_key", Header,
+        format_args!("no configured key can verify {alg}");
+    /// A required header member is missing (a profile rule, checked by the profile layer).
+    HeaderMissing { member: String } => "header_missing", Profile,
+        format_args!("the header must carry {member:?} for this provider");
+    /// A header member has the wrong value (a profile rule, checked by the profile layer).
+    HeaderValue { member: String, expected: String, found: String } => "header_value", Profile,
+        format_args!("header member {member:?} must be {expected}, found {found}");
 
-    // ---- keys and signatures ----
+    // ---- keys and signatures (policy.md §4) ----
     /// The signature does not verify under any candidate key.
-    BadSignature,
+    BadSignature => "bad_signature", Signature,
+        "the signature does not verify under any configured key";
     /// The signature has the wrong length for its algorithm (ES256 wants 64-byte R‖S).
-    SignatureLength {
-        alg: String,
-        length: usize,
-        expected: usize,
-    },
+    SignatureLength { alg: String, length: usize, expected: usize } => "signature_length", Signature,
+        format_args!("a {alg} signature is {expected} bytes, this one is {length}{}", if alg == "ES256" && *length != 64 { " (ES256 wants R||S, not DER)" } else { "" });
     /// ES256 `r` or `s` is zero or not below the group order (CVE-2022-21449).
-    SignatureScalarOutOfRange { component: String },
+    SignatureScalarOutOfRange { component: String } => "signature_scalar_out_of_range", Signature,
+        format_args!("ES256 signature component {component} is zero or not below the group order");
     /// The HMAC secret is empty; no token can be trusted.
-    EmptyKey,
+    EmptyKey => "empty_key", Signature,
+        "the HMAC secret is empty; no token can be trusted with it";
     /// A key of the wrong family for the algorithm.
-    KeyFamilyMismatch { alg: String, key: String },
+    KeyFamilyMismatch { alg: String, key: String } => "key_family_mismatch", Signature,
+        format_args!("a {key} key cannot be used with {alg}");
     /// A key could not be used (invalid point, bad encoding, …).
-    InvalidKey { problem: String },
+    InvalidKey { problem: String } => "invalid_key", Signature,
+        format_args!("unusable key: {problem}");
 
-    // ---- registered claims ----
+    // ---- registered claims (policy.md §5) ----
     /// A required claim is missing.
-    MissingClaim { claim: String },
+    MissingClaim { claim: String } => "missing_claim", Claims,
+        format_args!("the required claim {claim:?} is missing");
     /// A claim has the wrong JSON type.
-    ClaimType {
-        claim: String,
-        expected: String,
-        found: String,
-    },
+    ClaimType { claim: String, expected: String, found: String } => "claim_type", Claims,
+        format_args!("claim {claim:?} must be {expected}, found {found}");
     /// A NumericDate outside 0 ..= 253402300799 (year 9999).
-    DateOutOfRange {
-        claim: String,
-        value: String,
-        looks_like_milliseconds: bool,
-    },
+    DateOutOfRange { claim: String, value: String, looks_like_milliseconds: bool } => "date_out_of_range", Claims,
+        format_args!("claim {claim:?} = {value} is outside 0..=253402300799 seconds{}", if *looks_like_milliseconds { "; it looks like milliseconds, NumericDate is in seconds" } else { "" });
     /// `now ≥ exp + leeway`.
-    Expired { exp: f64, now: i64, leeway: u64 },
+    Expired { exp: f64, now: i64, leeway: u64 } => "expired", Claims,
+        format_args!("token expired: exp {exp} + leeway {leeway}s is not after now {now}");
     /// `now + leeway < nbf`.
-    NotYetValid { nbf: f64, now: i64, leeway: u64 },
+    NotYetValid { nbf: f64, now: i64, leeway: u64 } => "not_yet_valid", Claims,
+        format_args!("token not yet valid: nbf {nbf} is after now {now} + leeway {leeway}s");
     /// `iss` differs from the expected issuer.
-    IssuerMismatch { expected: String, found: String },
+    IssuerMismatch { expected: String, found: String } => "issuer_mismatch", Claims,
+        format_args!("\"iss\" must be {expected:?}, found {found}");
     /// `aud` does not contain the expected audience.
-    AudienceMismatch { expected: String, found: String },
+    AudienceMismatch { expected: String, found: String } => "audience_mismatch", Claims,
+        format_args!("\"aud\" must be or contain {expected:?}, found {found}");
 
-    // ---- provider profile ----
+    // ---- provider profile (policy.md §6) ----
     /// A claim's value breaks a profile rule (fixed value, allowed values).
-    ClaimValue {
-        claim: String,
-        expected: String,
-        found: String,
-    },
+    ClaimValue { claim: String, expected: String, found: String } => "claim_value", Profile,
+        format_args!("claim {claim:?} must be {expected}, found {found}");
     /// A string claim's length (in Unicode scalar values) is out of bounds.
-    ClaimLength {
-        claim: String,
-        length: usize,
-        min: Option<usize>,
-        max: Option<usize>,
-    },
+    ClaimLength { claim: String, length: usize, min: Option<usize>, max: Option<usize> } => "claim_length", Profile,
+        format_args!("claim {claim:?} must have {} characters, it has {length}", bounds(min, max));
     /// A NumericDate that the profile wants integral has a fraction.
-    NotIntegral { claim: String, value: String },
+    NotIntegral { claim: String, value: String } => "not_integral", Profile,
+        format_args!("claim {claim:?} = {value} must be a whole number of seconds for this provider");
     /// A claim's structure breaks the profile (object members, array items, JSON-in-string).
-    ClaimShape { claim: String, problem: String },
+    ClaimShape { claim: String, problem: String } => "claim_shape", Profile,
+        format_args!("claim {claim:?}: {problem}");
     /// The token's user id differs from the user id the client claimed.
-    IdentityMismatch { claimed: String, token: String },
+    IdentityMismatch { claimed: String, token: String } => "identity_mismatch", Profile,
+        format_args!("the token is for user {token:?} but the client claimed {claimed:?}");
 
     // ---- enforcement mode ----
     /// No token was presented.
-    TokenMissing,
+    TokenMissing => "token_missing", Mode,
+        "no token was presented";
     /// The enforcement mode is `disabled`: tokens are not consulted.
-    VerificationDisabled,
+    VerificationDisabled => "verification_disabled", Mode,
+        "signed identities are disabled; the claimed identity is unverified";
 
     // ---- implementations under test ----
-    /// An implementation refused the token; `code` is its own classification, if it gave one.
-    Implementation {
-        reported_code: Option<String>,
-        message: String,
-    },
-}
-
-impl Reason {
-    /// The stable snake_case code of this reason.
-    pub fn code(&self) -> &str {
-        use Reason::*;
-        match self {
-            TokenTooLarge { .. } => "token_too_large",
-            SegmentCount { .. } => "segment_count",
-            EmptySegment { .. } => "empty_segment",
-            InvalidBase64 { .. } => "invalid_base64",
-            InvalidJson { .. } => "invalid_json",
-            NotAnObject { .. } => "not_an_object",
-            DuplicateMember { .. } => "duplicate_member",
-            JsonTooDeep { .. } => "json_too_deep",
-            LoneSurrogate { .. } => "lone_surrogate",
-            AlgMissing => "alg_missing",
-            AlgNone { .. } => "alg_none",
-            AlgNotAllowed { .. } => "alg_not_allowed",
-            HeaderMemberType { .. } => "header_member_type",
-            CritPresent => "crit_present",
-            B64Present => "b64_present",
-            ZipPresent => "zip_present",
-            NestedJwt => "nested_jwt",
-            UnknownKid { .. } => "unknown_kid",
-            NoKey { .. } => "no_key",
-            HeaderMissing { .. } => "header_missing",
-            HeaderValue { .. } => "header_value",
-            BadSignature => "bad_signature",
-            SignatureLength { .. } => "signature_length",
-            SignatureScalarOutOfRange { .. } => "signature_scalar_out_of_range",
-            EmptyKey => "empty_key",
-            KeyFamilyMismatch { .. } => "key_family_mismatch",
-            InvalidKey { .. } => "invalid_key",
-            MissingClaim { .. } => "missing_claim",
-            ClaimType { .. } => "claim_type",
-            DateOutOfRange { .. } => "date_out_of_range",
-            Expired { .. } => "expired",
-            NotYetValid { .. } => "not_yet_valid",
-            IssuerMismatch { .. } => "issuer_mismatch",
-            AudienceMismatch { .. } => "audience_mismatch",
-            ClaimValue { .. } => "claim_value",
-            ClaimLength { .. } => "claim_length",
-            NotIntegral { .. } => "not_integral",
-            ClaimShape { .. } => "claim_shape",
-            IdentityMismatch { .. } => "identity_mismatch",
-            TokenMissing => "token_missing",
-            VerificationDisabled => "verification_disabled",
-            Implementation { reported_code, .. } => {
-                reported_code.as_deref().unwrap_or("implementation_error")
-            }
-        }
-    }
-
-    /// Every code a harness-produced reason can have (for schemas and reports).
-    pub const CODES: &'static [&'static str] = &[
-        "token_too_large",
-        "segment_count",
-        "empty_segment",
-        "invalid_base64",
-        "invalid_json",
-        "not_an_object",
-        "duplicate_member",
-        "json_too_deep",
-        "lone_surrogate",
-        "alg_missing",
-        "alg_none",
-        "alg_not_allowed",
-        "header_member_type",
-        "crit_present",
-        "b64_present",
-        "zip_present",
-        "nested_jwt",
-        "unknown_kid",
-        "no_key",
-        "header_missing",
-        "header_value",
-        "bad_signature",
-        "signature_length",
-        "signature_scalar_out_of_range",
-        "empty_key",
-        "key_family_mismatch",
-        "invalid_key",
-        "missing_claim",
-        "claim_type",
-        "date_out_of_range",
-        "expired",
-        "not_yet_valid",
-        "issuer_mismatch",
-        "audience_mismatch",
-        "claim_value",
-        "claim_length",
-        "not_integral",
-        "claim_shape",
-        "identity_mismatch",
-        "token_missing",
-        "verification_disabled",
-        "implementation_error",
-    ];
-
-    /// The engine layer this reason belongs to.
-    pub fn layer(&self) -> Layer {
-        use Reason::*;
-        match self {
-            TokenTooLarge { .. }
-            | SegmentCount { .. }
-            | EmptySegment { .. }
-            | InvalidBase64 { .. } => Layer::Compact,
-            InvalidJson { .. }
-            | NotAnObject { .. }
-            | DuplicateMember { .. }
-            | JsonTooDeep { .. }
-            | LoneSurrogate { .. } => Layer::Json,
-            AlgMissing
-            | AlgNone { .. }
-            | AlgNotAllowed { .. }
-            | HeaderMemberType { .. }
-            | CritPresent
-            | B64Present
-            | ZipPresent
-            | NestedJwt
-            | UnknownKid { .. }
-            | NoKey { .. } => Layer::Header,
-            BadSignature
-            | SignatureLength { .. }
-            | SignatureScalarOutOfRange { .. }
-            | EmptyKey
-            | KeyFamilyMismatch { .. }
-            | InvalidKey { .. } => Layer::Signature,
-            MissingClaim { .. }
-            | ClaimType { .. }
-            | DateOutOfRange { .. }
-            | Expired { .. }
-            | NotYetValid { .. }
-            | IssuerMismatch { .. }
-            | AudienceMismatch { .. } => Layer::Claims,
-            HeaderMissing { .. }
-            | HeaderValue { .. }
-            | ClaimValue { .. }
-            | ClaimLength { .. }
-            | NotIntegral { .. }
-            | ClaimShape { .. }
-            | IdentityMismatch { .. } => Layer::Profile,
-            TokenMissing | VerificationDisabled => Layer::Mode,
-            Implementation { .. } => Layer::Implementation,
-        }
-    }
+    /// An implementation refused the token; `reported_code` is its own classification, if it
+    /// gave one (then [`Reason::code`] is that code).
+    Implementation { reported_code: Option<String>, message: String } => "implementation_error", Implementation,
+        match reported_code { Some(code) => format!("{message} ({code})"), None => message.clone() };
 }
 
 impl Layer {
     /// The layer a reason code belongs to (`None` for codes the harness does not define).
     pub fn of_code(code: &str) -> Option<Layer> {
-        Some(match code {
-            "token_too_large" | "segment_count" | "empty_segment" | "invalid_base64" => {
-                Layer::Compact
-            }
-            "invalid_json" | "not_an_object" | "duplicate_member" | "json_too_deep"
-            | "lone_surrogate" => Layer::Json,
-            "alg_missing" | "alg_none" | "alg_not_allowed" | "header_member_type"
-            | "crit_present" | "b64_present" | "zip_present" | "nested_jwt" | "unknown_kid"
-            | "no_key" => Layer::Header,
-            "bad_signature"
-            | "signature_length"
-            | "signature_scalar_out_of_range"
-            | "empty_key"
-            | "key_family_mismatch"
-            | "invalid_key" => Layer::Signature,
-            "missing_claim" | "claim_type" | "date_out_of_range" | "expired" | "not_yet_valid"
-            | "issuer_mismatch" | "audience_mismatch" => Layer::Claims,
-            "header_missing" | "header_value" | "claim_value" | "claim_length" | "not_integral"
-            | "claim_shape" | "identity_mismatch" => Layer::Profile,
-            "token_missing" | "verification_disabled" => Layer::Mode,
-            "implementation_error" => Layer::Implementation,
-            _ => return None,
-        })
+        Reason::LAYERS
+            .iter()
+            .find(|(known, _)| *known == code)
+            .map(|(_, layer)| *layer)
     }
-
     /// Whether a verify request asks the implementation itself to enforce this layer's rules
     /// (as opposed to the harness's profile layer or the enforcement mode).
     pub fn is_delegated(self) -> bool {
@@ -458,180 +344,15 @@ fn bounds(min: &Option<usize>, max: &Option<usize>) -> String {
     }
 }
 
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use Reason::*;
-        match self {
-            TokenTooLarge { size, limit } => write!(
-                f,
-                "token is {size} bytes, above the {limit}-byte limit; it was not decoded"
-            ),
-            SegmentCount { found } => write!(
-                f,
-                "a compact JWS has exactly 3 dot-separated segments, this token has {found}{}",
-                if *found == 5 { " (a JWE?)" } else { "" }
-            ),
-            EmptySegment { part } => write!(f, "the {part} segment is empty"),
-            InvalidBase64 {
-                part,
-                offset,
-                problem,
-            } => write!(
-                f,
-                "the {part} segment is not canonical unpadded base64url at byte {offset}: {problem}"
-            ),
-            InvalidJson {
-                part,
-                offset,
-                problem,
-            } => write!(
-                f,
-                "the {part} is not strict JSON at byte {offset}: {problem}"
-            ),
-            NotAnObject { part, found } => {
-                write!(f, "the {part} must be a JSON object, found {found}")
-            }
-            DuplicateMember { part, name, path } => write!(
-                f,
-                "the {part} has the member {name:?} twice in the object at {path}"
-            ),
-            JsonTooDeep { part, limit } => {
-                write!(f, "the {part} nests deeper than {limit} levels")
-            }
-            LoneSurrogate { part, offset } => write!(
-                f,
-                "the {part} has a lone UTF-16 surrogate escape at byte {offset}"
-            ),
-            AlgMissing => f.write_str("the header has no \"alg\""),
-            AlgNone { alg } => write!(f, "\"alg\" is {alg:?}: unsigned tokens are never accepted"),
-            AlgNotAllowed { alg, allowed } => write!(
-                f,
-                "\"alg\" {alg:?} is not allowed here (allowed: {})",
-                allowed.join(", ")
-            ),
-            HeaderMemberType {
-                member,
-                expected,
-                found,
-            } => write!(
-                f,
-                "header member {member:?} must be {expected}, found {found}"
-            ),
-            CritPresent => f.write_str("the header has \"crit\"; no JWS extension is understood"),
-            B64Present => f.write_str("the header has \"b64\"; unencoded payloads are refused"),
-            ZipPresent => {
-                f.write_str("the header has \"zip\"; compression is not allowed on a JWS")
-            }
-            NestedJwt => f.write_str("\"cty\" is \"JWT\"; nested tokens are refused"),
-            UnknownKid { kid } => write!(f, "no configured key has \"kid\" {kid:?}"),
-            NoKey { alg } => write!(f, "no configured key can verify {alg}"),
-            HeaderMissing { member } => {
-                write!(f, "the header must carry {member:?} for this provider")
-            }
-            HeaderValue {
-                member,
-                expected,
-                found,
-            } => write!(
-                f,
-                "header member {member:?} must be {expected}, found {found}"
-            ),
-            BadSignature => f.write_str("the signature does not verify under any configured key"),
-            SignatureLength {
-                alg,
-                length,
-                expected,
-            } => write!(
-                f,
-                "a {alg} signature is {expected} bytes, this one is {length}{}",
-                if alg == "ES256" && *length != 64 {
-                    " (ES256 wants R||S, not DER)"
-                } else {
-                    ""
-                }
-            ),
-            SignatureScalarOutOfRange { component } => write!(
-                f,
-                "ES256 signature component {component} is zero or not below the group order"
-            ),
-            EmptyKey => f.write_str("the HMAC secret is empty; no token can be trusted with it"),
-            KeyFamilyMismatch { alg, key } => {
-                write!(f, "a {key} key cannot be used with {alg}")
-            }
-            InvalidKey { problem } => write!(f, "unusable key: {problem}"),
-            MissingClaim { claim } => write!(f, "the required claim {claim:?} is missing"),
-            ClaimType {
-                claim,
-                expected,
-                found,
-            } => write!(f, "claim {claim:?} must be {expected}, found {found}"),
-            DateOutOfRange {
-                claim,
-                value,
-                looks_like_milliseconds,
-            } => write!(
-                f,
-                "claim {claim:?} = {value} is outside 0..=253402300799 seconds{}",
-                if *looks_like_milliseconds {
-                    "; it looks like milliseconds, NumericDate is in seconds"
-                } else {
-                    ""
-                }
-            ),
-            Expired { exp, now, leeway } => write!(
-                f,
-                "token expired: exp {exp} + leeway {leeway}s is not after now {now}"
-            ),
-            NotYetValid { nbf, now, leeway } => write!(
-                f,
-                "token not yet valid: nbf {nbf} is after now {now} + leeway {leeway}s"
-            ),
-            IssuerMismatch { expected, found } => {
-                write!(f, "\"iss\" must be {expected:?}, found {found}")
-            }
-            AudienceMismatch { expected, found } => {
-                write!(f, "\"aud\" must be or contain {expected:?}, found {found}")
-            }
-            ClaimValue {
-                claim,
-                expected,
-                found,
-            } => write!(f, "claim {claim:?} must be {expected}, found {found}"),
-            ClaimLength {
-                claim,
-                length,
-                min,
-                max,
-            } => write!(
-                f,
-                "claim {claim:?} must have {} characters, it has {length}",
-                bounds(min, max)
-            ),
-            NotIntegral { claim, value } => write!(
-                f,
-                "claim {claim:?} = {value} must be a whole number of seconds for this provider"
-            ),
-            ClaimShape { claim, problem } => write!(f, "claim {claim:?}: {problem}"),
-            IdentityMismatch { claimed, token } => write!(
-                f,
-                "the token is for user {token:?} but the client claimed {claimed:?}"
-            ),
-            TokenMissing => f.write_str("no token was presented"),
-            VerificationDisabled => {
-                f.write_str("signed identities are disabled; the claimed identity is unverified")
-            }
-            Implementation {
-                reported_code,
-                message,
-            } => match reported_code {
-                Some(code) => write!(f, "{message} ({code})"),
-                None => f.write_str(message),
-            },
-        }
-    }
-}
-
 impl std::error::Error for Reason {}
+
+/// The JSON Schema of a reason code field (`null` or one of [`Reason::CODES`]), for schemas
+/// that carry codes as strings (`vectors/schema.json`'s `expected_reason`).
+pub fn optional_code_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut codes: Vec<Value> = Reason::CODES.iter().map(|c| Value::from(*c)).collect();
+    codes.push(Value::Null);
+    schemars::json_schema!({ "type": ["string", "null"], "enum": codes })
+}
 
 /// A short description of a JSON value's type, for messages ("a string", "the number 3", …).
 pub fn describe_json(value: &Value) -> String {

@@ -9,8 +9,9 @@ use std::time::Duration;
 use idjwt::impls::faulty;
 use idjwt::suite::conformance::{conformance, Config};
 use idjwt::suite::exceptions::{Class, Exceptions, ExceptionsFile, Impact};
+use idjwt::suite::options::RunOptions;
 use idjwt::suite::report::{render, summary, Format};
-use idjwt::suite::run::{run, RunOptions};
+use idjwt::suite::run::run;
 use idjwt::suite::subject::{InProcess, Subject};
 use idjwt::suite::{vectors, Case, Outcome, Report};
 

@@ -1,5 +1,5 @@
-//! The implementation suite, written once and run against every built-in implementation
-//! (one line each at the bottom):
+//! The implementation suite, written once and run against every built-in implementation of
+//! the registry (`idjwt::impls::BUILTIN_NAMES`):
 //! each signs the canonical token of every profile with both algorithms' test keys, every
 //! implementation verifies every other's tokens (N×N), and the basic rejections agree.
 //!
@@ -237,39 +237,37 @@ fn describes_itself(imp: &dyn Implementation) {
     }
 }
 
-macro_rules! implementation_suite {
-    ($name:ident, $imp:expr) => {
-        mod $name {
-            #[test]
-            fn signs_every_profile_for_every_verifier() {
-                super::signs_every_profile_for_every_verifier(&$imp);
-            }
-
-            #[test]
-            fn writes_the_canonical_header() {
-                super::writes_the_canonical_header(&$imp);
-            }
-
-            #[test]
-            fn rejects_the_basic_forgeries() {
-                super::rejects_the_basic_forgeries(&$imp);
-            }
-
-            #[test]
-            fn describes_itself() {
-                super::describes_itself(&$imp);
-            }
-        }
-    };
+/// Runs one suite function against every registered built-in, each in its own unwind scope,
+/// and fails naming every implementation that failed (not only the first).
+fn for_every_builtin(suite: fn(&dyn Implementation)) {
+    let failed: Vec<String> = builtins()
+        .iter()
+        .filter_map(|imp| {
+            let name = imp.describe().name;
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| suite(imp.as_ref())))
+                .err()
+                .map(|_| name)
+        })
+        .collect();
+    assert!(failed.is_empty(), "failed for: {}", failed.join(", "));
 }
 
-implementation_suite!(reference, idjwt::impls::reference::Reference::default());
-implementation_suite!(jsonwebtoken, idjwt::impls::jsonwebtoken::JsonWebToken);
-#[cfg(feature = "jwt-simple")]
-implementation_suite!(jwt_simple, idjwt::impls::jwt_simple::JwtSimple);
-#[cfg(feature = "jwt-compact")]
-implementation_suite!(jwt_compact, idjwt::impls::jwt_compact::JwtCompact);
-#[cfg(feature = "josekit")]
-implementation_suite!(josekit, idjwt::impls::josekit::Josekit);
-#[cfg(feature = "biscuit")]
-implementation_suite!(biscuit, idjwt::impls::biscuit::Biscuit);
+#[test]
+fn every_builtin_signs_every_profile_for_every_verifier() {
+    for_every_builtin(signs_every_profile_for_every_verifier);
+}
+
+#[test]
+fn every_builtin_writes_the_canonical_header() {
+    for_every_builtin(writes_the_canonical_header);
+}
+
+#[test]
+fn every_builtin_rejects_the_basic_forgeries() {
+    for_every_builtin(rejects_the_basic_forgeries);
+}
+
+#[test]
+fn every_builtin_describes_itself() {
+    for_every_builtin(describes_itself);
+}

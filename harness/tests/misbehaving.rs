@@ -10,7 +10,8 @@ use idjwt::contract::{Decoded, Description, Failure, Implementation, SignRequest
 use idjwt::impls::reference::Reference;
 use idjwt::suite::conformance::{conformance, Config};
 use idjwt::suite::exceptions::Exceptions;
-use idjwt::suite::run::{run, RunOptions};
+use idjwt::suite::options::RunOptions;
+use idjwt::suite::run::run;
 use idjwt::suite::subject::{InProcess, Subject};
 use idjwt::suite::{vectors, CaseResult, Outcome, Report};
 

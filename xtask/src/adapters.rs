@@ -8,13 +8,39 @@ use std::process::{Command, ExitCode};
 
 use serde::Deserialize;
 
-use crate::args::{Arg, Args};
+/// List or install the external adapters under adapters/.
+///
+/// Each adapter is a directory of adapters/ with an adapter.json manifest (see
+/// docs/adapter-protocol.md); its dependencies go into git-ignored directories of its own.
+/// Without a subcommand: `list`.
+///
+/// Exit status: 0 done, 2 usage error or a failed install.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Option<Sub>,
+}
 
-const HELP: &str = "usage: cargo xtask adapters [list | install [--force] [NAME...]]
-
-list     the adapters under adapters/ and whether they are installed
-install  install their dependencies (pip --target, npm ci, apt for Debian packages, cargo)
-         into git-ignored directories; --force reinstalls";
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// The adapters under adapters/ (or only those named), whether they are installed and the
+    /// command line each is started with.
+    List {
+        /// Only these adapters (by the name they describe themselves with).
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
+    /// Install their dependencies (pip --target, npm ci, apt for Debian packages, cargo) into
+    /// git-ignored directories; only the adapters not installed yet unless --force.
+    Install {
+        /// Reinstall adapters that are installed already.
+        #[arg(long)]
+        force: bool,
+        /// Only these adapters (default: all of them).
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
+}
 
 /// `adapters/<name>/adapter.json`.
 #[derive(Clone, Debug, Deserialize)]
@@ -168,23 +194,17 @@ pub fn ensure_installed(root: &Path) -> Result<Vec<Adapter>, String> {
     Ok(adapters)
 }
 
-pub fn main(argv: &[String]) -> ExitCode {
-    let mut args = Args::new(argv);
-    let mut sub = None;
-    let mut force = false;
-    let mut names = Vec::new();
-    while let Some(arg) = args.next_arg() {
-        match arg {
-            Arg::Flag(f, _) if f == "help" => {
-                println!("{HELP}");
-                return ExitCode::SUCCESS;
-            }
-            Arg::Flag(f, None) if f == "force" => force = true,
-            Arg::Flag(f, _) => return usage(&format!("unknown option --{f}")),
-            Arg::Positional(p) if sub.is_none() => sub = Some(p),
-            Arg::Positional(p) => names.push(p),
-        }
-    }
+pub fn main(args: Args) -> ExitCode {
+    let subcommand = if matches!(args.command, Some(Sub::Install { .. })) {
+        "install"
+    } else {
+        "list"
+    };
+    let (install, force, names) = match args.command {
+        None => (false, false, Vec::new()),
+        Some(Sub::List { names }) => (false, false, names),
+        Some(Sub::Install { force, names }) => (true, force, names),
+    };
     let adapters = match discover(&crate::root()) {
         Ok(a) => a,
         Err(e) => {
@@ -194,41 +214,61 @@ pub fn main(argv: &[String]) -> ExitCode {
     };
     for n in &names {
         if !adapters.iter().any(|a| &a.manifest.name == n) {
-            return usage(&format!("no adapter {n:?}"));
+            let problem = format!("no adapter {n:?}; `cargo xtask adapters list` shows them");
+            return crate::usage_error(&["adapters", subcommand], problem);
         }
     }
     let selected = adapters
         .iter()
         .filter(|a| names.is_empty() || names.contains(&a.manifest.name));
-    match sub.as_deref() {
-        None | Some("list") => {
-            for a in selected {
-                let state = if a.is_installed() {
-                    "installed"
-                } else {
-                    "not installed"
-                };
-                println!("{:<24} {state:<14} {}", a.manifest.name, a.command_line());
-            }
-            ExitCode::SUCCESS
+    if !install {
+        for a in selected {
+            let state = if a.is_installed() {
+                "installed"
+            } else {
+                "not installed"
+            };
+            println!("{:<24} {state:<14} {}", a.manifest.name, a.command_line());
         }
-        Some("install") => {
-            for a in selected {
-                if force || !a.is_installed() {
-                    if let Err(e) = a.install() {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(2);
-                    }
-                }
-                println!("{} installed", a.manifest.name);
-            }
-            ExitCode::SUCCESS
-        }
-        Some(other) => usage(&format!("unknown subcommand {other:?}")),
+        return ExitCode::SUCCESS;
     }
+    for a in selected {
+        if force || !a.is_installed() {
+            if let Err(e) = a.install() {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        println!("{} installed", a.manifest.name);
+    }
+    ExitCode::SUCCESS
 }
 
-fn usage(problem: &str) -> ExitCode {
-    eprintln!("{problem}\n\n{HELP}");
-    ExitCode::from(2)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn adapters(line: &str) -> Result<Option<Sub>, clap::Error> {
+        match crate::parse(&format!("adapters {line}"))? {
+            crate::Task::Adapters(args) => Ok(args.command),
+            other => panic!("not adapters: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn subcommands_are_parsed() {
+        assert!(adapters("").unwrap().is_none());
+        assert!(matches!(adapters("list").unwrap(), Some(Sub::List { names }) if names.is_empty()));
+        assert!(matches!(
+            adapters("install --force pyjwt jose").unwrap(),
+            Some(Sub::Install { force: true, names }) if names == ["pyjwt", "jose"]
+        ));
+        assert!(matches!(
+            adapters("install pyjwt").unwrap(),
+            Some(Sub::Install { force: false, names }) if names == ["pyjwt"]
+        ));
+        assert_eq!(adapters("remove").unwrap_err().exit_code(), 2);
+        assert_eq!(adapters("install --quiet").unwrap_err().exit_code(), 2);
+        assert_eq!(adapters("--force").unwrap_err().exit_code(), 2);
+    }
 }

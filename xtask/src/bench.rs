@@ -9,62 +9,33 @@ use std::time::SystemTime;
 
 use serde_json::{json, Value};
 
-use crate::args::{Arg, Args};
-
-const HELP: &str = "usage: cargo xtask bench [options]
-
-Measures signing and verifying throughput of every in-process implementation through the
-contract (each provider's typical token), the primitive floors (HMAC-SHA-256 from a keyed state,
-ECDSA P-256 sign and verify, base64url, JSON), the reference engine called without the contract,
-and idjwt-serve over protocol v1 (including the process boundary). Writes
-target/idjwt-bench/summary.json and summary.md and prints the table; criterion's own report is in
-target/criterion/report/index.html.
-
-options:
-  --quick        short measurements (about 2 minutes once built; no plots)
-  --impl NAME    only this implementation (repeatable; the floors always run)
-  --external     also measure the installed adapters under adapters/ over their pipes
-  --ring         the reference engine on its ring ES256 backend (idjwt feature `ring`)
-  -h, --help     show this help
-
-exit status: 0 measured, 1 a build or benchmark failed, 2 usage error";
-
-struct Options {
+/// Criterion benchmarks against the primitive floors (--quick, --impl NAME).
+///
+/// Measures signing and verifying throughput of every in-process implementation through the
+/// contract (each provider's typical token), the primitive floors (HMAC-SHA-256 from a keyed
+/// state, ECDSA P-256 sign and verify, base64url, JSON), the reference engine called without the
+/// contract, and idjwt-serve over protocol v1 (including the process boundary). Writes
+/// target/idjwt-bench/summary.json and summary.md and prints the table; criterion's own report
+/// is in target/criterion/report/index.html.
+///
+/// Exit status: 0 measured, 1 a build or benchmark failed, 2 usage error.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Short measurements (about 2 minutes once built; no plots).
+    #[arg(long)]
     quick: bool,
+    /// Only this implementation (repeatable; the floors always run).
+    #[arg(long = "impl", value_name = "NAME")]
     implementations: Vec<String>,
+    /// Also measure the installed adapters under adapters/ over their pipes.
+    #[arg(long)]
     external: bool,
+    /// The reference engine on its ring ES256 backend (idjwt feature `ring`).
+    #[arg(long)]
     ring: bool,
 }
 
-fn parse(argv: &[String]) -> Result<Option<Options>, String> {
-    let mut options = Options {
-        quick: false,
-        implementations: Vec::new(),
-        external: false,
-        ring: false,
-    };
-    let mut args = Args::new(argv);
-    while let Some(arg) = args.next_arg() {
-        match arg {
-            Arg::Flag(f, None) if f == "quick" => options.quick = true,
-            Arg::Flag(f, None) if f == "external" => options.external = true,
-            Arg::Flag(f, None) if f == "ring" => options.ring = true,
-            Arg::Flag(f, inline) if f == "impl" => {
-                options.implementations.push(args.value("impl", inline)?)
-            }
-            Arg::Flag(f, _) if f == "help" => return Ok(None),
-            Arg::Flag(f, _) => return Err(format!("unknown option --{f}")),
-            Arg::Positional(p) => return Err(format!("unexpected argument {p:?}")),
-        }
-    }
-    Ok(Some(options))
-}
-
-pub fn main(argv: &[String]) -> ExitCode {
-    let options = match crate::args::options_or_exit(parse(argv), HELP) {
-        Ok(options) => options,
-        Err(code) => return code,
-    };
+pub fn main(options: Args) -> ExitCode {
     match run(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(problem) => {
@@ -95,7 +66,7 @@ fn cargo(args: &[&str], env: &[(&str, String)]) -> Result<(), String> {
     }
 }
 
-fn run(options: &Options) -> Result<(), String> {
+fn run(options: &Args) -> Result<(), String> {
     let features: &[&str] = if options.ring {
         &["--features", "ring"]
     } else {
@@ -243,7 +214,7 @@ fn floor_of(
     lookup(estimates, "floor", &name, provider).map(|ns| (name, ns))
 }
 
-fn summarise(estimates: &[Estimate], options: &Options) -> Value {
+fn summarise(estimates: &[Estimate], options: &Args) -> Value {
     let mut rows = Vec::new();
     for e in estimates {
         let (kind, op, alg) = match e.group.split('-').collect::<Vec<_>>().as_slice() {
@@ -495,24 +466,26 @@ fn today() -> String {
 mod tests {
     use super::*;
 
+    fn bench(line: &str) -> Result<Args, clap::Error> {
+        match crate::parse(&format!("bench {line}"))? {
+            crate::Task::Bench(args) => Ok(args),
+            other => panic!("not bench: {other:?}"),
+        }
+    }
+
     #[test]
     fn options_parse() {
-        let argv: Vec<String> = [
-            "--quick",
-            "--impl",
-            "reference",
-            "--impl=jsonwebtoken",
-            "--ring",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let o = parse(&argv).unwrap().unwrap();
+        let o = bench("--quick --impl reference --impl=jsonwebtoken --ring").unwrap();
         assert!(o.quick && o.ring && !o.external);
         assert_eq!(o.implementations, ["reference", "jsonwebtoken"]);
-        assert!(parse(&["--help".to_owned()]).unwrap().is_none());
-        assert!(parse(&["--fast".to_owned()]).is_err());
-        assert!(parse(&["--impl".to_owned()]).is_err());
+        let o = bench("").unwrap();
+        assert!(!o.quick && !o.ring && !o.external && o.implementations.is_empty());
+        assert!(bench("--external").unwrap().external);
+        assert_eq!(bench("--fast").unwrap_err().exit_code(), 2);
+        assert_eq!(bench("--impl").unwrap_err().exit_code(), 2);
+        assert_eq!(bench("--quick=yes").unwrap_err().exit_code(), 2);
+        assert_eq!(bench("reference").unwrap_err().exit_code(), 2);
+        assert_eq!(bench("--help").unwrap_err().exit_code(), 0);
     }
 
     #[test]
@@ -531,7 +504,7 @@ mod tests {
             e("direct", "engine-sign", "drift", 114.0),
             e("direct", "engine-sign", "zendesk", 297.0),
         ];
-        let options = Options {
+        let options = Args {
             quick: true,
             implementations: Vec::new(),
             external: false,

@@ -9,119 +9,105 @@ use std::time::Duration;
 use idjwt::suite::conformance::{conformance, Config};
 use idjwt::suite::report::{render, summary, Format};
 
-use crate::args::{Arg, Args};
-
-const HELP: &str = "usage: cargo xtask conformance [options]
-
-Runs every built-in implementation against every golden vector and every provider, and checks
-the tokens each implementation signs. The report leads with the findings: every divergence
-class of vectors/exceptions/, worst impact first. Only unexpected results, panics, hangs,
-crashes, cases not run and stale classes fail the run.
-
-options:
-  --impl NAME        a built-in implementation (repeatable; default: all of them)
-  --adapter 'CMD'    an external program speaking protocol v1 (repeatable; with --adapter and no
-                     --impl, only the adapters run)
-  --external         the adapters under adapters/ (installed on first use)
-  --all              every built-in implementation and every adapter under adapters/
-  --provider P       only this provider's cases (drift, privy, intercom, onesignal, zendesk)
-  --filter GLOB      only case ids matching GLOB (e.g. 'zendesk::*' or '*exp*')
-  --format F         table (default), json, junit, markdown or html
-  --output FILE      write the report to FILE instead of standard output
-  --timeout SECONDS  per-request timeout (default 5)
-  --describe-timeout SECONDS
-                     time an implementation has to start and describe itself (default 30)
-  --give-up-after N  after N consecutive hangs or crashes of one implementation, report the
-                     rest of its cases as not run at once (default 3; 0: never give up)
-  --vectors DIR      the vectors directory (default: vectors/ of this repository)
-
-exit status: 0 everything conforms, 1 something failed, 2 usage or set-up error";
-
-pub fn main(argv: &[String]) -> ExitCode {
-    match parse(argv) {
-        Ok(Some(parsed)) => run(parsed),
-        Ok(None) => {
-            println!("{HELP}");
-            ExitCode::SUCCESS
-        }
-        Err(problem) => {
-            eprintln!("{problem}\n\n{HELP}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-struct Parsed {
-    config: Config,
-    /// Built-ins, adapters under adapters/, or both.
+/// Run implementations against the golden vectors and every provider; --all adds the adapters.
+///
+/// Runs every built-in implementation against every golden vector and every provider, and
+/// checks the tokens each implementation signs. The report leads with the findings: every
+/// divergence class of vectors/exceptions/, worst impact first. Only unexpected results, panics,
+/// hangs, crashes, cases not run and stale classes fail the run.
+///
+/// Exit status: 0 everything conforms, 1 something failed, 2 usage or set-up error.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A built-in implementation (repeatable; default: all of them).
+    #[arg(long = "impl", value_name = "NAME")]
+    implementations: Vec<String>,
+    /// An external program speaking protocol v1 (repeatable; with --adapter and no --impl, only
+    /// the adapters run).
+    #[arg(long = "adapter", value_name = "CMD")]
+    adapters: Vec<String>,
+    /// The adapters under adapters/ (installed on first use).
+    #[arg(long)]
     external: bool,
-    builtins_too: bool,
+    /// Every built-in implementation and every adapter under adapters/.
+    #[arg(long)]
+    all: bool,
+    /// Only this provider's cases (drift, privy, intercom, onesignal, zendesk).
+    #[arg(long, value_name = "P")]
+    provider: Option<String>,
+    /// Only case ids matching GLOB (e.g. 'zendesk::*' or '*exp*').
+    #[arg(long, value_name = "GLOB", value_parser = glob)]
+    filter: Option<globset::GlobMatcher>,
+    /// The report's format: table, json, junit, markdown or html.
+    #[arg(long, value_name = "F", default_value = "table")]
     format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Per-request timeout (default 5).
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, allow_negative_numbers = true)]
+    timeout: Option<Duration>,
+    /// Time an implementation has to start and describe itself (default 30).
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, allow_negative_numbers = true)]
+    describe_timeout: Option<Duration>,
+    /// After N consecutive hangs or crashes of one implementation, report the rest of its cases
+    /// as not run at once (default 3; 0: never give up).
+    #[arg(long, value_name = "N", value_parser = whole, allow_negative_numbers = true)]
+    give_up_after: Option<u32>,
+    /// The vectors directory (default: vectors/ of this repository).
+    #[arg(long, value_name = "DIR")]
+    vectors: Option<PathBuf>,
 }
 
-fn parse(argv: &[String]) -> Result<Option<Parsed>, String> {
-    let mut config = Config::new(crate::root().join("vectors"));
-    let mut format = Format::Table;
-    let mut output = None;
-    let (mut external, mut builtins_too) = (false, false);
-    let mut args = Args::new(argv);
-    while let Some(arg) = args.next_arg() {
-        let (flag, inline) = match arg {
-            Arg::Flag(f, v) => (f, v),
-            Arg::Positional(p) => return Err(format!("unexpected argument {p:?}")),
-        };
-        match flag.as_str() {
-            "help" => return Ok(None),
-            "external" => external = true,
-            "all" => (external, builtins_too) = (true, true),
-            "impl" => config.implementations.push(args.value(&flag, inline)?),
-            "adapter" => config.adapters.push(args.value(&flag, inline)?),
-            "provider" => config.options.provider = Some(args.value(&flag, inline)?),
-            "filter" => {
-                let glob = args.value(&flag, inline)?;
-                let matcher = globset::Glob::new(&glob)
-                    .map_err(|e| format!("--filter {glob:?}: {e}"))?
-                    .compile_matcher();
-                config.options.filter = Some(matcher);
-            }
-            "format" => format = args.value(&flag, inline)?.parse()?,
-            "output" => output = Some(PathBuf::from(args.value(&flag, inline)?)),
-            "timeout" => config.timeout = seconds(&flag, &args.value(&flag, inline)?)?,
-            "describe-timeout" => {
-                config.describe_timeout = seconds(&flag, &args.value(&flag, inline)?)?
-            }
-            "give-up-after" => {
-                let v = args.value(&flag, inline)?;
-                config.give_up_after = v
-                    .parse()
-                    .map_err(|_| format!("--give-up-after {v:?}: a whole number (0: never)"))?;
-            }
-            "vectors" => config.vectors_dir = PathBuf::from(args.value(&flag, inline)?),
-            other => return Err(format!("unknown option --{other}")),
+impl Args {
+    /// The run's configuration, before --external and --all add the adapters.
+    fn config(&self) -> Config {
+        let vectors = self.vectors.clone();
+        let mut config = Config::new(vectors.unwrap_or_else(|| crate::root().join("vectors")));
+        config.implementations = self.implementations.clone();
+        config.adapters = self.adapters.clone();
+        config.options.provider = self.provider.clone();
+        config.options.filter = self.filter.clone();
+        if let Some(t) = self.timeout {
+            config.timeout = t;
         }
+        if let Some(t) = self.describe_timeout {
+            config.describe_timeout = t;
+        }
+        if let Some(n) = self.give_up_after {
+            config.give_up_after = n;
+        }
+        config
     }
-    Ok(Some(Parsed {
-        config,
-        external,
-        builtins_too,
-        format,
-        output,
-    }))
+}
+
+/// A glob over case ids.
+fn glob(v: &str) -> Result<globset::GlobMatcher, String> {
+    globset::Glob::new(v)
+        .map(|g| g.compile_matcher())
+        .map_err(|e| e.to_string())
+}
+
+/// A whole number (0 included).
+fn whole(v: &str) -> Result<u32, String> {
+    v.parse()
+        .map_err(|_| "a whole number (0: never)".to_owned())
 }
 
 /// A positive, finite number of seconds (at most a day).
-fn seconds(flag: &str, v: &str) -> Result<Duration, String> {
+fn seconds(v: &str) -> Result<Duration, String> {
     let secs: f64 = v
         .parse()
         .ok()
         .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
-        .ok_or_else(|| format!("--{flag} {v:?}: a positive number of seconds, at most 86400"))?;
+        .ok_or("a positive number of seconds, at most 86400")?;
     Ok(Duration::from_secs_f64(secs))
 }
 
-fn run(mut parsed: Parsed) -> ExitCode {
-    if parsed.external {
+pub fn main(args: Args) -> ExitCode {
+    let mut config = args.config();
+    let external = args.external || args.all;
+    if external {
         let adapters = match crate::adapters::ensure_installed(&crate::root()) {
             Ok(a) => a,
             Err(e) => {
@@ -129,18 +115,17 @@ fn run(mut parsed: Parsed) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        if parsed.builtins_too && parsed.config.implementations.is_empty() {
-            parsed.config.implementations = idjwt::impls::BUILTIN_NAMES
+        if args.all && config.implementations.is_empty() {
+            config.implementations = idjwt::impls::BUILTIN_NAMES
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
         }
-        parsed
-            .config
+        config
             .adapters
             .extend(adapters.iter().map(|a| a.command_line()));
     }
-    let report = match conformance(&parsed.config) {
+    let report = match conformance(&config) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -153,8 +138,8 @@ fn run(mut parsed: Parsed) -> ExitCode {
         report.results.len(),
         report.elapsed_ms
     );
-    let text = render(&report, parsed.format);
-    match &parsed.output {
+    let text = render(&report, args.format);
+    match &args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, &text) {
                 eprintln!("error: cannot write {}: {e}", path.display());
@@ -169,5 +154,85 @@ fn run(mut parsed: Parsed) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conformance(line: &str) -> Result<Args, clap::Error> {
+        match crate::parse(&format!("conformance {line}"))? {
+            crate::Task::Conformance(args) => Ok(args),
+            other => panic!("not conformance: {other:?}"),
+        }
+    }
+
+    /// The message of the usage error `line` gives.
+    fn problem(line: &str) -> String {
+        let e = conformance(line).unwrap_err();
+        assert_eq!(e.exit_code(), 2, "{line}: {e}");
+        e.to_string()
+    }
+
+    #[test]
+    fn defaults() {
+        let a = conformance("").unwrap();
+        assert!(!a.external && !a.all);
+        assert_eq!(a.format, Format::Table);
+        assert_eq!(a.output, None);
+        let config = a.config();
+        let defaults = Config::new(crate::root().join("vectors"));
+        assert_eq!(config.vectors_dir, defaults.vectors_dir);
+        assert_eq!(config.timeout, defaults.timeout);
+        assert_eq!(config.describe_timeout, defaults.describe_timeout);
+        assert_eq!(config.give_up_after, defaults.give_up_after);
+        assert!(config.implementations.is_empty() && config.adapters.is_empty());
+        assert!(config.options.filter.is_none() && config.options.provider.is_none());
+    }
+
+    #[test]
+    fn options_are_parsed() {
+        let a = conformance(
+            "--impl reference --impl=jsonwebtoken --adapter ./a --provider zendesk \
+             --filter zendesk::* --format=junit --output out.xml --timeout 0.5 \
+             --describe-timeout 60 --give-up-after 0 --vectors /tmp/v --external",
+        )
+        .unwrap();
+        assert!(a.external && !a.all);
+        assert_eq!(a.format, Format::Junit);
+        assert_eq!(a.output, Some(PathBuf::from("out.xml")));
+        let config = a.config();
+        assert_eq!(config.implementations, ["reference", "jsonwebtoken"]);
+        assert_eq!(config.adapters, ["./a"]);
+        assert_eq!(config.options.provider.as_deref(), Some("zendesk"));
+        let filter = config.options.filter.as_ref().unwrap();
+        assert!(filter.is_match("zendesk::exp") && !filter.is_match("drift::exp"));
+        assert_eq!(config.timeout, Duration::from_millis(500));
+        assert_eq!(config.describe_timeout, Duration::from_secs(60));
+        assert_eq!(config.give_up_after, 0);
+        assert_eq!(config.vectors_dir, PathBuf::from("/tmp/v"));
+        assert!(conformance("--all").unwrap().all);
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for line in [
+            "--timeout 0",
+            "--timeout -1",
+            "--timeout 86401",
+            "--timeout inf",
+        ] {
+            assert!(problem(line).contains("a positive number of seconds, at most 86400"));
+        }
+        assert!(problem("--describe-timeout soon").contains("a positive number of seconds"));
+        for line in ["--give-up-after 1.5", "--give-up-after -1"] {
+            assert!(problem(line).contains("a whole number (0: never)"));
+        }
+        assert!(problem("--format xml").contains("table, json, junit, markdown, html"));
+        assert!(problem("--filter [a").contains("--filter"));
+        problem("--impl");
+        problem("--verbose");
+        problem("reference");
     }
 }

@@ -9,46 +9,80 @@ use std::time::{Duration, Instant};
 use idjwt::fuzzing::{self, seeds};
 use idjwt::suite::vectors;
 
-use crate::args::{Arg, Args};
-
-const HELP: &str =
-    "usage: cargo xtask fuzz [TARGET|all] [--time SECONDS] [--jobs N] [--sanitizer NAME]
-       cargo xtask fuzz corpus [--check]
-       cargo xtask fuzz list
-
-Runs the fuzz targets of fuzz/ with cargo-fuzz (`cargo +nightly fuzz`; install it with
-`cargo install cargo-fuzz --locked`). Each target starts from fuzz/seeds/TARGET (generated from
-the golden vectors) and fuzz/regressions/TARGET, and keeps what it finds in fuzz/corpus/TARGET.
-Progress (executions per second, coverage, corpus, crashes) is printed every few seconds; the
-full libFuzzer log and a summary go to target/idjwt-fuzz/. Crashes are stored under
-fuzz/artifacts/TARGET/, and the commands to reproduce and minimise each are printed.
-
-  TARGET         one of `cargo xtask fuzz list`, or `all` (the default): each in turn
-  --time SECONDS how long to fuzz each target (default 60)
-  --jobs N       parallel fuzzing processes per target (libFuzzer -fork=N; default 1)
-  --sanitizer S  address (the default, as OSS-Fuzz builds), none (several times the executions
-                 per second: the library has no unsafe code, its dependencies do), memory, …
-  corpus         regenerate fuzz/seeds/ from vectors/; --check fails when it is stale
-  list           the targets and what each asserts
-
-Exit status: 0 when no crash was found, 1 when one was, 2 on misuse or a missing tool.";
-
-pub fn main(argv: &[String]) -> ExitCode {
-    match argv.first().map(String::as_str) {
-        Some("corpus") => corpus(&argv[1..]),
-        Some("list") => {
-            for t in fuzzing::TARGETS {
-                println!("{:<18} {}", t.name, t.about);
-            }
-            ExitCode::SUCCESS
-        }
-        _ => match crate::args::options_or_exit(parse(argv), HELP) {
-            Ok(options) => campaign(&options),
-            Err(code) => code,
-        },
-    }
+/// Fuzz seeds (`fuzz corpus`) and cargo-fuzz campaigns with progress.
+///
+/// Runs the fuzz targets of fuzz/ with cargo-fuzz (`cargo +nightly fuzz`; install it with
+/// `cargo install cargo-fuzz --locked`). Each target starts from fuzz/seeds/TARGET (generated
+/// from the golden vectors) and fuzz/regressions/TARGET, and keeps what it finds in
+/// fuzz/corpus/TARGET. Progress (executions per second, coverage, corpus, crashes) is printed
+/// every few seconds; the full libFuzzer log and a summary go to target/idjwt-fuzz/. Crashes are
+/// stored under fuzz/artifacts/TARGET/, and the commands to reproduce and minimise each are
+/// printed.
+///
+/// Exit status: 0 when no crash was found, 1 when one was, 2 on misuse or a missing tool.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Option<Sub>,
+    #[command(flatten)]
+    campaign: Campaign,
 }
 
+/// What else `fuzz` does than a campaign.
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Regenerate fuzz/seeds/ from vectors/; --check fails when it is stale.
+    Corpus {
+        /// Change nothing; exit 1 if the committed seeds differ.
+        #[arg(long)]
+        check: bool,
+    },
+    /// The targets and what each asserts.
+    List,
+}
+
+/// A campaign's options.
+#[derive(Debug, clap::Args)]
+struct Campaign {
+    /// One of `cargo xtask fuzz list`, or `all` (the default): each in turn.
+    #[arg(value_name = "TARGET", value_parser = target)]
+    target: Option<&'static str>,
+    /// How long to fuzz each target, in seconds.
+    #[arg(long = "time", value_name = "SECONDS", default_value_t = 60, value_parser = whole_seconds, allow_negative_numbers = true)]
+    seconds: u64,
+    /// Parallel fuzzing processes per target (libFuzzer -fork=N).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = at_least_one, allow_negative_numbers = true)]
+    jobs: u32,
+    /// The sanitizer: address (as OSS-Fuzz builds), none (several times the executions per second: the
+    /// library has no unsafe code, its dependencies do), memory, …
+    #[arg(long, value_name = "S", default_value = "address")]
+    sanitizer: String,
+}
+
+/// A target's name, or `all`.
+fn target(v: &str) -> Result<&'static str, String> {
+    if v == "all" {
+        return Ok("all");
+    }
+    fuzzing::target(v)
+        .map(|t| t.name)
+        .ok_or_else(|| "unknown target; `cargo xtask fuzz list` shows them".to_owned())
+}
+
+fn whole_seconds(v: &str) -> Result<u64, String> {
+    v.parse()
+        .map_err(|_| "a whole number of seconds".to_owned())
+}
+
+fn at_least_one(v: &str) -> Result<u32, String> {
+    v.parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| "a number of at least 1".to_owned())
+}
+
+/// What a campaign runs.
 struct Options {
     targets: Vec<&'static str>,
     seconds: u64,
@@ -56,51 +90,35 @@ struct Options {
     sanitizer: String,
 }
 
-fn parse(argv: &[String]) -> Result<Option<Options>, String> {
-    let mut options = Options {
-        targets: fuzzing::TARGETS.iter().map(|t| t.name).collect(),
-        seconds: 60,
-        jobs: 1,
-        sanitizer: "address".to_owned(),
-    };
-    let mut args = Args::new(argv);
-    while let Some(arg) = args.next_arg() {
-        match arg {
-            Arg::Flag(f, _) if f == "help" => return Ok(None),
-            Arg::Flag(f, v) if f == "time" => {
-                options.seconds = args
-                    .value(&f, v)?
-                    .parse()
-                    .map_err(|_| "--time needs a whole number of seconds".to_owned())?;
-            }
-            Arg::Flag(f, v) if f == "jobs" => {
-                options.jobs = args
-                    .value(&f, v)?
-                    .parse()
-                    .ok()
-                    .filter(|n| *n >= 1)
-                    .ok_or("--jobs needs a number of at least 1")?;
-            }
-            Arg::Flag(f, v) if f == "sanitizer" => options.sanitizer = args.value(&f, v)?,
-            Arg::Flag(f, _) => return Err(format!("unknown option --{f}")),
-            Arg::Positional(p) if p == "all" => {}
-            Arg::Positional(p) => {
-                let t = fuzzing::target(&p).ok_or_else(|| {
-                    format!("unknown target {p:?}; `cargo xtask fuzz list` shows them")
-                })?;
-                options.targets = vec![t.name];
-            }
+impl From<Campaign> for Options {
+    fn from(c: Campaign) -> Options {
+        let targets = match c.target {
+            None | Some("all") => fuzzing::TARGETS.iter().map(|t| t.name).collect(),
+            Some(t) => vec![t],
+        };
+        Options {
+            targets,
+            seconds: c.seconds,
+            jobs: c.jobs,
+            sanitizer: c.sanitizer,
         }
     }
-    Ok(Some(options))
 }
 
-fn corpus(argv: &[String]) -> ExitCode {
-    let help = "usage: cargo xtask fuzz corpus [--check]\n\nRegenerates fuzz/seeds/ from vectors/.\n--check  change nothing; exit 1 if the committed seeds differ";
-    let check = match crate::args::check_only(argv, help) {
-        Ok(check) => check,
-        Err(code) => return code,
-    };
+pub fn main(args: Args) -> ExitCode {
+    match args.command {
+        Some(Sub::Corpus { check }) => corpus(check),
+        Some(Sub::List) => {
+            for t in fuzzing::TARGETS {
+                println!("{:<18} {}", t.name, t.about);
+            }
+            ExitCode::SUCCESS
+        }
+        None => campaign(&args.campaign.into()),
+    }
+}
+
+fn corpus(check: bool) -> ExitCode {
     let root = crate::root();
     let cases = match vectors::load(&root.join("vectors")) {
         Ok(cases) => cases,
@@ -387,22 +405,58 @@ mod tests {
         assert_eq!(field(fork, "rss:"), None);
     }
 
+    fn fuzz(line: &str) -> Result<Args, clap::Error> {
+        match crate::parse(&format!("fuzz {line}"))? {
+            crate::Task::Fuzz(args) => Ok(args),
+            other => panic!("not fuzz: {other:?}"),
+        }
+    }
+
+    fn options(line: &str) -> Options {
+        let args = fuzz(line).unwrap();
+        assert!(args.command.is_none(), "{line}: {args:?}");
+        args.campaign.into()
+    }
+
     #[test]
     fn options_are_parsed() {
-        let argv = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
-        let o = parse(&argv("parse_compact --time 5 --jobs=2"))
-            .unwrap()
-            .unwrap();
+        let o = options("parse_compact --time 5 --jobs=2 --sanitizer none");
         assert_eq!(
-            (o.targets, o.seconds, o.jobs),
-            (vec!["parse_compact"], 5, 2)
+            (o.targets, o.seconds, o.jobs, o.sanitizer.as_str()),
+            (vec!["parse_compact"], 5, 2, "none")
         );
+        let o = options("");
+        assert_eq!(o.targets.len(), fuzzing::TARGETS.len());
         assert_eq!(
-            parse(&argv("all")).unwrap().unwrap().targets.len(),
-            fuzzing::TARGETS.len()
+            (o.seconds, o.jobs, o.sanitizer.as_str()),
+            (60, 1, "address")
         );
-        assert!(parse(&argv("nope")).is_err());
-        assert!(parse(&argv("--jobs 0")).is_err());
+        assert_eq!(options("all").targets.len(), fuzzing::TARGETS.len());
+        assert_eq!(options("--time 60 --jobs 2").jobs, 2);
+        let e = fuzz("nope").unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("cargo xtask fuzz list"), "{e}");
+        for line in ["--jobs 0", "--jobs -2"] {
+            assert!(fuzz(line).unwrap_err().to_string().contains("at least 1"));
+        }
+        assert!(fuzz("--time soon").is_err());
+        assert!(fuzz("parse_compact verify_reference").is_err());
+    }
+
+    #[test]
+    fn subcommands_are_parsed() {
+        assert!(matches!(fuzz("list").unwrap().command, Some(Sub::List)));
+        assert!(matches!(
+            fuzz("corpus").unwrap().command,
+            Some(Sub::Corpus { check: false })
+        ));
+        assert!(matches!(
+            fuzz("corpus --check").unwrap().command,
+            Some(Sub::Corpus { check: true })
+        ));
+        assert!(fuzz("corpus --time 5").is_err());
+        assert!(fuzz("--time 5 list").is_err());
+        assert!(fuzz("list parse_compact").is_err());
     }
 
     /// The `--check` mode as a test.

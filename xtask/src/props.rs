@@ -3,66 +3,42 @@
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use crate::args::{Arg, Args};
-
-const HELP: &str = "usage: cargo xtask props [--cases N] [--debug] [FILTER]
-
-Runs the property tests (harness/tests/properties.rs) against every built-in implementation,
-in release mode. `cargo test` runs the same tests at proptest's default case count.
-
-options:
-  --cases N   cases per property (sets PROPTEST_CASES; default: proptest's, 256)
-  --debug     build without optimisation, as `cargo test` does
-  FILTER      only the tests whose name contains FILTER (e.g. tamper)
-
-A new failure is written to harness/proptest-regressions/ and replayed first by every later
-run: commit it with the fix.";
-
-struct Parsed {
-    cases: Option<u32>,
-    release: bool,
-    filter: Option<String>,
+/// The property tests in release mode, with more cases (--cases N sets PROPTEST_CASES).
+///
+/// Runs the property tests (harness/tests/properties.rs) against every built-in implementation,
+/// in release mode. `cargo test` runs the same tests at proptest's default case count.
+///
+/// A new failure is written to harness/proptest-regressions/ and replayed first by every later
+/// run: commit it with the fix.
+///
+/// Exit status: 0 passed, 1 failed, 2 usage error or cargo not runnable.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Cases per property (sets PROPTEST_CASES; default: proptest's, 256).
+    #[arg(long, value_name = "N", value_parser = positive, allow_negative_numbers = true)]
+    pub cases: Option<u32>,
+    /// Build without optimisation, as `cargo test` does.
+    #[arg(long)]
+    pub debug: bool,
+    /// Only the tests whose name contains FILTER (e.g. tamper).
+    pub filter: Option<String>,
 }
 
-fn parse(argv: &[String]) -> Result<Option<Parsed>, String> {
-    let mut parsed = Parsed {
-        cases: None,
-        release: true,
-        filter: None,
-    };
-    let mut args = Args::new(argv);
-    while let Some(arg) = args.next_arg() {
-        match arg {
-            Arg::Flag(f, _) if f == "help" => return Ok(None),
-            Arg::Flag(f, inline) if f == "cases" => {
-                let value = args.value(&f, inline)?;
-                let n = value
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("--cases needs a positive number, not {value:?}"))?;
-                parsed.cases = Some(n);
-            }
-            Arg::Flag(f, None) if f == "debug" => parsed.release = false,
-            Arg::Flag(f, _) => return Err(format!("unknown option --{f}")),
-            Arg::Positional(p) if parsed.filter.is_none() => parsed.filter = Some(p),
-            Arg::Positional(p) => return Err(format!("unexpected argument {p:?}")),
-        }
-    }
-    Ok(Some(parsed))
+/// A positive whole number.
+fn positive(v: &str) -> Result<u32, String> {
+    v.parse::<u32>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| "a positive whole number".to_owned())
 }
 
-pub fn main(argv: &[String]) -> ExitCode {
-    let parsed = match crate::args::options_or_exit(parse(argv), HELP) {
-        Ok(parsed) => parsed,
-        Err(code) => return code,
-    };
+pub fn main(parsed: Args) -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(crate::root())
         .args(["test", "-p", "idjwt", "--test", "properties"]);
-    if parsed.release {
+    if !parsed.debug {
         command.arg("--release");
     }
     if let Some(filter) = &parsed.filter {
@@ -97,5 +73,36 @@ pub fn main(argv: &[String]) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{parse, Task};
+
+    fn props(line: &str) -> Result<super::Args, clap::Error> {
+        match parse(&format!("props {line}"))? {
+            Task::Props(args) => Ok(args),
+            other => panic!("not props: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn options_are_parsed() {
+        let a = props("").unwrap();
+        assert_eq!((a.cases, a.debug, a.filter), (None, false, None));
+        let a = props("--cases 2560").unwrap();
+        assert_eq!(a.cases, Some(2560));
+        let a = props("--cases=10 --debug tamper").unwrap();
+        assert_eq!((a.cases, a.debug), (Some(10), true));
+        assert_eq!(a.filter.as_deref(), Some("tamper"));
+        for line in ["--cases 0", "--cases -1", "--cases many"] {
+            let e = props(line).unwrap_err();
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.to_string().contains("a positive whole number"), "{e}");
+        }
+        assert!(props("--cases").is_err());
+        assert!(props("tamper extra").is_err());
+        assert!(props("--release").is_err());
     }
 }

@@ -6,18 +6,23 @@ use std::process::ExitCode;
 use idjwt::suite::conformance::{conformance, Config};
 use idjwt::suite::report::{render, Format};
 
-const HELP: &str = "usage: cargo xtask results [--check]
+/// Regenerate docs/results.md from a run of everything, and the README's findings block from
+/// vectors/exceptions/; --check fails on drift.
+///
+/// Runs every built-in implementation and every adapter under adapters/ (installing them on
+/// first use) and writes the Markdown report to docs/results.md, and the README's findings block
+/// from the divergence classes in vectors/exceptions/.
+///
+/// Exit status: 0 written or up to date and the run passed, 1 drift found by --check or a
+/// failing run, 2 usage or set-up error.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Change nothing; exit 1 if either differs from what it should be.
+    #[arg(long)]
+    pub check: bool,
+}
 
-Runs every built-in implementation and every adapter under adapters/ (installing them on first
-use) and writes the Markdown report to docs/results.md, and the README's findings block from the
-divergence classes in vectors/exceptions/.
---check  change nothing; exit 1 if either differs from what it should be";
-
-pub fn main(argv: &[String]) -> ExitCode {
-    let check = match crate::args::check_only(argv, HELP) {
-        Ok(check) => check,
-        Err(code) => return code,
-    };
+pub fn main(Args { check }: Args) -> ExitCode {
     let root = crate::root();
     let readme = match crate::readme::expected(&root) {
         Ok(pair) => pair,
@@ -81,4 +86,23 @@ pub fn main(argv: &[String]) -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    fn results(line: &str) -> Result<bool, clap::Error> {
+        match crate::parse(&format!("results {line}"))? {
+            crate::Task::Results(args) => Ok(args.check),
+            other => panic!("not results: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn check_is_the_only_option() {
+        assert!(!results("").unwrap());
+        assert!(results("--check").unwrap());
+        assert_eq!(results("--check=yes").unwrap_err().exit_code(), 2);
+        assert_eq!(results("--force").unwrap_err().exit_code(), 2);
+        assert_eq!(results("check").unwrap_err().exit_code(), 2);
+    }
 }

@@ -4,16 +4,19 @@ use std::process::ExitCode;
 
 use idjwt::suite::{generate, vectors};
 
-const HELP: &str = "usage: cargo xtask vectors [--check]
+/// Regenerate vectors/ from code; --check fails on drift.
+///
+/// Regenerates vectors/*.json and the schemas from the generator in harness/src/suite/generate.
+///
+/// Exit status: 0 written or up to date, 1 drift found by --check, 2 usage or I/O error.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Change nothing; exit 1 if the committed files differ from what the generator makes.
+    #[arg(long)]
+    pub check: bool,
+}
 
-Regenerates vectors/*.json and the schemas from the generator in harness/src/suite/generate.
---check  change nothing; exit 1 if the committed files differ from what the generator makes";
-
-pub fn main(argv: &[String]) -> ExitCode {
-    let check = match crate::args::check_only(argv, HELP) {
-        Ok(check) => check,
-        Err(code) => return code,
-    };
+pub fn main(Args { check }: Args) -> ExitCode {
     let dir = crate::root().join("vectors");
     let files = generate::all();
     let cases: usize = files.iter().map(|f| f.cases.len()).sum();
@@ -48,5 +51,24 @@ pub fn main(argv: &[String]) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn vectors(line: &str) -> Result<bool, clap::Error> {
+        match crate::parse(&format!("vectors {line}"))? {
+            crate::Task::Vectors(args) => Ok(args.check),
+            other => panic!("not vectors: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn check_is_the_only_option() {
+        assert!(!vectors("").unwrap());
+        assert!(vectors("--check").unwrap());
+        assert_eq!(vectors("--check=yes").unwrap_err().exit_code(), 2);
+        assert_eq!(vectors("--force").unwrap_err().exit_code(), 2);
+        assert_eq!(vectors("check").unwrap_err().exit_code(), 2);
     }
 }

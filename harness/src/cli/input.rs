@@ -68,7 +68,7 @@ pub fn read_token(arg: Option<&str>, stdin: &mut dyn Read) -> Result<String, Cli
 
 /// `--now`, or the system clock.
 pub fn now_or_clock(now: Option<i64>) -> i64 {
-    now.unwrap_or_else(crate::suite::run::wall_clock)
+    now.unwrap_or_else(crate::engine::wall_clock)
 }
 
 #[cfg(test)]

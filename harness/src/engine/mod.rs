@@ -240,3 +240,12 @@ fn assemble(alg: Alg, key: &Key, header: &[u8], payload: &[u8]) -> Result<String
     compact::encode_into(signature.as_ref(), &mut token);
     Ok(token)
 }
+
+/// The system clock in whole seconds since the epoch, for callers that pin no time (the engine
+/// itself is always given `now`).
+pub fn wall_clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

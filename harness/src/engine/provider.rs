@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 
 use super::claims::REGISTERED;
 use super::json;
-use crate::contract::{Decoded, Implementation, Jwk, VerifyRequest};
-use crate::impls::guard;
+use crate::contract::{Decoded, Failure, Implementation, Jwk, VerifyRequest};
+use crate::guard;
 use crate::profile::{Config, Mode, Profile, ProfileError, Shape, ValueType};
 use crate::verdict::{describe_json, Identity, Part, Reason, Verdict};
 
@@ -75,7 +75,57 @@ pub fn verify_request(
     })
 }
 
-/// Verifies a token (or its absence) through `imp` and applies the profile and the mode.
+/// What one verification came to, and whether the implementation itself accepted the token
+/// (the profile layer may still have refused what it decoded).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judged {
+    pub verdict: Verdict,
+    /// The implementation answered with a decoded token rather than a refusal.
+    pub accepted: bool,
+}
+
+/// Why [`verify_through`] reached no verdict.
+#[derive(Debug)]
+pub enum NoVerdict<E> {
+    /// The profile cannot be used with this context (a missing `app_id`, …).
+    Profile(ProfileError),
+    /// The implementation call broke down (a panic, a hang, a crash: whatever `E` the caller's
+    /// call reports).
+    Broke(E),
+}
+
+/// The one verification pipeline, which the runner, signer interop, [`judge`], the CLI, the
+/// fuzzers and the tests all go through: the enforcement mode and the token's presence, the
+/// verify request that delegates layers 1–5 to the implementation, the implementation's answer
+/// (from `call`, which may contain panics or time out), then the profile's own rules, the
+/// identity, the binding and the mode's fallback.
+pub fn verify_through<E>(
+    profile: &Profile,
+    ctx: &Context,
+    id: &str,
+    token: Option<&str>,
+    keys: &[Jwk],
+    call: impl FnOnce(&VerifyRequest) -> Result<Result<Decoded, Failure>, E>,
+) -> Result<Judged, NoVerdict<E>> {
+    let token = match token_to_verify(profile, ctx, token) {
+        Ok(token) => token,
+        Err(verdict) => {
+            return Ok(Judged {
+                verdict,
+                accepted: false,
+            })
+        }
+    };
+    let request = verify_request(profile, ctx, id, token, keys).map_err(NoVerdict::Profile)?;
+    let answer = call(&request).map_err(NoVerdict::Broke)?;
+    Ok(Judged {
+        accepted: answer.is_ok(),
+        verdict: conclude(profile, ctx, answer.map_err(Reason::from)),
+    })
+}
+
+/// Verifies a token (or its absence) through `imp` and applies the profile and the mode; a
+/// panic of the implementation is an error, not a verdict.
 pub fn judge(
     profile: &Profile,
     ctx: &Context,
@@ -83,17 +133,17 @@ pub fn judge(
     keys: &[Jwk],
     imp: &dyn Implementation,
 ) -> Result<Verdict, JudgeError> {
-    let token = match token_to_verify(profile, ctx, token) {
-        Ok(token) => token,
-        Err(verdict) => return Ok(verdict),
-    };
-    let request = verify_request(profile, ctx, "judge", token, keys)?;
-    let decoded =
-        guard::catch(|| imp.verify(&request)).map_err(|message| JudgeError::Panicked {
+    let judged = verify_through(profile, ctx, "judge", token, keys, |request| {
+        guard::catch(|| imp.verify(request))
+    });
+    match judged {
+        Ok(judged) => Ok(judged.verdict),
+        Err(NoVerdict::Profile(e)) => Err(e.into()),
+        Err(NoVerdict::Broke(message)) => Err(JudgeError::Panicked {
             implementation: imp.describe().name,
             message,
-        })?;
-    Ok(conclude(profile, ctx, decoded.map_err(Reason::from)))
+        }),
+    }
 }
 
 /// What the enforcement mode makes of a refusal (or of no token at all): `required` rejects,

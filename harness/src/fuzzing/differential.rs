@@ -8,9 +8,9 @@ use super::reference::reference_verdict;
 use super::setup::context;
 use crate::contract::{Clock, Implementation};
 use crate::engine::provider::judge;
+use crate::engine::wall_clock;
 use crate::impls;
 use crate::profile::Mode;
-use crate::suite::run::wall_clock;
 use crate::verdict::Verdict;
 
 /// A grammar-built token, valid at the current time unless an edit made it otherwise, goes

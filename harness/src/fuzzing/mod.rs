@@ -78,7 +78,7 @@ fn contain_library_panics() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !crate::impls::guard::is_contained() {
+            if !crate::guard::is_contained() {
                 previous(info);
             }
         }));

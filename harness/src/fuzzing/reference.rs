@@ -3,12 +3,12 @@
 use super::layers::assert_known_code;
 use super::setup::{context, providers, Provider};
 use crate::contract::Implementation;
-use crate::engine::provider::{conclude, token_to_verify, verify_request, Context};
+use crate::engine::provider::{verify_through, Context, NoVerdict};
 use crate::engine::{self, JwsOptions, Limits};
 use crate::impls::reference::Reference;
 use crate::profile::Mode;
 use crate::suite::generate::{NOW, USER};
-use crate::verdict::{Reason, Verdict};
+use crate::verdict::Verdict;
 
 /// Every profile judges the input as a token, with the golden vectors' keys of both families
 /// configured. The first byte picks the mode, the leeway and whether the client claims a user
@@ -45,14 +45,16 @@ pub(crate) fn reference_verdict(
     ctx: &Context,
     token: Option<&str>,
 ) -> Verdict {
-    let token = match token_to_verify(provider.profile, ctx, token) {
-        Ok(token) => token,
-        Err(verdict) => return verdict,
-    };
-    let request = verify_request(provider.profile, ctx, "fuzz", token, &provider.jwks)
-        .expect("the fuzzing configuration gives every profile its app id");
-    let answer = Reference::default().verify(&request).map_err(Reason::from);
-    conclude(provider.profile, ctx, answer)
+    let judged = verify_through(provider.profile, ctx, "fuzz", token, &provider.jwks, |r| {
+        Ok::<_, std::convert::Infallible>(Reference::default().verify(r))
+    });
+    match judged {
+        Ok(judged) => judged.verdict,
+        Err(NoVerdict::Profile(e)) => {
+            panic!("the fuzzing configuration gives every profile its app id: {e}")
+        }
+        Err(NoVerdict::Broke(never)) => match never {},
+    }
 }
 
 /// What holds for the reference's verdict on any token.

@@ -8,7 +8,8 @@ use crate::engine::keys::{Key, KeySet};
 use crate::engine::provider::Context;
 use crate::engine::Alg;
 use crate::profile::{Config, Mode, Profile};
-use crate::suite::generate::{test_key, APP_ID, P, PROVIDERS};
+use crate::suite::generate::draft::{test_key, P};
+use crate::suite::generate::{APP_ID, PROVIDERS};
 
 /// One built-in provider as the targets configure it.
 pub(crate) struct Provider {

@@ -39,7 +39,10 @@ use ::biscuit::{
 };
 use serde_json::{Map, Value};
 
-use super::support::{fail, library_keys, p256_pkcs8, unusable_kid, verified_header};
+use super::support::{
+    alg_refusal, fail, json_reason, library_keys, no_key_of_family, p256_pkcs8, unusable_kid,
+    verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
+};
 use crate::contract::{
     checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
     VerifyRequest,
@@ -402,22 +405,15 @@ fn decode_without_kid(
     }
     debug_assert!(!tried);
     // Nothing could be handed to the library.
-    let alg_name = algorithm_name(header_alg);
-    if !request.algorithms.iter().any(|n| n == &alg_name) {
-        return Err(alg_refusal(&alg_name, request));
-    }
-    if let Some((_, problem)) = unusable.first() {
-        return Err(fail(
-            Some("invalid_key"),
-            format!("no usable key: {problem}"),
-        ));
-    }
-    if keys.is_empty() {
-        return Err(fail(Some("no_key"), "no configured key"));
-    }
-    Err(fail(
-        Some("key_family_mismatch"),
-        format!("no configured key of the family of {alg_name:?}"),
+    let key_problems: Vec<(&'static str, String)> = unusable
+        .iter()
+        .map(|(_, problem)| ("invalid_key", problem.clone()))
+        .collect();
+    Err(no_key_of_family(
+        Some(&algorithm_name(header_alg)),
+        &request.algorithms,
+        &key_problems,
+        !keys.is_empty(),
     ))
 }
 
@@ -513,27 +509,6 @@ fn algorithm_name(alg: SignatureAlgorithm) -> String {
     }
 }
 
-/// The refusal of a header `alg` outside the allow-list.
-fn alg_refusal(alg: &str, request: &VerifyRequest) -> Failure {
-    let names = request.algorithms.join(", ");
-    if request.algorithms.iter().any(|n| n == alg) {
-        fail(
-            Some("key_family_mismatch"),
-            format!("no configured key of the family of {alg:?}"),
-        )
-    } else if alg.eq_ignore_ascii_case("none") {
-        fail(
-            Some("alg_none"),
-            format!("alg {alg:?} is not allowed (allowed: {names})"),
-        )
-    } else {
-        fail(
-            Some("alg_not_allowed"),
-            format!("alg {alg:?} is not allowed (allowed: {names})"),
-        )
-    }
-}
-
 /// Which part of the token a library error concerns, for classifying JSON errors.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Part {
@@ -555,7 +530,7 @@ fn library_failure(
             ValidationError::InvalidSignature => Some("bad_signature"),
             ValidationError::WrongAlgorithmHeader | ValidationError::MissingAlgorithm => {
                 if let Some(alg) = header_alg {
-                    let refusal = alg_refusal(&algorithm_name(alg), request);
+                    let refusal = alg_refusal(Some(&algorithm_name(alg)), &request.algorithms);
                     return Failure {
                         error: format!("biscuit rejected the token: {e} ({})", refusal.error),
                         reason: refusal.reason,
@@ -592,44 +567,10 @@ fn library_failure(
 /// derive messages for the typed header and registered claims; anything not recognised stays
 /// unclassified rather than guessed.
 fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
-    use serde_json::error::Category;
-    let msg = e.to_string();
-    if msg.contains("recursion limit exceeded") {
-        return Some("json_too_deep");
-    }
-    // serde_json reports a leading surrogate not followed by `\u` as the end of the hex escape
-    // (read.rs, `parse_unicode_escape`), the only place it uses that message.
-    if msg.contains("surrogate") || msg.contains("unexpected end of hex escape") {
-        return Some("lone_surrogate");
-    }
-    match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => Some("invalid_json"),
-        Category::Data => {
-            if msg.starts_with("duplicate field") {
-                Some("duplicate_member")
-            } else if msg.starts_with("invalid type")
-                && (msg.contains("expected a map") || msg.contains("expected struct"))
-            {
-                Some("not_an_object")
-            } else if part == Part::Header {
-                if msg.starts_with("missing field `alg`") {
-                    Some("alg_missing")
-                } else if msg.starts_with("unknown variant")
-                    && msg.contains("expected one of `none`")
-                {
-                    // Only `SignatureAlgorithm` lists `none` among its variants.
-                    let variant = msg.split('`').nth(1).unwrap_or_default();
-                    if variant.eq_ignore_ascii_case("none") {
-                        Some("alg_none")
-                    } else {
-                        Some("alg_not_allowed")
-                    }
-                } else if msg.starts_with("invalid type") {
-                    Some("header_member_type")
-                } else {
-                    None
-                }
-            } else if msg.starts_with("invalid type")
+    json_reason(e, &JSON, |msg| match part {
+        Part::Header => header_data(msg),
+        Part::Payload => {
+            if msg.starts_with("invalid type")
                 || msg.starts_with("data did not match any variant of untagged enum")
             {
                 // A registered claim of the wrong type (`aud` is `SingleOrMultiple`, lib.rs).
@@ -641,8 +582,34 @@ fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
                 None
             }
         }
+    })
+}
+
+/// serde's derive messages for biscuit's typed header as reason codes.
+fn header_data(msg: &str) -> Option<&'static str> {
+    if msg.starts_with("missing field `alg`") {
+        Some("alg_missing")
+    } else if msg.starts_with("unknown variant") && msg.contains("expected one of `none`") {
+        // Only `SignatureAlgorithm` lists `none` among its variants.
+        let variant = msg.split('`').nth(1).unwrap_or_default();
+        if variant.eq_ignore_ascii_case("none") {
+            Some("alg_none")
+        } else {
+            Some("alg_not_allowed")
+        }
+    } else if msg.starts_with("invalid type") {
+        Some("header_member_type")
+    } else {
+        None
     }
 }
+
+/// How serde_json's errors read when biscuit decodes its typed header and registered claims.
+const JSON: JsonRules = JsonRules {
+    surrogate: SURROGATE_OR_CUT_ESCAPE,
+    duplicate_field: true,
+    objects: &["expected a map", "expected struct"],
+};
 
 #[cfg(test)]
 mod tests {
@@ -844,7 +811,7 @@ mod tests {
         // A date chrono cannot hold panics inside the library (lib.rs:725) and reaches the
         // caller as a panic: the runner reports it, and `biscuit::panics-on-huge-dates`
         // records it.
-        let huge = crate::impls::guard::catch(|| {
+        let huge = crate::guard::catch(|| {
             verify_raw(
                 r#"{"alg":"HS256"}"#,
                 r#"{"sub":"u","exp":9223372036854775807}"#,
@@ -865,7 +832,7 @@ mod tests {
             .verify(&request)
             .expect("a huge leeway accepts a valid token");
         request.now = i64::MAX;
-        let extreme = crate::impls::guard::catch(|| Biscuit.verify(&request));
+        let extreme = crate::guard::catch(|| Biscuit.verify(&request));
         assert!(matches!(extreme, Ok(Err(_))), "{extreme:?}");
     }
 

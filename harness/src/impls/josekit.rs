@@ -36,7 +36,10 @@ use ::josekit::jwt::{self, JwtPayload, JwtPayloadValidator};
 use ::josekit::JoseError;
 use serde_json::{Map, Value};
 
-use super::support::{fail, library_keys, unknown_kid, unusable_kid, verified_header};
+use super::support::{
+    alg_refusal, fail, json_reason, library_keys, no_key_of_family, unknown_kid, unusable_kid,
+    verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
+};
 use crate::contract::{
     checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
     VerifyRequest,
@@ -252,9 +255,9 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
         // comparison refuses the token.
         vec![first.as_ref()]
     } else {
-        return Err(no_verifier(
+        return Err(no_key_of_family(
             header_alg,
-            request,
+            &request.algorithms,
             &key_problems,
             !chosen.is_empty(),
         ));
@@ -322,52 +325,6 @@ fn system_time(seconds: i64) -> Option<SystemTime> {
     }
 }
 
-/// Why no verifier could be built for this token, when the library cannot even be called.
-fn no_verifier(
-    header_alg: Option<&str>,
-    request: &VerifyRequest,
-    key_problems: &[(&'static str, String)],
-    other_family_keys: bool,
-) -> Failure {
-    let alg_allowed = header_alg.is_some_and(|a| request.algorithms.iter().any(|n| n == a));
-    if !alg_allowed {
-        return alg_refusal(header_alg, request);
-    }
-    if let Some((code, problem)) = key_problems.first() {
-        return fail(Some(code), format!("no usable key: {problem}"));
-    }
-    if other_family_keys {
-        return fail(
-            Some("key_family_mismatch"),
-            format!(
-                "no configured key of the family of {:?}",
-                header_alg.unwrap_or_default()
-            ),
-        );
-    }
-    fail(Some("no_key"), "no configured key")
-}
-
-/// The refusal of a header `alg` outside the allow-list (or of a family with no key).
-fn alg_refusal(header_alg: Option<&str>, request: &VerifyRequest) -> Failure {
-    let names = request.algorithms.join(", ");
-    match header_alg {
-        None => fail(Some("alg_missing"), "the header has no string \"alg\""),
-        Some(a) if request.algorithms.iter().any(|n| n == a) => fail(
-            Some("key_family_mismatch"),
-            format!("no configured key of the family of {a:?}"),
-        ),
-        Some(a) if a.eq_ignore_ascii_case("none") => fail(
-            Some("alg_none"),
-            format!("alg {a:?} is not allowed (allowed: {names})"),
-        ),
-        Some(a) => fail(
-            Some("alg_not_allowed"),
-            format!("alg {a:?} is not allowed (allowed: {names})"),
-        ),
-    }
-}
-
 /// Our JWK as the library's, through its own `Jwk::from_map` (jwk/jwk.rs:34).
 fn library_jwk(jwk: &Jwk) -> Result<LibJwk, String> {
     match serde_json::to_value(jwk) {
@@ -418,7 +375,7 @@ fn library_failure(e: &JoseError, request: &VerifyRequest) -> Failure {
     } else if let Some(alg) = message.strip_prefix("The JWS alg header claim is not ") {
         // jws/jws_context.rs:432: "… is not {verifier's alg}: {header's alg}".
         let header_alg = alg.split_once(": ").map(|(_, a)| a);
-        let refusal = alg_refusal(header_alg, request);
+        let refusal = alg_refusal(header_alg, &request.algorithms);
         return Failure {
             error: format!("josekit rejected the token: {e} ({})", refusal.error),
             reason: refusal.reason,
@@ -486,24 +443,15 @@ fn classify_message(message: &str) -> Option<&'static str> {
 /// serde_json's errors as reason codes, from its category and its (stable) messages; anything not
 /// recognised stays unclassified rather than guessed.
 fn classify_json(e: &serde_json::Error) -> Option<&'static str> {
-    use serde_json::error::Category;
-    let msg = e.to_string();
-    if msg.contains("recursion limit exceeded") {
-        return Some("json_too_deep");
-    }
-    // serde_json reports a leading surrogate not followed by `\u` as the end of the hex escape
-    // (read.rs, `parse_unicode_escape`), the only place it uses that message.
-    if msg.contains("surrogate") || msg.contains("unexpected end of hex escape") {
-        return Some("lone_surrogate");
-    }
-    match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => Some("invalid_json"),
-        Category::Data if msg.starts_with("invalid type") && msg.contains("expected a map") => {
-            Some("not_an_object")
-        }
-        Category::Data => None,
-    }
+    json_reason(e, &JSON, |_| None)
 }
+
+/// How serde_json's errors read when josekit decodes a header or claims into a map.
+const JSON: JsonRules = JsonRules {
+    surrogate: SURROGATE_OR_CUT_ESCAPE,
+    duplicate_field: false,
+    objects: &["expected a map"],
+};
 
 #[cfg(test)]
 mod tests {
@@ -698,7 +646,7 @@ mod tests {
         }
         // A date the library turns into a panic (jwt_payload.rs:147) reaches the caller as a
         // panic: the runner reports it, and `josekit::panics-on-huge-dates` records it.
-        let huge = crate::impls::guard::catch(|| {
+        let huge = crate::guard::catch(|| {
             verify_raw(r#"{"alg":"HS256"}"#, r#"{"sub":"u","exp":1e300}"#)
         });
         assert!(
@@ -713,7 +661,7 @@ mod tests {
         );
         request.leeway = u64::MAX;
         request.now = i64::MAX;
-        let extreme = crate::impls::guard::catch(|| Josekit.verify(&request));
+        let extreme = crate::guard::catch(|| Josekit.verify(&request));
         assert!(matches!(extreme, Ok(Err(_))), "{extreme:?}");
     }
 

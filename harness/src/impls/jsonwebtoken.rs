@@ -32,11 +32,11 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::support::{
-    b64url, fail, library_keys, p256_pkcs8, unknown_kid, unusable_kid, verified_header,
+    b64url, description, fail, json_reason, library_keys, p256_pkcs8, unknown_kid, unusable_kid,
+    verified_header, JsonRules, SURROGATE,
 };
 use crate::contract::{
-    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
-    VerifyRequest,
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyRequest,
 };
 
 /// The version of the `jsonwebtoken` crate this adapter is built against (checked against
@@ -104,13 +104,13 @@ pub struct JsonWebToken;
 
 impl Implementation for JsonWebToken {
     fn describe(&self) -> Description {
-        Description {
-            name: NAME.to_owned(),
-            version: JSONWEBTOKEN_VERSION.to_owned(),
-            algorithms: vec!["HS256".to_owned(), "ES256".to_owned()],
-            clock: Clock::System,
-            cannot_enforce: limitations(),
-        }
+        description(
+            NAME,
+            JSONWEBTOKEN_VERSION,
+            &["HS256", "ES256"],
+            Clock::System,
+            LIMITATIONS,
+        )
     }
 
     fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
@@ -251,32 +251,26 @@ impl Implementation for JsonWebToken {
 /// boundary, fractional dates, the year-9999 bound, `iss`/`aud` of the wrong type) are not
 /// limitations: they run, and their deviations are recorded as known divergences in
 /// `vectors/exceptions/jsonwebtoken.json`.
-fn limitations() -> Vec<Limitation> {
-    let l = |check: &str, why: &str| Limitation {
-        check: check.to_owned(),
-        why: why.to_owned(),
-    };
-    vec![
-        l(
-            checks::REQUIRED_CLAIMS,
-            "`Validation::required_spec_claims` only knows exp, nbf, aud, iss and sub; any other \
+const LIMITATIONS: &[(&str, &str)] = &[
+    (
+        checks::REQUIRED_CLAIMS,
+        "`Validation::required_spec_claims` only knows exp, nbf, aud, iss and sub; any other \
              required name is skipped (validation.rs:252-260, `_ => continue`)",
-        ),
-        l(
-            checks::DUPLICATE_MEMBERS,
-            "claims decode into a serde_json map, where the last duplicate wins, and unknown \
+    ),
+    (
+        checks::DUPLICATE_MEMBERS,
+        "claims decode into a serde_json map, where the last duplicate wins, and unknown \
              header members into `Extras` (a BTreeMap, header.rs:111-115, last wins); serde \
              rejects duplicates only of `Header`'s own fields (alg, kid, typ, …) and of \
              exp/nbf/sub/iss/aud (`ClaimsForValidation`, validation.rs:182-194)",
-        ),
-        l(
-            checks::CRIT,
-            "`Header::crit` is parsed (header.rs:204-208) but never consulted by `decode` \
+    ),
+    (
+        checks::CRIT,
+        "`Header::crit` is parsed (header.rs:204-208) but never consulted by `decode` \
              (decoding.rs:270-291): any array of strings, even naming unknown extensions, is \
              accepted",
-        ),
-    ]
-}
+    ),
+];
 
 /// Builds the library's `Header` from `alg` and the requested members.
 ///
@@ -442,47 +436,36 @@ fn alg_not_allowed(alg: &Algorithm, names: &[String]) -> Failure {
     )
 }
 
+/// How serde_json's errors from the library's `Header` and claims map are read.
+const JSON: JsonRules = JsonRules {
+    surrogate: SURROGATE,
+    duplicate_field: true,
+    objects: &["expected struct Header", "expected a map"],
+};
+
 /// serde_json's errors as reason codes. The library reports every JSON problem as one
-/// `ErrorKind::Json`, so the code comes from serde_json's category and its (stable, long-standing)
-/// messages; anything not recognised stays unclassified rather than guessed.
+/// `ErrorKind::Json`, so the code comes from serde_json's category and its messages
+/// ([`json_reason`]); anything not recognised stays unclassified rather than guessed.
 fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
-    use serde_json::error::Category;
-    let msg = e.to_string();
-    if msg.contains("recursion limit exceeded") {
-        return Some("json_too_deep");
-    }
-    if msg.contains("surrogate") {
-        return Some("lone_surrogate");
-    }
-    match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => Some("invalid_json"),
-        Category::Data => {
-            if msg.starts_with("duplicate field") {
-                Some("duplicate_member")
-            } else if msg.starts_with("invalid type")
-                && (msg.contains("expected struct Header") || msg.contains("expected a map"))
-            {
-                Some("not_an_object")
-            } else if part != Part::Header {
-                None
-            } else if msg.starts_with("missing field `alg`") {
-                Some("alg_missing")
-            } else if msg.starts_with("unknown variant") && msg.contains("expected one of `HS256`")
-            {
-                // Only `Algorithm` lists `HS256` among its variants.
-                let variant = msg.split('`').nth(1).unwrap_or_default();
-                if variant.eq_ignore_ascii_case("none") {
-                    Some("alg_none")
-                } else {
-                    Some("alg_not_allowed")
-                }
-            } else if msg.starts_with("invalid type") {
-                Some("header_member_type")
+    json_reason(e, &JSON, |msg| {
+        if part != Part::Header {
+            None
+        } else if msg.starts_with("missing field `alg`") {
+            Some("alg_missing")
+        } else if msg.starts_with("unknown variant") && msg.contains("expected one of `HS256`") {
+            // Only `Algorithm` lists `HS256` among its variants.
+            let variant = msg.split('`').nth(1).unwrap_or_default();
+            if variant.eq_ignore_ascii_case("none") {
+                Some("alg_none")
             } else {
-                None
+                Some("alg_not_allowed")
             }
+        } else if msg.starts_with("invalid type") {
+            Some("header_member_type")
+        } else {
+            None
         }
-    }
+    })
 }
 
 // The tests sign and verify, so they need a backend.

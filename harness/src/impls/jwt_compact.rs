@@ -31,10 +31,12 @@ use ::jwt_compact::{
 };
 use serde_json::{json, Map, Value};
 
-use super::support::{alg_refused, allowed, fail, keys_for_kid, verified_header};
+use super::support::{
+    alg_refused, allowed, description, fail, json_reason, keys_for_kid, library_claims,
+    no_verifier, verified_header, verifiers, JsonRules, SURROGATE,
+};
 use crate::contract::{
-    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
-    VerifyRequest,
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyRequest,
 };
 
 /// The version of the `jwt-compact` crate this adapter is built against (checked against
@@ -63,13 +65,13 @@ pub struct JwtCompact;
 
 impl Implementation for JwtCompact {
     fn describe(&self) -> Description {
-        Description {
-            name: "jwt-compact".to_owned(),
-            version: JWT_COMPACT_VERSION.to_owned(),
-            algorithms: ALGORITHMS.iter().map(|a| (*a).to_owned()).collect(),
-            clock: Clock::Injected,
-            cannot_enforce: limitations(),
-        }
+        description(
+            "jwt-compact",
+            JWT_COMPACT_VERSION,
+            ALGORITHMS,
+            Clock::Injected,
+            LIMITATIONS,
+        )
     }
 
     /// The header is `alg` (written by the library, traits.rs:192-197) plus `kid` and `typ`
@@ -123,34 +125,19 @@ impl Implementation for JwtCompact {
         // every configured key is offered.
         let chosen: Vec<&Jwk> = keys_for_kid(&request.keys, token.header().key_id.as_deref())?;
 
-        let mut verifiers: Vec<Verifier> = Vec::new();
-        let mut key_problems: Vec<String> = Vec::new();
-        for key in &chosen {
-            for alg in allowed(&request.algorithms, ALGORITHMS) {
-                match Verifier::new(alg, key) {
-                    Some(Ok(v)) => verifiers.push(v),
-                    Some(Err(problem)) => key_problems.push(problem),
-                    None => {}
-                }
-            }
-        }
+        // Each (key, allowed algorithm) pair that fits becomes a validator.
+        let (verifiers, key_problems) = verifiers(
+            &chosen,
+            &allowed(&request.algorithms, ALGORITHMS),
+            Verifier::new,
+        );
         if verifiers.is_empty() {
             // The library cannot be called without a key.
-            if !request.algorithms.contains(&ctx.token_alg) {
-                return Err(alg_refused(&ctx.token_alg, &request.algorithms));
-            }
-            if let Some(problem) = key_problems.first() {
-                return Err(fail(
-                    Some("invalid_key"),
-                    format!("no usable key: {problem}"),
-                ));
-            }
-            if chosen.is_empty() {
-                return Err(fail(Some("no_key"), "no key is configured"));
-            }
-            return Err(fail(
-                Some("key_family_mismatch"),
-                format!("no configured key can verify {:?}", ctx.token_alg),
+            return Err(no_verifier(
+                &ctx.token_alg,
+                &request.algorithms,
+                &key_problems,
+                !chosen.is_empty(),
             ));
         }
 
@@ -159,21 +146,7 @@ impl Implementation for JwtCompact {
             match verifier.validate(&token) {
                 Ok(verified) => {
                     check_times(verified.claims(), request)?;
-                    let claims = match serde_json::to_value(verified.claims()) {
-                        Ok(Value::Object(map)) => map,
-                        Ok(other) => {
-                            return Err(fail(
-                                None,
-                                format!("jwt-compact's claims serialized as {other}"),
-                            ))
-                        }
-                        Err(e) => {
-                            return Err(fail(
-                                None,
-                                format!("cannot re-read jwt-compact's claims: {e}"),
-                            ))
-                        }
-                    };
+                    let claims = library_claims("jwt-compact", verified.claims())?;
                     let header = match verified_header(&request.token) {
                         Ok(header) => header,
                         Err(f) => library_header(&token, &verified).ok_or(f)?,
@@ -209,46 +182,40 @@ impl Implementation for JwtCompact {
 /// Only what the library has no way to do at all. Checks it performs with mistakes (the `exp`
 /// boundary, fractional and out-of-range dates) are not limitations: they run, and their
 /// deviations are recorded in `vectors/exceptions/jwt-compact.json`.
-fn limitations() -> Vec<Limitation> {
-    let l = |check: &str, why: &str| Limitation {
-        check: check.to_owned(),
-        why: why.to_owned(),
-    };
-    vec![
-        l(
-            checks::ISSUER,
-            "`Claims` holds only exp, nbf and iat; \"`iss`, `sub` and `aud` claims are not in the \
+const LIMITATIONS: &[(&str, &str)] = &[
+    (
+        checks::ISSUER,
+        "`Claims` holds only exp, nbf and iat; \"`iss`, `sub` and `aud` claims are not in the \
              standard part\" (claims.rs:68-108) and no function of the crate compares `iss` with \
              anything",
-        ),
-        l(
-            checks::AUDIENCE,
-            "`Claims` holds only exp, nbf and iat (claims.rs:68-108); no function of the crate \
+    ),
+    (
+        checks::AUDIENCE,
+        "`Claims` holds only exp, nbf and iat (claims.rs:68-108); no function of the crate \
              reads `aud`",
-        ),
-        l(
-            checks::REQUIRED_CLAIMS,
-            "only `exp` and `nbf` can be required, by calling `validate_expiration` / \
+    ),
+    (
+        checks::REQUIRED_CLAIMS,
+        "only `exp` and `nbf` can be required, by calling `validate_expiration` / \
              `validate_maturity`, which fail with `NoClaim` when they are absent \
              (claims.rs:170-211); the crate has no way to require any other claim",
-        ),
-        l(
-            checks::DUPLICATE_MEMBERS,
-            "header and claims are parsed with serde_json (token.rs:510-511, :578-579); serde \
+    ),
+    (
+        checks::DUPLICATE_MEMBERS,
+        "header and claims are parsed with serde_json (token.rs:510-511, :578-579); serde \
              rejects duplicates only of the typed members (alg, cty, kid, typ, …; exp, nbf, iat), \
              unknown header members are dropped into `other_fields` (`Empty` by default, \
              token.rs:232-233) and other claims are collected into the flattened custom claims \
              (claims.rs:105-107), where the last duplicate wins",
-        ),
-        l(
-            checks::CRIT,
-            "the header types have no `crit` member (`CompleteHeader` and `Header`, \
+    ),
+    (
+        checks::CRIT,
+        "the header types have no `crit` member (`CompleteHeader` and `Header`, \
              token.rs:177-234, :314-322): it is dropped with the other unknown members and \
              nothing in parsing (token.rs:491-532) or validation (traits.rs:311-349) can refuse \
              it",
-        ),
-    ]
-}
+    ),
+];
 
 /// A validator's algorithm and key.
 enum Verifier {
@@ -472,45 +439,33 @@ enum Part {
     Payload,
 }
 
-/// serde_json's errors (from `CompleteHeader` or `Claims`) as reason codes, from serde_json's
-/// category and its stable messages; anything not recognised stays unclassified.
+/// How serde_json's errors from `CompleteHeader` and `Claims` are read.
+const JSON: JsonRules = JsonRules {
+    surrogate: SURROGATE,
+    duplicate_field: true,
+    objects: &["expected struct", "expected a map", "expected map"],
+};
+
+/// serde_json's errors (from `CompleteHeader` or `Claims`) as reason codes ([`json_reason`]);
+/// anything not recognised stays unclassified.
 fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
-    use serde_json::error::Category;
-    let msg = e.to_string();
-    if msg.contains("recursion limit exceeded") {
-        return Some("json_too_deep");
-    }
-    if msg.contains("surrogate") {
-        return Some("lone_surrogate");
-    }
-    match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => Some("invalid_json"),
-        Category::Data => {
-            if msg.starts_with("duplicate field") {
-                Some("duplicate_member")
-            } else if msg.starts_with("invalid type")
-                && (msg.contains("expected struct")
-                    || msg.contains("expected a map")
-                    || msg.contains("expected map"))
-            {
-                Some("not_an_object")
-            } else if msg.contains("UTC timestamp overflow")
-                || msg.contains("out of range integral type conversion")
-            {
-                // claims.rs:232-260: outside chrono's range, or above i64::MAX.
-                Some("date_out_of_range")
-            } else if part == Part::Header && msg.starts_with("missing field `alg`") {
-                Some("alg_missing")
-            } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
-                Some(match part {
-                    Part::Header => "header_member_type",
-                    Part::Payload => "claim_type",
-                })
-            } else {
-                None
-            }
+    json_reason(e, &JSON, |msg| {
+        if msg.contains("UTC timestamp overflow")
+            || msg.contains("out of range integral type conversion")
+        {
+            // claims.rs:232-260: outside chrono's range, or above i64::MAX.
+            Some("date_out_of_range")
+        } else if part == Part::Header && msg.starts_with("missing field `alg`") {
+            Some("alg_missing")
+        } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+            Some(match part {
+                Part::Header => "header_member_type",
+                Part::Payload => "claim_type",
+            })
+        } else {
+            None
         }
-    }
+    })
 }
 
 #[cfg(test)]

@@ -37,10 +37,12 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use super::support::{alg_refused, allowed, fail, keys_for_kid, verified_header};
+use super::support::{
+    alg_refused, allowed, description, fail, json_reason, keys_for_kid, library_claims,
+    no_verifier, verified_header, verifiers, JsonRules, SURROGATE,
+};
 use crate::contract::{
-    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
-    VerifyRequest,
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyRequest,
 };
 
 /// The version of the `jwt-simple` crate this adapter is built against (checked against
@@ -66,13 +68,13 @@ pub struct JwtSimple;
 
 impl Implementation for JwtSimple {
     fn describe(&self) -> Description {
-        Description {
-            name: "jwt-simple".to_owned(),
-            version: JWT_SIMPLE_VERSION.to_owned(),
-            algorithms: ALGORITHMS.iter().map(|a| (*a).to_owned()).collect(),
-            clock: Clock::Injected,
-            cannot_enforce: limitations(),
-        }
+        description(
+            "jwt-simple",
+            JWT_SIMPLE_VERSION,
+            ALGORITHMS,
+            Clock::Injected,
+            LIMITATIONS,
+        )
     }
 
     /// The header is `alg` plus what the library writes: `kid` from the key's id, `typ` and `cty`
@@ -160,17 +162,11 @@ impl Implementation for JwtSimple {
         let chosen: Vec<&Jwk> = keys_for_kid(&request.keys, kid.as_deref())?;
 
         // Each (key, allowed algorithm) pair that fits becomes one of the library's key types.
-        let mut verifiers: Vec<Verifier> = Vec::new();
-        let mut key_problems: Vec<String> = Vec::new();
-        for key in &chosen {
-            for alg in allowed(&request.algorithms, ALGORITHMS) {
-                match Verifier::new(alg, key) {
-                    Some(Ok(v)) => verifiers.push(v),
-                    Some(Err(problem)) => key_problems.push(problem),
-                    None => {}
-                }
-            }
-        }
+        let (verifiers, key_problems) = verifiers(
+            &chosen,
+            &allowed(&request.algorithms, ALGORITHMS),
+            Verifier::new,
+        );
 
         let ctx = Context {
             token_alg: token_alg.clone(),
@@ -188,22 +184,11 @@ impl Implementation for JwtSimple {
             if let Err(e) = &metadata {
                 return Err(library_failure(e, &ctx));
             }
-            let alg = token_alg.unwrap_or_default();
-            if !request.algorithms.contains(&alg) {
-                return Err(alg_refused(&alg, &request.algorithms));
-            }
-            if let Some(problem) = key_problems.first() {
-                return Err(fail(
-                    Some("invalid_key"),
-                    format!("no usable key: {problem}"),
-                ));
-            }
-            if chosen.is_empty() {
-                return Err(fail(Some("no_key"), "no key is configured"));
-            }
-            return Err(fail(
-                Some("key_family_mismatch"),
-                format!("no configured key can verify {alg:?}"),
+            return Err(no_verifier(
+                &token_alg.unwrap_or_default(),
+                &request.algorithms,
+                &key_problems,
+                !chosen.is_empty(),
             ));
         }
 
@@ -212,21 +197,7 @@ impl Implementation for JwtSimple {
         for verifier in &verifiers {
             match verifier.verify(&request.token, options.clone()) {
                 Ok(claims) => {
-                    let claims = match serde_json::to_value(&claims) {
-                        Ok(Value::Object(map)) => map,
-                        Ok(other) => {
-                            return Err(fail(
-                                None,
-                                format!("jwt-simple's claims serialized as {other}"),
-                            ))
-                        }
-                        Err(e) => {
-                            return Err(fail(
-                                None,
-                                format!("cannot re-read jwt-simple's claims: {e}"),
-                            ))
-                        }
-                    };
+                    let claims = library_claims("jwt-simple", &claims)?;
                     let header = match (verified_header(&request.token), &metadata) {
                         (Ok(header), _) => header,
                         (Err(_), Ok(m)) => library_header(m),
@@ -272,29 +243,23 @@ impl Implementation for JwtSimple {
 /// Only what the library has no way to do at all. Checks it performs with mistakes (the `exp`
 /// boundary, fractional and out-of-range dates, `crit: []`, a future `iat`) are not limitations:
 /// they run, and their deviations are recorded in `vectors/exceptions/jwt-simple.json`.
-fn limitations() -> Vec<Limitation> {
-    let l = |check: &str, why: &str| Limitation {
-        check: check.to_owned(),
-        why: why.to_owned(),
-    };
-    vec![
-        l(
-            checks::REQUIRED_CLAIMS,
-            "`VerificationOptions` (common.rs:14-67) has no list of required claims: `exp`, `nbf` \
+const LIMITATIONS: &[(&str, &str)] = &[
+    (
+        checks::REQUIRED_CLAIMS,
+        "`VerificationOptions` (common.rs:14-67) has no list of required claims: `exp`, `nbf` \
              and `iat` are checked only when present (claims.rs:605-629), and only `iss`, `aud`, \
              `sub` and `nonce` can be required, each only together with an expected value \
              (claims.rs:630-666); `exp` or a custom claim cannot be required",
-        ),
-        l(
-            checks::DUPLICATE_MEMBERS,
-            "header and claims are parsed with serde_json into `JWTHeader` (token.rs:182-184) and \
+    ),
+    (
+        checks::DUPLICATE_MEMBERS,
+        "header and claims are parsed with serde_json into `JWTHeader` (token.rs:182-184) and \
              `JWTClaims<T>` (token.rs:244-245); serde rejects duplicates only of their own fields \
              (alg, kid, typ, …; iat, exp, iss, aud, …), while any other member is skipped \
              (header) or collected into the flattened custom claims (claims.rs:476-477), where \
              the last duplicate wins",
-        ),
-    ]
-}
+    ),
+];
 
 /// One of the library's key types, with the algorithm it is for.
 enum Verifier {
@@ -524,45 +489,37 @@ fn library_failure(e: &LibError, ctx: &Context) -> Failure {
     fail(None, text)
 }
 
-/// serde_json's errors (from `JWTHeader` or `JWTClaims`) as reason codes, from serde_json's
-/// category and its stable messages; anything not recognised stays unclassified.
+/// How serde_json's errors from `JWTHeader` and `JWTClaims` are read.
+const JSON: JsonRules = JsonRules {
+    surrogate: SURROGATE,
+    duplicate_field: true,
+    objects: &[
+        "expected struct JWTHeader",
+        "expected struct JWTClaims",
+        "expected a map",
+    ],
+};
+
+/// serde_json's errors (from `JWTHeader` or `JWTClaims`) as reason codes ([`json_reason`]);
+/// anything not recognised stays unclassified.
 fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
-    use serde_json::error::Category;
-    let msg = e.to_string();
-    if msg.contains("recursion limit exceeded") {
-        return Some("json_too_deep");
-    }
-    if msg.contains("surrogate") {
-        return Some("lone_surrogate");
-    }
-    match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => Some("invalid_json"),
-        Category::Data => {
-            if msg.starts_with("duplicate field") {
-                Some("duplicate_member")
-            } else if msg.starts_with("invalid type")
-                && (msg.contains("expected struct JWTHeader")
-                    || msg.contains("expected struct JWTClaims")
-                    || msg.contains("expected a map"))
-            {
-                Some("not_an_object")
-            } else if msg.contains("must not be negative") {
-                // serde_additions.rs:20-21.
-                Some("date_out_of_range")
-            } else if part == Part::Header && msg.starts_with("missing field `alg`") {
-                Some("alg_missing")
-            } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
-                // A registered member of the wrong JSON type: `kid`, `typ`, `crit`, … in the
-                // header; `exp`, `iss`, `aud`, … in the claims.
-                Some(match part {
-                    Part::Header => "header_member_type",
-                    Part::Payload => "claim_type",
-                })
-            } else {
-                None
-            }
+    json_reason(e, &JSON, |msg| {
+        if msg.contains("must not be negative") {
+            // serde_additions.rs:20-21.
+            Some("date_out_of_range")
+        } else if part == Part::Header && msg.starts_with("missing field `alg`") {
+            Some("alg_missing")
+        } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+            // A registered member of the wrong JSON type: `kid`, `typ`, `crit`, … in the
+            // header; `exp`, `iss`, `aud`, … in the claims.
+            Some(match part {
+                Part::Header => "header_member_type",
+                Part::Payload => "claim_type",
+            })
+        } else {
+            None
         }
-    }
+    })
 }
 
 #[cfg(test)]

@@ -1,56 +1,58 @@
 //! Built-in implementations, one file each, and the containment of misbehaving ones.
+//!
+//! Adding an in-process library: its adapter file here, its optional dependency and feature in
+//! `harness/Cargo.toml`, and one row in the registry below. The conformance run, `idjwt-serve`,
+//! the implementation suite, the property tests, the fuzzers and the benchmarks all iterate the
+//! registry.
 
 pub mod faulty;
-pub mod guard;
-pub mod jsonwebtoken;
-pub mod reference;
 mod support;
 #[cfg(test)]
 mod testkit;
 
-#[cfg(feature = "biscuit")]
-pub mod biscuit;
-#[cfg(feature = "josekit")]
-pub mod josekit;
-#[cfg(feature = "jwt-compact")]
-pub mod jwt_compact;
-#[cfg(feature = "jwt-simple")]
-pub mod jwt_simple;
-
 use crate::contract::Implementation;
 
-/// The names of the built-in implementations compiled in, in report order.
-pub const BUILTIN_NAMES: &[&str] = &[
-    "reference",
-    "jsonwebtoken",
-    #[cfg(feature = "jwt-simple")]
-    "jwt-simple",
-    #[cfg(feature = "jwt-compact")]
-    "jwt-compact",
-    #[cfg(feature = "josekit")]
-    "josekit",
-    #[cfg(feature = "biscuit")]
-    "biscuit",
-];
+/// Declares each built-in's module and generates [`BUILTIN_NAMES`] and [`builtin`] from one row
+/// per implementation: `[cfg] module "name" => constructor;`.
+macro_rules! registry {
+    ($( $(#[$cfg:meta])* $module:ident $name:literal => $make:expr; )*) => {
+        $( $(#[$cfg])* pub mod $module; )*
 
-/// The built-in implementation with this name.
-pub fn builtin(name: &str) -> Option<Box<dyn Implementation>> {
-    Some(match name {
-        "reference" => Box::new(reference::Reference::default()),
-        "jsonwebtoken" => Box::new(jsonwebtoken::JsonWebToken),
-        #[cfg(feature = "jwt-simple")]
-        "jwt-simple" => Box::new(jwt_simple::JwtSimple),
-        #[cfg(feature = "jwt-compact")]
-        "jwt-compact" => Box::new(jwt_compact::JwtCompact),
-        #[cfg(feature = "josekit")]
-        "josekit" => Box::new(josekit::Josekit),
-        #[cfg(feature = "biscuit")]
-        "biscuit" => Box::new(biscuit::Biscuit),
-        _ => return None,
-    })
+        /// The names of the built-in implementations compiled in, in report order.
+        pub const BUILTIN_NAMES: &[&str] = &[$( $(#[$cfg])* $name, )*];
+
+        /// The built-in implementation with this name.
+        pub fn builtin(name: &str) -> Option<Box<dyn Implementation>> {
+            match name {
+                $( $(#[$cfg])* $name => Some(Box::new($make)), )*
+                _ => None,
+            }
+        }
+    };
+}
+
+registry! {
+    reference "reference" => reference::Reference::default();
+    jsonwebtoken "jsonwebtoken" => jsonwebtoken::JsonWebToken;
+    #[cfg(feature = "jwt-simple")] jwt_simple "jwt-simple" => jwt_simple::JwtSimple;
+    #[cfg(feature = "jwt-compact")] jwt_compact "jwt-compact" => jwt_compact::JwtCompact;
+    #[cfg(feature = "josekit")] josekit "josekit" => josekit::Josekit;
+    #[cfg(feature = "biscuit")] biscuit "biscuit" => biscuit::Biscuit;
 }
 
 /// Every built-in implementation.
 pub fn builtins() -> Vec<Box<dyn Implementation>> {
     BUILTIN_NAMES.iter().filter_map(|n| builtin(n)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_registered_name_builds_an_implementation_of_that_name() {
+        for name in super::BUILTIN_NAMES {
+            let imp = super::builtin(name).expect(name);
+            assert_eq!(imp.describe().name, *name);
+        }
+        assert!(super::builtin("no-such-library").is_none());
+    }
 }

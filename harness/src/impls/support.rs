@@ -1,10 +1,12 @@
 //! Runtime helpers the library adapters share.
 //!
-//! Only logic that is the same for every library lives here: reading JWK members, picking the
-//! request's keys by `kid`, re-reading a header the library accepted, and building a
-//! [`Failure`]. How each library is called, and how its errors map to reason codes, stays in the
-//! adapter's own file. The helpers keep the adapters' exact messages, so the recorded results do
-//! not depend on which adapter wrote them through which path.
+//! Only logic that is the same for every library lives here: describing an adapter, reading JWK
+//! members, picking the request's keys by `kid`, the refusals of a token no key can verify,
+//! re-reading a header or claims the library accepted, the first steps of classifying a
+//! serde_json error, and building a [`Failure`]. How each library is called, and how its errors
+//! map to reason codes, stays in the adapter's own file. The helpers keep the adapters' exact
+//! messages, so the recorded results do not depend on which adapter wrote them through which
+//! path. Where adapters word or order a refusal differently, each wording has its own helper.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -12,7 +14,7 @@ use p256::pkcs8::EncodePrivateKey as _;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use crate::contract::{Failure, Jwk};
+use crate::contract::{Clock, Description, Failure, Jwk, Limitation};
 
 /// A [`Failure`] with a reason code from [`crate::Reason::CODES`] (checked in debug builds, so a
 /// misspelt code fails the tests rather than reaching the results), or none.
@@ -21,6 +23,30 @@ pub(crate) fn fail(reason: Option<&'static str>, error: impl Into<String>) -> Fa
     Failure {
         error: error.into(),
         reason: reason.map(str::to_owned),
+    }
+}
+
+/// An adapter's description: the `algorithms` it maps onto its library, the `clock` the library
+/// compares dates with, and each check it cannot enforce as a `(check, why)` row.
+pub(crate) fn description(
+    name: &str,
+    version: &str,
+    algorithms: &[&str],
+    clock: Clock,
+    cannot_enforce: &[(&str, &str)],
+) -> Description {
+    Description {
+        name: name.to_owned(),
+        version: version.to_owned(),
+        algorithms: algorithms.iter().map(|a| (*a).to_owned()).collect(),
+        clock,
+        cannot_enforce: cannot_enforce
+            .iter()
+            .map(|(check, why)| Limitation {
+                check: (*check).to_owned(),
+                why: (*why).to_owned(),
+            })
+            .collect(),
     }
 }
 
@@ -182,6 +208,113 @@ pub(crate) fn alg_refused(alg: &str, allow_list: &[String]) -> Failure {
     }
 }
 
+/// The library's key for each of `keys` and each allowed algorithm of its family, for the
+/// adapters whose library takes the algorithm from the key type: `make` returns `None` for a key
+/// not of the algorithm's family, or why the key is unusable (collected in order).
+#[cfg_attr(
+    not(any(feature = "jwt-simple", feature = "jwt-compact")),
+    allow(dead_code)
+)]
+pub(crate) fn verifiers<V>(
+    keys: &[&Jwk],
+    algorithms: &[&'static str],
+    make: impl Fn(&'static str, &Jwk) -> Option<Result<V, String>>,
+) -> (Vec<V>, Vec<String>) {
+    let mut verifiers = Vec::new();
+    let mut key_problems = Vec::new();
+    for key in keys {
+        for alg in algorithms {
+            match make(alg, key) {
+                Some(Ok(v)) => verifiers.push(v),
+                Some(Err(problem)) => key_problems.push(problem),
+                None => {}
+            }
+        }
+    }
+    (verifiers, key_problems)
+}
+
+/// Why a token whose `alg` is `alg` cannot be handed to the library at all, when [`verifiers`]
+/// made no key: the `alg` is refused ([`alg_refused`]), a key of its family is unusable, no key
+/// is configured (`any_key` false), or none is of its family.
+#[cfg_attr(
+    not(any(feature = "jwt-simple", feature = "jwt-compact")),
+    allow(dead_code)
+)]
+pub(crate) fn no_verifier(
+    alg: &str,
+    allow_list: &[String],
+    key_problems: &[String],
+    any_key: bool,
+) -> Failure {
+    if !allow_list.iter().any(|a| a == alg) {
+        return alg_refused(alg, allow_list);
+    }
+    if let Some(problem) = key_problems.first() {
+        return fail(Some("invalid_key"), format!("no usable key: {problem}"));
+    }
+    if !any_key {
+        return fail(Some("no_key"), "no key is configured");
+    }
+    fail(
+        Some("key_family_mismatch"),
+        format!("no configured key can verify {alg:?}"),
+    )
+}
+
+/// The refusal of a header `alg` (`None`: the header has no string `alg`) that no verifier the
+/// library was given takes, in the josekit and biscuit adapters' wording: an allowed `alg` has
+/// no key of its family; otherwise it is outside the allow-list, `none` (any case) with its own
+/// code. ([`alg_refused`] words it otherwise, and looks at `none` first.)
+#[cfg_attr(not(any(feature = "josekit", feature = "biscuit")), allow(dead_code))]
+pub(crate) fn alg_refusal(alg: Option<&str>, allow_list: &[String]) -> Failure {
+    let names = allow_list.join(", ");
+    match alg {
+        None => fail(Some("alg_missing"), "the header has no string \"alg\""),
+        Some(a) if allow_list.iter().any(|n| n == a) => fail(
+            Some("key_family_mismatch"),
+            format!("no configured key of the family of {a:?}"),
+        ),
+        Some(a) if a.eq_ignore_ascii_case("none") => fail(
+            Some("alg_none"),
+            format!("alg {a:?} is not allowed (allowed: {names})"),
+        ),
+        Some(a) => fail(
+            Some("alg_not_allowed"),
+            format!("alg {a:?} is not allowed (allowed: {names})"),
+        ),
+    }
+}
+
+/// Why nothing can be handed to the library, in the josekit and biscuit adapters' wording: the
+/// header's `alg` is refused ([`alg_refusal`]), a key is unusable (the first `(code, problem)`),
+/// a key exists but none of the family (`any_key`), or no key is configured.
+#[cfg_attr(not(any(feature = "josekit", feature = "biscuit")), allow(dead_code))]
+pub(crate) fn no_key_of_family(
+    alg: Option<&str>,
+    allow_list: &[String],
+    key_problems: &[(&'static str, String)],
+    any_key: bool,
+) -> Failure {
+    let alg_allowed = alg.is_some_and(|a| allow_list.iter().any(|n| n == a));
+    if !alg_allowed {
+        return alg_refusal(alg, allow_list);
+    }
+    if let Some((code, problem)) = key_problems.first() {
+        return fail(Some(code), format!("no usable key: {problem}"));
+    }
+    if any_key {
+        return fail(
+            Some("key_family_mismatch"),
+            format!(
+                "no configured key of the family of {:?}",
+                alg.unwrap_or_default()
+            ),
+        );
+    }
+    fail(Some("no_key"), "no configured key")
+}
+
 /// The token's header as a JSON object, read only after the library accepted the token, so the
 /// returned header is the one the library verified.
 pub(crate) fn verified_header(token: &str) -> Result<Map<String, Value>, Failure> {
@@ -206,38 +339,19 @@ pub(crate) fn library_header<H>(
 where
     H: serde::Serialize + serde::de::DeserializeOwned,
 {
-    let mut wanted = Map::new();
-    wanted.insert("alg".to_owned(), Value::String(alg_name.to_owned()));
-    for (name, value) in members {
-        if name == "alg" && value.as_str() != Some(alg_name) {
-            return Err(fail(
-                None,
-                format!("the header member \"alg\" ({value}) contradicts the request's alg {alg_name:?}"),
-            ));
-        }
-        wanted.insert(name.clone(), value.clone());
-    }
+    let wanted = header_members(alg_name, members)?;
     let header: H = serde_json::from_value(Value::Object(wanted.clone())).map_err(|e| {
         fail(
             None,
             format!("{library}'s Header cannot carry these header members: {e}"),
         )
     })?;
-    let carried = match serde_json::to_value(&header) {
-        Ok(Value::Object(map)) => map,
-        Ok(other) => {
-            return Err(fail(
-                None,
-                format!("{library}'s Header serialized as {other}, not an object"),
-            ))
-        }
-        Err(e) => {
-            return Err(fail(
-                None,
-                format!("{library}'s Header cannot be serialized: {e}"),
-            ))
-        }
-    };
+    let carried = json_object(
+        &header,
+        |other| format!("{library}'s Header serialized as {other}, not an object"),
+        |e| format!("{library}'s Header cannot be serialized: {e}"),
+    )
+    .map_err(|e| fail(None, e))?;
     let mut differ: Vec<&str> = wanted
         .iter()
         .filter(|(k, v)| carried.get(k.as_str()) != Some(v))
@@ -259,4 +373,110 @@ where
         ));
     }
     Ok(header)
+}
+
+/// `alg` first, then the requested header members in the requested order. A requested `alg`
+/// other than `alg_name` is refused.
+pub(crate) fn header_members(
+    alg_name: &str,
+    members: &Map<String, Value>,
+) -> Result<Map<String, Value>, Failure> {
+    let mut wanted = Map::new();
+    wanted.insert("alg".to_owned(), Value::String(alg_name.to_owned()));
+    for (name, value) in members {
+        if name == "alg" && value.as_str() != Some(alg_name) {
+            return Err(fail(
+                None,
+                format!("the header member \"alg\" ({value}) contradicts the request's alg {alg_name:?}"),
+            ));
+        }
+        wanted.insert(name.clone(), value.clone());
+    }
+    Ok(wanted)
+}
+
+/// `value` serialized as a JSON object; otherwise the complaint `not_object` (it serialized as
+/// another JSON value) or `failed` (it did not serialize) words.
+pub(crate) fn json_object<T: serde::Serialize + ?Sized>(
+    value: &T,
+    not_object: impl FnOnce(&Value) -> String,
+    failed: impl FnOnce(&serde_json::Error) -> String,
+) -> Result<Map<String, Value>, String> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(not_object(&other)),
+        Err(e) => Err(failed(&e)),
+    }
+}
+
+/// The claims `library` decoded, serialized back into a JSON object.
+#[cfg_attr(
+    not(any(feature = "jwt-simple", feature = "jwt-compact")),
+    allow(dead_code)
+)]
+pub(crate) fn library_claims<T: serde::Serialize + ?Sized>(
+    library: &str,
+    claims: &T,
+) -> Result<Map<String, Value>, Failure> {
+    json_object(
+        claims,
+        |other| format!("{library}'s claims serialized as {other}"),
+        |e| format!("cannot re-read {library}'s claims: {e}"),
+    )
+    .map_err(|e| fail(None, e))
+}
+
+/// How an adapter reads serde_json's errors as reason codes ([`json_reason`]): the types its
+/// library decodes into differ, and so do the messages their errors carry.
+pub(crate) struct JsonRules {
+    /// Message fragments that mean a lone surrogate in a `\u` escape ([`SURROGATE`],
+    /// [`SURROGATE_OR_CUT_ESCAPE`]).
+    pub surrogate: &'static [&'static str],
+    /// Whether serde's "duplicate field" (a member of a derived struct given twice) is
+    /// `duplicate_member`: only where the library decodes into such a struct.
+    pub duplicate_field: bool,
+    /// The `expected …` fragments of an "invalid type" error that mean the text is not a JSON
+    /// object.
+    pub objects: &'static [&'static str],
+}
+
+/// serde_json's own message for a lone surrogate.
+pub(crate) const SURROGATE: &[&str] = &["surrogate"];
+
+/// [`SURROGATE`], and the end of a hex escape: serde_json reports a leading surrogate not
+/// followed by `\u` that way (read.rs, `parse_unicode_escape`), the only place it uses that
+/// message.
+#[cfg_attr(not(any(feature = "josekit", feature = "biscuit")), allow(dead_code))]
+pub(crate) const SURROGATE_OR_CUT_ESCAPE: &[&str] = &["surrogate", "unexpected end of hex escape"];
+
+/// serde_json's errors as reason codes, from serde_json's category and its (stable,
+/// long-standing) messages: too deep, a lone surrogate, a syntax error, then for a data error a
+/// duplicate member or a value that is not an object (as `rules` say), and what `data` makes of
+/// any other data error's message. Anything not recognised stays unclassified rather than
+/// guessed.
+pub(crate) fn json_reason(
+    e: &serde_json::Error,
+    rules: &JsonRules,
+    data: impl FnOnce(&str) -> Option<&'static str>,
+) -> Option<&'static str> {
+    use serde_json::error::Category;
+    let msg = e.to_string();
+    if msg.contains("recursion limit exceeded") {
+        return Some("json_too_deep");
+    }
+    if rules.surrogate.iter().any(|m| msg.contains(m)) {
+        return Some("lone_surrogate");
+    }
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => Some("invalid_json"),
+        Category::Data if rules.duplicate_field && msg.starts_with("duplicate field") => {
+            Some("duplicate_member")
+        }
+        Category::Data
+            if msg.starts_with("invalid type") && rules.objects.iter().any(|o| msg.contains(o)) =>
+        {
+            Some("not_an_object")
+        }
+        Category::Data => data(&msg),
+    }
 }

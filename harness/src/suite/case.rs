@@ -4,9 +4,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::contract::Jwk;
+use crate::contract::{Jwk, VerifyRequest};
+use crate::engine::provider::Context;
 use crate::engine::Alg;
-use crate::profile::Mode;
+use crate::profile::{Config, Mode};
 use crate::verdict::Identity;
 
 /// One file of golden vectors: the cases of one namespace.
@@ -56,8 +57,10 @@ pub struct Case {
     #[serde(default, skip_serializing_if = "CaseContext::is_empty")]
     pub context: CaseContext,
     pub expected: Expectation,
-    /// The canonical reason code for `rejected` and `unverified` cases.
+    /// The canonical reason code for `rejected` and `unverified` cases (one of
+    /// `idjwt::Reason::CODES`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::verdict::optional_code_schema")]
     pub expected_reason: Option<String>,
     /// For `verified` cases: the identity that must come out (user id, trusted email, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +69,37 @@ pub struct Case {
     /// whose clock cannot be injected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mint: Option<Mint>,
+}
+
+impl Case {
+    /// The verification context the case pins: app id, claimed user, mode, time and leeway.
+    pub fn context(&self) -> Context {
+        Context {
+            config: Config {
+                app_id: self.context.app_id.clone(),
+            },
+            claimed_user_id: self.context.claimed_user_id.clone(),
+            mode: self.context.mode,
+            now: self.now,
+            leeway: self.leeway,
+        }
+    }
+
+    /// The verify request of a JOSE-level case (one without a provider): its algorithms, the
+    /// public halves of its keys and its time, with no claim, issuer or audience required.
+    pub fn jose_request(&self) -> VerifyRequest {
+        VerifyRequest {
+            id: self.id.clone(),
+            token: self.token.clone().unwrap_or_default(),
+            algorithms: self.algorithms.clone(),
+            keys: self.keys.iter().map(Jwk::public).collect(),
+            now: self.now,
+            leeway: self.leeway,
+            required: Vec::new(),
+            issuer: None,
+            audience: None,
+        }
+    }
 }
 
 /// What the client supplies besides the token.

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use super::exceptions::{Exceptions, ExceptionsError};
 use super::external::{AdapterError, External};
+use super::options::RunOptions;
 use super::outcome::Report;
-use super::run::{run, RunOptions};
+use super::run::run;
 use super::subject::{
     Breaker, InProcess, Subject, DEFAULT_DESCRIBE_TIMEOUT, DEFAULT_GIVE_UP_AFTER, DEFAULT_TIMEOUT,
 };

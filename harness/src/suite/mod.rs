@@ -7,6 +7,7 @@ pub mod exceptions;
 pub mod external;
 pub mod generate;
 pub mod mint;
+pub mod options;
 pub mod outcome;
 pub mod report;
 pub mod run;

@@ -238,6 +238,24 @@ impl Report {
     }
 }
 
+impl Actual {
+    /// What the report shows as the answer of an implementation that broke down: the panic
+    /// message, the timeout or the crash, kept even when a class makes the outcome known.
+    pub fn of_breakdown(outcome: &Outcome) -> Actual {
+        let detail = match outcome {
+            Outcome::Panic { message } => format!("panicked: {message}"),
+            Outcome::Hang { timeout_ms } => format!("no answer within {timeout_ms} ms"),
+            Outcome::Crash { message } => format!("crashed: {message}"),
+            Outcome::NotRun { reason } => format!("not run: {reason}"),
+            _ => return Actual::default(),
+        };
+        Actual {
+            detail: Some(clip_detail(detail)),
+            ..Actual::default()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

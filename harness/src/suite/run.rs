@@ -1,45 +1,19 @@
 //! The runner: every case against every implementation, each ending in a named [`Outcome`].
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
-
-use globset::GlobMatcher;
+use std::time::Instant;
 
 use super::case::{Case, Expectation};
 use super::exceptions::Exceptions;
 use super::mint::mint;
+use super::options::RunOptions;
 use super::outcome::{
     clip_detail, Actual, CaseResult, ClassInfo, ImplementationInfo, Outcome, Report, StaleException,
 };
 use super::subject::Subject;
-use crate::contract::{Clock, Description, Jwk, VerifyRequest};
-use crate::engine::provider::{conclude, token_to_verify, verify_request, Context};
-use crate::profile::{builtin, Config, Profile};
+use crate::contract::{Clock, Description};
+use crate::engine::provider::{verify_through, Judged, NoVerdict};
+use crate::profile::{builtin, Profile};
 use crate::verdict::{Reason, Verdict};
-
-/// Which cases to run.
-#[derive(Clone, Debug, Default)]
-pub struct RunOptions {
-    /// Only case ids matching this glob.
-    pub filter: Option<GlobMatcher>,
-    /// Only cases of this provider (JOSE-level cases have none and are left out).
-    pub provider: Option<String>,
-}
-
-impl RunOptions {
-    /// Whether `id` (of a case for `provider`) is selected.
-    pub fn selects(&self, id: &str, provider: Option<&str>) -> bool {
-        self.filter.as_ref().is_none_or(|g| g.is_match(id))
-            && self.provider.as_deref().is_none_or(|p| provider == Some(p))
-    }
-}
-
-/// The current time in whole seconds since the epoch.
-pub fn wall_clock() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
 
 /// What a subject is, for the report.
 pub fn info(d: &Description) -> ImplementationInfo {
@@ -236,7 +210,7 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
         if !remint {
             return (run_once(case, profile, subject), false);
         }
-        let now = wall_clock();
+        let now = crate::engine::wall_clock();
         let mut shifted = case.clone();
         shifted.now = now;
         match case.mint.as_ref().map(|m| mint(m, now)) {
@@ -257,7 +231,7 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
         }
         let out = run_once(&shifted, profile, subject);
         // A second boundary crossed between minting and verifying changes the case; try again.
-        (out, wall_clock() != now)
+        (out, crate::engine::wall_clock() != now)
     };
     // A case re-minted in one second and verified in the next is not the case any more
     // (`exp == now` becomes `exp < now`): measure again until both fall in the same second.
@@ -316,10 +290,6 @@ fn result(case: &Case, d: &Description, outcome: Outcome, actual: Actual) -> Cas
     }
 }
 
-fn public_keys(case: &Case) -> Vec<Jwk> {
-    case.keys.iter().map(Jwk::public).collect()
-}
-
 /// The verdict a subject reaches on a case, and whether the implementation itself accepted.
 enum Reached {
     Verdict { verdict: Verdict, raw_ok: bool },
@@ -328,18 +298,7 @@ enum Reached {
 
 fn reach(case: &Case, profile: Option<&Profile>, subject: &dyn Subject) -> Reached {
     let Some(profile) = profile else {
-        let request = VerifyRequest {
-            id: case.id.clone(),
-            token: case.token.clone().unwrap_or_default(),
-            algorithms: case.algorithms.clone(),
-            keys: public_keys(case),
-            now: case.now,
-            leeway: case.leeway,
-            required: Vec::new(),
-            issuer: None,
-            audience: None,
-        };
-        return match subject.verify(&request).into_result() {
+        return match subject.verify(&case.jose_request()).into_result() {
             Ok(Ok(_)) => Reached::Verdict {
                 verdict: Verdict::Verified {
                     identity: Default::default(),
@@ -353,42 +312,23 @@ fn reach(case: &Case, profile: Option<&Profile>, subject: &dyn Subject) -> Reach
             Err(outcome) => Reached::Broke(outcome),
         };
     };
-    let ctx = Context {
-        config: Config {
-            app_id: case.context.app_id.clone(),
+    let judged = verify_through(
+        profile,
+        &case.context(),
+        &case.id,
+        case.token.as_deref(),
+        &case.keys,
+        |request| subject.verify(request).into_result(),
+    );
+    match judged {
+        Ok(Judged { verdict, accepted }) => Reached::Verdict {
+            verdict,
+            raw_ok: accepted,
         },
-        claimed_user_id: case.context.claimed_user_id.clone(),
-        mode: case.context.mode,
-        now: case.now,
-        leeway: case.leeway,
-    };
-    let token = match token_to_verify(profile, &ctx, case.token.as_deref()) {
-        Ok(token) => token,
-        Err(verdict) => {
-            return Reached::Verdict {
-                verdict,
-                raw_ok: false,
-            }
-        }
-    };
-    let request = match verify_request(profile, &ctx, &case.id, token, &case.keys) {
-        Ok(r) => r,
-        Err(e) => {
-            return Reached::Broke(Outcome::Crash {
-                message: e.to_string(),
-            })
-        }
-    };
-    match subject.verify(&request).into_result() {
-        Ok(Ok(decoded)) => Reached::Verdict {
-            verdict: conclude(profile, &ctx, Ok(decoded)),
-            raw_ok: true,
-        },
-        Ok(Err(f)) => Reached::Verdict {
-            verdict: conclude(profile, &ctx, Err(f.into())),
-            raw_ok: false,
-        },
-        Err(outcome) => Reached::Broke(outcome),
+        Err(NoVerdict::Profile(e)) => Reached::Broke(Outcome::Crash {
+            message: e.to_string(),
+        }),
+        Err(NoVerdict::Broke(outcome)) => Reached::Broke(outcome),
     }
 }
 
@@ -399,7 +339,7 @@ fn run_once(
 ) -> (Outcome, Actual, Option<String>) {
     let (verdict, raw_ok) = match reach(case, profile, subject) {
         Reached::Broke(outcome) => {
-            let actual = breakdown_actual(&outcome);
+            let actual = Actual::of_breakdown(&outcome);
             return (outcome, actual, None);
         }
         Reached::Verdict { verdict, raw_ok } => (verdict, raw_ok),
@@ -421,22 +361,6 @@ fn run_once(
         _ => None,
     };
     (outcome, actual, mismatch)
-}
-
-/// What the report shows as the answer of an implementation that broke down: the panic
-/// message, the timeout or the crash, kept even when a class makes the outcome known.
-pub(crate) fn breakdown_actual(outcome: &Outcome) -> Actual {
-    let detail = match outcome {
-        Outcome::Panic { message } => format!("panicked: {message}"),
-        Outcome::Hang { timeout_ms } => format!("no answer within {timeout_ms} ms"),
-        Outcome::Crash { message } => format!("crashed: {message}"),
-        Outcome::NotRun { reason } => format!("not run: {reason}"),
-        _ => return Actual::default(),
-    };
-    Actual {
-        detail: Some(clip_detail(detail)),
-        ..Actual::default()
-    }
 }
 
 fn classify(case: &Case, verdict: &Verdict, raw_ok: bool) -> Outcome {

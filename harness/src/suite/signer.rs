@@ -4,23 +4,23 @@
 use serde_json::{Map, Value};
 
 use super::case::Expectation;
+use super::options::RunOptions;
 use super::outcome::{clip_detail, Actual, CaseResult, Outcome};
-use super::run::{breakdown_actual, wall_clock, RunOptions};
 use super::subject::Subject;
 use crate::contract::{Decoded, Description, SignRequest};
 use crate::engine::keys::Key;
-use crate::engine::provider::{apply, judge, verify_request, Context};
-use crate::engine::{claims::DATE_CLAIMS, compact, json, Alg};
+use crate::engine::provider::{apply, judge, verify_through, Context, Judged, NoVerdict};
+use crate::engine::{claims::DATE_CLAIMS, compact, json, wall_clock, Alg};
 use crate::impls::reference::Reference;
 use crate::profile::{Config, Profile};
-use crate::verdict::{Identity, Part};
+use crate::verdict::{Identity, Part, Verdict};
 
 /// The user every canonical token names.
 pub const SIGNER_USER: &str = "user-1";
 /// The app id canonical tokens are made for.
 pub const SIGNER_APP_ID: &str = "test-app-id";
 
-const BASIS: &str = "policy.md §6 and taxonomy.md \"Signer conformance\": the required header, \
+const BASIS: &str = "policy.md §6 and taxonomy.md §6.1 (signer conformance): the required header, \
 integral epoch-second dates, the required claims with the right JSON types, a 64-byte R||S \
 ES256 signature, canonical base64url, and verification under the reference";
 
@@ -179,7 +179,7 @@ pub fn run(
             let token = match signed {
                 Ok(token) => token,
                 Err(outcome) => {
-                    let actual = breakdown_actual(&outcome);
+                    let actual = Actual::of_breakdown(&outcome);
                     out.push(result(signer_id, name, &profile.id, outcome, actual));
                     continue;
                 }
@@ -237,50 +237,43 @@ fn interop(canon: &Canonical<'_>, token: &str, verifier: &dyn Subject) -> (Outco
     // Verify when the token is fresh for this verifier's clock too.
     ctx.now = ctx.now.max(wall_clock());
     let keys = [canon.key.public_jwk()];
-    let request = match verify_request(canon.profile, &ctx, "interop", token, &keys) {
-        Ok(r) => r,
-        Err(e) => {
-            return (
-                Outcome::Crash {
-                    message: e.to_string(),
-                },
-                Actual::default(),
-            )
-        }
+    let judged = verify_through(canon.profile, &ctx, "interop", Some(token), &keys, |r| {
+        verifier.verify(r).into_result()
+    });
+    let verified = || Actual {
+        verdict: "verified".into(),
+        ..Actual::default()
     };
-    match verifier.verify(&request).into_result() {
-        Ok(Ok(decoded)) => match apply(canon.profile, &ctx, &decoded) {
-            Ok(identity) if identity == canon.identity => (
-                Outcome::Pass,
-                Actual {
-                    verdict: "verified".into(),
-                    ..Actual::default()
-                },
-            ),
-            Ok(identity) => (
-                Outcome::WrongIdentity {
-                    expected: canon.identity.user_id.clone(),
-                    actual: identity.user_id.clone(),
-                },
-                Actual {
-                    verdict: "verified".into(),
-                    ..Actual::default()
-                },
-            ),
-            Err(reason) => (
-                Outcome::UnexpectedReject,
-                rejected(reason.code(), reason.to_string()),
-            ),
-        },
-        Ok(Err(f)) => {
-            let code = f
-                .reason
-                .clone()
-                .unwrap_or_else(|| "implementation_error".into());
-            (Outcome::UnexpectedReject, rejected(&code, f.error))
+    match judged {
+        Ok(Judged {
+            verdict: Verdict::Verified { identity },
+            ..
+        }) if identity == canon.identity => (Outcome::Pass, verified()),
+        Ok(Judged {
+            verdict: Verdict::Verified { identity },
+            ..
+        }) => (
+            Outcome::WrongIdentity {
+                expected: canon.identity.user_id.clone(),
+                actual: identity.user_id,
+            },
+            verified(),
+        ),
+        Ok(Judged { verdict, .. }) => {
+            let (code, detail) = verdict
+                .reason()
+                .map(|r| (r.code().to_owned(), r.to_string()))
+                .unwrap_or_default();
+            (Outcome::UnexpectedReject, rejected(&code, detail))
         }
-        Err(breakdown) => {
-            let actual = breakdown_actual(&breakdown);
+        Err(NoVerdict::Profile(e)) => (
+            Outcome::Crash {
+                message: e.to_string(),
+            },
+            Actual::default(),
+        ),
+        Err(NoVerdict::Broke(breakdown)) => {
+            let actual = Actual::of_breakdown(&breakdown);
             (breakdown, actual)
         }
     }

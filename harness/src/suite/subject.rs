@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::contract::{Decoded, Description, Failure, Implementation, SignRequest, VerifyRequest};
-use crate::impls::guard;
+use crate::guard;
 
 /// How one call to an implementation ended.
 #[derive(Clone, Debug, PartialEq)]

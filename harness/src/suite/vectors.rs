@@ -9,6 +9,10 @@ use super::exceptions::ExceptionsFile;
 pub const SCHEMA_FILE: &str = "schema.json";
 /// The exceptions schema file's name inside the vectors directory.
 pub const EXCEPTIONS_SCHEMA_FILE: &str = "exceptions.schema.json";
+/// The adapter protocol's schema file's name inside the vectors directory.
+pub const PROTOCOL_SCHEMA_FILE: &str = "protocol.schema.json";
+/// The generated schemas: not vector files.
+const SCHEMA_FILES: [&str; 3] = [SCHEMA_FILE, EXCEPTIONS_SCHEMA_FILE, PROTOCOL_SCHEMA_FILE];
 
 /// Why vectors could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +66,10 @@ pub fn render(files: &[VectorFile]) -> Vec<(PathBuf, String)> {
         .collect();
     out.push((PathBuf::from(SCHEMA_FILE), schema()));
     out.push((PathBuf::from(EXCEPTIONS_SCHEMA_FILE), exceptions_schema()));
+    out.push((
+        PathBuf::from(PROTOCOL_SCHEMA_FILE),
+        pretty(&crate::contract::protocol_schema()),
+    ));
     out
 }
 
@@ -127,7 +135,7 @@ fn vector_paths(dir: &Path) -> Result<Vec<PathBuf>, VectorsError> {
             p.extension().is_some_and(|x| x == "json")
                 && !p
                     .file_name()
-                    .is_some_and(|n| n == SCHEMA_FILE || n == EXCEPTIONS_SCHEMA_FILE)
+                    .is_some_and(|n| SCHEMA_FILES.iter().any(|s| n == *s))
         })
         .collect();
     paths.sort();

@@ -139,15 +139,7 @@ pub fn cli_report(case: &idjwt::suite::case::Case) -> idjwt::cli::report::Report
     };
     let request = Request {
         layers,
-        ctx: Context {
-            config: Config {
-                app_id: case.context.app_id.clone(),
-            },
-            claimed_user_id: case.context.claimed_user_id.clone(),
-            mode: case.context.mode,
-            now: case.now,
-            leeway: case.leeway,
-        },
+        ctx: case.context(),
         keys: case.keys.clone(),
         token: case.token.as_deref(),
     };

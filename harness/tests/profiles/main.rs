@@ -1,13 +1,7 @@
-//! Every rule of every built-in profile, each with an accept case and a reject case at its
-//! boundary, plus the seeds' own examples. Verdicts follow policy.md, checked through the
-//! reference implementation.
+//! The providers' own examples and the profiles' behaviour outside verdicts, checked through
+//! the reference implementation.
 
 #[path = "../common/mod.rs"]
 mod common;
 
-mod drift;
-mod intercom;
-mod modes;
-mod onesignal;
-mod privy;
-mod zendesk;
+mod examples;

@@ -6,9 +6,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use idjwt::contract::{Description, Failure, Implementation, Jwk};
 use idjwt::engine::keys::Key;
-use idjwt::engine::provider::{conclude, verify_request, Context};
+use idjwt::engine::provider::{verify_through, Context, NoVerdict};
 use idjwt::engine::Alg;
-use idjwt::impls::{builtins, guard};
+use idjwt::guard;
+use idjwt::impls::builtins;
 use idjwt::profile::{Config, Profile};
 use idjwt::{Reason, Verdict};
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestCaseError};
@@ -130,16 +131,25 @@ pub fn judge(
     token: &str,
     keys: &[Jwk],
 ) -> Result<Judged, TestCaseError> {
-    let request = verify_request(profile, ctx, "property", token, keys)
-        .map_err(|e| TestCaseError::fail(format!("profile {}: {e}", profile.id)))?;
-    let answer = guard::catch(|| subject.imp.verify(&request)).map_err(|panic| {
-        TestCaseError::fail(format!(
+    let mut answer = None;
+    let judged = verify_through(profile, ctx, "property", Some(token), keys, |request| {
+        let got = guard::catch(|| subject.imp.verify(request))?;
+        answer = Some(got.as_ref().map(|_| ()).map_err(Clone::clone));
+        Ok(got)
+    })
+    .map_err(|e: NoVerdict<String>| match e {
+        NoVerdict::Profile(e) => TestCaseError::fail(format!("profile {}: {e}", profile.id)),
+        NoVerdict::Broke(panic) => TestCaseError::fail(format!(
             "{} panicked verifying {token:?}: {panic}",
             subject.name()
-        ))
+        )),
     })?;
     Ok(Judged {
-        answer: answer.as_ref().map(|_| ()).map_err(Clone::clone),
-        verdict: conclude(profile, ctx, answer.map_err(Reason::from)),
+        answer: answer.unwrap_or_else(|| {
+            Err(Failure::message(
+                "the enforcement mode decided without consulting the token",
+            ))
+        }),
+        verdict: judged.verdict,
     })
 }

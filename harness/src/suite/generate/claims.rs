@@ -5,36 +5,36 @@
 //! Every token is minted, and every time value relative to `now` is a placeholder, so the cases
 //! keep their meaning when re-minted at another time.
 
-use super::{Draft, Tok, Want, LEEWAY, P};
+use super::draft::{Draft, Want, LEEWAY, P};
+use super::token::Tok;
 use crate::contract::checks;
 use crate::suite::case::{Case, VectorFile};
 
 const NS: &str = "claims";
 
-const EXP: &str = "policy.md §5: \"`exp`: reject when `now ≥ exp + leeway` (exp == now is \
-expired)\"; RFC 7519 §4.1.4";
-const NBF: &str = "policy.md §5: \"`nbf`: reject when `now + leeway < nbf` (nbf == now is \
-valid)\"; RFC 7519 §4.1.5";
-const IAT: &str = "policy.md §5: \"`iat`: type-checked only; a future `iat` is accepted (RFC 7519 \
-erratum 7720) and linted\"";
-const DATE_TYPE: &str = "policy.md §5: \"`exp`, `nbf`, `iat` are NumericDates: a JSON number \
-(never a string, boolean, null, array or object) ... A wrong type is a rejection with a type \
-reason, never \\\"treated as absent\\\"\"; CVE-2026-25537";
-const DATE_RANGE: &str = "policy.md §5: \"finite, 0 ≤ value ≤ 253402300799\"; \"`exp` in \
-milliseconds (e.g. `1767225600000`) lies beyond year 9999, so the range rule rejects it\"";
-const FRACTION: &str = "policy.md §5: \"Fractions are allowed by RFC 7519 (profiles may forbid \
-them)\"; policy.md §6 Zendesk: \"`exp` optional and integral\"";
+const EXP: &str = "policy.md §5.4 (expired once now ≥ exp + leeway, so exp == now is expired); \
+RFC 7519 §4.1.4";
+const NBF: &str = "policy.md §5.5 (not yet valid while now + leeway < nbf, so nbf == now is \
+valid); RFC 7519 §4.1.5";
+const IAT: &str = "policy.md §5.6 (only the type of `iat` is checked; a future `iat` passes, \
+RFC 7519 erratum 7720, and is linted)";
+const DATE_TYPE: &str = "policy.md §5.1 (`exp`, `nbf` and `iat` are JSON numbers; any other type \
+is refused with a type reason and never read as an absent claim); CVE-2026-25537";
+const DATE_RANGE: &str = "policy.md §5.2 (finite, from 0 to 253402300799) and §5.7 (an `exp` in \
+milliseconds falls after year 9999 and is refused)";
+const FRACTION: &str = "policy.md §5.3 (RFC 7519 allows fractions; a profile may forbid them); \
+policy.md §6.5 (Zendesk: an optional, integral `exp`)";
 const EXPONENT: &str = "RFC 8259 §6: `1e10` is a JSON number like any other; RFC 7519 §2: a \
 NumericDate is a JSON numeric value";
-const STRINGS: &str = "policy.md §5: \"`iss`, `sub`, `jti`: strings when present. `aud`: a string \
-or a non-empty array of strings.\"";
-const ISSUER: &str = "policy.md §5: \"Where the profile fixes an issuer, `iss` must equal it \
-exactly (case-sensitive, no trimming)\"";
-const AUD_NONE: &str = "policy.md §5: \"`aud` present where the profile expects none: *either*\"";
-const UNKNOWN: &str = "policy.md §5: \"Unknown claims are kept and passed through.\"";
-const DUPLICATES: &str = "policy.md §2: \"Duplicate member names, at any depth: reject\"; \
-taxonomy.md: \"Duplicate claim names where the first and last disagree (either order)\"";
-const NOT_OBJECT: &str = "RFC 7519 §7.2 step 10 and policy.md §2: the claims set must be a JSON \
+const STRINGS: &str = "policy.md §5.8 (`iss`, `sub` and `jti` are strings; `aud` is a string or \
+a non-empty array of strings)";
+const ISSUER: &str = "policy.md §5.9 (a fixed issuer is matched exactly: case-sensitive, \
+untrimmed)";
+const AUD_NONE: &str = "policy.md §5.11 (an `aud` where the profile expects none: either)";
+const UNKNOWN: &str = "policy.md §5.12 (claims the policy does not name are passed through)";
+const DUPLICATES: &str = "policy.md §2.4 (duplicate member names are refused at any depth); \
+taxonomy.md §4.6 (duplicate claims whose values disagree, in either order)";
+const NOT_OBJECT: &str = "RFC 7519 §7.2 step 10 and policy.md §2.1: the claims set must be a JSON \
 object";
 
 pub(super) fn file() -> VectorFile {
@@ -46,7 +46,7 @@ pub(super) fn file() -> VectorFile {
         duplicates(&p, &mut cases);
         not_objects(&p, &mut cases);
     }
-    super::file(
+    super::draft::file(
         NS,
         "Registered claims: exp/nbf/iat boundaries and leeway, fractions and exponents, wrong \
          types and out-of-range dates; iss/sub/aud/jti types; issuer spellings; duplicate claims; \
@@ -572,7 +572,7 @@ fn nbf_iat(p: &P, out: &mut Vec<Case>) {
 fn fixed_issuer(p: &P) -> Option<&'static str> {
     match p.id {
         "privy" => Some("privy.io"),
-        "onesignal" => Some(super::APP_ID),
+        "onesignal" => Some(super::draft::APP_ID),
         _ => None,
     }
 }
@@ -613,35 +613,35 @@ fn strings(p: &P, out: &mut Vec<Case>) {
             let rows = vec![
                 row(
                     "iss-other-case",
-                    super::quote(&upper),
+                    super::token::quote(&upper),
                     format!("iss {upper:?}: the expected issuer in another case."),
                     ISSUER,
                     MISMATCH,
                 ),
                 row(
                     "iss-trailing-space",
-                    super::quote(&format!("{expected} ")),
+                    super::token::quote(&format!("{expected} ")),
                     "iss the expected issuer followed by a space.",
                     ISSUER,
                     MISMATCH,
                 ),
                 row(
                     "iss-leading-space",
-                    super::quote(&format!(" {expected}")),
+                    super::token::quote(&format!(" {expected}")),
                     "iss the expected issuer preceded by a space.",
                     ISSUER,
                     MISMATCH,
                 ),
                 row(
                     "iss-prefix",
-                    super::quote(&expected[..expected.len() - 1]),
+                    super::token::quote(&expected[..expected.len() - 1]),
                     "iss the expected issuer without its last character.",
                     ISSUER,
                     MISMATCH,
                 ),
                 row(
                     "iss-suffix",
-                    super::quote(&format!("{expected}.evil")),
+                    super::token::quote(&format!("{expected}.evil")),
                     "iss the expected issuer followed by \".evil\".",
                     ISSUER,
                     MISMATCH,
@@ -655,14 +655,14 @@ fn strings(p: &P, out: &mut Vec<Case>) {
                 ),
                 row(
                     "iss-array",
-                    format!("[{}]", super::quote(expected)),
+                    format!("[{}]", super::token::quote(expected)),
                     "iss an array holding the expected issuer.",
                     STRINGS,
                     TYPE,
                 ),
                 row(
                     "iss-exact",
-                    super::quote(expected),
+                    super::token::quote(expected),
                     "iss exactly the expected issuer.",
                     ISSUER,
                     Verified,
@@ -725,7 +725,7 @@ fn strings(p: &P, out: &mut Vec<Case>) {
     push_rows(p, "jti", jti_rows, |_, d| d, out);
 
     // aud: the Privy audience is the app id; elsewhere aud is unexpected but still typed.
-    let app = super::quote(super::APP_ID);
+    let app = super::token::quote(super::draft::APP_ID);
     let aud_value = if p.id == "privy" {
         app.clone()
     } else {
@@ -804,7 +804,7 @@ fn strings(p: &P, out: &mut Vec<Case>) {
 fn duplicates(p: &P, out: &mut Vec<Case>) {
     let uid = p.uid_claim();
     let canonical = p.claims();
-    let open = |o: &super::Obj| o.text().strip_suffix('}').expect("object").to_owned();
+    let open = |o: &super::token::Obj| o.text().strip_suffix('}').expect("object").to_owned();
     let with_duplicate = |first: bool| -> Tok {
         if p.id == "onesignal" {
             // The identity object itself holds the duplicate alias: the nested case.
@@ -815,15 +815,19 @@ fn duplicates(p: &P, out: &mut Vec<Case>) {
             };
             p.tok().claim(uid, inner)
         } else {
-            let attacker = super::quote("attacker");
+            let attacker = super::token::quote("attacker");
             let text = if first {
                 format!(
                     "{{{}:{attacker},{}",
-                    super::quote(uid),
+                    super::token::quote(uid),
                     &canonical.text()[1..]
                 )
             } else {
-                format!("{},{}:{attacker}}}", open(&canonical), super::quote(uid))
+                format!(
+                    "{},{}:{attacker}}}",
+                    open(&canonical),
+                    super::token::quote(uid)
+                )
             };
             p.tok().payload_text(text)
         }
@@ -882,7 +886,7 @@ fn not_objects(p: &P, out: &mut Vec<Case>) {
         ),
         (
             "claims-string",
-            super::quote(&claims),
+            super::token::quote(&claims),
             "a string holding the canonical claims' JSON text",
         ),
         ("claims-number", "1700003600".to_owned(), "a number"),

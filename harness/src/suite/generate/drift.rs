@@ -1,7 +1,8 @@
 //! `drift`: every rule of the Drift profile at its boundary (`sub`, `exp`), identity binding
 //! (`drift.identify(userId, …)`), key rotation, and the seed's own example token.
 
-use super::{Draft, Tok, Want, P};
+use super::draft::{Draft, Want, P};
+use super::token::Tok;
 use crate::contract::checks;
 use crate::engine::keys::Key;
 use crate::suite::case::{Case, SignatureForm, VectorFile};
@@ -14,16 +15,16 @@ pub(super) const SEED_PAYLOAD: &str = r#"{"sub":"12345"}"#;
 
 const SUB: &str = "\"The only required payload claim is sub and that needs to be set to userId \
 (whatever identifier you were using to identify your site's users in the drift.identify call \
-previously).\"; policy.md §6: `sub` (string, non-empty)";
+previously).\"; policy.md §6.1: `sub` (string, non-empty)";
 const EXP: &str = "\"Optionally you can specify an exp claim to set the expiration time. If you \
 include an exp claim in the JWT, be sure to pass a number value representing epoch time in \
 seconds such as 1687388697.\"";
 const BINDING: &str =
     "\"drift.identify(userId, {}, { userJwt: <your JWT variable> })\"; policy.md \
-§6: \"the token's user id must equal it exactly; mismatch → reject\"";
+§6.6 (the token's user id must equal the claimed one exactly)";
 const SEED: &str = "\"userJwt\": \"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.\
 22H1g2b8yxmkcEY1Fhku4AhNl-M40P5Sl_B2ktSUdv8\"";
-const ALG: &str = "policy.md §6 (Drift: HS256); the seed's example header is \
+const ALG: &str = "policy.md §6.1 (Drift: HS256); the Drift document's example header is \
 {\"typ\":\"JWT\",\"alg\":\"HS256\"}";
 const KEY: &str = "\"Because no third party can access your signing key, they will not be able \
 to generate signed identities\"";
@@ -36,7 +37,7 @@ pub(super) fn file() -> VectorFile {
     binding(&p, &mut cases);
     seed(&p, &mut cases);
     keys(&p, &mut cases);
-    super::file(
+    super::draft::file(
         "drift",
         "Drift signed identities: sub, exp, identity binding, key rotation, the seed's example.",
         cases,
@@ -125,7 +126,7 @@ fn sub(p: &P, out: &mut Vec<Case>) {
         (
             "sub-long",
             "sub 1,000 characters long",
-            super::quote(&"u".repeat(1000)),
+            super::token::quote(&"u".repeat(1000)),
             Verified,
         ),
         (
@@ -351,9 +352,8 @@ fn seed(p: &P, out: &mut Vec<Case>) {
 
 fn keys(p: &P, out: &mut Vec<Case>) {
     let (k1, k2) = (p.key(1), p.key(2));
-    let rotation =
-        "policy.md §6: \"Key rotation: several keys may be configured ...; a key that was \
-                    removed no longer verifies anything\"";
+    let rotation = "policy.md §6.8 (key rotation: a key taken out of the configuration verifies \
+                    nothing)";
     out.push(
         c(
             p,

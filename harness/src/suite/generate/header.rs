@@ -5,36 +5,37 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use super::{b64, parts, quote, Draft, Tok, Want, P, TIMELESS};
+use super::draft::{Draft, Want, P, TIMELESS};
+use super::token::{b64, parts, quote, Tok};
 use crate::contract::checks;
 use crate::engine::keys::Key;
 use crate::suite::case::{Case, VectorFile};
 
 const NS: &str = "header";
 
-const ALG: &str = "policy.md §3: \"`alg` must be a string, compared case-sensitively against the \
-allow-list of the provider profile (`HS256` only, or `ES256` only)\"; RFC 8725 §3.1; CVE-2015-9235";
-const NONE: &str = "policy.md §3: \"`none` in any spelling: reject\"; RFC 8725 §3.1; CVE-2015-9235";
-const CRIT: &str = "policy.md §3: \"`crit` present in any form (even `[]`): reject (no extension \
-is understood)\"; RFC 7515 §4.1.11";
-const B64: &str = "policy.md §3: \"`b64` present: reject\"; RFC 7797";
-const ZIP: &str = "policy.md §3: \"`zip` present: reject\"; RFC 7516 §4.1.3 (zip is a JWE member)";
-const CTY: &str = "policy.md §3: \"`cty: \\\"JWT\\\"` (nested token): reject\"; RFC 7519 §5.2 and \
+const ALG: &str = "policy.md §3.1 (`alg` is a string matched case-sensitively against the \
+profile's one algorithm, HS256 or ES256); RFC 8725 §3.1; CVE-2015-9235";
+const NONE: &str =
+    "policy.md §3.2 (`none` is refused in any spelling); RFC 8725 §3.1; CVE-2015-9235";
+const CRIT: &str = "policy.md §3.3 (`crit` is refused in any form, `[]` included: no extension is \
+supported); RFC 7515 §4.1.11";
+const B64: &str = "policy.md §3.3 (`b64` is refused); RFC 7797";
+const ZIP: &str = "policy.md §3.3 (`zip` is refused); RFC 7516 §4.1.3 (zip is a JWE member)";
+const CTY: &str = "policy.md §3.3 (`cty: \"JWT\"`, a nested token, is refused); RFC 7519 §5.2 and \
 RFC 7515 §4.1.10 (media types compare case-insensitively)";
-const KID: &str = "policy.md §3: \"`kid`: when present it must be a string and selects the \
-configured key with that id; unknown `kid` → reject\"; RFC 7515 §4.1.4";
-const INJECTION: &str = "policy.md §3: \"unknown `kid` → reject\"; RFC 8725 §3.10 (kid values are \
-attacker-chosen and must not reach file paths, SQL or shells); taxonomy.md: \"kid injection \
-strings (path traversal, SQL, shell, NUL, 10 kB)\"";
+const KID: &str = "policy.md §3.5 (a present `kid` is a string naming a configured key) and §3.6 \
+(an unknown `kid` is refused); RFC 7515 §4.1.4";
+const INJECTION: &str = "policy.md §3.6 (an unknown `kid` is refused); RFC 8725 §3.10 (kid values \
+are attacker-chosen and must not reach file paths, SQL or shells); taxonomy.md §2.4 (hostile kid \
+values)";
 const KEY_BEARING: &str =
-    "policy.md §3: \"`jwk`, `jku`, `x5u`, `x5c`, `x5t`: never used to find or \
-fetch a key, and never trusted. A token signed by the configured key that merely carries one of \
-them: *either*\"";
-const ATTACKER: &str = "policy.md §3: \"`jwk`, `jku`, `x5u`, `x5c`, `x5t`: never used to find or \
-fetch a key, and never trusted\"; CVE-2018-0114; RFC 8725 §3.10";
+    "policy.md §3.4 (`jwk`, `jku`, `x5u`, `x5c` and `x5t` never supply a key; a \
+token signed by the configured key that carries one: either)";
+const ATTACKER: &str = "policy.md §3.4 (no key is ever taken, looked up or fetched through `jwk`, \
+`jku`, `x5u`, `x5c` or `x5t`); CVE-2018-0114; RFC 8725 §3.10";
 const MEMBER_TYPE: &str = "RFC 7515 §4.1.9 and §4.1.10: `typ` and `cty` are media type strings; \
 policy.md is silent on other types, decided in docs/decisions.md (refused, like a non-string `kid`)";
-const TYP: &str = "policy.md §3: \"`typ`: not checked at this layer; profiles may require it\"";
+const TYP: &str = "policy.md §3.9 (`typ` is not checked by this layer; a profile may require it)";
 const UNKNOWN_MEMBER: &str = "RFC 7515 §4: header parameters that are not understood are ignored \
 unless listed in `crit`; policy.md §3 rejects only the members it names";
 
@@ -47,7 +48,7 @@ pub(super) fn file() -> VectorFile {
         typ_and_others(&p, &mut cases);
         key_bearing(&p, &mut cases);
     }
-    super::file(
+    super::draft::file(
         NS,
         "The JOSE header: alg allow-list and none, crit/b64/zip/cty, kid types and injection \
          strings, typ, unknown members, and key-bearing members (jwk, jku, x5u, x5c, x5t).",

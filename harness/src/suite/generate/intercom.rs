@@ -1,24 +1,26 @@
 //! `intercom`: every rule of the Intercom profile at its boundary (`user_id`, `email`, `exp`),
 //! attributes, identity binding, key rotation, and the seed's sample payload.
 
-use super::{Draft, Want, P};
+use super::draft::{Draft, Want, P};
 use crate::contract::checks;
 use crate::engine::keys::Key;
 use crate::suite::case::{Case, SignatureForm, VectorFile};
 
-const USER_ID: &str = "\"user_id to identify the user. This is a required field.\"; policy.md §6: \
+const USER_ID: &str =
+    "\"user_id to identify the user. This is a required field.\"; policy.md §6.3: \
 `user_id` (string, non-empty)";
-const EMAIL: &str = "\"email: \\\"EMAIL_ADDRESS_HERE\\\", // Optional\"; policy.md §6: \"`email` \
-optional string\"";
+const EMAIL: &str =
+    "\"email: \\\"EMAIL_ADDRESS_HERE\\\", // Optional\"; policy.md §6.3 (`email` is \
+an optional string)";
 const EXP: &str = "\"An optional timestamp (exp) for expiry\"; \"exp: Math.floor(Date.now() / \
 1000) + 3600 // Expires in 1hr\"";
 const ATTRIBUTES: &str = "\"Any other data attributes you wish to send securely for your users\"; \
-policy.md §6: user id = `user_id`; `email` and other attributes";
+policy.md §6.3: user id = `user_id`; `email` and other attributes";
 const SEED: &str = "\"const payload = { user_id: \\\"USER_ID_HERE\\\", email: \
 \\\"EMAIL_ADDRESS_HERE\\\", data_attribute: \\\"YOUR_DATA\\\", exp: Math.floor(Date.now() / 1000) \
 + 3600 };\"";
-const BINDING: &str = "policy.md §6: \"Identity binding: where the client also claims a user id \
-..., the token's user id must equal it exactly; mismatch → reject\"";
+const BINDING: &str = "policy.md §6.6 (identity binding: a user id the client also asserts must \
+equal the token's exactly, otherwise it is refused)";
 const ROTATION: &str =
     "\"You can set a short expiry (exp) or rotate signing keys to invalidate old \
 tokens.\"";
@@ -31,7 +33,7 @@ pub(super) fn file() -> VectorFile {
     rules(&p, &mut cases);
     attributes(&p, &mut cases);
     others(&p, &mut cases);
-    super::file(
+    super::draft::file(
         "intercom",
         "Intercom Messenger JWTs: user_id, email, exp, attributes, identity binding, key \
          rotation, the seed's sample payload.",

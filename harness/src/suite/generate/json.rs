@@ -4,23 +4,25 @@
 //! texts that are not (invalid UTF-8, UTF-16, UTF-32) cannot be a recipe's string and are built
 //! byte by byte, validly signed, so the signature is never the reason they fail.
 
-use super::{nested_arrays, sign_bytes, Draft, Tok, Want, P, TIMELESS, USER};
+use super::draft::{Draft, Want, P, TIMELESS, USER};
+use super::token::{nested_arrays, sign_bytes, Tok};
 use crate::contract::checks;
 use crate::suite::case::{Case, VectorFile};
 
 const NS: &str = "json";
 
-const OBJECT: &str = "RFC 7515 §4 / RFC 7519 §7.2 and policy.md §2: \"Each must be a UTF-8 JSON \
-object (RFC 8259): not an array, string, number or null\"";
-const STRICT: &str = "RFC 8259 and policy.md §2: \"no byte-order mark; nothing after the closing \
-brace; no comments, single quotes or trailing commas\"";
-const ENCODING: &str = "RFC 8259 §8.1 and policy.md §2: \"Each must be a UTF-8 JSON object\"";
-const DUPLICATES: &str = "RFC 7515 §5.2, RFC 7519 §4 and policy.md §2: \"Duplicate member names, \
-at any depth: reject\"";
+const OBJECT: &str = "RFC 7515 §4 / RFC 7519 §7.2 and policy.md §2.1 (the header and the claims \
+set are JSON objects, never an array, string, number or null)";
+const STRICT: &str = "RFC 8259 and policy.md §2.2 (no byte-order mark) and §2.3 (strict syntax: \
+nothing after the closing brace, no comments, single quotes or trailing commas)";
+const ENCODING: &str = "RFC 8259 §8.1 and policy.md §2.2 (UTF-8 text only)";
+const DUPLICATES: &str = "RFC 7515 §5.2, RFC 7519 §4 and policy.md §2.4 (duplicate member names \
+are refused at any depth)";
 const SURROGATES: &str =
-    "RFC 8259 §8.2 and policy.md §2: \"Lone UTF-16 surrogates in `\\u` escapes: reject\"";
-const DEPTH: &str = "policy.md §2: \"Nesting depth: depth 10 must be accepted; depth 10,000 must \
-be rejected cleanly (no stack overflow)\"; docs/decisions.md: the limit is 64 levels";
+    "RFC 8259 §8.2 and policy.md §2.5 (a `\\u` escape leaving a lone surrogate is refused)";
+const DEPTH: &str =
+    "policy.md §2.6 (depth 10 is accepted, depth 10,000 refused cleanly, without a \
+stack overflow); docs/decisions.md: the limit is 64 levels";
 
 pub(super) fn file() -> VectorFile {
     let mut cases = Vec::new();
@@ -29,7 +31,7 @@ pub(super) fn file() -> VectorFile {
         payload(&p, &mut cases);
     }
     cases.push(megabyte_header());
-    super::file(
+    super::draft::file(
         NS,
         "Strict JSON in the header and the claims set: objects only, UTF-8, no trailing bytes, \
          comments or JSON5 forms, duplicate names at any depth, lone surrogates, nesting depth.",
@@ -226,7 +228,7 @@ fn payload(p: &P, out: &mut Vec<Case>) {
         ("payload-escaped-user-id", "The canonical claims with the user id's first character written as a \\u escape.", "RFC 8259 §7: an escaped character is the same character; the user id is the decoded string", escaped_user(p), Want::Verified),
         ("payload-depth-10", "The canonical claims with an extra claim nesting 9 arrays: 10 levels with the claims object.", DEPTH, canonical.clone().claim("nested", nested_arrays(9)), Want::Verified),
         ("payload-depth-65", "The canonical claims with an extra claim nesting 64 arrays: 65 levels with the claims object.", DEPTH, canonical.clone().claim("nested", nested_arrays(64)), Want::Either),
-        ("payload-depth-10000", "The canonical claims with an extra claim nesting 9,999 arrays: 10,000 levels, past the size limit.", "policy.md §2: \"depth 10,000 must be rejected cleanly\"; policy.md §1: the 16 KiB size limit comes first", canonical.clone().claim("nested", nested_arrays(9_999)), Want::Rejected("token_too_large")),
+        ("payload-depth-10000", "The canonical claims with an extra claim nesting 9,999 arrays: 10,000 levels, past the size limit.", "policy.md §2.6 (depth 10,000 is refused cleanly); policy.md §1.5: the 16 KiB size limit comes first", canonical.clone().claim("nested", nested_arrays(9_999)), Want::Rejected("token_too_large")),
     ];
     for (name, description, basis, tok, want) in rows {
         let mut d = c(name, description, basis).tok(tok);
@@ -317,8 +319,8 @@ fn megabyte_header() -> Case {
         NS,
         "megabyte-header",
         "The canonical token with a header carrying a 1 MiB kid.",
-        "policy.md §1: \"tokens above a configurable limit (default 16 KiB) are rejected before any \
-         decoding work\"; taxonomy.md: \"megabyte headers\"",
+        "policy.md §1.5 (tokens above the size limit are refused before decoding); taxonomy.md \
+         §1.9 (megabyte headers)",
     )
     .features(&["dos"])
     .raw(token)

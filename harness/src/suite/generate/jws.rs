@@ -4,18 +4,18 @@
 //! has no recipe: each must be refused before its claims (and so its time) are ever looked at.
 //! The size-limit tokens are well formed and minted.
 
-use super::{b64, parts, Draft, Tok, NOW, P, TIMELESS};
+use super::draft::{Draft, NOW, P, TIMELESS};
+use super::token::{b64, parts, Tok};
 use crate::suite::case::{Case, VectorFile};
 
 const NS: &str = "jws";
 
-const COMPACT: &str = "RFC 7515 §7.1 and policy.md §1: \"exactly three segments separated by `.`; \
-header and payload segments non-empty; signature segment non-empty\"";
-const JSON_SER: &str = "policy.md §1: \"Compact serialization only ... JSON serialization, JWE \
-(five segments), and anything else: reject\" (RFC 7515 §7.2; CVE-2022-39227)";
-const BASE64: &str = "RFC 7515 §2 and policy.md §1: \"alphabet `A-Z a-z 0-9 - _` only; no `=` \
-padding; no whitespace or line breaks anywhere; length mod 4 ≠ 1; canonical (unused trailing bits \
-are zero)\"";
+const COMPACT: &str = "RFC 7515 §7.1 and policy.md §1.1 (three segments, two dots, none of them \
+empty)";
+const JSON_SER: &str = "policy.md §1.1 (the compact serialization only: the JSON serialization \
+and five-segment JWE are refused); RFC 7515 §7.2; CVE-2022-39227";
+const BASE64: &str = "RFC 7515 §2 and policy.md §1.2, §1.3 and §1.4 (the base64url alphabet \
+without padding, no whitespace, no length of 1 mod 4, zero unused trailing bits)";
 
 pub(super) fn file() -> VectorFile {
     let mut cases = Vec::new();
@@ -27,7 +27,7 @@ pub(super) fn file() -> VectorFile {
         size_limit(&p, &mut cases);
     }
     cases.push(megabyte_token());
-    super::file(
+    super::draft::file(
         NS,
         "Compact serialization and base64url: segment counts, empty segments, JSON \
          serialization, whitespace, alphabet, padding, canonical bits, lengths, size limit.",
@@ -303,8 +303,8 @@ fn sized(p: &P, target: usize, exact: bool) -> Tok {
 /// Tokens at the size limit (accepted: only tokens *above* it are refused) and just above it.
 /// The `exp` placeholder keeps ten digits until 2286, so re-minting keeps the length.
 fn size_limit(p: &P, out: &mut Vec<Case>) {
-    const BASIS: &str = "policy.md §1: \"Size: tokens above a configurable limit (default 16 KiB) \
-                         are rejected before any decoding work\"";
+    const BASIS: &str = "policy.md §1.5 (tokens above the size limit, 16 KiB by default, are \
+                         refused before decoding)";
     let at = sized(p, LIMIT, true);
     assert_eq!(at.at(NOW).len(), LIMIT, "{}", p.id);
     out.push(
@@ -337,8 +337,8 @@ fn megabyte_token() -> Case {
         NS,
         "megabyte-token",
         "A 1 MiB token whose payload segment is almost 1 MiB of base64url characters.",
-        "policy.md §1: \"tokens above a configurable limit (default 16 KiB) are rejected before any \
-         decoding work\"; taxonomy.md Robustness: \"10 MB tokens\"",
+        "policy.md §1.5 (tokens above the size limit are refused before decoding); taxonomy.md \
+         §7.1 (very large tokens)",
     )
     .features(&["dos"])
     .raw(format!("{h}.{filler}.{s}"))

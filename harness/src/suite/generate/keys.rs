@@ -1,9 +1,10 @@
 //! `keys`: key confusion, key selection by `kid`, several keys, rotation, and HMAC secret sizes
-//! (policy.md §3, §4, §6 "Key rotation").
+//! (policy.md §3, §4, §6.8).
 
 use p256::pkcs8::{EncodePublicKey, LineEnding};
 
-use super::{jose, Draft, Tok, P, TIMELESS};
+use super::draft::{jose, Draft, P, TIMELESS};
+use super::token::Tok;
 use crate::contract::{checks, Jwk};
 use crate::engine::keys::Key;
 use crate::engine::Alg;
@@ -11,23 +12,24 @@ use crate::suite::case::{Case, SignatureForm, VectorFile};
 
 const NS: &str = "keys";
 
-const CONFUSION: &str = "policy.md §4: \"A key of the wrong family for `alg` (an EC public key \
-used as an HMAC secret in any encoding): reject\"; CVE-2016-10555, CVE-2022-29217";
-const KID_OTHER: &str =
-    "policy.md §3: \"a token whose `kid` names key A but whose signature is by \
-key B → reject\"";
+const CONFUSION: &str =
+    "policy.md §4.9 (a key of the wrong family for `alg`, such as the EC public \
+key as HMAC key material in any encoding, is refused); CVE-2016-10555, CVE-2022-29217";
+const KID_OTHER: &str = "policy.md §3.7 (a `kid` naming one key on a signature by another is \
+refused)";
 const SEVERAL: &str =
-    "policy.md §3: \"When absent, every configured key of the algorithm's family \
-is tried (unless the profile requires `kid`)\"; policy.md §6: \"several keys may be configured\"";
-const ROTATION: &str = "policy.md §6: \"Key rotation: several keys may be configured ...; a key \
-that was removed no longer verifies anything\"";
-const EMPTY: &str = "policy.md §4: \"HS256: the key is the raw secret bytes (JWK `oct`). An empty \
-secret → reject every token.\"";
-const SHORT: &str = "policy.md §4: \"A secret shorter than 32 bytes: *either* (RFC 7518 §3.2 asks \
-for ≥ 256 bits; lint warns)\"";
+    "policy.md §3.8 (without `kid`, every configured key of the algorithm's family \
+is tried) and §6.8 (a profile may hold several keys)";
+const ROTATION: &str = "policy.md §6.8 (key rotation: a key taken out of the configuration \
+verifies nothing)";
+const EMPTY: &str =
+    "policy.md §4.1 (an HS256 key is the raw secret, JWK `oct`) and §4.2 (an empty \
+secret refuses every token)";
+const SHORT: &str = "policy.md §4.3 (a secret under 32 bytes: either; RFC 7518 §3.2 asks for 256 \
+bits and the lint warns)";
 const LONG: &str = "RFC 2104 §2 / RFC 7518 §3.2: keys longer than the block size are hashed \
-first; taxonomy.md: \"long key (> 64 bytes, accept)\"";
-const FAMILY: &str = "policy.md §4: \"A key of the wrong family for `alg` ...: reject\"";
+first; taxonomy.md §3.3 (a secret longer than 64 bytes is accepted)";
+const FAMILY: &str = "policy.md §4.9 (a key of the wrong family for `alg` is refused)";
 
 pub(super) fn file() -> VectorFile {
     let mut cases = Vec::new();
@@ -42,7 +44,7 @@ pub(super) fn file() -> VectorFile {
         wrong_family(&p, &mut cases);
     }
     jose_confusion(&mut cases);
-    super::file(
+    super::draft::file(
         NS,
         "Keys: HS256/ES256 key confusion in every encoding of the EC public key, kid naming \
          another key, several keys, rotated-out keys, empty, short and long HMAC secrets, keys of \
@@ -342,7 +344,7 @@ fn invalid_point(p: &P, out: &mut Vec<Case>) {
     let mut bad = p.key(1).public_jwk();
     bad.y = bad.x.clone();
     out.push(
-        p.case(NS, "configured-point-not-on-curve", "The configured EC key's y replaced by its x, so that it names no point on P-256; the canonical token.", "policy.md §4: \"ES256: the key must be a valid P-256 public point (a configuration error otherwise)\"")
+        p.case(NS, "configured-point-not-on-curve", "The configured EC key's y replaced by its x, so that it names no point on P-256; the canonical token.", "policy.md §4.5 (an ES256 key must be a valid P-256 public point; anything else is a configuration error)")
             .features(&["config-error"])
             .jwks(vec![bad])
             .rejected("invalid_key"),
@@ -352,7 +354,7 @@ fn invalid_point(p: &P, out: &mut Vec<Case>) {
 /// A configured key of the other family than the profile's algorithm.
 fn wrong_family(p: &P, out: &mut Vec<Case>) {
     let label = format!("{}-key-1", p.id);
-    let wrong = super::test_key(p.other_alg(), &label);
+    let wrong = super::draft::test_key(p.other_alg(), &label);
     out.push(
         p.case(NS, "configured-key-of-wrong-family", &format!("Only a {} key configured (under the right kid) for this {} profile; the canonical token.", p.other_alg(), p.alg()), FAMILY)
             .keys(&[wrong])
@@ -367,8 +369,8 @@ fn jose_confusion(out: &mut Vec<Case>) {
     let key = Key::test_ec("jose-ec-key-1");
     let payload = r#"{"sub":"user-1","exp":${now+3600}}"#;
     let es = Tok {
-        header: super::Text::Raw(r#"{"alg":"ES256"}"#.into()),
-        payload: super::Text::Raw(payload.into()),
+        header: super::token::Text::Raw(r#"{"alg":"ES256"}"#.into()),
+        payload: super::token::Text::Raw(payload.into()),
         alg: Alg::ES256,
         key: key.clone(),
         form: SignatureForm::Valid,

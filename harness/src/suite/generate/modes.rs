@@ -5,22 +5,22 @@
 //! Every case carries a claimed user id, as `drift.identify(userId, …)` does: the identity an
 //! `enabled` or `disabled` fallback marks unverified.
 
-use super::{Draft, P, USER};
+use super::draft::{Draft, P, USER};
 use crate::contract::checks;
 use crate::profile::Mode;
 use crate::suite::case::{Case, SignatureForm, VectorFile};
 
 const NS: &str = "modes";
 
-const REQUIRED: &str = "policy.md §6: \"`required` (default): a missing or invalid token → \
-rejected\"; Drift: \"REQUIRED: unsigned identities will not be consulted\"";
-const ENABLED: &str = "policy.md §6: \"`enabled`: a missing or invalid token → the claimed \
-identity is used but marked unverified\"; Drift: \"in the event that a signed identity is \
+const REQUIRED: &str = "policy.md §6.7 (`required`, the default: a missing or failing token is a \
+rejection); Drift: \"REQUIRED: unsigned identities will not be consulted\"";
+const ENABLED: &str = "policy.md §6.7 (`enabled`: a missing or failing token leaves the claimed \
+identity in use, unverified); Drift: \"in the event that a signed identity is \
 invalid/expired, we will fall back to the unsigned identity\"";
-const DISABLED: &str = "policy.md §6: \"`disabled`: tokens are not consulted; the identity is \
-unverified\"; Drift: \"DISABLED: signed identities will not be consulted\"";
-const BINDING: &str = "policy.md §6: \"the token's user id must equal it exactly; mismatch → \
-reject\"; docs/decisions.md: `enabled` falls back for every rejection, identity mismatch included";
+const DISABLED: &str = "policy.md §6.7 (`disabled`: tokens are ignored; the identity is \
+unverified); Drift: \"DISABLED: signed identities will not be consulted\"";
+const BINDING: &str = "policy.md §6.6 (the token's user id must equal the claimed one exactly, \
+otherwise it is refused); docs/decisions.md: `enabled` falls back for every rejection, identity mismatch included";
 
 /// The four token states every mode is tried with.
 #[derive(Clone, Copy)]
@@ -85,7 +85,7 @@ pub(super) fn file() -> VectorFile {
         }
         extras(&p, &mut cases);
     }
-    super::file(
+    super::draft::file(
         NS,
         "Enforcement modes (required, enabled, disabled) with valid, invalid, expired and missing \
          tokens, identity binding under each, and the default mode, for every provider.",

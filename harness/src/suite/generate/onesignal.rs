@@ -1,25 +1,26 @@
 //! `onesignal`: every rule of the OneSignal profile at its boundary (`iss`, `exp`, `identity`,
 //! `subscriptions`), `OneSignal.login` binding, key rotation, and the seed's examples.
 
-use super::{quote, Draft, Want, APP_ID, P};
+use super::draft::{Draft, Want, APP_ID, P};
+use super::token::quote;
 use crate::contract::checks;
 use crate::engine::keys::Key;
 use crate::suite::case::{Case, VectorFile};
 
 const ISS: &str =
-    "\"iss matches your OneSignal App ID from Settings > Keys & IDs\"; policy.md §6: \
+    "\"iss matches your OneSignal App ID from Settings > Keys & IDs\"; policy.md §6.4: \
 `iss` = configured app id";
 const EXP: &str =
     "\"exp is a future timestamp — an expired token will be rejected by OneSignal\"; \
-policy.md §6: `exp` required";
+policy.md §6.4: `exp` required";
 const IDENTITY: &str = "\"identity.external_id is present and matches the value you will pass to \
-OneSignal.login()\"; policy.md §6: \"`identity` a non-empty object of string aliases\"; user id = \
+OneSignal.login()\"; policy.md §6.4 (`identity` is a non-empty object of string aliases); user id = \
 `identity.external_id` (else the aliases)";
-const SUBSCRIPTIONS: &str = "policy.md §6: \"`subscriptions` optional array of objects `{type: \
-\\\"Email\\\" or \\\"SMS\\\", token: string}`\"; the seed's example subscriptions array";
+const SUBSCRIPTIONS: &str = "policy.md §6.4 (`subscriptions`, optional, is an array of objects \
+`{type: \"Email\" or \"SMS\", token: string}`); the OneSignal document's example subscriptions array";
 const BINDING: &str =
-    "\"OneSignal.login(externalId, onesignalJWT);\"; policy.md §6: \"the token's \
-user id must equal it exactly; mismatch → reject\"";
+    "\"OneSignal.login(externalId, onesignalJWT);\"; policy.md §6.6 (the token's \
+user id must equal the one passed to login exactly)";
 const SEED: &str = "\"Paste the JWT value at jwt.io and confirm the decoded payload contains ... \
 { \\\"iss\\\": \\\"your-onesignal-app-id\\\", \\\"exp\\\": 1234567890, \\\"identity\\\": { \
 \\\"external_id\\\": \\\"your-external-id\\\" } }\"; \"exp is a future timestamp — an expired token \
@@ -30,9 +31,8 @@ algorithm: 'ES256' });\"";
 const ALG: &str = "\"Identity Verification requires JWTs signed with the ES256 algorithm (ECDSA \
 using P-256 and SHA-256). Other algorithms will be rejected.\"";
 const ROTATION: &str =
-    "policy.md §6: \"Key rotation: several keys may be configured (... OneSignal \
-rotation); a key that was removed no longer verifies anything\"; \"Click Generate New Keys to \
-create a new key pair.\"";
+    "policy.md §6.8 (key rotation, OneSignal's included: a key taken out of the \
+configuration verifies nothing); \"Click Generate New Keys to create a new key pair.\"";
 
 pub(super) fn file() -> VectorFile {
     let p = P::get("onesignal");
@@ -41,7 +41,7 @@ pub(super) fn file() -> VectorFile {
     identity(&p, &mut cases);
     subscriptions(&p, &mut cases);
     others(&p, &mut cases);
-    super::file(
+    super::draft::file(
         "onesignal",
         "OneSignal identity verification: iss = app id, exp, identity aliases, subscriptions, \
          OneSignal.login binding, key rotation, the seed's examples.",

@@ -2,31 +2,31 @@
 //! `custom_metadata`, `linked_accounts`), identity binding, key rotation, and the seed's
 //! `jose.jwtVerify` options.
 
-use super::{quote, Draft, Want, APP_ID, P};
+use super::draft::{Draft, Want, APP_ID, P};
+use super::token::quote;
 use crate::contract::checks;
 use crate::engine::keys::Key;
 use crate::suite::case::{Case, VectorFile};
 
-const SUB: &str = "policy.md §6 (Privy): required claims `sub`, `iss`, `aud`, `exp`; user id = \
+const SUB: &str = "policy.md §6.2 (Privy): required claims `sub`, `iss`, `aud`, `exp`; user id = \
 `sub`; docs/decisions.md: user ids are non-empty";
 const ISS: &str = "\"jose.jwtVerify(idToken, publicKey, { issuer: 'privy.io', audience: \
-'your-privy-app-id' })\"; policy.md §6: `iss` = `privy.io`";
-const AUD: &str = "\"audience: 'your-privy-app-id'\"; policy.md §6: `aud` = configured app id; \
-policy.md §5: \"`aud` must equal it or be an array containing it\"";
+'your-privy-app-id' })\"; policy.md §6.2: `iss` = `privy.io`";
+const AUD: &str = "\"audience: 'your-privy-app-id'\"; policy.md §6.2: `aud` = configured app id; \
+policy.md §5.10 (`aud` is that string or an array containing it)";
 const EXP: &str = "\"Check the expiration time (exp claim) to ensure the token is still valid\"; \
-policy.md §6: `exp` required";
-const METADATA: &str = "\"return JSON.parse(payload.custom_metadata as string);\"; policy.md §6: \
-\"`custom_metadata` (JSON text of an object) ... when present, must be strings holding valid \
-JSON of that shape\"";
+policy.md §6.2: `exp` required";
+const METADATA: &str = "\"return JSON.parse(payload.custom_metadata as string);\"; policy.md §6.2 \
+(`custom_metadata`, when present, is a string holding the JSON text of an object)";
 const ACCOUNTS: &str = "\"claims contain information about the currently authenticated user, \
-including their linked accounts\"; policy.md §6: \"`linked_accounts` (JSON text of an array), when \
-present, must be strings holding valid JSON of that shape\"";
-const BINDING: &str = "policy.md §6: \"Identity binding: where the client also claims a user id \
-..., the token's user id must equal it exactly; mismatch → reject\"";
+including their linked accounts\"; policy.md §6.2 (`linked_accounts`, when present, is a string \
+holding the JSON text of an array)";
+const BINDING: &str = "policy.md §6.6 (identity binding: a user id the client also asserts must \
+equal the token's exactly, otherwise it is refused)";
 const ALG: &str = "\"Privy identity tokens are JSON Web Tokens (JWT), signed with the ES256 \
 algorithm.\"";
-const ROTATION: &str = "policy.md §6: \"Key rotation: several keys may be configured ...; a key \
-that was removed no longer verifies anything\"";
+const ROTATION: &str = "policy.md §6.8 (key rotation: a key taken out of the configuration \
+verifies nothing)";
 
 pub(super) fn file() -> VectorFile {
     let p = P::get("privy");
@@ -34,7 +34,7 @@ pub(super) fn file() -> VectorFile {
     out_rules(&p, &mut cases);
     json_claims(&p, &mut cases);
     others(&p, &mut cases);
-    super::file(
+    super::draft::file(
         "privy",
         "Privy identity tokens: sub, iss privy.io, aud = app id, exp, custom_metadata and \
          linked_accounts as JSON text, identity binding, key rotation, the seed's verify options.",

@@ -5,7 +5,8 @@
 //! Signatures that a [`SignatureForm`] describes are minted; other signature bytes are spliced
 //! into the canonical token (no recipe): all of those are refused before the claims are read.
 
-use super::{b64, parts, sig_bytes, with_sig, Draft, P, TIMELESS};
+use super::draft::{Draft, P, TIMELESS};
+use super::token::{b64, parts, sig_bytes, with_sig};
 use crate::suite::case::{Case, SignatureForm, VectorFile};
 
 const NS: &str = "signature";
@@ -16,20 +17,23 @@ const N: [u8; 32] = [
     0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
 ];
 
-const ES_LENGTH: &str = "RFC 7518 §3.4 and policy.md §4: \"The signature is exactly 64 bytes, \
-`R ‖ S` big-endian\"";
-const ES_DER: &str = "RFC 7518 §3.4 and policy.md §4: \"DER/ASN.1 → reject\"";
-const ES_RANGE: &str = "policy.md §4: \"`r` or `s` equal to 0 or ≥ n → reject (CVE-2022-21449)\"";
-const ES_HIGH_S: &str = "policy.md §4: \"high-S (s > n/2) → accept (RFC 7515 A.3's own example is \
-high-S); low-S-only is an opt-in feature, never the default\"";
+const ES_LENGTH: &str =
+    "RFC 7518 §3.4 and policy.md §4.6 (an ES256 signature is exactly 64 bytes, \
+`R ‖ S` big-endian)";
+const ES_DER: &str = "RFC 7518 §3.4 and policy.md §4.6 (DER/ASN.1 signatures are refused)";
+const ES_RANGE: &str =
+    "policy.md §4.7 (`r` or `s` of 0, or of n or more, is refused); CVE-2022-21449";
+const ES_HIGH_S: &str =
+    "policy.md §4.8 (high-S, s > n/2, is accepted, as RFC 7515 A.3's example is \
+high-S; requiring low-S is opt-in, never the default)";
 const WRONG: &str = "RFC 7515 §5.2: the signature must validate over the signing input";
 const HS_LENGTH: &str =
-    "policy.md §4: \"The tag is exactly 32 bytes, compared in constant time\"; \
+    "policy.md §4.4 (an HS256 tag is exactly 32 bytes, compared in constant time); \
 RFC 7518 §3.2";
-const HS_FLIP: &str = "RFC 7518 §3.2 and taxonomy.md: \"every single bit flip\" of an HS256 tag \
+const HS_FLIP: &str = "RFC 7518 §3.2 and taxonomy.md §3.2: every single-bit flip of an HS256 tag \
 must fail";
-const CHANGED: &str = "taxonomy.md: \"Any single-byte change to the signed header or payload must \
-never verify\"; RFC 7515 §5.2";
+const CHANGED: &str = "taxonomy.md §3.4 (no one-byte change to the signed header or payload may \
+verify); RFC 7515 §5.2";
 
 pub(super) fn file() -> VectorFile {
     let mut cases = Vec::new();
@@ -41,7 +45,7 @@ pub(super) fn file() -> VectorFile {
         }
         changed_bytes(&p, &mut cases);
     }
-    super::file(
+    super::draft::file(
         NS,
         "Signature values: ES256 lengths, DER, out-of-range r and s (CVE-2022-21449), high-S and \
          low-S; HS256 bit flips, constant, truncated and extended tags; single-byte changes to \
@@ -383,7 +387,7 @@ fn changed_bytes(p: &P, out: &mut Vec<Case>) {
     let c = |name: &str, description: &str| -> Draft { p.case(NS, name, description, CHANGED) };
 
     let typ_at = header.find("\"JWT\"").expect("typ JWT") + 1;
-    let uid_at = payload.find(super::USER).expect("user id") + super::USER.len() - 1;
+    let uid_at = payload.find(super::draft::USER).expect("user id") + super::draft::USER.len() - 1;
     let exp_at = payload.find("\"exp\":").expect("exp") + 6;
     let mid = payload.len() / 2;
     let rows: Vec<(&str, &str, String)> = vec![

@@ -2,29 +2,31 @@
 //! `scope`, `external_id`, `exp`, `name`, `email`, `email_verified`), identity binding, key
 //! rotation by `kid`, and the seed's example header, payload and code snippets.
 
-use super::{quote, Draft, Tok, Want, P};
+use super::draft::{Draft, Want, P};
+use super::token::{quote, Tok};
 use crate::contract::checks;
 use crate::engine::keys::Key;
 use crate::suite::case::{Case, VectorFile};
 
 const TYP: &str = "\"typ: (required) The token type. In this case, JWT.\"";
-const TYP_CASE: &str = "policy.md §3: \"Values compare case-insensitively (RFC 7515 §4.1.9), so \
-`jwt` for `JWT`: *either*\"";
+const TYP_CASE: &str = "policy.md §3.10 (`typ` compares case-insensitively, RFC 7515 §4.1.9: \
+`jwt` where `JWT` is required is either)";
 const KID: &str = "\"kid: (required) The key id of the API key used to sign it.\"";
 const SCOPE: &str = "\"scope: (required) The caller’s scope of access. Note: Only lowercase value \
 user is supported for scope.\"";
-const EXTERNAL_ID: &str = "\"external_id: (required, 255 characters maximum)\"; policy.md §6: \"a \
-string of 1 to 255 characters (Unicode scalar values, not bytes)\"";
+const EXTERNAL_ID: &str = "\"external_id: (required, 255 characters maximum)\"; policy.md §6.5 \
+(1 to 255 characters, counted as Unicode scalar values, not bytes)";
 const EXP: &str = "\"exp: (optional) Integer value of the expiry timestamp, in seconds.\"; \
 docs/decisions.md: integral is a property of the value";
-const NAME: &str = "\"name: (optional) The full name of this user.\"; policy.md §6: `name` \
+const NAME: &str = "\"name: (optional) The full name of this user.\"; policy.md §6.5: `name` \
 optional string";
-const EMAIL: &str = "\"email: (optional) Email of the user being signed in\"; policy.md §6: \
+const EMAIL: &str = "\"email: (optional) Email of the user being signed in\"; policy.md §6.5: \
 `email` optional string";
 const EMAIL_VERIFIED: &str = "\"If the email_verified claim is not set to true, the email address \
-in the JWT will be ignored\"; policy.md §6: \"`email` **only when `email_verified` is the JSON \
-boolean `true`** (otherwise the token is accepted and the email dropped)\"";
-const SEED: &str = "The seed's example header {\"alg\": \"HS256\", \"typ\": \"JWT\", \"kid\": \
+in the JWT will be ignored\"; policy.md §6.5 (the email is kept only when `email_verified` is the \
+boolean `true`; otherwise the token is accepted and the email dropped)";
+const SEED: &str =
+    "The Zendesk document's example header {\"alg\": \"HS256\", \"typ\": \"JWT\", \"kid\": \
 \"app_5963ceb97cde542d000dbdb1\"} and payload {\"external_id\": \"12345678\", \"email\": …, \
 \"email_verified\": true, \"exp\": 1639608035, \"name\": \"Jane Soap\", \"scope\": \"user\"}";
 const SNIPPET: &str = "\"var payload = { name: '#{customerName}', email: '#{customerEmail}', \
@@ -34,12 +36,12 @@ const SNIPPETS: &str =
     "\"jwt.sign({ scope: 'user', external_id: '12345678' }, SECRET, { header: { \
 kid: KEY_ID } })\"; \"jwt.encode({'scope': 'user', 'external_id': '12345678'}, SECRET, \
 algorithm='HS256', headers={'kid': KEY_ID})\"; \"JWT.encode payload, SECRET, 'HS256', jwtHeader\"";
-const BINDING: &str = "policy.md §6: \"Identity binding: where the client also claims a user id \
-..., the token's user id must equal it exactly; mismatch → reject\"";
+const BINDING: &str = "policy.md §6.6 (identity binding: a user id the client also asserts must \
+equal the token's exactly, otherwise it is refused)";
 const ROTATION: &str =
     "\"A signing key is a type of credential which is comprised of a key id (kid) \
-and a shared secret\"; \"You can view, create, and delete signing keys\"; policy.md §6: \"a key \
-that was removed no longer verifies anything\"";
+and a shared secret\"; \"You can view, create, and delete signing keys\"; policy.md §6.8 (a key \
+taken out of the configuration verifies nothing)";
 const ALG: &str = "\"Specify HS256.\" \"Note: Zendesk does not support the RS256 and ES256 JWT \
 algorithms.\"";
 
@@ -57,7 +59,7 @@ pub(super) fn file() -> VectorFile {
     optional(&p, &mut cases);
     seed(&p, &mut cases);
     others(&p, &mut cases);
-    super::file(
+    super::draft::file(
         "zendesk",
         "Zendesk messaging authentication: typ and kid headers, scope, external_id length in \
          characters, integral exp, name, email kept only when email_verified is true, kid \
@@ -552,7 +554,7 @@ fn optional(p: &P, out: &mut Vec<Case>) {
             p,
             "email-verified-duplicate",
             "The canonical claims (email_verified true) followed by email_verified false again.",
-            "policy.md §2: \"Duplicate member names, at any depth: reject\"",
+            "policy.md §2.4 (duplicate member names are refused at any depth)",
         )
         .rule("email_verified")
         .checks(&[checks::DUPLICATE_MEMBERS])

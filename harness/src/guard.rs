@@ -1,4 +1,6 @@
-//! Containment of implementations that panic: the run records it and goes on.
+//! Containment of code that panics (implementations under test, above all): the panic becomes
+//! a message the caller records, and the run goes on. Below every other module: the engine,
+//! the suite and the fuzzers all use it.
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -1,0 +1,408 @@
+//! A case in the making: the provider fixture [`P`] (its keys, canonical header and claims,
+//! context), the [`Draft`] builder every generator writes its cases with, and [`Want`].
+
+use serde_json::{Map, Value};
+
+use super::super::case::{Case, CaseContext, Expectation, SignatureForm, VectorFile};
+use super::identity;
+use super::token::{family_alg, Obj, Text, Tok};
+use crate::contract::Jwk;
+use crate::engine::keys::Key;
+use crate::engine::Alg;
+use crate::profile::{builtin, Config, Mode, Profile};
+
+/// The pinned verification time of almost every case: 2023-11-14T22:13:20Z.
+pub const NOW: i64 = 1_700_000_000;
+
+/// When byte-level cases (which have no recipe and cannot be re-minted) are minted: their
+/// `exp` (`now + 3600`) lands on 2100-01-01, so against any clock they stay valid apart from
+/// their defect, and an implementation that reads the system clock cannot reject them as
+/// merely expired.
+pub(crate) const TIMELESS: i64 = 4_102_444_800 - 3_600;
+/// The leeway of the cases that are about leeway.
+pub const LEEWAY: u64 = 30;
+/// The user every canonical token names.
+pub const USER: &str = "user-1";
+/// The app id configured for the profiles that take one (Privy `aud`, OneSignal `iss`).
+pub const APP_ID: &str = "test-app-id";
+/// The built-in providers, in seed order.
+pub const PROVIDERS: [&str; 5] = ["drift", "privy", "intercom", "onesignal", "zendesk"];
+
+/// A namespace's vector file.
+pub(super) fn file(namespace: &str, description: &str, cases: Vec<Case>) -> VectorFile {
+    VectorFile {
+        namespace: namespace.to_owned(),
+        description: description.to_owned(),
+        cases,
+    }
+}
+
+/// One built-in provider profile and its test keys.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct P {
+    pub id: &'static str,
+    pub profile: &'static Profile,
+}
+
+impl P {
+    pub fn get(id: &'static str) -> P {
+        P {
+            id,
+            profile: builtin(id).expect("built-in profile"),
+        }
+    }
+
+    pub fn all() -> Vec<P> {
+        PROVIDERS.into_iter().map(P::get).collect()
+    }
+
+    /// The algorithm a conformant signer uses for this provider.
+    pub fn alg(&self) -> Alg {
+        self.profile.signing_alg()
+    }
+
+    pub fn is_hs(&self) -> bool {
+        self.alg() == Alg::HS256
+    }
+
+    /// The other algorithm the engine implements (the wrong one for this provider).
+    pub fn other_alg(&self) -> Alg {
+        if self.is_hs() {
+            Alg::ES256
+        } else {
+            Alg::HS256
+        }
+    }
+
+    /// `<provider>-key-<n>`: key 1 is configured by default, key 2 is the rotation key.
+    pub fn key(&self, n: u32) -> Key {
+        self.labelled(&format!("{}-key-{n}", self.id))
+    }
+
+    /// A key of this provider's family with this label and kid.
+    pub fn labelled(&self, label: &str) -> Key {
+        test_key(self.alg(), label)
+    }
+
+    /// A key nobody configured.
+    pub fn attacker(&self) -> Key {
+        self.labelled("attacker-1")
+    }
+
+    pub fn kid_required(&self) -> bool {
+        self.profile.header.kid.as_ref().is_some_and(|k| k.required)
+    }
+
+    /// The claim holding the user id (`sub`, `user_id`, `identity`, `external_id`).
+    pub fn uid_claim(&self) -> &'static str {
+        &self.profile.identity.user_id.claim
+    }
+
+    /// Whether the profile takes `app_id` from the caller (Privy `aud`, OneSignal `iss`).
+    pub fn needs_app_id(&self) -> bool {
+        self.profile
+            .issuer_and_audience(&Config::default())
+            .is_err()
+    }
+
+    /// The canonical header for a token signed by `key`: `alg`, then the profile's `typ`/`kid`.
+    pub fn header_for(&self, key: &Key) -> Obj {
+        let mut h = Obj::default().set_str("alg", self.alg().as_str());
+        let extra = self
+            .profile
+            .signing_header(key.kid.as_deref())
+            .expect("test keys have a kid");
+        for (name, value) in &extra {
+            h = h.set(name, value.to_string());
+        }
+        h
+    }
+
+    /// The profile's canonical claims, with `${now+N}` wherever the value is relative to now.
+    ///
+    /// The profile's own `canonical_claims` is evaluated at two instants; a member that moves
+    /// with the clock is written as a placeholder with its offset.
+    pub fn claims(&self) -> Obj {
+        let config = Config {
+            app_id: Some(APP_ID.to_owned()),
+        };
+        let at = |now| {
+            self.profile
+                .canonical_claims(USER, &config, now)
+                .expect("canonical claims")
+        };
+        let (a, b) = (at(NOW), at(NOW + 1));
+        let mut obj = Obj::default();
+        for (name, value) in &a {
+            obj = if b.get(name) == Some(value) {
+                obj.set(name, value.to_string())
+            } else {
+                let offset = value.as_i64().expect("a relative date is an integer") - NOW;
+                obj.set(name, format!("${{now+{offset}}}"))
+            };
+        }
+        obj
+    }
+
+    /// The canonical token recipe, signed by key 1.
+    pub fn tok(&self) -> Tok {
+        self.tok_by(self.key(1))
+    }
+
+    /// The canonical token recipe signed by `key`, its header naming that key where the
+    /// profile requires a `kid`.
+    pub fn tok_by(&self, key: Key) -> Tok {
+        Tok {
+            header: Text::Obj(self.header_for(&key)),
+            payload: Text::Obj(self.claims()),
+            alg: family_alg(&key),
+            key,
+            form: SignatureForm::Valid,
+        }
+    }
+
+    pub fn context(&self) -> CaseContext {
+        CaseContext {
+            app_id: self.needs_app_id().then(|| APP_ID.to_owned()),
+            ..CaseContext::default()
+        }
+    }
+
+    /// A case of a generic class: `ns::name@provider`.
+    pub fn case(&self, ns: &str, name: &str, description: &str, basis: &str) -> Draft {
+        self.draft(format!("{ns}::{name}@{}", self.id), description, basis)
+    }
+
+    /// A case of this provider's own namespace: `provider::name`.
+    pub fn own(&self, name: &str, description: &str, basis: &str) -> Draft {
+        self.draft(format!("{}::{name}", self.id), description, basis)
+    }
+
+    fn draft(&self, id: String, description: &str, basis: &str) -> Draft {
+        Draft {
+            id,
+            provider: Some(self.id),
+            algorithms: Vec::new(),
+            description: description.to_owned(),
+            basis: basis.to_owned(),
+            features: Vec::new(),
+            checks: Vec::new(),
+            now: NOW,
+            leeway: 0,
+            keys: vec![self.key(1).to_jwk()],
+            context: self.context(),
+            token: Token::Minted(self.tok()),
+        }
+    }
+}
+
+/// A provider-less JOSE-level case (`ns::name`) verified under an explicit `alg` allow-list.
+pub(crate) fn jose(
+    ns: &str,
+    name: &str,
+    algorithms: &[Alg],
+    description: &str,
+    basis: &str,
+) -> Draft {
+    Draft {
+        id: format!("{ns}::{name}"),
+        provider: None,
+        algorithms: algorithms.iter().map(|a| a.as_str().to_owned()).collect(),
+        description: description.to_owned(),
+        basis: basis.to_owned(),
+        features: Vec::new(),
+        checks: Vec::new(),
+        now: NOW,
+        leeway: 0,
+        keys: Vec::new(),
+        context: CaseContext::default(),
+        token: Token::Missing,
+    }
+}
+
+/// Where a case's token comes from.
+pub(crate) enum Token {
+    /// Built from a recipe: `mint` is set and the token is `mint(recipe, now)`.
+    Minted(Tok),
+    /// Byte-level: bytes no recipe describes (corrupted segments, foreign signatures).
+    Raw(String),
+    /// The client presents no token.
+    Missing,
+}
+
+/// What policy.md says of a case, for tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Want {
+    Verified,
+    Rejected(&'static str),
+    Either,
+}
+
+/// A case being put together.
+pub(crate) struct Draft {
+    id: String,
+    provider: Option<&'static str>,
+    algorithms: Vec<String>,
+    description: String,
+    basis: String,
+    features: Vec<String>,
+    checks: Vec<String>,
+    now: i64,
+    leeway: u64,
+    keys: Vec<Jwk>,
+    context: CaseContext,
+    token: Token,
+}
+
+impl Draft {
+    pub fn features(mut self, features: &[&str]) -> Draft {
+        for f in features {
+            if !self.features.iter().any(|x| x == f) {
+                self.features.push((*f).to_owned());
+            }
+        }
+        self
+    }
+
+    /// Marks the case as sitting at the boundary of a profile rule (`rule:<name>`).
+    pub fn rule(self, name: &str) -> Draft {
+        self.features(&[&format!("rule:{name}")])
+    }
+
+    pub fn checks(mut self, checks: &[&str]) -> Draft {
+        for c in checks {
+            if !self.checks.iter().any(|x| x == c) {
+                self.checks.push((*c).to_owned());
+            }
+        }
+        self
+    }
+
+    pub fn now(mut self, now: i64) -> Draft {
+        self.now = now;
+        self
+    }
+
+    pub fn leeway(mut self, leeway: u64) -> Draft {
+        self.leeway = leeway;
+        self
+    }
+
+    /// The configured keys (full JWKs: the runner strips private parts).
+    pub fn keys(mut self, keys: &[Key]) -> Draft {
+        self.keys = keys.iter().map(Key::to_jwk).collect();
+        self
+    }
+
+    pub fn jwks(mut self, keys: Vec<Jwk>) -> Draft {
+        self.keys = keys;
+        self
+    }
+
+    pub fn claimed(mut self, user: &str) -> Draft {
+        self.context.claimed_user_id = Some(user.to_owned());
+        self
+    }
+
+    pub fn mode(mut self, mode: Mode) -> Draft {
+        self.context.mode = Some(mode);
+        self
+    }
+
+    pub fn app_id(mut self, app_id: &str) -> Draft {
+        self.context.app_id = Some(app_id.to_owned());
+        self
+    }
+
+    pub fn tok(mut self, tok: Tok) -> Draft {
+        self.token = Token::Minted(tok);
+        self
+    }
+
+    /// A byte-level token: no recipe, so it must be refused whatever the time.
+    pub fn raw(mut self, token: impl Into<String>) -> Draft {
+        self.token = Token::Raw(token.into());
+        self
+    }
+
+    pub fn missing(mut self) -> Draft {
+        self.token = Token::Missing;
+        self
+    }
+
+    pub fn verified(self) -> Case {
+        self.finish(Expectation::Verified, None)
+    }
+
+    pub fn rejected(self, reason: &str) -> Case {
+        self.finish(Expectation::Rejected, Some(reason))
+    }
+
+    pub fn unverified(self, reason: &str) -> Case {
+        self.finish(Expectation::Unverified, Some(reason))
+    }
+
+    /// policy.md says *either*: no implementation fails for its answer.
+    pub fn either(self) -> Case {
+        self.features(&["either"]).finish(Expectation::Either, None)
+    }
+
+    pub fn want(self, want: Want) -> Case {
+        match want {
+            Want::Verified => self.verified(),
+            Want::Rejected(reason) => self.rejected(reason),
+            Want::Either => self.either(),
+        }
+    }
+
+    fn finish(self, expected: Expectation, reason: Option<&str>) -> Case {
+        let (token, recipe, payload) = match &self.token {
+            Token::Minted(t) => (
+                Some(t.at(self.now)),
+                Some(t.recipe()),
+                Some(t.payload_at(self.now)),
+            ),
+            Token::Raw(s) => (Some(s.clone()), None, None),
+            Token::Missing => (None, None, None),
+        };
+        let expected_identity = match (expected, self.provider) {
+            (Expectation::Verified, Some(provider)) => {
+                let payload = payload.unwrap_or_else(|| {
+                    panic!("{}: a verified case must be minted from a recipe", self.id)
+                });
+                let claims: Map<String, Value> = serde_json::from_str(&payload)
+                    .unwrap_or_else(|e| panic!("{}: verified payload is not JSON: {e}", self.id));
+                Some(identity::expected(provider, &claims))
+            }
+            _ => None,
+        };
+        Case {
+            id: self.id,
+            description: self.description,
+            basis: self.basis,
+            features: self.features,
+            checks: self.checks,
+            provider: self.provider.map(str::to_owned),
+            algorithms: self.algorithms,
+            now: self.now,
+            leeway: self.leeway,
+            keys: self.keys,
+            token,
+            context: self.context,
+            expected,
+            expected_reason: reason.map(str::to_owned),
+            expected_identity,
+            mint: recipe,
+        }
+    }
+}
+
+// ---- byte-level helpers ----
+
+/// A TEST KEY of `alg`'s family, derived from `label` (which is also its `kid`).
+pub(crate) fn test_key(alg: Alg, label: &str) -> Key {
+    match alg {
+        Alg::HS256 => Key::test_hmac(label),
+        Alg::ES256 => Key::test_ec(label),
+    }
+}
