@@ -17,7 +17,7 @@ const CASES: &[&str] = &[
     "privy::aud-other-app",
     "onesignal::identity-without-external-id",
     "intercom::attribute-string",
-    "drift::binding-mismatch",
+    "binding::mismatch@drift",
     "claims::exp-milliseconds@drift",
     "header::alg-none@drift",
     "signature::es256-high-s@onesignal",

@@ -9,7 +9,7 @@ use crate::engine::provider::Context;
 use crate::engine::Alg;
 use crate::profile::{Config, Mode, Profile};
 use crate::suite::generate::draft::{test_key, P};
-use crate::suite::generate::{APP_ID, PROVIDERS};
+use crate::suite::generate::APP_ID;
 
 /// One built-in provider as the targets configure it.
 pub(crate) struct Provider {
@@ -35,12 +35,11 @@ impl Provider {
     }
 }
 
-/// The five built-in providers, configured once per process.
+/// The built-in providers, configured once per process.
 pub(crate) fn providers() -> &'static [Provider] {
     static PROVIDERS_CONFIGURED: OnceLock<Vec<Provider>> = OnceLock::new();
     PROVIDERS_CONFIGURED.get_or_init(|| {
-        PROVIDERS
-            .into_iter()
+        crate::profile::builtin_ids()
             .map(|id| {
                 let p = P::get(id);
                 let other = test_key(p.other_alg(), &format!("{id}-other-family"));

@@ -40,12 +40,11 @@ use ::biscuit::{
 use serde_json::{Map, Value};
 
 use super::support::{
-    alg_refusal, fail, json_reason, library_keys, no_key_of_family, p256_pkcs8, unusable_kid,
-    verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
+    alg_refusal, description, fail, json_reason, library_keys, no_key_of_family, p256_pkcs8,
+    unusable_kid, verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
 };
 use crate::contract::{
-    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
-    VerifyRequest,
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyRequest,
 };
 
 /// The version of the `biscuit` crate this adapter is built against (checked against
@@ -68,13 +67,13 @@ pub struct Biscuit;
 
 impl Implementation for Biscuit {
     fn describe(&self) -> Description {
-        Description {
-            name: "biscuit".to_owned(),
-            version: BISCUIT_VERSION.to_owned(),
-            algorithms: ALGORITHMS.iter().map(|a| (*a).to_owned()).collect(),
-            clock: Clock::Injected,
-            cannot_enforce: limitations(),
-        }
+        description(
+            "biscuit",
+            BISCUIT_VERSION,
+            ALGORITHMS,
+            Clock::Injected,
+            LIMITATIONS,
+        )
     }
 
     // A panic inside the library is left to the runner, which reports it as `panic`: it is a
@@ -94,33 +93,27 @@ impl Implementation for Biscuit {
 /// Only what the library has no way to do at all. Checks it performs with mistakes (the `exp`
 /// boundary, fractional dates, the year-9999 bound) are not limitations: they run, and their
 /// deviations are recorded as known divergences in `vectors/exceptions/biscuit.json`.
-fn limitations() -> Vec<Limitation> {
-    let l = |check: &str, why: &str| Limitation {
-        check: check.to_owned(),
-        why: why.to_owned(),
-    };
-    vec![
-        l(
-            checks::REQUIRED_CLAIMS,
-            "`ClaimPresenceOptions` can require only iat, nbf, exp, iss, aud, sub and jti \
-             (lib.rs:768-784, checked in `validate_claim_presence`, lines 857-900); no other \
-             claim can be required",
-        ),
-        l(
-            checks::DUPLICATE_MEMBERS,
-            "private claims are a flattened serde map (`ClaimsSet::private`, lib.rs:1022-1028) and \
-             unknown header members are dropped into `Empty` (`Header::private`, jws.rs:228-234), where \
-             the last duplicate wins or nothing is seen; serde rejects duplicates only of the \
-             registered fields",
-        ),
-        l(
-            checks::CRIT,
-            "`RegisteredHeader::critical` is parsed but \"currently not implemented\" \
-             (jws.rs:327-332) and never consulted by `decode`/`decode_with_jwks` \
-             (jws/compact.rs:104-210): any array of strings is accepted",
-        ),
-    ]
-}
+const LIMITATIONS: &[(&str, &str)] = &[
+    (
+        checks::REQUIRED_CLAIMS,
+        "`ClaimPresenceOptions` can require only iat, nbf, exp, iss, aud, sub and jti \
+         (lib.rs:768-784, checked in `validate_claim_presence`, lines 857-900); no other \
+         claim can be required",
+    ),
+    (
+        checks::DUPLICATE_MEMBERS,
+        "private claims are a flattened serde map (`ClaimsSet::private`, lib.rs:1022-1028) and \
+         unknown header members are dropped into `Empty` (`Header::private`, jws.rs:228-234), where \
+         the last duplicate wins or nothing is seen; serde rejects duplicates only of the \
+         registered fields",
+    ),
+    (
+        checks::CRIT,
+        "`RegisteredHeader::critical` is parsed but \"currently not implemented\" \
+         (jws.rs:327-332) and never consulted by `decode`/`decode_with_jwks` \
+         (jws/compact.rs:104-210): any array of strings is accepted",
+    ),
+];
 
 fn sign_token(request: &SignRequest) -> Result<String, Failure> {
     let (alg, secret) = match request.alg.as_str() {
@@ -615,8 +608,6 @@ const JSON: JsonRules = JsonRules {
 mod tests {
     use super::*;
     use crate::impls::testkit::{self, ec_key as ec_test_key, oct, reason, AUDIENCE, SECRET};
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine as _;
     use serde_json::json;
 
     /// The injected verification time: far from the system clock, so that honouring it shows.
@@ -768,27 +759,8 @@ mod tests {
         );
     }
 
-    /// A token with exactly this header and payload text, HS256-signed with `SECRET` by the
-    /// library's own primitive.
-    fn raw_token(header: &str, payload: &str) -> String {
-        let message = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header),
-            URL_SAFE_NO_PAD.encode(payload)
-        );
-        let signature = SignatureAlgorithm::HS256
-            .sign(message.as_bytes(), &Secret::Bytes(SECRET.to_vec()))
-            .expect("sign");
-        format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature))
-    }
-
     fn verify_raw(header: &str, payload: &str, required: &[&str]) -> Result<Decoded, Failure> {
-        let mut request = verify_request(
-            raw_token(header, payload),
-            &["HS256"],
-            vec![oct(SECRET, None)],
-        );
-        request.required = required.iter().map(|c| c.to_string()).collect();
+        let mut request = testkit::raw_request_at(NOW, header, payload, required);
         request.issuer = None;
         request.audience = None;
         Biscuit.verify(&request)
@@ -842,70 +814,20 @@ mod tests {
     #[test]
     fn declared_limitations_are_real() {
         let exp = NOW + 3600;
-        let base = format!(r#""sub":"u","exp":{exp}"#);
-        let accepted = [
-            (
-                checks::CRIT,
-                r#"{"alg":"HS256","crit":["unknown-ext"]}"#.to_owned(),
-                format!("{{{base}}}"),
-                vec![],
-            ),
-            (
-                checks::REQUIRED_CLAIMS,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!("{{{base}}}"),
-                vec!["user_id"],
-            ),
-            (
-                checks::DUPLICATE_MEMBERS,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{{base},"user_id":"a","user_id":"b"}}"#),
-                vec![],
-            ),
-            (
-                checks::DUPLICATE_MEMBERS,
-                r#"{"alg":"HS256","x":1,"x":2}"#.to_owned(),
-                format!("{{{base}}}"),
-                vec![],
-            ),
-            // A divergence, not a limitation: dates are checked, without the year-9999 bound.
-            (
-                checks::DATE_TYPES,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"sub":"u","exp":{}}}"#, exp * 1000),
-                vec![],
-            ),
-            // And `exp == now` is still valid (lib.rs:913: `now - expiry > epsilon`).
-            (
-                checks::EXPIRY,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"sub":"u","exp":{NOW}}}"#),
-                vec![],
-            ),
-        ];
+        // Divergences, not limitations: dates are checked without the year-9999 bound, and
+        // `exp == now` is still valid (lib.rs:913: `now - expiry > epsilon`).
+        let shared =
+            "crit-unknown custom-claim-not-required duplicate-claim duplicate-header-member \
+                      exp-milliseconds exp-equals-now";
         let declared = Biscuit.describe();
         let limitations = [
             checks::CRIT,
             checks::REQUIRED_CLAIMS,
             checks::DUPLICATE_MEMBERS,
         ];
-        for (check, header, payload, required) in &accepted {
-            assert_eq!(
-                declared.limitation(check).is_some(),
-                limitations.contains(check),
-                "{check}: declared as a limitation exactly when the library cannot do it"
-            );
-            let result = verify_raw(header, payload, required);
-            assert!(result.is_ok(), "{check}: {header} {payload} → {result:?}");
-        }
+        let base = (r#""sub":"u","#, NOW);
+        testkit::assert_accepted(&declared, &limitations, shared, &[], base, verify_raw);
         assert_eq!(declared.cannot_enforce.len(), limitations.len());
-        let d = verify_raw(
-            r#"{"alg":"HS256"}"#,
-            &format!(r#"{{{base},"user_id":"a","user_id":"b"}}"#),
-            &[],
-        )
-        .expect("accepted");
-        assert_eq!(d.claims["user_id"], "b");
         // The checks not declared are enforced.
         for (payload, required) in [
             (r#"{"sub":"u","exp":"soon"}"#.to_owned(), vec![]),
@@ -921,64 +843,10 @@ mod tests {
     fn library_errors_get_the_closest_code() {
         let exp = NOW + 3600;
         let ok = format!(r#"{{"sub":"u","exp":{exp}}}"#);
-        let cases = [
-            (
-                r#"{"alg":"hs256"}"#.to_owned(),
-                ok.clone(),
-                Some("alg_not_allowed"),
-            ),
-            (r#"{"alg":"NONE"}"#.to_owned(), ok.clone(), Some("alg_none")),
-            (
-                r#"{"typ":"JWT"}"#.to_owned(),
-                ok.clone(),
-                Some("alg_missing"),
-            ),
-            (
-                r#"{"alg":"HS256","kid":7}"#.to_owned(),
-                ok.clone(),
-                Some("header_member_type"),
-            ),
-            (r#"["HS256"]"#.to_owned(), ok.clone(), Some("not_an_object")),
-            (
-                r#"{"alg":"HS256",}"#.to_owned(),
-                ok.clone(),
-                Some("invalid_json"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                "[]".to_owned(),
-                Some("not_an_object"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!("{ok} x"),
-                Some("invalid_json"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":"{exp}"}}"#),
-                Some("claim_type"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":{exp},"exp":{exp}}}"#),
-                Some("duplicate_member"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"x":{}{}}}"#, "[".repeat(200), "]".repeat(200)),
-                Some("json_too_deep"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                r#"{"x":"\ud800"}"#.to_owned(),
-                Some("lone_surrogate"),
-            ),
-        ];
-        for (header, payload, code) in cases {
-            let got = verify_raw(&header, &payload, &[]);
-            assert_eq!(reason(got).as_deref(), code, "{header} {payload}");
-        }
+        let shared = "alg-lowercase alg-none-uppercase alg-missing kid-number header-array \
+                      header-trailing-comma claims-array claims-trailing-text exp-string exp-twice \
+                      claims-too-deep lone-surrogate";
+        testkit::assert_refusals(shared, &[], &ok, exp, |h, p| verify_raw(h, p, &[]));
         let mut token = hs256_token(json!({}));
         token.push_str("x=");
         assert_eq!(

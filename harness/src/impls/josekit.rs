@@ -37,12 +37,11 @@ use ::josekit::JoseError;
 use serde_json::{Map, Value};
 
 use super::support::{
-    alg_refusal, fail, json_reason, library_keys, no_key_of_family, unknown_kid, unusable_kid,
-    verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
+    alg_refusal, description, fail, json_reason, library_keys, no_key_of_family, unknown_kid,
+    unusable_kid, verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
 };
 use crate::contract::{
-    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, Limitation, SignRequest,
-    VerifyRequest,
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyRequest,
 };
 
 /// The version of the `josekit` crate this adapter is built against (checked against
@@ -61,13 +60,13 @@ pub struct Josekit;
 
 impl Implementation for Josekit {
     fn describe(&self) -> Description {
-        Description {
-            name: "josekit".to_owned(),
-            version: JOSEKIT_VERSION.to_owned(),
-            algorithms: ALGORITHMS.iter().map(|a| (*a).to_owned()).collect(),
-            clock: Clock::Injected,
-            cannot_enforce: limitations(),
-        }
+        description(
+            "josekit",
+            JOSEKIT_VERSION,
+            ALGORITHMS,
+            Clock::Injected,
+            LIMITATIONS,
+        )
     }
 
     // A panic inside the library is left to the runner, which reports it as `panic`: it is a
@@ -88,26 +87,20 @@ impl Implementation for Josekit {
 /// no year-9999 bound, `crit: []`, an `aud` that is not checked when absent) are not
 /// limitations: they run, and their deviations are recorded as known divergences in
 /// `vectors/exceptions/josekit.json`.
-fn limitations() -> Vec<Limitation> {
-    let l = |check: &str, why: &str| Limitation {
-        check: check.to_owned(),
-        why: why.to_owned(),
-    };
-    vec![
-        l(
-            checks::REQUIRED_CLAIMS,
-            "`JwtPayloadValidator` has no presence-only check: `set_claim` requires an exact \
-             value (jwt/jwt_payload_validator.rs:151-153, 218-226), and only `set_issuer` makes \
-             a claim (iss) mandatory; a claim cannot be required without fixing its value",
-        ),
-        l(
-            checks::DUPLICATE_MEMBERS,
-            "the header and the claims are parsed into a serde_json `Map` \
-             (jws/jws_context.rs:420, jwt/jwt_context.rs:214), where the last duplicate wins; \
-             there is no option to reject duplicates",
-        ),
-    ]
-}
+const LIMITATIONS: &[(&str, &str)] = &[
+    (
+        checks::REQUIRED_CLAIMS,
+        "`JwtPayloadValidator` has no presence-only check: `set_claim` requires an exact \
+         value (jwt/jwt_payload_validator.rs:151-153, 218-226), and only `set_issuer` makes \
+         a claim (iss) mandatory; a claim cannot be required without fixing its value",
+    ),
+    (
+        checks::DUPLICATE_MEMBERS,
+        "the header and the claims are parsed into a serde_json `Map` \
+         (jws/jws_context.rs:420, jwt/jwt_context.rs:214), where the last duplicate wins; \
+         there is no option to reject duplicates",
+    ),
+];
 
 fn sign_token(request: &SignRequest) -> Result<String, Failure> {
     let jwk = library_jwk(&request.key).map_err(|p| fail(Some("invalid_key"), p))?;
@@ -646,9 +639,8 @@ mod tests {
         }
         // A date the library turns into a panic (jwt_payload.rs:147) reaches the caller as a
         // panic: the runner reports it, and `josekit::panics-on-huge-dates` records it.
-        let huge = crate::guard::catch(|| {
-            verify_raw(r#"{"alg":"HS256"}"#, r#"{"sub":"u","exp":1e300}"#)
-        });
+        let huge =
+            crate::guard::catch(|| verify_raw(r#"{"alg":"HS256"}"#, r#"{"sub":"u","exp":1e300}"#));
         assert!(
             huge.is_err(),
             "josekit no longer panics on exp 1e300: {huge:?}"
@@ -665,25 +657,17 @@ mod tests {
         assert!(matches!(extreme, Ok(Err(_))), "{extreme:?}");
     }
 
-    /// A token with exactly this header and payload text, HS256-signed with `SECRET`.
-    fn raw_token(header: &str, payload: &str) -> String {
-        let message = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header),
-            URL_SAFE_NO_PAD.encode(payload)
-        );
-        let signer = HS256.signer_from_bytes(SECRET).expect("signer");
-        let signature = signer.sign(message.as_bytes()).expect("sign");
-        format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature))
+    fn verify_raw(header: &str, payload: &str) -> Result<Decoded, Failure> {
+        verify_requiring(header, payload, &[])
     }
 
-    fn verify_raw(header: &str, payload: &str) -> Result<Decoded, Failure> {
-        let mut request = verify_request(
-            raw_token(header, payload),
-            &["HS256"],
-            vec![oct(SECRET, None)],
-        );
-        request.required = vec![];
+    /// [`verify_raw`] with `required` the claims the request requires.
+    fn verify_requiring(
+        header: &str,
+        payload: &str,
+        required: &[&str],
+    ) -> Result<Decoded, Failure> {
+        let mut request = testkit::raw_request_at(NOW, header, payload, required);
         request.issuer = None;
         request.audience = None;
         Josekit.verify(&request)
@@ -695,64 +679,16 @@ mod tests {
     #[test]
     fn declared_limitations_are_real() {
         let exp = NOW + 3600;
-        let accepted = [
-            // Cannot be told to require a claim without fixing its value.
-            (
-                checks::REQUIRED_CLAIMS,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"sub":"u","exp":{exp}}}"#),
-            ),
-            (
-                checks::DUPLICATE_MEMBERS,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"sub":"u","exp":{exp},"user_id":"a","user_id":"b"}}"#),
-            ),
-            (
-                checks::DUPLICATE_MEMBERS,
-                r#"{"alg":"HS256","x":1,"x":2}"#.to_owned(),
-                format!(r#"{{"sub":"u","exp":{exp}}}"#),
-            ),
-            // Divergences, not limitations: the checks run, with mistakes.
-            (
-                checks::CRIT,
-                r#"{"alg":"HS256","crit":[]}"#.to_owned(),
-                format!(r#"{{"sub":"u","exp":{exp}}}"#),
-            ),
-            (
-                checks::DATE_TYPES,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"sub":"u","exp":{}}}"#, exp * 1000),
-            ),
-        ];
+        // `crit` and the unit of `exp` are divergences, not limitations: they are checked, with
+        // mistakes. A claim cannot be required without fixing its value.
+        let shared =
+            "custom-claim-not-required duplicate-claim duplicate-header-member crit-empty \
+                      exp-milliseconds";
         let declared = Josekit.describe();
         let limitations = [checks::REQUIRED_CLAIMS, checks::DUPLICATE_MEMBERS];
-        for (check, header, payload) in &accepted {
-            assert_eq!(
-                declared.limitation(check).is_some(),
-                limitations.contains(check),
-                "{check}: declared as a limitation exactly when the library cannot do it"
-            );
-            let mut request = verify_request(
-                raw_token(header, payload),
-                &["HS256"],
-                vec![oct(SECRET, None)],
-            );
-            request.issuer = None;
-            request.audience = None;
-            if *check == checks::REQUIRED_CLAIMS {
-                request.required = vec!["user_id".into()];
-            }
-            let result = Josekit.verify(&request);
-            assert!(result.is_ok(), "{check}: {header} {payload} → {result:?}");
-        }
+        let base = (r#""sub":"u","#, NOW);
+        testkit::assert_accepted(&declared, &limitations, shared, &[], base, verify_requiring);
         assert_eq!(declared.cannot_enforce.len(), limitations.len());
-        // The duplicate in the claims was resolved last-wins.
-        let d = verify_raw(
-            r#"{"alg":"HS256"}"#,
-            &format!(r#"{{"exp":{exp},"user_id":"a","user_id":"b"}}"#),
-        )
-        .expect("accepted");
-        assert_eq!(d.claims["user_id"], "b");
         // And the checks not declared are enforced.
         for (header, payload) in [
             (
@@ -769,74 +705,16 @@ mod tests {
     fn library_errors_get_the_closest_code() {
         let exp = NOW + 3600;
         let ok = format!(r#"{{"sub":"u","exp":{exp}}}"#);
-        let cases = [
-            (r#"{"alg":"none"}"#.to_owned(), ok.clone(), Some("alg_none")),
-            (
-                r#"{"alg":"hs256"}"#.to_owned(),
-                ok.clone(),
-                Some("alg_not_allowed"),
-            ),
-            (
-                r#"{"typ":"JWT"}"#.to_owned(),
-                ok.clone(),
-                Some("alg_missing"),
-            ),
-            (
-                r#"{"alg":"HS256","kid":7}"#.to_owned(),
-                ok.clone(),
-                Some("header_member_type"),
-            ),
-            (
-                r#"{"alg":"HS256","crit":["exp"]}"#.to_owned(),
-                ok.clone(),
-                Some("crit_present"),
-            ),
-            (r#"["HS256"]"#.to_owned(), ok.clone(), Some("not_an_object")),
-            (
-                r#"{"alg":"HS256",}"#.to_owned(),
-                ok.clone(),
-                Some("invalid_json"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                "[]".to_owned(),
-                Some("not_an_object"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!("{ok} x"),
-                Some("invalid_json"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":"{exp}"}}"#),
-                Some("claim_type"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                r#"{"exp":-1}"#.to_owned(),
-                Some("date_out_of_range"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                r#"{"sub":5}"#.to_owned(),
-                Some("claim_type"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"x":{}{}}}"#, "[".repeat(200), "]".repeat(200)),
-                Some("json_too_deep"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                r#"{"x":"\ud800"}"#.to_owned(),
-                Some("lone_surrogate"),
-            ),
+        let shared = "alg-none alg-lowercase alg-missing kid-number header-array \
+                      header-trailing-comma claims-array claims-trailing-text exp-string \
+                      claims-too-deep lone-surrogate";
+        #[rustfmt::skip]
+        let own = [
+            (r#"{"alg":"HS256","crit":["exp"]}"#, "{ok}", "crit_present"),
+            (r#"{"alg":"HS256"}"#, r#"{"exp":-1}"#, "date_out_of_range"),
+            (r#"{"alg":"HS256"}"#, r#"{"sub":5}"#, "claim_type"),
         ];
-        for (header, payload, code) in cases {
-            let got = verify_raw(&header, &payload);
-            assert_eq!(reason(got).as_deref(), code, "{header} {payload}");
-        }
+        testkit::assert_refusals(shared, &own, &ok, exp, verify_raw);
         let mut token = hs256_token(json!({}));
         token.push_str("x=");
         assert_eq!(

@@ -575,28 +575,8 @@ mod tests {
             .expect("a huge leeway accepts a valid token");
     }
 
-    /// A token with exactly this header and payload text, HS256-signed with `SECRET`.
-    fn raw_token(header: &str, payload: &str) -> String {
-        let message = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header),
-            URL_SAFE_NO_PAD.encode(payload)
-        );
-        let key = EncodingKey::from_secret(SECRET);
-        backend().expect("a crypto backend");
-        let signature =
-            ::jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::HS256).expect("sign");
-        format!("{message}.{signature}")
-    }
-
     fn verify_raw(header: &str, payload: &str, required: &[&str]) -> Result<Decoded, Failure> {
-        let mut request = verify_request(
-            raw_token(header, payload),
-            &["HS256"],
-            vec![oct(SECRET, None)],
-        );
-        request.required = required.iter().map(|c| c.to_string()).collect();
-        JsonWebToken.verify(&request)
+        JsonWebToken.verify(&testkit::raw_request_at(now(), header, payload, required))
     }
 
     /// Each declared limitation is real, and so is each divergence that is deliberately not
@@ -604,161 +584,40 @@ mod tests {
     /// one of these, this test fails and `describe` or the exceptions file must be updated.
     #[test]
     fn declared_limitations_are_real() {
-        let exp = now() + 3600;
-        let base = format!(r#""iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u","exp":{exp}"#);
-        let accepted = [
-            (
-                checks::CRIT,
-                r#"{"alg":"HS256","crit":["unknown-ext"]}"#.to_owned(),
-                format!("{{{base}}}"),
-                vec![],
-            ),
-            (
-                checks::DATE_TYPES,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{{base},"iat":"yesterday"}}"#),
-                vec![],
-            ),
-            (
-                checks::DATE_TYPES,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(
-                    r#"{{"iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u","exp":{}}}"#,
-                    exp * 1000
-                ),
-                vec![],
-            ),
-            (
-                checks::REQUIRED_CLAIMS,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!("{{{base}}}"),
-                vec!["user_id"],
-            ),
-            (
-                checks::DUPLICATE_MEMBERS,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{{base},"user_id":"a","user_id":"b"}}"#),
-                vec![],
-            ),
-            (
-                checks::DUPLICATE_MEMBERS,
-                r#"{"alg":"HS256","x":1,"x":2}"#.to_owned(),
-                format!("{{{base}}}"),
-                vec![],
-            ),
-            (
-                checks::ISSUER,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"iss":5,"aud":"{AUDIENCE}","sub":"u","exp":{exp}}}"#),
-                vec![],
-            ),
-            (
-                checks::ISSUER,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(
-                    r#"{{"iss":["{ISSUER}","other"],"aud":"{AUDIENCE}","sub":"u","exp":{exp}}}"#
-                ),
-                vec!["iss"],
-            ),
-            (
-                checks::AUDIENCE,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"iss":"{ISSUER}","aud":5,"sub":"u","exp":{exp}}}"#),
-                vec![],
-            ),
+        let shared = "crit-unknown exp-milliseconds custom-claim-not-required duplicate-claim \
+                      duplicate-header-member";
+        #[rustfmt::skip]
+        let own: &[(&str, &str, &str, &[&str])] = &[
+            (checks::DATE_TYPES, r#"{"alg":"HS256"}"#, r#"{{base}"exp":{exp},"iat":"yesterday"}"#, &[]),
+            (checks::ISSUER, r#"{"alg":"HS256"}"#, r#"{"iss":5,"aud":"{aud}","sub":"u","exp":{exp}}"#, &[]),
+            (checks::ISSUER, r#"{"alg":"HS256"}"#, r#"{"iss":["{iss}","other"],"aud":"{aud}","sub":"u","exp":{exp}}"#, &["iss"]),
+            (checks::AUDIENCE, r#"{"alg":"HS256"}"#, r#"{"iss":"{iss}","aud":5,"sub":"u","exp":{exp}}"#, &[]),
         ];
-        let declared = JsonWebToken.describe();
         let limitations = [
             checks::CRIT,
             checks::REQUIRED_CLAIMS,
             checks::DUPLICATE_MEMBERS,
         ];
-        for (check, header, payload, required) in accepted {
-            assert_eq!(
-                declared.limitation(check).is_some(),
-                limitations.contains(&check),
-                "{check}: declared as a limitation exactly when the library cannot do it"
-            );
-            let result = verify_raw(&header, &payload, &required);
-            assert!(result.is_ok(), "{check}: {header} {payload} → {result:?}");
-        }
-        // The duplicate in the claims was resolved last-wins.
-        let d = verify_raw(
-            r#"{"alg":"HS256"}"#,
-            &format!(r#"{{{base},"user_id":"a","user_id":"b"}}"#),
-            &[],
-        )
-        .expect("accepted");
-        assert_eq!(d.claims["user_id"], "b");
+        let base = format!(r#""iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u","#);
+        testkit::assert_accepted(
+            &JsonWebToken.describe(),
+            &limitations,
+            shared,
+            own,
+            (&base, now()),
+            verify_raw,
+        );
     }
 
     #[test]
     fn library_errors_get_the_closest_code() {
         let exp = now() + 3600;
         let ok = format!(r#"{{"iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u","exp":{exp}}}"#);
-        let cases = [
-            (r#"{"alg":"none"}"#.to_owned(), ok.clone(), Some("alg_none")),
-            (
-                r#"{"alg":"hs256"}"#.to_owned(),
-                ok.clone(),
-                Some("alg_not_allowed"),
-            ),
-            (
-                r#"{"typ":"JWT"}"#.to_owned(),
-                ok.clone(),
-                Some("alg_missing"),
-            ),
-            (
-                r#"{"alg":"HS256","kid":7}"#.to_owned(),
-                ok.clone(),
-                Some("header_member_type"),
-            ),
-            (
-                r#"{"alg":"HS256","alg":"HS256"}"#.to_owned(),
-                ok.clone(),
-                Some("duplicate_member"),
-            ),
-            (r#"["HS256"]"#.to_owned(), ok.clone(), Some("not_an_object")),
-            (
-                r#"{"alg":"HS256",}"#.to_owned(),
-                ok.clone(),
-                Some("invalid_json"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                "[]".to_owned(),
-                Some("not_an_object"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!("{ok} x"),
-                Some("invalid_json"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":{exp},"exp":{exp}}}"#),
-                Some("duplicate_member"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":"{exp}"}}"#),
-                Some("claim_type"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"nbf":{}}}"#, exp),
-                Some("not_yet_valid"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"x":{}{}}}"#, "[".repeat(200), "]".repeat(200)),
-                Some("json_too_deep"),
-            ),
-        ];
-        for (header, payload, code) in cases {
-            let got = verify_raw(&header, &payload, &[]);
-            assert_eq!(reason(got).as_deref(), code, "{header} {payload}");
-        }
+        let shared = "alg-none alg-lowercase alg-missing kid-number alg-twice header-array \
+                      header-trailing-comma claims-array claims-trailing-text exp-twice exp-string \
+                      claims-too-deep";
+        let own = [(r#"{"alg":"HS256"}"#, r#"{"nbf":{exp}}"#, "not_yet_valid")];
+        testkit::assert_refusals(shared, &own, &ok, exp, |h, p| verify_raw(h, p, &[]));
         let mut request = verify_request(
             hs256_token(json!({})),
             &["HS256"],

@@ -471,10 +471,9 @@ fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::impls::testkit::{self, ec_key, oct, reason, AUDIENCE, ISSUER, SECRET};
+    use crate::impls::testkit::{self, ec_key, oct, reason, SECRET};
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine as _;
-    use hmac::{Hmac, Mac as _};
 
     /// The verification time of every test: the clock is injected.
     const NOW: i64 = 1_700_000_000;
@@ -602,29 +601,8 @@ mod tests {
         JwtCompact.verify(&request).expect("the third key verifies");
     }
 
-    /// A token with exactly this header and payload text, HS256-signed with `SECRET`.
-    fn raw_token(header: &str, payload: &str) -> String {
-        let message = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header),
-            URL_SAFE_NO_PAD.encode(payload)
-        );
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET).expect("any key size");
-        mac.update(message.as_bytes());
-        format!(
-            "{message}.{}",
-            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-        )
-    }
-
     fn verify_raw(header: &str, payload: &str, required: &[&str]) -> Result<Decoded, Failure> {
-        let mut request = verify_request(
-            raw_token(header, payload),
-            &["HS256"],
-            vec![oct(SECRET, None)],
-        );
-        request.required = required.iter().map(|c| c.to_string()).collect();
-        JwtCompact.verify(&request)
+        JwtCompact.verify(&testkit::raw_request_at(NOW, header, payload, required))
     }
 
     #[test]
@@ -649,7 +627,7 @@ mod tests {
         ] {
             for (now, leeway) in [(NOW, u64::MAX), (NOW, 1), (i64::MAX, 0), (i64::MIN, 5)] {
                 let mut request = verify_request(
-                    raw_token(r#"{"alg":"HS256"}"#, payload),
+                    testkit::raw_hs256_token(r#"{"alg":"HS256"}"#, payload),
                     &["HS256"],
                     vec![oct(SECRET, None)],
                 );
@@ -666,60 +644,14 @@ mod tests {
     #[test]
     fn declared_limitations_are_real() {
         let exp = NOW + 3600;
-        let accepted = [
-            (
-                checks::ISSUER,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(
-                    r#"{{"iss":"https://evil.example","aud":"{AUDIENCE}","sub":"u","exp":{exp}}}"#
-                ),
-                vec!["iss"],
-            ),
-            (
-                checks::AUDIENCE,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"iss":"{ISSUER}","aud":"other-app","sub":"u","exp":{exp}}}"#),
-                vec!["aud"],
-            ),
-            (
-                checks::REQUIRED_CLAIMS,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":{exp}}}"#),
-                vec!["sub", "iss", "aud", "user_id"],
-            ),
-            (
-                checks::DUPLICATE_MEMBERS,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":{exp},"user_id":"a","user_id":"b"}}"#),
-                vec![],
-            ),
-            (
-                checks::DUPLICATE_MEMBERS,
-                r#"{"alg":"HS256","x":1,"x":2}"#.to_owned(),
-                format!(r#"{{"exp":{exp}}}"#),
-                vec![],
-            ),
-            (
-                checks::CRIT,
-                r#"{"alg":"HS256","crit":["unknown-ext"],"unknown-ext":1}"#.to_owned(),
-                format!(r#"{{"exp":{exp}}}"#),
-                vec![],
-            ),
-            // Divergences, not limitations: the checks run, with mistakes.
-            (
-                checks::EXPIRY,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":{NOW}}}"#),
-                vec![],
-            ),
-            (
-                checks::DATE_TYPES,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":{}}}"#, exp * 1000),
-                vec![],
-            ),
+        let shared = "duplicate-claim duplicate-header-member exp-equals-now exp-milliseconds";
+        #[rustfmt::skip]
+        let own: &[(&str, &str, &str, &[&str])] = &[
+            (checks::ISSUER, r#"{"alg":"HS256"}"#, r#"{"iss":"https://evil.example","aud":"{aud}","sub":"u","exp":{exp}}"#, &["iss"]),
+            (checks::AUDIENCE, r#"{"alg":"HS256"}"#, r#"{"iss":"{iss}","aud":"other-app","sub":"u","exp":{exp}}"#, &["aud"]),
+            (checks::REQUIRED_CLAIMS, r#"{"alg":"HS256"}"#, r#"{"exp":{exp}}"#, &["sub", "iss", "aud", "user_id"]),
+            (checks::CRIT, r#"{"alg":"HS256","crit":["unknown-ext"],"unknown-ext":1}"#, r#"{"exp":{exp}}"#, &[]),
         ];
-        let declared = JwtCompact.describe();
         let limitations = [
             checks::ISSUER,
             checks::AUDIENCE,
@@ -727,22 +659,8 @@ mod tests {
             checks::DUPLICATE_MEMBERS,
             checks::CRIT,
         ];
-        for (check, header, payload, required) in accepted {
-            assert_eq!(
-                declared.limitation(check).is_some(),
-                limitations.contains(&check),
-                "{check}: declared as a limitation exactly when the library cannot do it"
-            );
-            let result = verify_raw(&header, &payload, &required);
-            assert!(result.is_ok(), "{check}: {header} {payload} → {result:?}");
-        }
-        let d = verify_raw(
-            r#"{"alg":"HS256"}"#,
-            &format!(r#"{{"exp":{exp},"user_id":"a","user_id":"b"}}"#),
-            &[],
-        )
-        .expect("accepted");
-        assert_eq!(d.claims["user_id"], "b");
+        let described = JwtCompact.describe();
+        testkit::assert_accepted(&described, &limitations, shared, own, ("", NOW), verify_raw);
         // What it does check, it checks: `exp` and `nbf` can be required, and are typed.
         assert_eq!(
             reason(verify_raw(r#"{"alg":"HS256"}"#, "{}", &["exp"])).as_deref(),
@@ -767,53 +685,14 @@ mod tests {
     fn library_errors_get_the_closest_code() {
         let exp = NOW + 3600;
         let ok = format!(r#"{{"sub":"u","exp":{exp}}}"#);
-        let cases = [
-            (r#"{"alg":"none"}"#.to_owned(), ok.clone(), Some("alg_none")),
-            (
-                r#"{"alg":"HS256","cty":"JWT"}"#.to_owned(),
-                ok.clone(),
-                Some("nested_jwt"),
-            ),
-            (
-                r#"{"typ":"JWT"}"#.to_owned(),
-                ok.clone(),
-                Some("alg_missing"),
-            ),
-            (
-                r#"{"alg":"HS256","kid":7}"#.to_owned(),
-                ok.clone(),
-                Some("header_member_type"),
-            ),
-            (
-                r#"{"alg":"HS256","alg":"HS256"}"#.to_owned(),
-                ok.clone(),
-                Some("duplicate_member"),
-            ),
-            (
-                r#"{"alg":"HS256",}"#.to_owned(),
-                ok.clone(),
-                Some("invalid_json"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!("{ok} x"),
-                Some("invalid_json"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":{exp},"exp":{exp}}}"#),
-                Some("duplicate_member"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                r#"{"exp":1e20}"#.to_owned(),
-                Some("date_out_of_range"),
-            ),
+        let shared = "alg-none alg-missing kid-number alg-twice header-trailing-comma \
+                      claims-trailing-text exp-twice";
+        #[rustfmt::skip]
+        let own = [
+            (r#"{"alg":"HS256","cty":"JWT"}"#, "{ok}", "nested_jwt"),
+            (r#"{"alg":"HS256"}"#, r#"{"exp":1e20}"#, "date_out_of_range"),
         ];
-        for (header, payload, code) in cases {
-            let got = verify_raw(&header, &payload, &[]);
-            assert_eq!(reason(got).as_deref(), code, "{header} {payload}");
-        }
+        testkit::assert_refusals(shared, &own, &ok, exp, |h, p| verify_raw(h, p, &[]));
         let mut request = verify_request(
             hs256_token(json!({})),
             &["HS256"],

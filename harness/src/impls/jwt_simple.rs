@@ -703,27 +703,8 @@ mod tests {
         let _ = JwtSimple.verify(&request);
     }
 
-    /// A token with exactly this header and payload text, HS256-signed with `SECRET`.
-    fn raw_token(header: &str, payload: &str) -> String {
-        let message = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header),
-            URL_SAFE_NO_PAD.encode(payload)
-        );
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET).expect("any key size");
-        mac.update(message.as_bytes());
-        let tag = mac.finalize().into_bytes();
-        format!("{message}.{}", URL_SAFE_NO_PAD.encode(tag))
-    }
-
     fn verify_raw(header: &str, payload: &str, required: &[&str]) -> Result<Decoded, Failure> {
-        let mut request = verify_request(
-            raw_token(header, payload),
-            &["HS256"],
-            vec![oct(SECRET, None)],
-        );
-        request.required = required.iter().map(|c| c.to_string()).collect();
-        JwtSimple.verify(&request)
+        JwtSimple.verify(&testkit::raw_request_at(NOW, header, payload, required))
     }
 
     /// Each declared limitation is real, and so is each divergence that is deliberately not
@@ -733,64 +714,26 @@ mod tests {
     fn declared_limitations_are_real() {
         let exp = NOW + 3600;
         let base = format!(r#""iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u""#);
-        let accepted = [
-            // Required claims: neither `exp` nor a custom claim can be required.
-            (
-                checks::REQUIRED_CLAIMS,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!("{{{base}}}"),
-                vec!["exp", "user_id"],
-            ),
-            (
-                checks::DUPLICATE_MEMBERS,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{{base},"exp":{exp},"user_id":"a","user_id":"b"}}"#),
-                vec![],
-            ),
-            (
-                checks::DUPLICATE_MEMBERS,
-                r#"{"alg":"HS256","x":1,"x":2}"#.to_owned(),
-                format!(r#"{{{base},"exp":{exp}}}"#),
-                vec![],
-            ),
-            // Divergences, not limitations: the checks run, with mistakes.
-            (
-                checks::CRIT,
-                r#"{"alg":"HS256","crit":[]}"#.to_owned(),
-                format!(r#"{{{base},"exp":{exp}}}"#),
-                vec![],
-            ),
-            (
-                checks::EXPIRY,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{{base},"exp":{NOW}}}"#),
-                vec![],
-            ),
-            (
-                checks::DATE_TYPES,
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{{base},"exp":{}}}"#, exp * 1000),
-                vec![],
-            ),
+        let members = format!("{base},");
+        // Divergences, not limitations: `crit`, the `exp` boundary and its unit are checked,
+        // with mistakes.
+        let shared = "duplicate-claim duplicate-header-member crit-empty exp-equals-now \
+                      exp-milliseconds";
+        // Neither `exp` nor a custom claim can be required.
+        #[rustfmt::skip]
+        let own: &[(&str, &str, &str, &[&str])] = &[
+            (checks::REQUIRED_CLAIMS, r#"{"alg":"HS256"}"#, r#"{"iss":"{iss}","aud":"{aud}","sub":"u"}"#, &["exp", "user_id"]),
         ];
-        let declared = JwtSimple.describe();
         let limitations = [checks::REQUIRED_CLAIMS, checks::DUPLICATE_MEMBERS];
-        for (check, header, payload, required) in accepted {
-            assert_eq!(
-                declared.limitation(check).is_some(),
-                limitations.contains(&check),
-                "{check}: declared as a limitation exactly when the library cannot do it"
-            );
-            let result = verify_raw(&header, &payload, &required);
-            assert!(result.is_ok(), "{check}: {header} {payload} → {result:?}");
-        }
-        let d = verify_raw(
-            r#"{"alg":"HS256"}"#,
-            &format!(r#"{{{base},"exp":{exp},"user_id":"a","user_id":"b"}}"#),
-            &[],
-        )
-        .expect("accepted");
-        assert_eq!(d.claims["user_id"], "b");
+        let described = JwtSimple.describe();
+        testkit::assert_accepted(
+            &described,
+            &limitations,
+            shared,
+            own,
+            (&members, NOW),
+            verify_raw,
+        );
         // The checks it does perform, it performs: non-empty `crit`, a wrong-typed `exp`.
         assert_eq!(
             reason(verify_raw(
@@ -844,48 +787,14 @@ mod tests {
     fn library_errors_get_the_closest_code() {
         let exp = NOW + 3600;
         let ok = format!(r#"{{"iss":"{ISSUER}","aud":"{AUDIENCE}","sub":"u","exp":{exp}}}"#);
-        let cases = [
-            (r#"{"alg":"none"}"#.to_owned(), ok.clone(), Some("alg_none")),
-            (
-                r#"{"alg":"HS256","typ":"JOSE"}"#.to_owned(),
-                ok.clone(),
-                Some("header_value"),
-            ),
-            (
-                r#"{"typ":"JWT"}"#.to_owned(),
-                ok.clone(),
-                Some("alg_missing"),
-            ),
-            (
-                r#"{"alg":"HS256","alg":"HS256"}"#.to_owned(),
-                ok.clone(),
-                Some("duplicate_member"),
-            ),
-            (
-                r#"{"alg":"HS256",}"#.to_owned(),
-                ok.clone(),
-                Some("invalid_json"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!("{ok} x"),
-                Some("invalid_json"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                format!(r#"{{"exp":{exp},"exp":{exp}}}"#),
-                Some("duplicate_member"),
-            ),
-            (
-                r#"{"alg":"HS256"}"#.to_owned(),
-                r#"{"exp":-5}"#.to_owned(),
-                Some("date_out_of_range"),
-            ),
+        let shared = "alg-none alg-missing alg-twice header-trailing-comma claims-trailing-text \
+                      exp-twice";
+        #[rustfmt::skip]
+        let own = [
+            (r#"{"alg":"HS256","typ":"JOSE"}"#, "{ok}", "header_value"),
+            (r#"{"alg":"HS256"}"#, r#"{"exp":-5}"#, "date_out_of_range"),
         ];
-        for (header, payload, code) in cases {
-            let got = verify_raw(&header, &payload, &[]);
-            assert_eq!(reason(got).as_deref(), code, "{header} {payload}");
-        }
+        testkit::assert_refusals(shared, &own, &ok, exp, |h, p| verify_raw(h, p, &[]));
         let mut request = verify_request(
             hs256_token(json!({})),
             &["HS256"],

@@ -1,23 +1,34 @@
 //! Built-in implementations, one file each, and the containment of misbehaving ones.
 //!
-//! Adding an in-process library: its adapter file here, its optional dependency and feature in
-//! `harness/Cargo.toml`, and one row in the registry below. The conformance run, `idjwt-serve`,
+//! Adding an in-process library: its adapter file here with its `mod` line, its optional
+//! dependency and feature in `harness/Cargo.toml`, and one row in the registry below. (The
+//! modules are declared outside the registry macro so that rustfmt, which does not look inside
+//! macro calls, formats them.) The conformance run, `idjwt-serve`,
 //! the implementation suite, the property tests, the fuzzers and the benchmarks all iterate the
 //! registry.
 
 pub mod faulty;
+pub mod jsonwebtoken;
+pub mod reference;
 mod support;
 #[cfg(test)]
 mod testkit;
 
+#[cfg(feature = "biscuit")]
+pub mod biscuit;
+#[cfg(feature = "josekit")]
+pub mod josekit;
+#[cfg(feature = "jwt-compact")]
+pub mod jwt_compact;
+#[cfg(feature = "jwt-simple")]
+pub mod jwt_simple;
+
 use crate::contract::Implementation;
 
-/// Declares each built-in's module and generates [`BUILTIN_NAMES`] and [`builtin`] from one row
-/// per implementation: `[cfg] module "name" => constructor;`.
+/// Generates [`BUILTIN_NAMES`] and [`builtin`] from one row per implementation:
+/// `[cfg] "name" => constructor;`.
 macro_rules! registry {
-    ($( $(#[$cfg:meta])* $module:ident $name:literal => $make:expr; )*) => {
-        $( $(#[$cfg])* pub mod $module; )*
-
+    ($( $(#[$cfg:meta])* $name:literal => $make:expr; )*) => {
         /// The names of the built-in implementations compiled in, in report order.
         pub const BUILTIN_NAMES: &[&str] = &[$( $(#[$cfg])* $name, )*];
 
@@ -32,12 +43,12 @@ macro_rules! registry {
 }
 
 registry! {
-    reference "reference" => reference::Reference::default();
-    jsonwebtoken "jsonwebtoken" => jsonwebtoken::JsonWebToken;
-    #[cfg(feature = "jwt-simple")] jwt_simple "jwt-simple" => jwt_simple::JwtSimple;
-    #[cfg(feature = "jwt-compact")] jwt_compact "jwt-compact" => jwt_compact::JwtCompact;
-    #[cfg(feature = "josekit")] josekit "josekit" => josekit::Josekit;
-    #[cfg(feature = "biscuit")] biscuit "biscuit" => biscuit::Biscuit;
+    "reference" => reference::Reference::default();
+    "jsonwebtoken" => jsonwebtoken::JsonWebToken;
+    #[cfg(feature = "jwt-simple")] "jwt-simple" => jwt_simple::JwtSimple;
+    #[cfg(feature = "jwt-compact")] "jwt-compact" => jwt_compact::JwtCompact;
+    #[cfg(feature = "josekit")] "josekit" => josekit::Josekit;
+    #[cfg(feature = "biscuit")] "biscuit" => biscuit::Biscuit;
 }
 
 /// Every built-in implementation.

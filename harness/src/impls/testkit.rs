@@ -445,3 +445,165 @@ macro_rules! issuer_audience_tests {
     };
 }
 pub(crate) use issuer_audience_tests;
+
+/// The malformed or refused tokens whose reason code several libraries' adapters must report,
+/// one row each: `(name, header, payload, code)`. An adapter's test picks the rows its library
+/// classifies by name ([`assert_refusals`]), so a row is written once however many adapters
+/// share it. In the payload, `{ok}` stands for claims the adapter otherwise accepts, `{exp}` for
+/// an hour after its clock, `{deep}` for claims nested 200 arrays deep, and `{iss}` and `{aud}`
+/// for [`ISSUER`] and [`AUDIENCE`].
+#[rustfmt::skip]
+const REFUSALS: &[(&str, &str, &str, &str)] = &[
+    ("alg-none", r#"{"alg":"none"}"#, "{ok}", "alg_none"),
+    ("alg-none-uppercase", r#"{"alg":"NONE"}"#, "{ok}", "alg_none"),
+    ("alg-lowercase", r#"{"alg":"hs256"}"#, "{ok}", "alg_not_allowed"),
+    ("alg-missing", r#"{"typ":"JWT"}"#, "{ok}", "alg_missing"),
+    ("kid-number", r#"{"alg":"HS256","kid":7}"#, "{ok}", "header_member_type"),
+    ("alg-twice", r#"{"alg":"HS256","alg":"HS256"}"#, "{ok}", "duplicate_member"),
+    ("header-array", r#"["HS256"]"#, "{ok}", "not_an_object"),
+    ("header-trailing-comma", r#"{"alg":"HS256",}"#, "{ok}", "invalid_json"),
+    ("claims-array", r#"{"alg":"HS256"}"#, "[]", "not_an_object"),
+    ("claims-trailing-text", r#"{"alg":"HS256"}"#, "{ok} x", "invalid_json"),
+    ("exp-twice", r#"{"alg":"HS256"}"#, r#"{"exp":{exp},"exp":{exp}}"#, "duplicate_member"),
+    ("exp-string", r#"{"alg":"HS256"}"#, r#"{"exp":"{exp}"}"#, "claim_type"),
+    ("claims-too-deep", r#"{"alg":"HS256"}"#, "{deep}", "json_too_deep"),
+    ("lone-surrogate", r#"{"alg":"HS256"}"#, r#"{"x":"\ud800"}"#, "lone_surrogate"),
+];
+
+/// A row's text with its placeholders filled in (see [`REFUSALS`]).
+fn fill(template: &str, ok: &str, exp: i64) -> String {
+    let deep = format!(r#"{{"x":{}{}}}"#, "[".repeat(200), "]".repeat(200));
+    template
+        .replace("{ok}", ok)
+        .replace("{exp}", &exp.to_string())
+        .replace("{deep}", &deep)
+        .replace("{iss}", ISSUER)
+        .replace("{aud}", AUDIENCE)
+}
+
+/// Asserts that `verify` (header and claims texts, signed by the adapter's test) refuses each
+/// row of [`REFUSALS`] named in `shared` (separated by spaces) and each of the adapter's `own`
+/// `(header, payload, code)` rows with that row's reason code. `ok` and `exp` fill the
+/// placeholders.
+pub(crate) fn assert_refusals(
+    shared: &str,
+    own: &[(&str, &str, &str)],
+    ok: &str,
+    exp: i64,
+    verify: impl Fn(&str, &str) -> Result<Decoded, Failure>,
+) {
+    let picked = shared.split_whitespace().map(|name| {
+        let row = REFUSALS.iter().find(|row| row.0 == name);
+        let (_, header, payload, code) = row.unwrap_or_else(|| panic!("no refusal {name:?}"));
+        (*header, *payload, *code)
+    });
+    for (header, payload, code) in picked.chain(own.iter().copied()) {
+        let (header, payload) = (fill(header, ok, exp), fill(payload, ok, exp));
+        let got = reason(verify(&header, &payload));
+        assert_eq!(got.as_deref(), Some(code), "{header} {payload}");
+    }
+}
+
+/// The tokens a library accepts although policy.md refuses them, one row each:
+/// `(name, check, header, payload)`. An adapter's test picks them by name
+/// ([`assert_accepted`]). In the payload, `{base}` stands for the members (each followed by a
+/// comma) the adapter needs besides `exp`, `{exp}` for an hour after its clock, `{now}` for its
+/// clock, `{exp_ms}` for `{exp}` in milliseconds, and `{iss}` and `{aud}` for [`ISSUER`] and
+/// [`AUDIENCE`].
+#[rustfmt::skip]
+const ACCEPTED: &[(&str, &str, &str, &str)] = &[
+    ("duplicate-claim", crate::contract::checks::DUPLICATE_MEMBERS, r#"{"alg":"HS256"}"#, r#"{{base}"exp":{exp},"user_id":"a","user_id":"b"}"#),
+    ("duplicate-header-member", crate::contract::checks::DUPLICATE_MEMBERS, r#"{"alg":"HS256","x":1,"x":2}"#, r#"{{base}"exp":{exp}}"#),
+    ("custom-claim-not-required", crate::contract::checks::REQUIRED_CLAIMS, r#"{"alg":"HS256"}"#, r#"{{base}"exp":{exp}}"#),
+    ("crit-unknown", crate::contract::checks::CRIT, r#"{"alg":"HS256","crit":["unknown-ext"]}"#, r#"{{base}"exp":{exp}}"#),
+    ("crit-empty", crate::contract::checks::CRIT, r#"{"alg":"HS256","crit":[]}"#, r#"{{base}"exp":{exp}}"#),
+    ("exp-milliseconds", crate::contract::checks::DATE_TYPES, r#"{"alg":"HS256"}"#, r#"{{base}"exp":{exp_ms}}"#),
+    ("exp-equals-now", crate::contract::checks::EXPIRY, r#"{"alg":"HS256"}"#, r#"{{base}"exp":{now}}"#),
+];
+
+/// Asserts that `verify` (header text, claims text, required claims) accepts each row of
+/// [`ACCEPTED`] named in `shared` (separated by spaces) and each of the adapter's `own`
+/// `(check, header, payload, required)` rows, where the `custom-claim-not-required` row
+/// requires `user_id`; that each row's check is declared a limitation in `described` exactly
+/// when it is listed in `limitations` (a check that runs with mistakes is a divergence, not a
+/// limitation); and that the duplicated claim of `duplicate-claim` resolves last-wins.
+pub(crate) fn assert_accepted(
+    described: &crate::contract::Description,
+    limitations: &[&str],
+    shared: &str,
+    own: &[(&str, &str, &str, &[&str])],
+    (base, now): (&str, i64),
+    verify: impl Fn(&str, &str, &[&str]) -> Result<Decoded, Failure>,
+) {
+    let exp = now + 3600;
+    let fill = |template: &str| {
+        template
+            .replace("{base}", base)
+            .replace("{exp_ms}", &(exp * 1000).to_string())
+            .replace("{exp}", &exp.to_string())
+            .replace("{now}", &now.to_string())
+            .replace("{iss}", ISSUER)
+            .replace("{aud}", AUDIENCE)
+    };
+    let picked = shared.split_whitespace().map(|name| {
+        let row = ACCEPTED.iter().find(|row| row.0 == name);
+        let (_, check, header, payload) = row.unwrap_or_else(|| panic!("no acceptance {name:?}"));
+        let required: &[&str] = if name == "custom-claim-not-required" {
+            &["user_id"]
+        } else {
+            &[]
+        };
+        (*check, *header, *payload, required)
+    });
+    for (check, header, payload, required) in picked.chain(own.iter().copied()) {
+        assert_eq!(
+            described.limitation(check).is_some(),
+            limitations.contains(&check),
+            "{check}: declared as a limitation exactly when the library cannot do it"
+        );
+        let (header, payload) = (fill(header), fill(payload));
+        let result = verify(&header, &payload, required);
+        assert!(result.is_ok(), "{check}: {header} {payload} → {result:?}");
+    }
+    if let Some((_, _, header, payload)) = ACCEPTED
+        .iter()
+        .find(|row| row.0 == "duplicate-claim" && shared.split_whitespace().any(|n| n == row.0))
+    {
+        let decoded = verify(header, &fill(payload), &[]).expect("accepted");
+        assert_eq!(decoded.claims["user_id"], "b", "the last duplicate wins");
+    }
+}
+
+/// A request at `now` for [`raw_hs256_token`] of `header` and `payload`, with the unlabelled
+/// [`SECRET`] as its only key, HS256 allowed and `required` the claims it requires.
+pub(crate) fn raw_request_at(
+    now: i64,
+    header: &str,
+    payload: &str,
+    required: &[&str],
+) -> VerifyRequest {
+    let mut request = verify_request_at(
+        now,
+        raw_hs256_token(header, payload),
+        &["HS256"],
+        vec![oct(SECRET, None)],
+    );
+    request.required = required.iter().map(|c| c.to_string()).collect();
+    request
+}
+
+/// A token with exactly this header and payload text, HS256-signed with [`SECRET`] by the
+/// harness (not by the library under test, so that a library's own signer cannot hide a fault
+/// of its verifier).
+pub(crate) fn raw_hs256_token(header: &str, payload: &str) -> String {
+    use hmac::{Hmac, Mac as _};
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(payload)
+    );
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET).expect("any key length");
+    mac.update(message.as_bytes());
+    let tag = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    format!("{message}.{tag}")
+}

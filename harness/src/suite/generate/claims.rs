@@ -121,6 +121,7 @@ fn date_tag(clock: &'static str) -> impl Fn(&Row, Draft) -> Draft {
     }
 }
 
+#[rustfmt::skip]
 fn exp(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
     const EXPIRED: Want = Rejected("expired");
@@ -132,425 +133,83 @@ fn exp(p: &P, out: &mut Vec<Case>) {
         Verified
     };
     let rows = vec![
-        row(
-            "exp-equals-now",
-            "${now}",
-            "exp equal to now, no leeway.",
-            EXP,
-            EXPIRED,
-        ),
-        row(
-            "exp-one-second-ahead",
-            "${now+1}",
-            "exp one second after now.",
-            EXP,
-            Verified,
-        ),
-        row(
-            "exp-one-second-ago",
-            "${now-1}",
-            "exp one second before now.",
-            EXP,
-            EXPIRED,
-        ),
-        row(
-            "exp-zero",
-            "0",
-            "exp 0, the epoch: a valid date long past.",
-            EXP,
-            EXPIRED,
-        ),
-        row(
-            "exp-within-leeway",
-            "${now-29}",
-            "exp 29 seconds ago with a leeway of 30.",
-            EXP,
-            Verified,
-        )
+        row("exp-equals-now", "${now}", "exp equal to now, no leeway.", EXP, EXPIRED),
+        row("exp-one-second-ahead", "${now+1}", "exp one second after now.", EXP, Verified),
+        row("exp-one-second-ago", "${now-1}", "exp one second before now.", EXP, EXPIRED),
+        row("exp-zero", "0", "exp 0, the epoch: a valid date long past.", EXP, EXPIRED),
+        row("exp-within-leeway", "${now-29}", "exp 29 seconds ago with a leeway of 30.", EXP, Verified)
         .leeway(),
-        row(
-            "exp-at-leeway-boundary",
-            "${now-30}",
-            "exp 30 seconds ago with a leeway of 30: now = exp + leeway.",
-            EXP,
-            EXPIRED,
-        )
+        row("exp-at-leeway-boundary", "${now-30}", "exp 30 seconds ago with a leeway of 30: now = exp + leeway.", EXP, EXPIRED)
         .leeway(),
-        row(
-            "exp-beyond-leeway",
-            "${now-31}",
-            "exp 31 seconds ago with a leeway of 30.",
-            EXP,
-            EXPIRED,
-        )
+        row("exp-beyond-leeway", "${now-31}", "exp 31 seconds ago with a leeway of 30.", EXP, EXPIRED)
         .leeway(),
-        row(
-            "exp-leeway-covers-now",
-            "${now}",
-            "exp equal to now with a leeway of 30.",
-            EXP,
-            Verified,
-        )
+        row("exp-leeway-covers-now", "${now}", "exp equal to now with a leeway of 30.", EXP, Verified)
         .leeway(),
-        row(
-            "exp-half-second-ahead",
-            "${now+0.5}",
-            "exp half a second after now (a fraction).",
-            FRACTION,
-            fraction,
-        ),
-        row(
-            "exp-half-second-ago",
-            "${now-0.5}",
-            "exp half a second before now (a fraction).",
-            EXP,
-            EXPIRED,
-        ),
-        row(
-            "exp-fraction-far-ahead",
-            "${now+3600.25}",
-            "exp an hour and a quarter second after now (a fraction).",
-            FRACTION,
-            fraction,
-        ),
-        row(
-            "exp-exponent-far-future",
-            "1e10",
-            "exp written 1e10 (year 2286) in exponent form.",
-            EXPONENT,
-            Verified,
-        ),
-        row(
-            "exp-exponent-uppercase",
-            "1E+10",
-            "exp written 1E+10 (year 2286) with an uppercase exponent and sign.",
-            EXPONENT,
-            Verified,
-        ),
-        row(
-            "exp-exponent-fraction-form",
-            "1.7e9",
-            "exp written 1.7e9: a valid date in range, and equal to the pinned now.",
-            EXP,
-            EXPIRED,
-        ),
-        row(
-            "exp-max-date",
-            "253402300799",
-            "exp 253402300799, the last second of year 9999.",
-            DATE_RANGE,
-            Verified,
-        ),
-        row(
-            "exp-beyond-max-date",
-            "253402300800",
-            "exp 253402300800, the first second of year 10000.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "exp-negative",
-            "-1",
-            "exp −1.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "exp-1e30",
-            "1e30",
-            "exp 1e30.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "exp-1e300",
-            "1e300",
-            "exp 1e300.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "exp-i64-max",
-            "9223372036854775807",
-            "exp 2^63 − 1, the largest signed 64-bit integer: an integer every typed decoder \
-             reads, far beyond year 9999.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "exp-2-pow-63",
-            "9223372036854775808",
-            "exp 2^63, one past the largest signed 64-bit integer.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "exp-2-pow-64",
-            "18446744073709551616",
-            "exp 2^64, one past the largest unsigned 64-bit integer.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "exp-u64-max",
-            "18446744073709551615",
-            "exp 2^64 − 1.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "exp-milliseconds",
-            "1767225600000",
-            "exp 1767225600000: 2026-01-01 in milliseconds instead of seconds.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "exp-milliseconds-relative",
-            "${now+3600}000",
-            "exp an hour ahead written in milliseconds.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "exp-numeric-string",
-            "\"${now+3600}\"",
-            "exp an hour ahead, as a string of digits.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "exp-string-99999999999",
-            "\"99999999999\"",
-            "exp the string \"99999999999\".",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "exp-empty-string",
-            "\"\"",
-            "exp the empty string.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "exp-true",
-            "true",
-            "exp the boolean true.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "exp-false",
-            "false",
-            "exp the boolean false.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "exp-null",
-            "null",
-            "exp null.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "exp-array",
-            "[${now+3600}]",
-            "exp an array holding an hour-ahead date.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "exp-object",
-            "{\"value\":${now+3600}}",
-            "exp an object holding an hour-ahead date.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
+        row("exp-half-second-ahead", "${now+0.5}", "exp half a second after now (a fraction).", FRACTION, fraction),
+        row("exp-half-second-ago", "${now-0.5}", "exp half a second before now (a fraction).", EXP, EXPIRED),
+        row("exp-fraction-far-ahead", "${now+3600.25}", "exp an hour and a quarter second after now (a fraction).", FRACTION, fraction),
+        row("exp-exponent-far-future", "1e10", "exp written 1e10 (year 2286) in exponent form.", EXPONENT, Verified),
+        row("exp-exponent-uppercase", "1E+10", "exp written 1E+10 (year 2286) with an uppercase exponent and sign.", EXPONENT, Verified),
+        row("exp-exponent-fraction-form", "1.7e9", "exp written 1.7e9: a valid date in range, and equal to the pinned now.", EXP, EXPIRED),
+        row("exp-max-date", "253402300799", "exp 253402300799, the last second of year 9999.", DATE_RANGE, Verified),
+        row("exp-beyond-max-date", "253402300800", "exp 253402300800, the first second of year 10000.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("exp-negative", "-1", "exp −1.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("exp-1e30", "1e30", "exp 1e30.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("exp-1e300", "1e300", "exp 1e300.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("exp-i64-max", "9223372036854775807", "exp 2^63 − 1, the largest signed 64-bit integer: an integer every typed decoder reads, far beyond year 9999.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("exp-2-pow-63", "9223372036854775808", "exp 2^63, one past the largest signed 64-bit integer.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("exp-2-pow-64", "18446744073709551616", "exp 2^64, one past the largest unsigned 64-bit integer.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("exp-u64-max", "18446744073709551615", "exp 2^64 − 1.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("exp-milliseconds", "1767225600000", "exp 1767225600000: 2026-01-01 in milliseconds instead of seconds.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("exp-milliseconds-relative", "${now+3600}000", "exp an hour ahead written in milliseconds.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("exp-numeric-string", "\"${now+3600}\"", "exp an hour ahead, as a string of digits.", DATE_TYPE, Rejected("claim_type")),
+        row("exp-string-99999999999", "\"99999999999\"", "exp the string \"99999999999\".", DATE_TYPE, Rejected("claim_type")),
+        row("exp-empty-string", "\"\"", "exp the empty string.", DATE_TYPE, Rejected("claim_type")),
+        row("exp-true", "true", "exp the boolean true.", DATE_TYPE, Rejected("claim_type")),
+        row("exp-false", "false", "exp the boolean false.", DATE_TYPE, Rejected("claim_type")),
+        row("exp-null", "null", "exp null.", DATE_TYPE, Rejected("claim_type")),
+        row("exp-array", "[${now+3600}]", "exp an array holding an hour-ahead date.", DATE_TYPE, Rejected("claim_type")),
+        row("exp-object", "{\"value\":${now+3600}}", "exp an object holding an hour-ahead date.", DATE_TYPE, Rejected("claim_type")),
     ];
     push_rows(p, "exp", rows, date_tag(checks::EXPIRY), out);
 }
 
+#[rustfmt::skip]
 fn nbf_iat(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
     const EARLY: Want = Rejected("not_yet_valid");
     let nbf = vec![
-        row(
-            "nbf-equals-now",
-            "${now}",
-            "nbf equal to now.",
-            NBF,
-            Verified,
-        ),
-        row(
-            "nbf-one-second-ahead",
-            "${now+1}",
-            "nbf one second after now.",
-            NBF,
-            EARLY,
-        ),
-        row(
-            "nbf-one-second-ago",
-            "${now-1}",
-            "nbf one second before now.",
-            NBF,
-            Verified,
-        ),
-        row(
-            "nbf-half-second-ahead",
-            "${now+0.5}",
-            "nbf half a second after now (a fraction).",
-            NBF,
-            EARLY,
-        ),
-        row(
-            "nbf-half-second-ago",
-            "${now-0.5}",
-            "nbf half a second before now (a fraction).",
-            NBF,
-            Verified,
-        ),
-        row(
-            "nbf-within-leeway",
-            "${now+30}",
-            "nbf 30 seconds ahead with a leeway of 30: now + leeway = nbf.",
-            NBF,
-            Verified,
-        )
+        row("nbf-equals-now", "${now}", "nbf equal to now.", NBF, Verified),
+        row("nbf-one-second-ahead", "${now+1}", "nbf one second after now.", NBF, EARLY),
+        row("nbf-one-second-ago", "${now-1}", "nbf one second before now.", NBF, Verified),
+        row("nbf-half-second-ahead", "${now+0.5}", "nbf half a second after now (a fraction).", NBF, EARLY),
+        row("nbf-half-second-ago", "${now-0.5}", "nbf half a second before now (a fraction).", NBF, Verified),
+        row("nbf-within-leeway", "${now+30}", "nbf 30 seconds ahead with a leeway of 30: now + leeway = nbf.", NBF, Verified)
         .leeway(),
-        row(
-            "nbf-beyond-leeway",
-            "${now+31}",
-            "nbf 31 seconds ahead with a leeway of 30.",
-            NBF,
-            EARLY,
-        )
+        row("nbf-beyond-leeway", "${now+31}", "nbf 31 seconds ahead with a leeway of 30.", NBF, EARLY)
         .leeway(),
-        row(
-            "nbf-exponent-past",
-            "1.6e9",
-            "nbf written 1.6e9 (2020) in exponent form.",
-            EXPONENT,
-            Verified,
-        ),
+        row("nbf-exponent-past", "1.6e9", "nbf written 1.6e9 (2020) in exponent form.", EXPONENT, Verified),
         row("nbf-zero", "0", "nbf 0, the epoch.", NBF, Verified),
-        row(
-            "nbf-numeric-string",
-            "\"${now-60}\"",
-            "nbf a minute ago, as a string of digits.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "nbf-null",
-            "null",
-            "nbf null.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "nbf-boolean",
-            "false",
-            "nbf the boolean false.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "nbf-negative",
-            "-1",
-            "nbf −1.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "nbf-milliseconds",
-            "${now-60}000",
-            "nbf a minute ago written in milliseconds.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
+        row("nbf-numeric-string", "\"${now-60}\"", "nbf a minute ago, as a string of digits.", DATE_TYPE, Rejected("claim_type")),
+        row("nbf-null", "null", "nbf null.", DATE_TYPE, Rejected("claim_type")),
+        row("nbf-boolean", "false", "nbf the boolean false.", DATE_TYPE, Rejected("claim_type")),
+        row("nbf-negative", "-1", "nbf −1.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("nbf-milliseconds", "${now-60}000", "nbf a minute ago written in milliseconds.", DATE_RANGE, Rejected("date_out_of_range")),
     ];
     push_rows(p, "nbf", nbf, date_tag(checks::NOT_BEFORE), out);
 
     let iat = vec![
-        row(
-            "iat-equals-now",
-            "${now}",
-            "iat equal to now.",
-            IAT,
-            Verified,
-        ),
-        row(
-            "iat-one-day-ahead",
-            "${now+86400}",
-            "iat a day in the future.",
-            IAT,
-            Verified,
-        ),
-        row(
-            "iat-fraction",
-            "${now-0.25}",
-            "iat a quarter second ago (a fraction).",
-            IAT,
-            Verified,
-        ),
-        row(
-            "iat-exponent",
-            "1.7e9",
-            "iat written 1.7e9 in exponent form.",
-            IAT,
-            Verified,
-        ),
-        row(
-            "iat-numeric-string",
-            "\"${now}\"",
-            "iat now, as a string of digits.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "iat-boolean",
-            "true",
-            "iat the boolean true.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "iat-object",
-            "{}",
-            "iat an empty object.",
-            DATE_TYPE,
-            Rejected("claim_type"),
-        ),
-        row(
-            "iat-negative",
-            "-1",
-            "iat −1.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "iat-1e300",
-            "1e300",
-            "iat 1e300.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "iat-beyond-max-date",
-            "253402300800",
-            "iat 253402300800, the first second of year 10000.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
-        row(
-            "iat-milliseconds",
-            "${now}000",
-            "iat now written in milliseconds.",
-            DATE_RANGE,
-            Rejected("date_out_of_range"),
-        ),
+        row("iat-equals-now", "${now}", "iat equal to now.", IAT, Verified),
+        row("iat-one-day-ahead", "${now+86400}", "iat a day in the future.", IAT, Verified),
+        row("iat-fraction", "${now-0.25}", "iat a quarter second ago (a fraction).", IAT, Verified),
+        row("iat-exponent", "1.7e9", "iat written 1.7e9 in exponent form.", IAT, Verified),
+        row("iat-numeric-string", "\"${now}\"", "iat now, as a string of digits.", DATE_TYPE, Rejected("claim_type")),
+        row("iat-boolean", "true", "iat the boolean true.", DATE_TYPE, Rejected("claim_type")),
+        row("iat-object", "{}", "iat an empty object.", DATE_TYPE, Rejected("claim_type")),
+        row("iat-negative", "-1", "iat −1.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("iat-1e300", "1e300", "iat 1e300.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("iat-beyond-max-date", "253402300800", "iat 253402300800, the first second of year 10000.", DATE_RANGE, Rejected("date_out_of_range")),
+        row("iat-milliseconds", "${now}000", "iat now written in milliseconds.", DATE_RANGE, Rejected("date_out_of_range")),
     ];
     // iat has no clock check: only its type and range are checks an implementation may lack.
     push_rows(
@@ -577,26 +236,15 @@ fn fixed_issuer(p: &P) -> Option<&'static str> {
     }
 }
 
+#[rustfmt::skip]
 fn strings(p: &P, out: &mut Vec<Case>) {
     use Want::{Either, Rejected, Verified};
     const TYPE: Want = Rejected("claim_type");
     let issuer_rows = vec![
         row("iss-number", "1", "iss the number 1.", STRINGS, TYPE),
         row("iss-null", "null", "iss null.", STRINGS, TYPE),
-        row(
-            "iss-object",
-            "{\"iss\":\"x\"}",
-            "iss an object.",
-            STRINGS,
-            TYPE,
-        ),
-        row(
-            "iss-boolean",
-            "true",
-            "iss the boolean true.",
-            STRINGS,
-            TYPE,
-        ),
+        row("iss-object", "{\"iss\":\"x\"}", "iss an object.", STRINGS, TYPE),
+        row("iss-boolean", "true", "iss the boolean true.", STRINGS, TYPE),
     ];
     push_rows(
         p,
@@ -611,81 +259,21 @@ fn strings(p: &P, out: &mut Vec<Case>) {
             const MISMATCH: Want = Rejected("issuer_mismatch");
             let upper = expected.to_uppercase();
             let rows = vec![
-                row(
-                    "iss-other-case",
-                    super::token::quote(&upper),
-                    format!("iss {upper:?}: the expected issuer in another case."),
-                    ISSUER,
-                    MISMATCH,
-                ),
-                row(
-                    "iss-trailing-space",
-                    super::token::quote(&format!("{expected} ")),
-                    "iss the expected issuer followed by a space.",
-                    ISSUER,
-                    MISMATCH,
-                ),
-                row(
-                    "iss-leading-space",
-                    super::token::quote(&format!(" {expected}")),
-                    "iss the expected issuer preceded by a space.",
-                    ISSUER,
-                    MISMATCH,
-                ),
-                row(
-                    "iss-prefix",
-                    super::token::quote(&expected[..expected.len() - 1]),
-                    "iss the expected issuer without its last character.",
-                    ISSUER,
-                    MISMATCH,
-                ),
-                row(
-                    "iss-suffix",
-                    super::token::quote(&format!("{expected}.evil")),
-                    "iss the expected issuer followed by \".evil\".",
-                    ISSUER,
-                    MISMATCH,
-                ),
-                row(
-                    "iss-empty",
-                    "\"\"",
-                    "iss the empty string.",
-                    ISSUER,
-                    MISMATCH,
-                ),
-                row(
-                    "iss-array",
-                    format!("[{}]", super::token::quote(expected)),
-                    "iss an array holding the expected issuer.",
-                    STRINGS,
-                    TYPE,
-                ),
-                row(
-                    "iss-exact",
-                    super::token::quote(expected),
-                    "iss exactly the expected issuer.",
-                    ISSUER,
-                    Verified,
-                ),
+                row("iss-other-case", super::token::quote(&upper), format!("iss {upper:?}: the expected issuer in another case."), ISSUER, MISMATCH),
+                row("iss-trailing-space", super::token::quote(&format!("{expected} ")), "iss the expected issuer followed by a space.", ISSUER, MISMATCH),
+                row("iss-leading-space", super::token::quote(&format!(" {expected}")), "iss the expected issuer preceded by a space.", ISSUER, MISMATCH),
+                row("iss-prefix", super::token::quote(&expected[..expected.len() - 1]), "iss the expected issuer without its last character.", ISSUER, MISMATCH),
+                row("iss-suffix", super::token::quote(&format!("{expected}.evil")), "iss the expected issuer followed by \".evil\".", ISSUER, MISMATCH),
+                row("iss-empty", "\"\"", "iss the empty string.", ISSUER, MISMATCH),
+                row("iss-array", format!("[{}]", super::token::quote(expected)), "iss an array holding the expected issuer.", STRINGS, TYPE),
+                row("iss-exact", super::token::quote(expected), "iss exactly the expected issuer.", ISSUER, Verified),
             ];
             push_rows(p, "iss", rows, |_, d| d.checks(&[checks::ISSUER]), out);
         }
         None => {
             let rows = vec![
-                row(
-                    "iss-unconstrained",
-                    "\"https://issuer.example.test\"",
-                    "iss a string, where the profile fixes no issuer.",
-                    STRINGS,
-                    Verified,
-                ),
-                row(
-                    "iss-array",
-                    "[\"https://issuer.example.test\"]",
-                    "iss an array of one string.",
-                    STRINGS,
-                    TYPE,
-                ),
+                row("iss-unconstrained", "\"https://issuer.example.test\"", "iss a string, where the profile fixes no issuer.", STRINGS, Verified),
+                row("iss-array", "[\"https://issuer.example.test\"]", "iss an array of one string.", STRINGS, TYPE),
             ];
             push_rows(p, "iss", rows, |_, d| d.checks(&[checks::ISSUER]), out);
         }
@@ -694,31 +282,13 @@ fn strings(p: &P, out: &mut Vec<Case>) {
     // sub: the user id for Drift and Privy, an unused registered claim elsewhere; either way a
     // string when present.
     let sub_rows = vec![
-        row(
-            "sub-number",
-            "12345",
-            "sub the number 12345.",
-            STRINGS,
-            TYPE,
-        ),
+        row("sub-number", "12345", "sub the number 12345.", STRINGS, TYPE),
         row("sub-null", "null", "sub null.", STRINGS, TYPE),
-        row(
-            "sub-array",
-            "[\"user-1\"]",
-            "sub an array holding the user id.",
-            STRINGS,
-            TYPE,
-        ),
+        row("sub-array", "[\"user-1\"]", "sub an array holding the user id.", STRINGS, TYPE),
     ];
     push_rows(p, "sub", sub_rows, |_, d| d, out);
     let jti_rows = vec![
-        row(
-            "jti-string",
-            "\"jti-0001\"",
-            "jti a string.",
-            STRINGS,
-            Verified,
-        ),
+        row("jti-string", "\"jti-0001\"", "jti a string.", STRINGS, Verified),
         row("jti-number", "1", "jti the number 1.", STRINGS, TYPE),
         row("jti-object", "{}", "jti an empty object.", STRINGS, TYPE),
     ];
@@ -733,35 +303,11 @@ fn strings(p: &P, out: &mut Vec<Case>) {
     };
     let mut aud_rows = vec![
         row("aud-number", "7", "aud the number 7.", STRINGS, TYPE),
-        row(
-            "aud-empty-array",
-            "[]",
-            "aud an empty array.",
-            STRINGS,
-            TYPE,
-        ),
-        row(
-            "aud-array-with-number",
-            format!("[{aud_value},7]"),
-            "aud an array holding a string and a number.",
-            STRINGS,
-            TYPE,
-        ),
-        row(
-            "aud-object",
-            format!("{{\"aud\":{aud_value}}}"),
-            "aud an object.",
-            STRINGS,
-            TYPE,
-        ),
+        row("aud-empty-array", "[]", "aud an empty array.", STRINGS, TYPE),
+        row("aud-array-with-number", format!("[{aud_value},7]"), "aud an array holding a string and a number.", STRINGS, TYPE),
+        row("aud-object", format!("{{\"aud\":{aud_value}}}"), "aud an object.", STRINGS, TYPE),
         row("aud-null", "null", "aud null.", STRINGS, TYPE),
-        row(
-            "aud-boolean",
-            "false",
-            "aud the boolean false.",
-            STRINGS,
-            TYPE,
-        ),
+        row("aud-boolean", "false", "aud the boolean false.", STRINGS, TYPE),
     ];
     if p.id != "privy" {
         aud_rows.push(row(
@@ -787,20 +333,12 @@ fn strings(p: &P, out: &mut Vec<Case>) {
         out,
     );
 
-    out.push(
-        p.case(
-            NS,
-            "unknown-claim-kept",
-            "The canonical claims plus an unregistered claim.",
-            UNKNOWN,
-        )
-        .tok(p.tok().claim_str("x-custom", "kept"))
-        .verified(),
-    );
+    out.push(p.case(NS, "unknown-claim-kept", "The canonical claims plus an unregistered claim.", UNKNOWN).tok(p.tok().claim_str("x-custom", "kept")).verified());
 }
 
 /// The provider's user-id claim twice (or, for OneSignal, its `external_id` alias twice), the
 /// two values disagreeing; and `exp` twice, one expired.
+#[rustfmt::skip]
 fn duplicates(p: &P, out: &mut Vec<Case>) {
     let uid = p.uid_claim();
     let canonical = p.claims();
@@ -844,13 +382,7 @@ fn duplicates(p: &P, out: &mut Vec<Case>) {
             "The user id claim twice: first the canonical user, then an attacker.",
         ),
     ] {
-        out.push(
-            p.case(NS, name, description, DUPLICATES)
-                .checks(&[checks::DUPLICATE_MEMBERS])
-                .features(&["differential"])
-                .tok(with_duplicate(first))
-                .rejected("duplicate_member"),
-        );
+        out.push(p.case(NS, name, description, DUPLICATES).checks(&[checks::DUPLICATE_MEMBERS]).features(&["differential"]).tok(with_duplicate(first)).rejected("duplicate_member"));
     }
     let exp_first = format!("{{\"exp\":${{now-60}},{}", &canonical.text()[1..]);
     let exp_last = format!("{},\"exp\":${{now-60}}}}", open(&canonical));
@@ -866,16 +398,11 @@ fn duplicates(p: &P, out: &mut Vec<Case>) {
             "exp twice: first the canonical hour ahead, then a minute ago.",
         ),
     ] {
-        out.push(
-            p.case(NS, name, description, DUPLICATES)
-                .checks(&[checks::DUPLICATE_MEMBERS])
-                .features(&["differential"])
-                .tok(p.tok().payload_text(text))
-                .rejected("duplicate_member"),
-        );
+        out.push(p.case(NS, name, description, DUPLICATES).checks(&[checks::DUPLICATE_MEMBERS]).features(&["differential"]).tok(p.tok().payload_text(text)).rejected("duplicate_member"));
     }
 }
 
+#[rustfmt::skip]
 fn not_objects(p: &P, out: &mut Vec<Case>) {
     let claims = p.claims().text();
     for (name, text, what) in [
@@ -893,15 +420,6 @@ fn not_objects(p: &P, out: &mut Vec<Case>) {
         ("claims-null", "null".to_owned(), "null"),
         ("claims-true", "true".to_owned(), "the literal true"),
     ] {
-        out.push(
-            p.case(
-                NS,
-                name,
-                &format!("A validly signed token whose claims set is {what}."),
-                NOT_OBJECT,
-            )
-            .tok(p.tok().payload_text(text))
-            .rejected("not_an_object"),
-        );
+        out.push(p.case(NS, name, &format!("A validly signed token whose claims set is {what}."), NOT_OBJECT).tok(p.tok().payload_text(text)).rejected("not_an_object"));
     }
 }

@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 use super::super::case::{Case, CaseContext, Expectation, SignatureForm, VectorFile};
 use super::identity;
 use super::token::{family_alg, Obj, Text, Tok};
-use crate::contract::Jwk;
+use crate::contract::{checks, Jwk};
 use crate::engine::keys::Key;
 use crate::engine::Alg;
-use crate::profile::{builtin, Config, Mode, Profile};
+use crate::profile::{builtin, builtin_ids, Config, Mode, Profile};
 
 /// The pinned verification time of almost every case: 2023-11-14T22:13:20Z.
 pub const NOW: i64 = 1_700_000_000;
@@ -25,8 +25,6 @@ pub const LEEWAY: u64 = 30;
 pub const USER: &str = "user-1";
 /// The app id configured for the profiles that take one (Privy `aud`, OneSignal `iss`).
 pub const APP_ID: &str = "test-app-id";
-/// The built-in providers, in seed order.
-pub const PROVIDERS: [&str; 5] = ["drift", "privy", "intercom", "onesignal", "zendesk"];
 
 /// A namespace's vector file.
 pub(super) fn file(namespace: &str, description: &str, cases: Vec<Case>) -> VectorFile {
@@ -52,8 +50,9 @@ impl P {
         }
     }
 
+    /// Every built-in provider, in the profile registry's order.
     pub fn all() -> Vec<P> {
-        PROVIDERS.into_iter().map(P::get).collect()
+        builtin_ids().map(P::get).collect()
     }
 
     /// The algorithm a conformant signer uses for this provider.
@@ -123,12 +122,17 @@ impl P {
     /// The profile's own `canonical_claims` is evaluated at two instants; a member that moves
     /// with the clock is written as a placeholder with its offset.
     pub fn claims(&self) -> Obj {
+        self.claims_for(USER)
+    }
+
+    /// [`P::claims`] naming `user` instead of [`USER`].
+    pub fn claims_for(&self, user: &str) -> Obj {
         let config = Config {
             app_id: Some(APP_ID.to_owned()),
         };
         let at = |now| {
             self.profile
-                .canonical_claims(USER, &config, now)
+                .canonical_claims(user, &config, now)
                 .expect("canonical claims")
         };
         let (a, b) = (at(NOW), at(NOW + 1));
@@ -149,6 +153,13 @@ impl P {
         self.tok_by(self.key(1))
     }
 
+    /// The canonical token recipe for `user` instead of [`USER`], signed by key 1.
+    pub fn tok_for(&self, user: &str) -> Tok {
+        let mut tok = self.tok();
+        tok.payload = Text::Obj(self.claims_for(user));
+        tok
+    }
+
     /// The canonical token recipe signed by `key`, its header naming that key where the
     /// profile requires a `kid`.
     pub fn tok_by(&self, key: Key) -> Tok {
@@ -166,6 +177,40 @@ impl P {
             app_id: self.needs_app_id().then(|| APP_ID.to_owned()),
             ..CaseContext::default()
         }
+    }
+
+    /// One case of this provider's namespace per row of a claim table, `(name, what, raw,
+    /// want)`: the canonical token with `claim` set to the raw JSON text (removed where it is
+    /// empty), described as "the canonical token with {what}", at the boundary of `claim`'s
+    /// rule and naming `check`. A removed required claim also names the required-claims check,
+    /// and a date relative to now (a `${now…}` number) marks the case `time`.
+    pub fn claim_cases(
+        &self,
+        claim: &str,
+        basis: &str,
+        check: &[&str],
+        rows: Vec<(&str, String, String, Want)>,
+    ) -> Vec<Case> {
+        let required = self.profile.claim(claim).is_some_and(|rule| rule.required);
+        let rows = rows.into_iter().map(|(name, what, raw, want)| {
+            let tok = match raw.as_str() {
+                "" => self.tok().without(claim),
+                raw => self.tok().claim(claim, raw),
+            };
+            let description = format!("The canonical token with {what}.");
+            let mut draft = self
+                .own(name, &description, basis)
+                .rule(claim)
+                .checks(check);
+            if raw.is_empty() && required {
+                draft = draft.checks(&[checks::REQUIRED_CLAIMS]);
+            }
+            if raw.contains("${now") && !raw.starts_with('"') {
+                draft = draft.features(&["time"]);
+            }
+            draft.tok(tok).want(want)
+        });
+        rows.collect()
     }
 
     /// A case of a generic class: `ns::name@provider`.
@@ -229,6 +274,15 @@ pub(crate) enum Token {
     /// The client presents no token.
     Missing,
 }
+
+/// A claim table for [`P::claim_cases`]: `(name, what, raw, want)` rows whose texts may be
+/// literals or built strings.
+macro_rules! claim_rows {
+    ($(($name:expr, $what:expr, $raw:expr, $want:expr)),* $(,)?) => {
+        vec![$(($name, String::from($what), String::from($raw), $want)),*]
+    };
+}
+pub(crate) use claim_rows;
 
 /// What policy.md says of a case, for tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,11 +1,10 @@
-//! `drift`: every rule of the Drift profile at its boundary (`sub`, `exp`), identity binding
-//! (`drift.identify(userId, …)`), key rotation, and the seed's own example token.
+//! `drift`: every rule of the Drift profile at its boundary (`sub`, `exp`), the bindings that
+//! Drift's numeric user ids invite (`drift.identify(userId, …)`), and the seed's example token.
 
-use super::draft::{Draft, Want, P};
-use super::token::Tok;
+use super::draft::{claim_rows, Draft, Want, P};
+use super::token::quote;
 use crate::contract::checks;
-use crate::engine::keys::Key;
-use crate::suite::case::{Case, SignatureForm, VectorFile};
+use crate::suite::case::Case;
 
 /// The seed's example `userJwt`, signed with a key the document does not give.
 pub(super) const SEED_TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.22H1g2b8yxmkcEY1Fhku4AhNl-M40P5Sl_B2ktSUdv8";
@@ -26,195 +25,63 @@ const SEED: &str = "\"userJwt\": \"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIi
 22H1g2b8yxmkcEY1Fhku4AhNl-M40P5Sl_B2ktSUdv8\"";
 const ALG: &str = "policy.md §6.1 (Drift: HS256); the Drift document's example header is \
 {\"typ\":\"JWT\",\"alg\":\"HS256\"}";
-const KEY: &str = "\"Because no third party can access your signing key, they will not be able \
-to generate signed identities\"";
 
-pub(super) fn file() -> VectorFile {
-    let p = P::get("drift");
-    let mut cases = Vec::new();
-    sub(&p, &mut cases);
-    exp(&p, &mut cases);
-    binding(&p, &mut cases);
-    seed(&p, &mut cases);
-    keys(&p, &mut cases);
-    super::draft::file(
-        "drift",
-        "Drift signed identities: sub, exp, identity binding, key rotation, the seed's example.",
-        cases,
-    )
+/// What the namespace holds, as its vector file says.
+pub(super) const DESCRIPTION: &str =
+    "Drift signed identities: sub, exp, numeric user ids, the seed's example.";
+
+/// Every case of the namespace, in file order.
+pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
+    sub(p, out);
+    exp(p, out);
+    others(p, out);
 }
 
 fn c(p: &P, name: &str, description: &str, basis: &str) -> Draft {
     p.own(name, description, basis)
 }
 
+#[rustfmt::skip]
 fn sub(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
-    out.push(
-        c(
-            p,
-            "canonical",
-            "The canonical Drift token: sub user-1 and exp an hour ahead.",
-            SUB,
-        )
-        .rule("sub")
-        .rule("exp")
-        .verified(),
-    );
-    out.push(
-        c(p, "sub-missing", "The canonical token without sub.", SUB)
-            .rule("sub")
-            .checks(&[checks::REQUIRED_CLAIMS])
-            .tok(p.tok().without("sub"))
-            .rejected("missing_claim"),
-    );
-    let rows: Vec<(&str, &str, String, Want)> = vec![
-        (
-            "sub-empty",
-            "sub the empty string",
-            "\"\"".into(),
-            Rejected("claim_length"),
-        ),
-        (
-            "sub-one-character",
-            "sub a single character",
-            "\"x\"".into(),
-            Verified,
-        ),
-        (
-            "sub-single-space",
-            "sub a single space (non-empty)",
-            "\" \"".into(),
-            Verified,
-        ),
-        (
-            "sub-number",
-            "sub the number 12345",
-            "12345".into(),
-            Rejected("claim_type"),
-        ),
-        (
-            "sub-null",
-            "sub null",
-            "null".into(),
-            Rejected("claim_type"),
-        ),
-        (
-            "sub-array",
-            "sub an array holding the user id",
-            "[\"user-1\"]".into(),
-            Rejected("claim_type"),
-        ),
-        (
-            "sub-object",
-            "sub an object holding the user id",
-            "{\"id\":\"user-1\"}".into(),
-            Rejected("claim_type"),
-        ),
-        (
-            "sub-numeric-string",
-            "sub the digits \"12345\", as the seed's example",
-            "\"12345\"".into(),
-            Verified,
-        ),
-        (
-            "sub-unicode",
-            "sub with non-ASCII characters",
-            "\"usér-😀\"".into(),
-            Verified,
-        ),
-        (
-            "sub-long",
-            "sub 1,000 characters long",
-            super::token::quote(&"u".repeat(1000)),
-            Verified,
-        ),
-        (
-            "sub-email-like",
-            "sub an email address, as some sites identify users",
-            "\"user@example.test\"".into(),
-            Verified,
-        ),
-    ];
-    for (name, what, raw, want) in rows {
-        out.push(
-            c(p, name, &format!("The canonical token with {what}."), SUB)
-                .rule("sub")
-                .tok(p.tok().claim("sub", raw))
-                .want(want),
-        );
-    }
+    out.push(c(p, "canonical", "The canonical Drift token: sub user-1 and exp an hour ahead.", SUB).rule("sub").rule("exp").verified());
+    out.push(c(p, "sub-missing", "The canonical token without sub.", SUB).rule("sub").checks(&[checks::REQUIRED_CLAIMS]).tok(p.tok().without("sub")).rejected("missing_claim"));
+    out.extend(p.claim_cases("sub", SUB, &[], claim_rows![
+        ("sub-empty", "sub the empty string", "\"\"", Rejected("claim_length")),
+        ("sub-one-character", "sub a single character", "\"x\"", Verified),
+        ("sub-single-space", "sub a single space (non-empty)", "\" \"", Verified),
+        ("sub-number", "sub the number 12345", "12345", Rejected("claim_type")),
+        ("sub-null", "sub null", "null", Rejected("claim_type")),
+        ("sub-array", "sub an array holding the user id", "[\"user-1\"]", Rejected("claim_type")),
+        ("sub-object", "sub an object holding the user id", "{\"id\":\"user-1\"}", Rejected("claim_type")),
+        ("sub-numeric-string", "sub the digits \"12345\", as the seed's example", "\"12345\"", Verified),
+        ("sub-unicode", "sub with non-ASCII characters", "\"usér-😀\"", Verified),
+        ("sub-long", "sub 1,000 characters long", quote(&"u".repeat(1000)), Verified),
+        ("sub-email-like", "sub an email address, as some sites identify users", "\"user@example.test\"", Verified),
+    ]));
+    out.push(c(p, "extra-claims-ignored", "The canonical claims plus name and email, which Drift's identity does not take.", SUB).rule("sub").tok(p.tok().claim_str("name", "Example User").claim_str("email", "user@example.test")).verified());
 }
 
+#[rustfmt::skip]
 fn exp(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
+    // (name, what, raw text or "" for absent, verdict, the check it names)
     let rows: Vec<(&str, &str, &str, Want, &str)> = vec![
-        (
-            "exp-absent",
-            "without exp (it is optional)",
-            "",
-            Verified,
-            "",
-        ),
-        (
-            "exp-one-second-ahead",
-            "with exp one second ahead",
-            "${now+1}",
-            Verified,
-            checks::EXPIRY,
-        ),
-        (
-            "exp-equals-now",
-            "with exp equal to now",
-            "${now}",
-            Rejected("expired"),
-            checks::EXPIRY,
-        ),
-        (
-            "exp-seed-value",
-            "with exp 1687388697, the seed's example value (June 2023, before now)",
-            "1687388697",
-            Rejected("expired"),
-            checks::EXPIRY,
-        ),
-        (
-            "exp-fraction",
-            "with exp a fraction of a second past an hour ahead (Drift does not require integers)",
-            "${now+3600.5}",
-            Verified,
-            checks::EXPIRY,
-        ),
-        (
-            "exp-numeric-string",
-            "with exp a string of digits instead of a number",
-            "\"${now+3600}\"",
-            Rejected("claim_type"),
-            checks::DATE_TYPES,
-        ),
-        (
-            "exp-null",
-            "with exp null",
-            "null",
-            Rejected("claim_type"),
-            checks::DATE_TYPES,
-        ),
-        (
-            "exp-milliseconds",
-            "with exp an hour ahead in milliseconds instead of seconds",
-            "${now+3600}000",
-            Rejected("date_out_of_range"),
-            checks::DATE_TYPES,
-        ),
+        ("exp-absent", "without exp (it is optional)", "", Verified, ""),
+        ("exp-one-second-ahead", "with exp one second ahead", "${now+1}", Verified, checks::EXPIRY),
+        ("exp-equals-now", "with exp equal to now", "${now}", Rejected("expired"), checks::EXPIRY),
+        ("exp-seed-value", "with exp 1687388697, the seed's example value (June 2023, before now)", "1687388697", Rejected("expired"), checks::EXPIRY),
+        ("exp-fraction", "with exp a fraction of a second past an hour ahead (Drift does not require integers)", "${now+3600.5}", Verified, checks::EXPIRY),
+        ("exp-numeric-string", "with exp a string of digits instead of a number", "\"${now+3600}\"", Rejected("claim_type"), checks::DATE_TYPES),
+        ("exp-null", "with exp null", "null", Rejected("claim_type"), checks::DATE_TYPES),
+        ("exp-milliseconds", "with exp an hour ahead in milliseconds instead of seconds", "${now+3600}000", Rejected("date_out_of_range"), checks::DATE_TYPES),
     ];
     for (name, what, raw, want, check) in rows {
-        let tok = if raw.is_empty() {
-            p.tok().without("exp")
-        } else {
-            p.tok().claim("exp", raw)
+        let tok = match raw {
+            "" => p.tok().without("exp"),
+            raw => p.tok().claim("exp", raw),
         };
-        let mut d = c(p, name, &format!("The canonical token {what}."), EXP)
-            .rule("exp")
-            .tok(tok);
+        let mut d = c(p, name, &format!("The canonical token {what}."), EXP).rule("exp").tok(tok);
         if !check.is_empty() {
             d = d.checks(&[check]);
         }
@@ -224,239 +91,19 @@ fn exp(p: &P, out: &mut Vec<Case>) {
         out.push(d.want(want));
     }
     // The seed's example exp, verified a little before it passes.
-    out.push(
-        c(
-            p,
-            "exp-seed-value-before-expiry",
-            "A token with exp 1687388697 (the seed's example) verified 697 seconds before it.",
-            EXP,
-        )
-        .rule("exp")
-        .features(&["seed-example", "time"])
-        .checks(&[checks::EXPIRY])
-        .now(1_687_388_000)
-        .tok(p.tok().claim("exp", "${now+697}"))
-        .verified(),
-    );
+    out.push(c(p, "exp-seed-value-before-expiry", "A token with exp 1687388697 (the seed's example) verified 697 seconds before it.", EXP).rule("exp").features(&["seed-example", "time"]).checks(&[checks::EXPIRY]).now(1_687_388_000).tok(p.tok().claim("exp", "${now+697}")).verified());
+    out.push(c(p, "iat-and-nbf", "The canonical claims plus iat and nbf at now.", EXP).features(&["time"]).checks(&[checks::NOT_BEFORE]).tok(p.tok().claim("iat", "${now}").claim("nbf", "${now}")).verified());
 }
 
-fn binding(p: &P, out: &mut Vec<Case>) {
-    let rows: Vec<(&str, &str, Tok, &str, bool)> = vec![
-        (
-            "binding-match",
-            "the token's user, user-1",
-            p.tok(),
-            "user-1",
-            true,
-        ),
-        (
-            "binding-mismatch",
-            "another user, user-2",
-            p.tok(),
-            "user-2",
-            false,
-        ),
-        (
-            "binding-other-case",
-            "USER-1, the token's user in uppercase",
-            p.tok(),
-            "USER-1",
-            false,
-        ),
-        (
-            "binding-trailing-space",
-            "the token's user followed by a space",
-            p.tok(),
-            "user-1 ",
-            false,
-        ),
-        ("binding-empty", "the empty string", p.tok(), "", false),
-        (
-            "binding-leading-zero",
-            "012345 while the token names 12345",
-            p.tok().claim_str("sub", "12345"),
-            "012345",
-            false,
-        ),
-        (
-            "binding-unicode-normalization",
-            "é decomposed (e + U+0301) while the token has it precomposed (U+00E9)",
-            p.tok().claim_str("sub", "caf\u{e9}"),
-            "cafe\u{301}",
-            false,
-        ),
-        (
-            "binding-numeric-id",
-            "12345, as the seed's drift.identify does, with the token's sub \"12345\"",
-            p.tok().claim_str("sub", "12345"),
-            "12345",
-            true,
-        ),
-    ];
-    for (name, what, tok, claimed, matches) in rows {
-        let d = c(
-            p,
-            name,
-            &format!("The client calls drift.identify with {what}."),
-            BINDING,
-        )
-        .features(&["binding"])
-        .claimed(claimed)
-        .tok(tok);
-        out.push(if matches {
-            d.verified()
-        } else {
-            d.rejected("identity_mismatch")
-        });
-    }
-}
-
-fn seed(p: &P, out: &mut Vec<Case>) {
-    out.push(
-        c(p, "seed-example-token", "The seed's example userJwt verbatim; it decodes to {\"typ\":\"JWT\",\"alg\":\"HS256\"} and {\"sub\":\"12345\"}, but its signature is by a key we do not have.", SEED)
-            .features(&["seed-example"])
-            .raw(SEED_TOKEN)
-            .rejected("bad_signature"),
-    );
+/// The seed's example, and the bindings of numeric user ids (the seed identifies user 12345).
+#[rustfmt::skip]
+fn others(p: &P, out: &mut Vec<Case>) {
+    let numeric = p.tok().claim_str("sub", "12345");
+    out.push(c(p, "binding-leading-zero", "The client calls drift.identify with 012345 while the token names 12345.", BINDING).features(&["binding"]).claimed("012345").tok(numeric.clone()).rejected("identity_mismatch"));
+    out.push(c(p, "binding-numeric-id", "The client calls drift.identify with 12345, as the seed's drift.identify does, with the token's sub \"12345\".", BINDING).features(&["binding"]).claimed("12345").tok(numeric).verified());
+    out.push(c(p, "seed-example-token", "The seed's example userJwt verbatim; it decodes to {\"typ\":\"JWT\",\"alg\":\"HS256\"} and {\"sub\":\"12345\"}, but its signature is by a key we do not have.", SEED).features(&["seed-example"]).raw(SEED_TOKEN).rejected("bad_signature"));
     let resigned = p.tok().header_text(SEED_HEADER).payload_text(SEED_PAYLOAD);
-    out.push(
-        c(
-            p,
-            "seed-example-resigned",
-            "The seed example's exact header and payload texts signed with the configured key.",
-            SEED,
-        )
-        .features(&["seed-example"])
-        .rule("sub")
-        .tok(resigned.clone())
-        .verified(),
-    );
-    out.push(
-        c(
-            p,
-            "seed-example-resigned-identify",
-            "The seed example re-signed, with the client calling drift.identify(\"12345\").",
-            BINDING,
-        )
-        .features(&["seed-example", "binding"])
-        .claimed("12345")
-        .tok(resigned)
-        .verified(),
-    );
-    out.push(
-        c(p, "typ-jwt-header", "The canonical claims under the seed's header order {\"typ\":\"JWT\",\"alg\":\"HS256\"}.", ALG)
-            .tok(p.tok().header_text(SEED_HEADER))
-            .verified(),
-    );
-}
-
-fn keys(p: &P, out: &mut Vec<Case>) {
-    let (k1, k2) = (p.key(1), p.key(2));
-    let rotation = "policy.md §6.8 (key rotation: a key taken out of the configuration verifies \
-                    nothing)";
-    out.push(
-        c(
-            p,
-            "rotation-new-key",
-            "Old and new secrets configured; the canonical claims signed by the new one.",
-            rotation,
-        )
-        .features(&["rotation"])
-        .keys(&[k1.clone(), k2.clone()])
-        .tok(p.tok_by(k2.clone()))
-        .verified(),
-    );
-    out.push(
-        c(
-            p,
-            "rotation-old-key-during-overlap",
-            "Old and new secrets configured; the canonical claims signed by the old one.",
-            rotation,
-        )
-        .features(&["rotation"])
-        .keys(&[k1.clone(), k2.clone()])
-        .verified(),
-    );
-    out.push(
-        c(
-            p,
-            "rotation-old-key-removed",
-            "Only the new secret configured; the canonical claims signed by the removed old one.",
-            rotation,
-        )
-        .features(&["rotation"])
-        .keys(std::slice::from_ref(&k2))
-        .rejected("bad_signature"),
-    );
-    out.push(
-        c(
-            p,
-            "wrong-secret",
-            "The canonical claims signed with a secret nobody configured.",
-            KEY,
-        )
-        .tok(p.tok_by(p.attacker()))
-        .rejected("bad_signature"),
-    );
-    out.push(
-        c(
-            p,
-            "flipped-signature",
-            "The canonical token with the first bit of its tag flipped.",
-            KEY,
-        )
-        .tok(p.tok().form(SignatureForm::FlipFirstBit))
-        .rejected("bad_signature"),
-    );
-    out.push(
-        c(
-            p,
-            "es256-token",
-            "The canonical claims as an ES256 token signed by an EC key.",
-            ALG,
-        )
-        .tok(
-            p.tok()
-                .key(Key::test_ec("drift-key-1"))
-                .header_str("alg", "ES256"),
-        )
-        .rejected("alg_not_allowed"),
-    );
-    out.push(
-        c(
-            p,
-            "hs512-header",
-            "The canonical token with header alg HS512.",
-            ALG,
-        )
-        .tok(p.tok().header_str("alg", "HS512"))
-        .rejected("alg_not_allowed"),
-    );
-    out.push(
-        c(
-            p,
-            "extra-claims-ignored",
-            "The canonical claims plus name and email, which Drift's identity does not take.",
-            SUB,
-        )
-        .rule("sub")
-        .tok(
-            p.tok()
-                .claim_str("name", "Example User")
-                .claim_str("email", "user@example.test"),
-        )
-        .verified(),
-    );
-    out.push(
-        c(
-            p,
-            "iat-and-nbf",
-            "The canonical claims plus iat and nbf at now.",
-            EXP,
-        )
-        .features(&["time"])
-        .checks(&[checks::NOT_BEFORE])
-        .tok(p.tok().claim("iat", "${now}").claim("nbf", "${now}"))
-        .verified(),
-    );
+    out.push(c(p, "seed-example-resigned", "The seed example's exact header and payload texts signed with the configured key.", SEED).features(&["seed-example"]).rule("sub").tok(resigned.clone()).verified());
+    out.push(c(p, "seed-example-resigned-identify", "The seed example re-signed, with the client calling drift.identify(\"12345\").", BINDING).features(&["seed-example", "binding"]).claimed("12345").tok(resigned).verified());
+    out.push(c(p, "typ-jwt-header", "The canonical claims under the seed's header order {\"typ\":\"JWT\",\"alg\":\"HS256\"}.", ALG).tok(p.tok().header_text(SEED_HEADER)).verified());
 }

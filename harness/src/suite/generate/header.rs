@@ -56,6 +56,7 @@ pub(super) fn file() -> VectorFile {
     )
 }
 
+#[rustfmt::skip]
 fn alg(p: &P, out: &mut Vec<Case>) {
     let t = p.tok();
     let c = |name: &str, description: &str, basis: &str| -> Draft {
@@ -64,15 +65,7 @@ fn alg(p: &P, out: &mut Vec<Case>) {
     let mine = p.alg().as_str();
     let other = p.other_alg().as_str();
 
-    out.push(
-        c(
-            "alg-missing",
-            "The canonical token with no alg member in its header.",
-            ALG,
-        )
-        .tok(t.clone().without_header("alg"))
-        .rejected("alg_missing"),
-    );
+    out.push(c("alg-missing", "The canonical token with no alg member in its header.", ALG).tok(t.clone().without_header("alg")).rejected("alg_missing"));
     for (name, raw) in [
         ("alg-null", "null".to_owned()),
         ("alg-number", "256".to_owned()),
@@ -80,15 +73,7 @@ fn alg(p: &P, out: &mut Vec<Case>) {
         ("alg-object", format!(r#"{{"name":{}}}"#, quote(mine))),
         ("alg-boolean", "true".to_owned()),
     ] {
-        out.push(
-            c(
-                name,
-                &format!("The canonical token with alg set to the non-string {raw}."),
-                ALG,
-            )
-            .tok(t.clone().header_member("alg", raw.clone()))
-            .rejected("header_member_type"),
-        );
+        out.push(c(name, &format!("The canonical token with alg set to the non-string {raw}."), ALG).tok(t.clone().header_member("alg", raw.clone())).rejected("header_member_type"));
     }
     for (name, spelling) in [
         ("alg-none", "none"),
@@ -96,12 +81,7 @@ fn alg(p: &P, out: &mut Vec<Case>) {
         ("alg-none-uppercase", "NONE"),
         ("alg-none-mixed-case", "nOnE"),
     ] {
-        out.push(
-            c(name, &format!("The canonical claims under alg {spelling:?}, still carrying a valid signature by the configured key."), NONE)
-                .features(&["alg-none"])
-                .tok(t.clone().header_str("alg", spelling))
-                .rejected("alg_none"),
-        );
+        out.push(c(name, &format!("The canonical claims under alg {spelling:?}, still carrying a valid signature by the configured key."), NONE).features(&["alg-none"]).tok(t.clone().header_str("alg", spelling)).rejected("alg_none"));
     }
     // Without a signature the empty third segment is refused first (policy.md §1).
     for (name, spelling) in [
@@ -110,16 +90,7 @@ fn alg(p: &P, out: &mut Vec<Case>) {
     ] {
         let signed = t.clone().header_str("alg", spelling).at(TIMELESS);
         let (h, pl, _) = parts(&signed);
-        out.push(
-            c(
-                name,
-                &format!("An unsigned token: alg {spelling:?} and an empty signature segment."),
-                NONE,
-            )
-            .features(&["alg-none"])
-            .raw(format!("{h}.{pl}."))
-            .rejected("empty_segment"),
-        );
+        out.push(c(name, &format!("An unsigned token: alg {spelling:?} and an empty signature segment."), NONE).features(&["alg-none"]).raw(format!("{h}.{pl}.")).rejected("empty_segment"));
     }
     let lower = mine.to_lowercase();
     let mixed: String = mine
@@ -140,126 +111,31 @@ fn alg(p: &P, out: &mut Vec<Case>) {
         variants.push((format!("alg-{}", a.to_lowercase()), a.to_owned()));
     }
     for (name, value) in variants {
-        out.push(
-            c(
-                &name,
-                &format!("The canonical token signed as usual but with header alg {value:?}."),
-                ALG,
-            )
-            .tok(t.clone().header_str("alg", &value))
-            .rejected("alg_not_allowed"),
-        );
+        out.push(c(&name, &format!("The canonical token signed as usual but with header alg {value:?}."), ALG).tok(t.clone().header_str("alg", &value)).rejected("alg_not_allowed"));
     }
 }
 
+#[rustfmt::skip]
 fn extensions(p: &P, out: &mut Vec<Case>) {
     let t = p.tok();
     let c = |name: &str, description: &str, basis: &str| -> Draft {
         p.case(NS, name, description, basis)
     };
     let rows: Vec<(&str, &str, &str, Tok, Want)> = vec![
-        (
-            "crit-registered-name",
-            "The canonical token with crit naming the registered header alg.",
-            CRIT,
-            t.clone().header_member("crit", r#"["alg"]"#),
-            Want::Rejected("crit_present"),
-        ),
-        (
-            "crit-unknown-extension",
-            "The canonical token with crit naming an unknown extension that is present.",
-            CRIT,
-            t.clone()
-                .header_member("https://example.invalid/ext", "true")
-                .header_member("crit", r#"["https://example.invalid/ext"]"#),
-            Want::Rejected("crit_present"),
-        ),
-        (
-            "crit-empty",
-            "The canonical token with crit as an empty array.",
-            CRIT,
-            t.clone().header_member("crit", "[]"),
-            Want::Rejected("crit_present"),
-        ),
-        (
-            "crit-not-an-array",
-            "The canonical token with crit as a string.",
-            CRIT,
-            t.clone().header_member("crit", r#""exp""#),
-            Want::Rejected("crit_present"),
-        ),
-        (
-            "crit-with-b64",
-            "The canonical token with b64 false listed in crit, as RFC 7797 requires.",
-            CRIT,
-            t.clone()
-                .header_member("b64", "false")
-                .header_member("crit", r#"["b64"]"#),
-            Want::Rejected("crit_present"),
-        ),
-        (
-            "b64-false",
-            "The canonical token with b64 false and no crit.",
-            B64,
-            t.clone().header_member("b64", "false"),
-            Want::Rejected("b64_present"),
-        ),
-        (
-            "b64-true",
-            "The canonical token with b64 true (the default spelled out).",
-            B64,
-            t.clone().header_member("b64", "true"),
-            Want::Rejected("b64_present"),
-        ),
-        (
-            "zip-deflate",
-            "The canonical token with zip DEF on a JWS.",
-            ZIP,
-            t.clone().header_str("zip", "DEF"),
-            Want::Rejected("zip_present"),
-        ),
-        (
-            "cty-jwt",
-            "The canonical token with cty JWT, declaring a nested token.",
-            CTY,
-            t.clone().header_str("cty", "JWT"),
-            Want::Rejected("nested_jwt"),
-        ),
-        (
-            "cty-jwt-lowercase",
-            "The canonical token with cty jwt in lowercase: the same media type.",
-            CTY,
-            t.clone().header_str("cty", "jwt"),
-            Want::Rejected("nested_jwt"),
-        ),
-        (
-            "cty-number",
-            "The canonical token with cty the number 1: RFC 7515 makes cty a media type string.",
-            MEMBER_TYPE,
-            t.clone().header_member("cty", "1"),
-            Want::Rejected("header_member_type"),
-        ),
-        (
-            "typ-number",
-            "The canonical token with typ the number 1: RFC 7515 makes typ a media type string.",
-            MEMBER_TYPE,
-            t.clone().header_member("typ", "1"),
-            Want::Rejected("header_member_type"),
-        ),
-        (
-            "cty-json",
-            "The canonical token with cty json, which declares no nesting.",
-            "policy.md §3 rejects only `cty: \"JWT\"`; RFC 7515 §4.1.10",
-            t.clone().header_str("cty", "json"),
-            Want::Verified,
-        ),
-        (
-            "cty-other-media-type",
-            "The canonical token with cty text/plain, a media type that declares no nesting.",
-            "policy.md §3 rejects only `cty: \"JWT\"`; RFC 7515 §4.1.10",
-            t.clone().header_str("cty", "text/plain"),
-            Want::Verified,
-        ),
+        ("crit-registered-name", "The canonical token with crit naming the registered header alg.", CRIT, t.clone().header_member("crit", r#"["alg"]"#), Want::Rejected("crit_present")),
+        ("crit-unknown-extension", "The canonical token with crit naming an unknown extension that is present.", CRIT, t.clone().header_member("https://example.invalid/ext", "true").header_member("crit", r#"["https://example.invalid/ext"]"#), Want::Rejected("crit_present")),
+        ("crit-empty", "The canonical token with crit as an empty array.", CRIT, t.clone().header_member("crit", "[]"), Want::Rejected("crit_present")),
+        ("crit-not-an-array", "The canonical token with crit as a string.", CRIT, t.clone().header_member("crit", r#""exp""#), Want::Rejected("crit_present")),
+        ("crit-with-b64", "The canonical token with b64 false listed in crit, as RFC 7797 requires.", CRIT, t.clone().header_member("b64", "false").header_member("crit", r#"["b64"]"#), Want::Rejected("crit_present")),
+        ("b64-false", "The canonical token with b64 false and no crit.", B64, t.clone().header_member("b64", "false"), Want::Rejected("b64_present")),
+        ("b64-true", "The canonical token with b64 true (the default spelled out).", B64, t.clone().header_member("b64", "true"), Want::Rejected("b64_present")),
+        ("zip-deflate", "The canonical token with zip DEF on a JWS.", ZIP, t.clone().header_str("zip", "DEF"), Want::Rejected("zip_present")),
+        ("cty-jwt", "The canonical token with cty JWT, declaring a nested token.", CTY, t.clone().header_str("cty", "JWT"), Want::Rejected("nested_jwt")),
+        ("cty-jwt-lowercase", "The canonical token with cty jwt in lowercase: the same media type.", CTY, t.clone().header_str("cty", "jwt"), Want::Rejected("nested_jwt")),
+        ("cty-number", "The canonical token with cty the number 1: RFC 7515 makes cty a media type string.", MEMBER_TYPE, t.clone().header_member("cty", "1"), Want::Rejected("header_member_type")),
+        ("typ-number", "The canonical token with typ the number 1: RFC 7515 makes typ a media type string.", MEMBER_TYPE, t.clone().header_member("typ", "1"), Want::Rejected("header_member_type")),
+        ("cty-json", "The canonical token with cty json, which declares no nesting.", "policy.md §3 rejects only `cty: \"JWT\"`; RFC 7515 §4.1.10", t.clone().header_str("cty", "json"), Want::Verified),
+        ("cty-other-media-type", "The canonical token with cty text/plain, a media type that declares no nesting.", "policy.md §3 rejects only `cty: \"JWT\"`; RFC 7515 §4.1.10", t.clone().header_str("cty", "text/plain"), Want::Verified),
     ];
     for (name, description, basis, tok, want) in rows {
         let mut d = c(name, description, basis).tok(tok);
@@ -270,6 +146,7 @@ fn extensions(p: &P, out: &mut Vec<Case>) {
     }
 }
 
+#[rustfmt::skip]
 fn kid(p: &P, out: &mut Vec<Case>) {
     let t = p.tok();
     let c = |name: &str, description: &str, basis: &str| -> Draft {
@@ -284,106 +161,25 @@ fn kid(p: &P, out: &mut Vec<Case>) {
         ("kid-object", r#"{"kid":"k"}"#),
         ("kid-boolean", "true"),
     ] {
-        out.push(
-            c(
-                name,
-                &format!("The canonical token with kid set to the non-string {raw}."),
-                KID,
-            )
-            .tok(t.clone().header_member("kid", raw))
-            .rejected("header_member_type"),
-        );
+        out.push(c(name, &format!("The canonical token with kid set to the non-string {raw}."), KID).tok(t.clone().header_member("kid", raw)).rejected("header_member_type"));
     }
-    out.push(
-        c(
-            "kid-configured",
-            "The canonical token whose kid names the configured key that signed it.",
-            KID,
-        )
-        .tok(t.clone().header_str("kid", &configured))
-        .verified(),
-    );
+    out.push(c("kid-configured", "The canonical token whose kid names the configured key that signed it.", KID).tok(t.clone().header_str("kid", &configured)).verified());
     let ten_kb = "A".repeat(10_000);
     let rows: Vec<(&str, &str, String, &str)> = vec![
-        (
-            "kid-unknown",
-            "a key id nobody configured",
-            "no-such-key".into(),
-            KID,
-        ),
+        ("kid-unknown", "a key id nobody configured", "no-such-key".into(), KID),
         ("kid-empty-string", "the empty string", String::new(), KID),
-        (
-            "kid-case-variant",
-            "the configured key id in uppercase",
-            configured.to_uppercase(),
-            KID,
-        ),
-        (
-            "kid-nul-suffix",
-            "the configured key id followed by a NUL character",
-            format!("{configured}\u{0}"),
-            INJECTION,
-        ),
-        (
-            "kid-nul",
-            "a single NUL character",
-            "\u{0}".into(),
-            INJECTION,
-        ),
-        (
-            "kid-path-traversal",
-            "a relative path climbing to /dev/null",
-            "../../../../../../../../dev/null".into(),
-            INJECTION,
-        ),
-        (
-            "kid-absolute-path",
-            "an absolute file path",
-            "/etc/passwd".into(),
-            INJECTION,
-        ),
-        (
-            "kid-url",
-            "a URL",
-            "https://attacker.invalid/key.pem".into(),
-            INJECTION,
-        ),
-        (
-            "kid-sql-tautology",
-            "an SQL tautology",
-            "' OR '1'='1".into(),
-            INJECTION,
-        ),
-        (
-            "kid-sql-union",
-            "an SQL UNION selecting a known secret",
-            "x' UNION SELECT 'secret' -- ".into(),
-            INJECTION,
-        ),
-        (
-            "kid-shell-substitution",
-            "a shell command substitution",
-            "$(touch /tmp/pwned)".into(),
-            INJECTION,
-        ),
-        (
-            "kid-shell-backticks",
-            "a backtick shell command",
-            "`id`".into(),
-            INJECTION,
-        ),
-        (
-            "kid-shell-pipe",
-            "a shell pipe",
-            "k | cat /etc/passwd".into(),
-            INJECTION,
-        ),
-        (
-            "kid-ten-kilobytes",
-            "10,000 characters (within the token size limit)",
-            ten_kb,
-            INJECTION,
-        ),
+        ("kid-case-variant", "the configured key id in uppercase", configured.to_uppercase(), KID),
+        ("kid-nul-suffix", "the configured key id followed by a NUL character", format!("{configured}\u{0}"), INJECTION),
+        ("kid-nul", "a single NUL character", "\u{0}".into(), INJECTION),
+        ("kid-path-traversal", "a relative path climbing to /dev/null", "../../../../../../../../dev/null".into(), INJECTION),
+        ("kid-absolute-path", "an absolute file path", "/etc/passwd".into(), INJECTION),
+        ("kid-url", "a URL", "https://attacker.invalid/key.pem".into(), INJECTION),
+        ("kid-sql-tautology", "an SQL tautology", "' OR '1'='1".into(), INJECTION),
+        ("kid-sql-union", "an SQL UNION selecting a known secret", "x' UNION SELECT 'secret' -- ".into(), INJECTION),
+        ("kid-shell-substitution", "a shell command substitution", "$(touch /tmp/pwned)".into(), INJECTION),
+        ("kid-shell-backticks", "a backtick shell command", "`id`".into(), INJECTION),
+        ("kid-shell-pipe", "a shell pipe", "k | cat /etc/passwd".into(), INJECTION),
+        ("kid-ten-kilobytes", "10,000 characters (within the token size limit)", ten_kb, INJECTION),
     ];
     for (name, what, kid, basis) in rows {
         let mut d = c(
@@ -394,13 +190,11 @@ fn kid(p: &P, out: &mut Vec<Case>) {
         if basis == INJECTION {
             d = d.features(&["kid-injection"]);
         }
-        out.push(
-            d.tok(t.clone().header_str("kid", &kid))
-                .rejected("unknown_kid"),
-        );
+        out.push(d.tok(t.clone().header_str("kid", &kid)).rejected("unknown_kid"));
     }
 }
 
+#[rustfmt::skip]
 fn typ_and_others(p: &P, out: &mut Vec<Case>) {
     let t = p.tok();
     let c = |name: &str, description: &str, basis: &str| -> Draft {
@@ -408,34 +202,10 @@ fn typ_and_others(p: &P, out: &mut Vec<Case>) {
     };
     // Zendesk requires typ: its typ cases are in the zendesk namespace.
     if p.profile.header.typ.is_none() {
-        out.push(
-            c(
-                "typ-jwt",
-                "The canonical token with typ JWT, which this profile does not require.",
-                TYP,
-            )
-            .tok(t.clone().header_str("typ", "JWT"))
-            .verified(),
-        );
-        out.push(
-            c(
-                "typ-other-value",
-                "The canonical token with typ JOSE, which this profile does not check.",
-                TYP,
-            )
-            .tok(t.clone().header_str("typ", "JOSE"))
-            .verified(),
-        );
+        out.push(c("typ-jwt", "The canonical token with typ JWT, which this profile does not require.", TYP).tok(t.clone().header_str("typ", "JWT")).verified());
+        out.push(c("typ-other-value", "The canonical token with typ JOSE, which this profile does not check.", TYP).tok(t.clone().header_str("typ", "JOSE")).verified());
     }
-    out.push(
-        c(
-            "unknown-member",
-            "The canonical token with an unregistered header member.",
-            UNKNOWN_MEMBER,
-        )
-        .tok(t.clone().header_str("x-custom", "value"))
-        .verified(),
-    );
+    out.push(c("unknown-member", "The canonical token with an unregistered header member.", UNKNOWN_MEMBER).tok(t.clone().header_str("x-custom", "value")).verified());
 }
 
 /// The attacker's EC public key as SPKI DER (what an `x5c` certificate would wrap).
@@ -451,6 +221,7 @@ fn attacker_spki_der() -> Vec<u8> {
         .to_vec()
 }
 
+#[rustfmt::skip]
 fn key_bearing(p: &P, out: &mut Vec<Case>) {
     let attacker = p.attacker();
     let attacker_jwk = {
@@ -469,31 +240,10 @@ fn key_bearing(p: &P, out: &mut Vec<Case>) {
     ];
     for (member, raw) in &members {
         // Signed by the configured key: the member is merely carried (policy: either).
-        out.push(
-            p.case(NS, &format!("{member}-carried"), &format!("The canonical token, signed by the configured key, carrying an attacker's {member} header member."), KEY_BEARING)
-                .features(&["key-bearing"])
-                .tok(p.tok().header_member(member, raw.clone()))
-                .either(),
-        );
+        out.push(p.case(NS, &format!("{member}-carried"), &format!("The canonical token, signed by the configured key, carrying an attacker's {member} header member."), KEY_BEARING).features(&["key-bearing"]).tok(p.tok().header_member(member, raw.clone())).either());
         // Signed by the key the member points at: trusting it would accept a forgery. The
         // header keeps the canonical kid (where there is one) so the signature is what fails.
-        out.push(
-            p.case(NS, &format!("{member}-attacker-signed"), &format!("The canonical claims signed by an attacker's key that the header's {member} member carries or points at."), ATTACKER)
-                .features(&["key-bearing", "forgery"])
-                .tok(p.tok().key(attacker.clone()).header_member(member, raw.clone()))
-                .rejected("bad_signature"),
-        );
+        out.push(p.case(NS, &format!("{member}-attacker-signed"), &format!("The canonical claims signed by an attacker's key that the header's {member} member carries or points at."), ATTACKER).features(&["key-bearing", "forgery"]).tok(p.tok().key(attacker.clone()).header_member(member, raw.clone())).rejected("bad_signature"));
     }
-    out.push(
-        p.case(NS, "jwk-attacker-signed-own-kid", "The canonical claims signed by an attacker's key embedded as jwk, the header's kid naming that key.", ATTACKER)
-            .features(&["key-bearing", "forgery"])
-            .checks(&[checks::KID])
-            .tok(
-                p.tok()
-                    .key(attacker.clone())
-                    .header_member("jwk", members[0].1.clone())
-                    .header_str("kid", "attacker-1"),
-            )
-            .rejected("unknown_kid"),
-    );
+    out.push(p.case(NS, "jwk-attacker-signed-own-kid", "The canonical claims signed by an attacker's key embedded as jwk, the header's kid naming that key.", ATTACKER).features(&["key-bearing", "forgery"]).checks(&[checks::KID]).tok(p.tok().key(attacker.clone()).header_member("jwk", members[0].1.clone()).header_str("kid", "attacker-1")).rejected("unknown_kid"));
 }

@@ -1,10 +1,9 @@
 //! `intercom`: every rule of the Intercom profile at its boundary (`user_id`, `email`, `exp`),
-//! attributes, identity binding, key rotation, and the seed's sample payload.
+//! attributes, an email posing as the user id, and the seed's sample payload.
 
-use super::draft::{Draft, Want, P};
+use super::draft::{claim_rows, Draft, Want, P};
 use crate::contract::checks;
-use crate::engine::keys::Key;
-use crate::suite::case::{Case, SignatureForm, VectorFile};
+use crate::suite::case::Case;
 
 const USER_ID: &str =
     "\"user_id to identify the user. This is a required field.\"; policy.md §6.3: \
@@ -21,409 +20,80 @@ const SEED: &str = "\"const payload = { user_id: \\\"USER_ID_HERE\\\", email: \
 + 3600 };\"";
 const BINDING: &str = "policy.md §6.6 (identity binding: a user id the client also asserts must \
 equal the token's exactly, otherwise it is refused)";
-const ROTATION: &str =
-    "\"You can set a short expiry (exp) or rotate signing keys to invalidate old \
-tokens.\"";
-const ALG: &str = "\"const intercomUserJwt = jwt.sign(payload, secret, { algorithm: \\\"HS256\\\" \
-});\"";
 
-pub(super) fn file() -> VectorFile {
-    let p = P::get("intercom");
-    let mut cases = Vec::new();
-    rules(&p, &mut cases);
-    attributes(&p, &mut cases);
-    others(&p, &mut cases);
-    super::draft::file(
-        "intercom",
-        "Intercom Messenger JWTs: user_id, email, exp, attributes, identity binding, key \
-         rotation, the seed's sample payload.",
-        cases,
-    )
+/// What the namespace holds, as its vector file says.
+pub(super) const DESCRIPTION: &str =
+    "Intercom Messenger JWTs: user_id, email, exp, attributes, an email posing as the user \
+         id, the seed's sample payload.";
+
+/// Every case of the namespace, in file order.
+pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
+    rules(p, out);
+    attributes(p, out);
+    others(p, out);
 }
 
 fn c(p: &P, name: &str, description: &str, basis: &str) -> Draft {
     p.own(name, description, basis)
 }
 
-/// Cases setting `claim` to raw texts (an empty text removes it).
-fn push(
-    p: &P,
-    claim: &str,
-    basis: &str,
-    rows: Vec<(&str, &str, &str, Want)>,
-    check: &[&str],
-    out: &mut Vec<Case>,
-) {
-    for (name, what, raw, want) in rows {
-        let tok = if raw.is_empty() {
-            p.tok().without(claim)
-        } else {
-            p.tok().claim(claim, raw)
-        };
-        let mut d = c(p, name, &format!("The canonical token with {what}."), basis)
-            .rule(claim)
-            .checks(check)
-            .tok(tok);
-        // A missing required claim is the implementation's check to make.
-        if raw.is_empty() && p.profile.claim(claim).is_some_and(|r| r.required) {
-            d = d.checks(&[checks::REQUIRED_CLAIMS]);
-        }
-        if raw.contains("${now") && !raw.starts_with('"') {
-            d = d.features(&["time"]);
-        }
-        out.push(d.want(want));
-    }
-}
-
+#[rustfmt::skip]
 fn rules(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
-    out.push(
-        c(
-            p,
-            "canonical",
-            "The canonical Intercom token: user_id, email and exp an hour ahead.",
-            USER_ID,
-        )
-        .rule("user_id")
-        .rule("email")
-        .rule("exp")
-        .verified(),
-    );
-    push(
-        p,
-        "user_id",
-        USER_ID,
-        vec![
-            (
-                "user-id-missing",
-                "no user_id",
-                "",
-                Rejected("missing_claim"),
-            ),
-            (
-                "user-id-empty",
-                "user_id the empty string",
-                "\"\"",
-                Rejected("claim_length"),
-            ),
-            (
-                "user-id-number",
-                "user_id a number",
-                "12345",
-                Rejected("claim_type"),
-            ),
-            (
-                "user-id-null",
-                "user_id null",
-                "null",
-                Rejected("claim_type"),
-            ),
-            (
-                "user-id-array",
-                "user_id an array",
-                "[\"user-1\"]",
-                Rejected("claim_type"),
-            ),
-            (
-                "user-id-one-character",
-                "user_id a single character",
-                "\"x\"",
-                Verified,
-            ),
-            (
-                "user-id-single-space",
-                "user_id a single space (non-empty)",
-                "\" \"",
-                Verified,
-            ),
-            (
-                "user-id-unicode",
-                "user_id with non-ASCII characters",
-                "\"ユーザー-1\"",
-                Verified,
-            ),
-            (
-                "user-id-seed-placeholder",
-                "user_id the seed's placeholder USER_ID_HERE",
-                "\"USER_ID_HERE\"",
-                Verified,
-            ),
-        ],
-        &[],
-        out,
-    );
-    push(
-        p,
-        "email",
-        EMAIL,
-        vec![
-            ("email-absent", "no email (it is optional)", "", Verified),
-            (
-                "email-number",
-                "email a number",
-                "1",
-                Rejected("claim_type"),
-            ),
-            ("email-null", "email null", "null", Rejected("claim_type")),
-            (
-                "email-boolean",
-                "email the boolean true",
-                "true",
-                Rejected("claim_type"),
-            ),
-            (
-                "email-array",
-                "email an array of one address",
-                "[\"user@example.test\"]",
-                Rejected("claim_type"),
-            ),
-            (
-                "email-seed-placeholder",
-                "email the seed's placeholder EMAIL_ADDRESS_HERE (no format rule)",
-                "\"EMAIL_ADDRESS_HERE\"",
-                Verified,
-            ),
-            (
-                "email-empty",
-                "email the empty string (a string, so accepted)",
-                "\"\"",
-                Verified,
-            ),
-        ],
-        &[],
-        out,
-    );
-    push(
-        p,
-        "exp",
-        EXP,
-        vec![
-            ("exp-absent", "no exp (it is optional)", "", Verified),
-            (
-                "exp-equals-now",
-                "exp equal to now",
-                "${now}",
-                Rejected("expired"),
-            ),
-            (
-                "exp-one-second-ahead",
-                "exp one second ahead",
-                "${now+1}",
-                Verified,
-            ),
-            (
-                "exp-fraction",
-                "exp a fraction past an hour ahead",
-                "${now+3600.5}",
-                Verified,
-            ),
-        ],
-        &[checks::EXPIRY],
-        out,
-    );
-    push(
-        p,
-        "exp",
-        EXP,
-        vec![
-            (
-                "exp-numeric-string",
-                "exp a string of digits",
-                "\"${now+3600}\"",
-                Rejected("claim_type"),
-            ),
-            (
-                "exp-milliseconds",
-                "exp an hour ahead in milliseconds (Date.now() without the division)",
-                "${now+3600}000",
-                Rejected("date_out_of_range"),
-            ),
-        ],
-        &[checks::DATE_TYPES],
-        out,
-    );
+    out.push(c(p, "canonical", "The canonical Intercom token: user_id, email and exp an hour ahead.", USER_ID).rule("user_id").rule("email").rule("exp").verified());
+    out.extend(p.claim_cases("user_id", USER_ID, &[], claim_rows![
+        ("user-id-missing", "no user_id", "", Rejected("missing_claim")),
+        ("user-id-empty", "user_id the empty string", "\"\"", Rejected("claim_length")),
+        ("user-id-number", "user_id a number", "12345", Rejected("claim_type")),
+        ("user-id-null", "user_id null", "null", Rejected("claim_type")),
+        ("user-id-array", "user_id an array", "[\"user-1\"]", Rejected("claim_type")),
+        ("user-id-one-character", "user_id a single character", "\"x\"", Verified),
+        ("user-id-single-space", "user_id a single space (non-empty)", "\" \"", Verified),
+        ("user-id-unicode", "user_id with non-ASCII characters", "\"ユーザー-1\"", Verified),
+        ("user-id-seed-placeholder", "user_id the seed's placeholder USER_ID_HERE", "\"USER_ID_HERE\"", Verified),
+    ]));
+    out.extend(p.claim_cases("email", EMAIL, &[], claim_rows![
+        ("email-absent", "no email (it is optional)", "", Verified),
+        ("email-number", "email a number", "1", Rejected("claim_type")),
+        ("email-null", "email null", "null", Rejected("claim_type")),
+        ("email-boolean", "email the boolean true", "true", Rejected("claim_type")),
+        ("email-array", "email an array of one address", "[\"user@example.test\"]", Rejected("claim_type")),
+        ("email-seed-placeholder", "email the seed's placeholder EMAIL_ADDRESS_HERE (no format rule)", "\"EMAIL_ADDRESS_HERE\"", Verified),
+        ("email-empty", "email the empty string (a string, so accepted)", "\"\"", Verified),
+    ]));
+    out.extend(p.claim_cases("exp", EXP, &[checks::EXPIRY], claim_rows![
+        ("exp-absent", "no exp (it is optional)", "", Verified),
+        ("exp-equals-now", "exp equal to now", "${now}", Rejected("expired")),
+        ("exp-one-second-ahead", "exp one second ahead", "${now+1}", Verified),
+        ("exp-fraction", "exp a fraction past an hour ahead", "${now+3600.5}", Verified),
+    ]));
+    out.extend(p.claim_cases("exp", EXP, &[checks::DATE_TYPES], claim_rows![
+        ("exp-numeric-string", "exp a string of digits", "\"${now+3600}\"", Rejected("claim_type")),
+        ("exp-milliseconds", "exp an hour ahead in milliseconds (Date.now() without the division)", "${now+3600}000", Rejected("date_out_of_range")),
+    ]));
 }
 
+#[rustfmt::skip]
 fn attributes(p: &P, out: &mut Vec<Case>) {
     let rows: Vec<(&str, &str, &str, &str)> = vec![
-        (
-            "attribute-string",
-            "a data attribute holding a string",
-            "data_attribute",
-            "\"YOUR_DATA\"",
-        ),
-        (
-            "attribute-number",
-            "a data attribute holding a number",
-            "plan_seats",
-            "5",
-        ),
-        (
-            "attribute-boolean",
-            "a data attribute holding a boolean",
-            "is_admin",
-            "false",
-        ),
-        (
-            "attribute-null",
-            "a data attribute holding null",
-            "company",
-            "null",
-        ),
-        (
-            "attribute-object",
-            "a data attribute holding an object",
-            "company",
-            r#"{"id":"c-1","name":"Example Co"}"#,
-        ),
-        (
-            "attribute-array",
-            "a data attribute holding an array",
-            "tags",
-            r#"["a","b"]"#,
-        ),
-        (
-            "attribute-name",
-            "a name, which Intercom treats as an attribute",
-            "name",
-            "\"Example User\"",
-        ),
-        (
-            "attribute-unicode-name",
-            "an attribute whose name is not ASCII",
-            "名前",
-            "\"値\"",
-        ),
+        ("attribute-string", "a data attribute holding a string", "data_attribute", "\"YOUR_DATA\""),
+        ("attribute-number", "a data attribute holding a number", "plan_seats", "5"),
+        ("attribute-boolean", "a data attribute holding a boolean", "is_admin", "false"),
+        ("attribute-null", "a data attribute holding null", "company", "null"),
+        ("attribute-object", "a data attribute holding an object", "company", r#"{"id":"c-1","name":"Example Co"}"#),
+        ("attribute-array", "a data attribute holding an array", "tags", r#"["a","b"]"#),
+        ("attribute-name", "a name, which Intercom treats as an attribute", "name", "\"Example User\""),
+        ("attribute-unicode-name", "an attribute whose name is not ASCII", "名前", "\"値\""),
     ];
     for (name, what, claim, raw) in rows {
-        out.push(
-            c(
-                p,
-                name,
-                &format!("The canonical token plus {what}."),
-                ATTRIBUTES,
-            )
-            .features(&["attributes"])
-            .tok(p.tok().claim(claim, raw))
-            .verified(),
-        );
+        out.push(c(p, name, &format!("The canonical token plus {what}."), ATTRIBUTES).features(&["attributes"]).tok(p.tok().claim(claim, raw)).verified());
     }
-    out.push(
-        c(
-            p,
-            "registered-claims-not-attributes",
-            "The canonical token plus iat, jti and sub, registered claims that are not attributes.",
-            ATTRIBUTES,
-        )
-        .features(&["attributes", "time"])
-        .tok(
-            p.tok()
-                .claim("iat", "${now}")
-                .claim_str("jti", "jti-1")
-                .claim_str("sub", "someone-else"),
-        )
-        .verified(),
-    );
+    out.push(c(p, "registered-claims-not-attributes", "The canonical token plus iat, jti and sub, registered claims that are not attributes.", ATTRIBUTES).features(&["attributes", "time"]).tok(p.tok().claim("iat", "${now}").claim_str("jti", "jti-1").claim_str("sub", "someone-else")).verified());
 }
 
+#[rustfmt::skip]
 fn others(p: &P, out: &mut Vec<Case>) {
-    out.push(
-        c(p, "seed-sample-payload", "The seed's sample payload: user_id, email and data_attribute placeholders, exp an hour ahead.", SEED)
-            .features(&["seed-example"])
-            .rule("user_id")
-            .rule("email")
-            .tok(
-                p.tok()
-                    .payload_text(r#"{"user_id":"USER_ID_HERE","email":"EMAIL_ADDRESS_HERE","data_attribute":"YOUR_DATA","exp":${now+3600}}"#),
-            )
-            .verified(),
-    );
-    for (name, claimed, ok) in [
-        ("binding-match", "user-1", true),
-        ("binding-mismatch", "user-2", false),
-        ("binding-email-as-user", "test-user@example.test", false),
-    ] {
-        let d = c(
-            p,
-            name,
-            &format!("The canonical token with the client claiming {claimed:?}."),
-            BINDING,
-        )
-        .features(&["binding"])
-        .claimed(claimed);
-        out.push(if ok {
-            d.verified()
-        } else {
-            d.rejected("identity_mismatch")
-        });
-    }
-    let (k1, k2) = (p.key(1), p.key(2));
-    out.push(
-        c(
-            p,
-            "rotation-new-key",
-            "Old and new secrets configured; the canonical claims signed by the new one.",
-            ROTATION,
-        )
-        .features(&["rotation"])
-        .keys(&[k1.clone(), k2.clone()])
-        .tok(p.tok_by(k2.clone()))
-        .verified(),
-    );
-    out.push(
-        c(
-            p,
-            "rotation-old-key-during-overlap",
-            "Old and new secrets configured; the canonical claims signed by the old one.",
-            ROTATION,
-        )
-        .features(&["rotation"])
-        .keys(&[k1, k2.clone()])
-        .verified(),
-    );
-    out.push(
-        c(
-            p,
-            "rotation-revoked-key",
-            "Only the new secret configured; the canonical claims signed by the rotated-out one.",
-            ROTATION,
-        )
-        .features(&["rotation"])
-        .keys(&[k2])
-        .rejected("bad_signature"),
-    );
-    out.push(
-        c(
-            p,
-            "wrong-secret",
-            "The canonical claims signed with a secret nobody configured.",
-            ALG,
-        )
-        .tok(p.tok_by(p.attacker()))
-        .rejected("bad_signature"),
-    );
-    out.push(
-        c(
-            p,
-            "flipped-signature",
-            "The canonical token with the first bit of its tag flipped.",
-            ALG,
-        )
-        .tok(p.tok().form(SignatureForm::FlipFirstBit))
-        .rejected("bad_signature"),
-    );
-    out.push(
-        c(
-            p,
-            "es256-token",
-            "The canonical claims as an ES256 token signed by an EC key.",
-            ALG,
-        )
-        .tok(
-            p.tok()
-                .key(Key::test_ec("intercom-key-1"))
-                .header_str("alg", "ES256"),
-        )
-        .rejected("alg_not_allowed"),
-    );
+    out.push(c(p, "seed-sample-payload", "The seed's sample payload: user_id, email and data_attribute placeholders, exp an hour ahead.", SEED).features(&["seed-example"]).rule("user_id").rule("email").tok(p.tok().payload_text(r#"{"user_id":"USER_ID_HERE","email":"EMAIL_ADDRESS_HERE","data_attribute":"YOUR_DATA","exp":${now+3600}}"#)).verified());
+    // The token also carries an email: the user id is user_id, never the email.
+    out.push(c(p, "binding-email-as-user", "The canonical token with the client claiming \"test-user@example.test\".", BINDING).features(&["binding"]).claimed("test-user@example.test").rejected("identity_mismatch"));
 }

@@ -83,6 +83,7 @@ fn escaped_name(name: &str) -> String {
     format!("\"\\u{:04x}{}\"", first as u32, chars.as_str())
 }
 
+#[rustfmt::skip]
 fn header(p: &P, out: &mut Vec<Case>) {
     let canonical = p.tok();
     let hc = canonical.header_string();
@@ -145,17 +146,7 @@ fn header(p: &P, out: &mut Vec<Case>) {
     } else {
         format!(r#"{inner},"kid":"{kid}","kid":"attacker-1"}}"#)
     };
-    out.push(
-        c(
-            "header-duplicate-kid",
-            "A header with kid twice: first the configured key's id, then another.",
-            DUPLICATES,
-        )
-        .checks(&[checks::DUPLICATE_MEMBERS, checks::KID])
-        .features(&["differential"])
-        .tok(canonical.clone().header_text(dup_kid))
-        .rejected("duplicate_member"),
-    );
+    out.push(c("header-duplicate-kid", "A header with kid twice: first the configured key's id, then another.", DUPLICATES).checks(&[checks::DUPLICATE_MEMBERS, checks::KID]).features(&["differential"]).tok(canonical.clone().header_text(dup_kid)).rejected("duplicate_member"));
 
     // Not UTF-8 at all: built byte by byte.
     let payload = canonical.payload_at(TIMELESS);
@@ -185,14 +176,11 @@ fn header(p: &P, out: &mut Vec<Case>) {
         ("header-truncated-utf8", "The canonical header with an extra string member holding a truncated three-byte sequence.", bad_byte(&[0xE2, 0x82])),
     ];
     for (name, description, bytes) in rows {
-        out.push(
-            c(name, description, ENCODING)
-                .raw(sign_bytes(&key, &bytes, payload.as_bytes()))
-                .rejected("invalid_json"),
-        );
+        out.push(c(name, description, ENCODING).raw(sign_bytes(&key, &bytes, payload.as_bytes())).rejected("invalid_json"));
     }
 }
 
+#[rustfmt::skip]
 fn payload(p: &P, out: &mut Vec<Case>) {
     let canonical = p.tok();
     let pc = canonical.payload_string();
@@ -262,28 +250,12 @@ fn payload(p: &P, out: &mut Vec<Case>) {
         .collect();
     let utf16be: Vec<u8> = pb.iter().flat_map(|&b| [0, b]).collect();
     let rows: Vec<(&str, &str, Vec<u8>)> = vec![
-        (
-            "payload-invalid-utf8",
-            "The canonical claims with an extra string claim holding the byte 0xFF.",
-            invalid,
-        ),
-        (
-            "payload-utf16le-bom",
-            "The canonical claims encoded as UTF-16LE with a byte-order mark.",
-            utf16le,
-        ),
-        (
-            "payload-utf16be",
-            "The canonical claims encoded as UTF-16BE without a byte-order mark.",
-            utf16be,
-        ),
+        ("payload-invalid-utf8", "The canonical claims with an extra string claim holding the byte 0xFF.", invalid),
+        ("payload-utf16le-bom", "The canonical claims encoded as UTF-16LE with a byte-order mark.", utf16le),
+        ("payload-utf16be", "The canonical claims encoded as UTF-16BE without a byte-order mark.", utf16be),
     ];
     for (name, description, bytes) in rows {
-        out.push(
-            c(name, description, ENCODING)
-                .raw(sign_bytes(&key, header.as_bytes(), &bytes))
-                .rejected("invalid_json"),
-        );
+        out.push(c(name, description, ENCODING).raw(sign_bytes(&key, header.as_bytes(), &bytes)).rejected("invalid_json"));
     }
 }
 

@@ -39,82 +39,23 @@ fn push(out: &mut Vec<Case>, draft: Draft, token: String, reason: &str) {
     out.push(draft.raw(token).rejected(reason));
 }
 
+#[rustfmt::skip]
 fn structure(p: &P, out: &mut Vec<Case>) {
     let token = p.tok().at(TIMELESS);
     let (h, pl, s) = parts(&token);
     let c = |name: &str, description: &str, basis: &str| p.case(NS, name, description, basis);
 
     let rows: Vec<(&str, &str, &str, String, &str)> = vec![
-        (
-            "two-segments",
-            "The canonical token without its signature segment: two segments.",
-            COMPACT,
-            format!("{h}.{pl}"),
-            "segment_count",
-        ),
-        (
-            "four-segments",
-            "The canonical token with a fourth segment (its signature repeated).",
-            COMPACT,
-            format!("{token}.{s}"),
-            "segment_count",
-        ),
-        (
-            "trailing-dot",
-            "The canonical token followed by a dot: four segments, the last empty.",
-            COMPACT,
-            format!("{token}."),
-            "segment_count",
-        ),
-        (
-            "leading-dot",
-            "The canonical token preceded by a dot: four segments, the first empty.",
-            COMPACT,
-            format!(".{token}"),
-            "segment_count",
-        ),
-        (
-            "one-segment",
-            "The canonical header segment alone.",
-            COMPACT,
-            h.clone(),
-            "segment_count",
-        ),
-        (
-            "empty-token",
-            "An empty string presented as the token.",
-            COMPACT,
-            String::new(),
-            "segment_count",
-        ),
-        (
-            "empty-header",
-            "The canonical token with an empty header segment.",
-            COMPACT,
-            format!(".{pl}.{s}"),
-            "empty_segment",
-        ),
-        (
-            "empty-payload",
-            "The canonical token with an empty payload segment.",
-            COMPACT,
-            format!("{h}..{s}"),
-            "empty_segment",
-        ),
-        (
-            "empty-signature",
-            "The canonical token with an empty signature segment.",
-            COMPACT,
-            format!("{h}.{pl}."),
-            "empty_segment",
-        ),
-        (
-            "only-dots",
-            "Two dots: three segments, all empty.",
-            COMPACT,
-            "..".to_owned(),
-            "empty_segment",
-        ),
+        ("two-segments", "The canonical token without its signature segment: two segments.", COMPACT, format!("{h}.{pl}"), "segment_count"),
+        ("four-segments", "The canonical token with a fourth segment (its signature repeated).", COMPACT, format!("{token}.{s}"), "segment_count"),
+        ("trailing-dot", "The canonical token followed by a dot: four segments, the last empty.", COMPACT, format!("{token}."), "segment_count"),
+        ("leading-dot", "The canonical token preceded by a dot: four segments, the first empty.", COMPACT, format!(".{token}"), "segment_count"),
+        ("one-segment", "The canonical header segment alone.", COMPACT, h.clone(), "segment_count"),
+        ("empty-token", "An empty string presented as the token.", COMPACT, String::new(), "segment_count"),
+        ("empty-header", "The canonical token with an empty header segment.", COMPACT, format!(".{pl}.{s}"), "empty_segment"),
+        ("empty-payload", "The canonical token with an empty payload segment.", COMPACT, format!("{h}..{s}"), "empty_segment"),
+        ("empty-signature", "The canonical token with an empty signature segment.", COMPACT, format!("{h}.{pl}."), "empty_segment"),
+        ("only-dots", "Two dots: three segments, all empty.", COMPACT, "..".to_owned(), "empty_segment"),
     ];
     for (name, description, basis, t, reason) in rows {
         push(out, c(name, description, basis), t, reason);
@@ -302,26 +243,17 @@ fn sized(p: &P, target: usize, exact: bool) -> Tok {
 
 /// Tokens at the size limit (accepted: only tokens *above* it are refused) and just above it.
 /// The `exp` placeholder keeps ten digits until 2286, so re-minting keeps the length.
+#[rustfmt::skip]
 fn size_limit(p: &P, out: &mut Vec<Case>) {
     const BASIS: &str = "policy.md §1.5 (tokens above the size limit, 16 KiB by default, are \
                          refused before decoding)";
     let at = sized(p, LIMIT, true);
     assert_eq!(at.at(NOW).len(), LIMIT, "{}", p.id);
-    out.push(
-        p.case(NS, "size-at-limit", "The canonical token padded by an extra claim to exactly 16,384 bytes, the default limit.", BASIS)
-            .features(&["size-limit"])
-            .tok(at)
-            .verified(),
-    );
+    out.push(p.case(NS, "size-at-limit", "The canonical token padded by an extra claim to exactly 16,384 bytes, the default limit.", BASIS).features(&["size-limit"]).tok(at).verified());
     let over = sized(p, LIMIT + 1, false);
     let len = over.at(NOW).len();
     assert!((LIMIT + 1..=LIMIT + 3).contains(&len), "{}: {len}", p.id);
-    out.push(
-        p.case(NS, "size-over-limit", &format!("The canonical token padded by an extra claim to {len} bytes, just above the default 16,384-byte limit."), BASIS)
-            .features(&["size-limit", "dos"])
-            .tok(over)
-            .rejected("token_too_large"),
-    );
+    out.push(p.case(NS, "size-over-limit", &format!("The canonical token padded by an extra claim to {len} bytes, just above the default 16,384-byte limit."), BASIS).features(&["size-limit", "dos"]).tok(over).rejected("token_too_large"));
 }
 
 /// A 1 MiB token: refused by the size limit before any decoding (policy.md §1). Larger inputs

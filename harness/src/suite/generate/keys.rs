@@ -64,6 +64,7 @@ fn signed(p: &P, signer: &Key, named: Option<&str>) -> Tok {
     }
 }
 
+#[rustfmt::skip]
 fn selection(p: &P, out: &mut Vec<Case>) {
     let (k1, k2, k3) = (p.key(1), p.key(2), p.key(3));
     let kid1 = k1.kid.clone().expect("kid");
@@ -72,94 +73,16 @@ fn selection(p: &P, out: &mut Vec<Case>) {
         p.case(NS, name, description, basis)
     };
 
-    out.push(
-        c(
-            "kid-names-one-signed-by-another",
-            "Keys 1 and 2 configured; the header's kid names key 1 but key 2 signed.",
-            KID_OTHER,
-        )
-        .checks(&[checks::KID])
-        .keys(&[k1.clone(), k2.clone()])
-        .tok(signed(p, &k2, Some(&kid1)))
-        .rejected("bad_signature"),
-    );
-    out.push(
-        c(
-            "kid-selects-second-key",
-            "Keys 1 and 2 configured; the header's kid names key 2, which signed.",
-            SEVERAL,
-        )
-        .checks(&[checks::KID])
-        .features(&["rotation"])
-        .keys(&[k1.clone(), k2.clone()])
-        .tok(signed(p, &k2, Some(&kid2)))
-        .verified(),
-    );
+    out.push(c("kid-names-one-signed-by-another", "Keys 1 and 2 configured; the header's kid names key 1 but key 2 signed.", KID_OTHER).checks(&[checks::KID]).keys(&[k1.clone(), k2.clone()]).tok(signed(p, &k2, Some(&kid1))).rejected("bad_signature"));
+    out.push(c("kid-selects-second-key", "Keys 1 and 2 configured; the header's kid names key 2, which signed.", SEVERAL).checks(&[checks::KID]).features(&["rotation"]).keys(&[k1.clone(), k2.clone()]).tok(signed(p, &k2, Some(&kid2))).verified());
     if !p.kid_required() {
-        out.push(
-            c(
-                "no-kid-second-key-signed",
-                "Keys 1 and 2 configured; no kid; key 2 signed, so trying every key finds it.",
-                SEVERAL,
-            )
-            .features(&["rotation"])
-            .keys(&[k1.clone(), k2.clone()])
-            .tok(signed(p, &k2, None))
-            .verified(),
-        );
-        out.push(
-            c(
-                "no-kid-unconfigured-signer",
-                "Keys 1 and 2 configured; no kid; a third, unconfigured key signed.",
-                SEVERAL,
-            )
-            .keys(&[k1.clone(), k2.clone()])
-            .tok(signed(p, &k3, None))
-            .rejected("bad_signature"),
-        );
-        out.push(
-            c(
-                "rotated-out-no-kid",
-                "Only key 2 configured (key 1 was removed); no kid; key 1 signed.",
-                ROTATION,
-            )
-            .features(&["rotation"])
-            .keys(std::slice::from_ref(&k2))
-            .tok(signed(p, &k1, None))
-            .rejected("bad_signature"),
-        );
+        out.push(c("no-kid-second-key-signed", "Keys 1 and 2 configured; no kid; key 2 signed, so trying every key finds it.", SEVERAL).features(&["rotation"]).keys(&[k1.clone(), k2.clone()]).tok(signed(p, &k2, None)).verified());
+        out.push(c("no-kid-unconfigured-signer", "Keys 1 and 2 configured; no kid; a third, unconfigured key signed.", SEVERAL).keys(&[k1.clone(), k2.clone()]).tok(signed(p, &k3, None)).rejected("bad_signature"));
+        out.push(c("rotated-out-no-kid", "Only key 2 configured (key 1 was removed); no kid; key 1 signed.", ROTATION).features(&["rotation"]).keys(std::slice::from_ref(&k2)).tok(signed(p, &k1, None)).rejected("bad_signature"));
     }
-    out.push(
-        c(
-            "kid-names-unconfigured-signer",
-            "Keys 1 and 2 configured; kid names key 1; a third, unconfigured key signed.",
-            KID_OTHER,
-        )
-        .checks(&[checks::KID])
-        .keys(&[k1.clone(), k2.clone()])
-        .tok(signed(p, &k3, Some(&kid1)))
-        .rejected("bad_signature"),
-    );
-    out.push(
-        c("rotated-out-with-kid", "Only key 2 configured (key 1 was removed); the header's kid names key 1, which signed.", ROTATION)
-            .checks(&[checks::KID])
-            .features(&["rotation"])
-            .keys(std::slice::from_ref(&k2))
-            .tok(signed(p, &k1, Some(&kid1)))
-            .rejected("unknown_kid"),
-    );
-    out.push(
-        c(
-            "old-key-still-configured",
-            "Keys 1 and 2 configured during a rotation; key 1 signed with its kid.",
-            ROTATION,
-        )
-        .checks(&[checks::KID])
-        .features(&["rotation"])
-        .keys(&[k1.clone(), k2.clone()])
-        .tok(signed(p, &k1, Some(&kid1)))
-        .verified(),
-    );
+    out.push(c("kid-names-unconfigured-signer", "Keys 1 and 2 configured; kid names key 1; a third, unconfigured key signed.", KID_OTHER).checks(&[checks::KID]).keys(&[k1.clone(), k2.clone()]).tok(signed(p, &k3, Some(&kid1))).rejected("bad_signature"));
+    out.push(c("rotated-out-with-kid", "Only key 2 configured (key 1 was removed); the header's kid names key 1, which signed.", ROTATION).checks(&[checks::KID]).features(&["rotation"]).keys(std::slice::from_ref(&k2)).tok(signed(p, &k1, Some(&kid1))).rejected("unknown_kid"));
+    out.push(c("old-key-still-configured", "Keys 1 and 2 configured during a rotation; key 1 signed with its kid.", ROTATION).checks(&[checks::KID]).features(&["rotation"]).keys(&[k1.clone(), k2.clone()]).tok(signed(p, &k1, Some(&kid1))).verified());
 }
 
 /// An HMAC key of `len` bytes derived from the provider's key 1 (repeated, then truncated).
@@ -171,6 +94,7 @@ fn sized_secret(p: &P, len: usize) -> Key {
     Key::hmac(secret, p.key(1).kid)
 }
 
+#[rustfmt::skip]
 fn secrets(p: &P, out: &mut Vec<Case>) {
     let empty = Jwk {
         kty: "oct".into(),
@@ -178,27 +102,8 @@ fn secrets(p: &P, out: &mut Vec<Case>) {
         kid: p.key(1).kid,
         ..Jwk::default()
     };
-    out.push(
-        p.case(
-            NS,
-            "empty-secret-canonical-token",
-            "An empty HMAC secret configured; the canonical token, signed by the real secret.",
-            EMPTY,
-        )
-        .jwks(vec![empty.clone()])
-        .rejected("empty_key"),
-    );
-    out.push(
-        p.case(
-            NS,
-            "empty-secret-forged-token",
-            "An empty HMAC secret configured; the canonical token with a flipped signature bit.",
-            EMPTY,
-        )
-        .jwks(vec![empty.clone()])
-        .tok(p.tok().form(SignatureForm::FlipFirstBit))
-        .rejected("empty_key"),
-    );
+    out.push(p.case(NS, "empty-secret-canonical-token", "An empty HMAC secret configured; the canonical token, signed by the real secret.", EMPTY).jwks(vec![empty.clone()]).rejected("empty_key"));
+    out.push(p.case(NS, "empty-secret-forged-token", "An empty HMAC secret configured; the canonical token with a flipped signature bit.", EMPTY).jwks(vec![empty.clone()]).tok(p.tok().form(SignatureForm::FlipFirstBit)).rejected("empty_key"));
     // A signer that "signs" with the empty secret: anyone can compute this tag, so accepting it
     // accepts forgeries. The engine refuses to sign with an empty key, hence HMAC by hand and
     // no recipe (the token is minted with exp in 2100).
@@ -216,35 +121,10 @@ fn secrets(p: &P, out: &mut Vec<Case>) {
             .finalize()
             .into_bytes()
     };
-    out.push(
-        p.case(
-            NS,
-            "empty-secret-signed-with-empty-secret",
-            "An empty HMAC secret configured; the canonical claims with an HMAC tag computed \
-             with the empty secret, which anyone can compute.",
-            EMPTY,
-        )
-        .features(&["forgery"])
-        .jwks(vec![empty])
-        .raw(format!("{input}.{}", crate::engine::compact::encode(&tag)))
-        .rejected("empty_key"),
-    );
+    out.push(p.case(NS, "empty-secret-signed-with-empty-secret", "An empty HMAC secret configured; the canonical claims with an HMAC tag computed with the empty secret, which anyone can compute.", EMPTY).features(&["forgery"]).jwks(vec![empty]).raw(format!("{input}.{}", crate::engine::compact::encode(&tag))).rejected("empty_key"));
     for (name, len) in [("short-secret-16-bytes", 16), ("short-secret-31-bytes", 31)] {
         let key = sized_secret(p, len);
-        out.push(
-            p.case(
-                NS,
-                name,
-                &format!(
-                    "A {len}-byte HMAC secret configured; the canonical claims signed with it."
-                ),
-                SHORT,
-            )
-            .features(&["short-key"])
-            .keys(std::slice::from_ref(&key))
-            .tok(p.tok_by(key))
-            .either(),
-        );
+        out.push(p.case(NS, name, &format!("A {len}-byte HMAC secret configured; the canonical claims signed with it."), SHORT).features(&["short-key"]).keys(std::slice::from_ref(&key)).tok(p.tok_by(key)).either());
     }
     for (name, len) in [
         ("secret-64-bytes", 64),
@@ -252,23 +132,12 @@ fn secrets(p: &P, out: &mut Vec<Case>) {
         ("secret-100-bytes", 100),
     ] {
         let key = sized_secret(p, len);
-        out.push(
-            p.case(
-                NS,
-                name,
-                &format!(
-                    "A {len}-byte HMAC secret configured; the canonical claims signed with it."
-                ),
-                LONG,
-            )
-            .keys(std::slice::from_ref(&key))
-            .tok(p.tok_by(key))
-            .verified(),
-        );
+        out.push(p.case(NS, name, &format!("A {len}-byte HMAC secret configured; the canonical claims signed with it."), LONG).keys(std::slice::from_ref(&key)).tok(p.tok_by(key)).verified());
     }
 }
 
 /// Every encoding of an EC public key an HMAC library might be handed as a secret.
+#[rustfmt::skip]
 fn encodings(key: &Key) -> Vec<(&'static str, &'static str, Vec<u8>)> {
     let vk = key.verifying_key().expect("an EC key");
     let public = p256::PublicKey::from(vk);
@@ -285,43 +154,22 @@ fn encodings(key: &Key) -> Vec<(&'static str, &'static str, Vec<u8>)> {
     vec![
         ("pem", "the SPKI PEM text", pem.into_bytes()),
         ("der-spki", "the SPKI DER bytes", der.as_bytes().to_vec()),
-        (
-            "sec1-uncompressed",
-            "the SEC1 uncompressed point (04 ‖ x ‖ y)",
-            uncompressed.as_bytes().to_vec(),
-        ),
-        (
-            "sec1-compressed",
-            "the SEC1 compressed point",
-            compressed.as_bytes().to_vec(),
-        ),
+        ("sec1-uncompressed", "the SEC1 uncompressed point (04 ‖ x ‖ y)", uncompressed.as_bytes().to_vec()),
+        ("sec1-compressed", "the SEC1 compressed point", compressed.as_bytes().to_vec()),
         ("raw-x-y", "the raw coordinates x ‖ y", xy),
-        (
-            "jwk-json",
-            "the public JWK's JSON text",
-            jwk_text.into_bytes(),
-        ),
+        ("jwk-json", "the public JWK's JSON text", jwk_text.into_bytes()),
     ]
 }
 
 /// HS256 tokens MAC'd with the ES256 profile's own public key (CVE-2016-10555): the profile's
 /// allow-list refuses HS256 before any key is touched.
+#[rustfmt::skip]
 fn confusion(p: &P, out: &mut Vec<Case>) {
     let key = p.key(1);
     for (name, what, secret) in encodings(&key) {
         let mac = Key::hmac(secret, None);
         let tok = p.tok().key(mac).header_str("alg", "HS256");
-        out.push(
-            p.case(
-                NS,
-                &format!("hs256-with-public-key-{name}"),
-                &format!("An HS256 token whose MAC key is the configured EC public key as {what}."),
-                CONFUSION,
-            )
-            .features(&["key-confusion"])
-            .tok(tok)
-            .rejected("alg_not_allowed"),
-        );
+        out.push(p.case(NS, &format!("hs256-with-public-key-{name}"), &format!("An HS256 token whose MAC key is the configured EC public key as {what}."), CONFUSION).features(&["key-confusion"]).tok(tok).rejected("alg_not_allowed"));
     }
     let (name, what, secret) = encodings(&key).remove(0);
     let tok = p
@@ -329,41 +177,29 @@ fn confusion(p: &P, out: &mut Vec<Case>) {
         .key(Key::hmac(secret, None))
         .header_str("alg", "HS256")
         .header_str("kid", key.kid.as_deref().expect("kid"));
-    out.push(
-        p.case(NS, &format!("hs256-with-public-key-{name}-and-kid"), &format!("An HS256 token whose MAC key is the configured EC public key as {what}, its kid naming that key."), CONFUSION)
-            .features(&["key-confusion"])
-            .checks(&[checks::KID])
-            .tok(tok)
-            .rejected("alg_not_allowed"),
-    );
+    out.push(p.case(NS, &format!("hs256-with-public-key-{name}-and-kid"), &format!("An HS256 token whose MAC key is the configured EC public key as {what}, its kid naming that key."), CONFUSION).features(&["key-confusion"]).checks(&[checks::KID]).tok(tok).rejected("alg_not_allowed"));
 }
 
 /// A configured EC "public key" that is not a point on P-256: a configuration error, under
 /// which no token can verify.
+#[rustfmt::skip]
 fn invalid_point(p: &P, out: &mut Vec<Case>) {
     let mut bad = p.key(1).public_jwk();
     bad.y = bad.x.clone();
-    out.push(
-        p.case(NS, "configured-point-not-on-curve", "The configured EC key's y replaced by its x, so that it names no point on P-256; the canonical token.", "policy.md §4.5 (an ES256 key must be a valid P-256 public point; anything else is a configuration error)")
-            .features(&["config-error"])
-            .jwks(vec![bad])
-            .rejected("invalid_key"),
-    );
+    out.push(p.case(NS, "configured-point-not-on-curve", "The configured EC key's y replaced by its x, so that it names no point on P-256; the canonical token.", "policy.md §4.5 (an ES256 key must be a valid P-256 public point; anything else is a configuration error)").features(&["config-error"]).jwks(vec![bad]).rejected("invalid_key"));
 }
 
 /// A configured key of the other family than the profile's algorithm.
+#[rustfmt::skip]
 fn wrong_family(p: &P, out: &mut Vec<Case>) {
     let label = format!("{}-key-1", p.id);
     let wrong = super::draft::test_key(p.other_alg(), &label);
-    out.push(
-        p.case(NS, "configured-key-of-wrong-family", &format!("Only a {} key configured (under the right kid) for this {} profile; the canonical token.", p.other_alg(), p.alg()), FAMILY)
-            .keys(&[wrong])
-            .rejected("key_family_mismatch"),
-    );
+    out.push(p.case(NS, "configured-key-of-wrong-family", &format!("Only a {} key configured (under the right kid) for this {} profile; the canonical token.", p.other_alg(), p.alg()), FAMILY).keys(&[wrong]).rejected("key_family_mismatch"));
 }
 
 /// Provider-less: both algorithms allowed and only an EC key configured, so an HS256 token
 /// reaches key selection — where the EC key must not become an HMAC secret.
+#[rustfmt::skip]
 fn jose_confusion(out: &mut Vec<Case>) {
     let both = [Alg::HS256, Alg::ES256];
     let key = Key::test_ec("jose-ec-key-1");
@@ -375,41 +211,17 @@ fn jose_confusion(out: &mut Vec<Case>) {
         key: key.clone(),
         form: SignatureForm::Valid,
     };
-    out.push(
-        jose(
-            NS,
-            "jose-es256-control",
-            &both,
-            "An ES256 token signed by the only configured key, HS256 and ES256 both allowed.",
-            "RFC 7518 §3.4: a valid ES256 signature verifies",
-        )
-        .keys(std::slice::from_ref(&key))
-        .tok(es.clone())
-        .verified(),
-    );
+    out.push(jose(NS, "jose-es256-control", &both, "An ES256 token signed by the only configured key, HS256 and ES256 both allowed.", "RFC 7518 §3.4: a valid ES256 signature verifies").keys(std::slice::from_ref(&key)).tok(es.clone()).verified());
     for (name, what, secret) in encodings(&key) {
         let tok = es
             .clone()
             .header_text(r#"{"alg":"HS256"}"#)
             .key(Key::hmac(secret, None));
-        out.push(
-            jose(NS, &format!("jose-hs256-with-public-key-{name}"), &both, &format!("HS256 and ES256 allowed, only an EC key configured; an HS256 token whose MAC key is that key as {what}."), CONFUSION)
-                .features(&["key-confusion"])
-                .keys(std::slice::from_ref(&key))
-                .tok(tok)
-                .rejected("key_family_mismatch"),
-        );
+        out.push(jose(NS, &format!("jose-hs256-with-public-key-{name}"), &both, &format!("HS256 and ES256 allowed, only an EC key configured; an HS256 token whose MAC key is that key as {what}."), CONFUSION).features(&["key-confusion"]).keys(std::slice::from_ref(&key)).tok(tok).rejected("key_family_mismatch"));
     }
     let (_, what, secret) = encodings(&key).remove(0);
     let tok = es
         .header_text(r#"{"alg":"HS256","kid":"jose-ec-key-1"}"#)
         .key(Key::hmac(secret, None));
-    out.push(
-        jose(NS, "jose-hs256-with-public-key-pem-and-kid", &both, &format!("HS256 and ES256 allowed; an HS256 token whose kid names the configured EC key and whose MAC key is that key as {what}."), CONFUSION)
-            .features(&["key-confusion"])
-            .checks(&[checks::KID])
-            .keys(&[key])
-            .tok(tok)
-            .rejected("key_family_mismatch"),
-    );
+    out.push(jose(NS, "jose-hs256-with-public-key-pem-and-kid", &both, &format!("HS256 and ES256 allowed; an HS256 token whose kid names the configured EC key and whose MAC key is that key as {what}."), CONFUSION).features(&["key-confusion"]).checks(&[checks::KID]).keys(&[key]).tok(tok).rejected("key_family_mismatch"));
 }

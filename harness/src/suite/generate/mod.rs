@@ -19,6 +19,7 @@
 //! Expected identities are computed by [`identity::expected`], written from policy.md §6 and
 //! independent of the engine's provider layer.
 
+mod binding;
 mod claims;
 pub(crate) mod draft;
 mod drift;
@@ -37,9 +38,24 @@ mod tests;
 mod token;
 mod zendesk;
 
-use super::case::VectorFile;
+use super::case::{Case, VectorFile};
+use draft::P;
 
-pub use draft::{APP_ID, LEEWAY, NOW, PROVIDERS, USER};
+pub use draft::{APP_ID, LEEWAY, NOW, USER};
+
+/// What writes a provider namespace's cases.
+type Generator = fn(&P, &mut Vec<Case>);
+
+/// Each provider's own namespace: `(profile id, description, cases)`. A provider's module
+/// holds only what is its own; the generic namespaces reach it through the profile registry.
+#[rustfmt::skip]
+const PROVIDER_NAMESPACES: &[(&str, &str, Generator)] = &[
+    ("drift", drift::DESCRIPTION, drift::cases),
+    ("privy", privy::DESCRIPTION, privy::cases),
+    ("intercom", intercom::DESCRIPTION, intercom::cases),
+    ("onesignal", onesignal::DESCRIPTION, onesignal::cases),
+    ("zendesk", zendesk::DESCRIPTION, zendesk::cases),
+];
 
 /// Every namespace's vector file, sorted by namespace.
 pub fn all() -> Vec<VectorFile> {
@@ -50,13 +66,14 @@ pub fn all() -> Vec<VectorFile> {
         keys::file(),
         signature::file(),
         claims::file(),
+        binding::file(),
         modes::file(),
-        drift::file(),
-        privy::file(),
-        intercom::file(),
-        onesignal::file(),
-        zendesk::file(),
     ];
+    for (id, description, generate) in PROVIDER_NAMESPACES {
+        let mut cases = Vec::new();
+        generate(&P::get(id), &mut cases);
+        files.push(draft::file(id, description, cases));
+    }
     files.sort_by(|a, b| a.namespace.cmp(&b.namespace));
     files
 }

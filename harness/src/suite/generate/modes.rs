@@ -120,35 +120,16 @@ fn case(p: &P, mode: Mode, state: State) -> Case {
     }
 }
 
+#[rustfmt::skip]
 fn extras(p: &P, out: &mut Vec<Case>) {
-    out.push(
-        p.case(
-            NS,
-            "default-mode-missing",
-            "No mode chosen (the default is required), the client claiming a user, with no token.",
-            REQUIRED,
-        )
-        .features(&["mode"])
-        .claimed(USER)
-        .missing()
-        .rejected("token_missing"),
-    );
+    out.push(p.case(NS, "default-mode-missing", "No mode chosen (the default is required), the client claiming a user, with no token.", REQUIRED).features(&["mode"]).claimed(USER).missing().rejected("token_missing"));
     for (mode, expectation) in [(Mode::Required, "rejected"), (Mode::Enabled, "unverified")] {
         let d = p
             .case(NS, &format!("{}-identity-mismatch", mode.as_str()), &format!("Mode {}, the client claiming \"user-2\", with the canonical token for {USER:?}.", mode.as_str()), BINDING)
             .features(&["mode", "binding"])
             .mode(mode)
             .claimed("user-2");
-        out.push(match expectation {
-            "rejected" => d.rejected("identity_mismatch"),
-            _ => d.unverified("identity_mismatch"),
-        });
+        out.push(match expectation {"rejected" => d.rejected("identity_mismatch"), _ => d.unverified("identity_mismatch"), });
     }
-    out.push(
-        p.case(NS, "disabled-identity-mismatch", "Mode disabled, the client claiming \"user-2\", with the canonical token for \"user-1\": the token is not consulted.", DISABLED)
-            .features(&["mode", "binding"])
-            .mode(Mode::Disabled)
-            .claimed("user-2")
-            .unverified("verification_disabled"),
-    );
+    out.push(p.case(NS, "disabled-identity-mismatch", "Mode disabled, the client claiming \"user-2\", with the canonical token for \"user-1\": the token is not consulted.", DISABLED).features(&["mode", "binding"]).mode(Mode::Disabled).claimed("user-2").unverified("verification_disabled"));
 }

@@ -54,6 +54,7 @@ pub(super) fn file() -> VectorFile {
     )
 }
 
+#[rustfmt::skip]
 fn es256(p: &P, out: &mut Vec<Case>) {
     let token = p.tok().at(TIMELESS);
     let sig = sig_bytes(&token);
@@ -81,188 +82,49 @@ fn es256(p: &P, out: &mut Vec<Case>) {
     };
 
     let lengths: Vec<(&str, &str, Vec<u8>, &str)> = vec![
-        (
-            "es256-empty",
-            "The canonical token with an empty signature (0 bytes).",
-            Vec::new(),
-            "empty_segment",
-        ),
-        (
-            "es256-length-1",
-            "The canonical token with only the first byte of its signature.",
-            sig[..1].to_vec(),
-            "signature_length",
-        ),
-        (
-            "es256-truncated-32",
-            "The canonical token with only r (the first 32 bytes).",
-            r.to_vec(),
-            "signature_length",
-        ),
-        (
-            "es256-truncated-63",
-            "The canonical token with the last byte of its signature cut off.",
-            sig[..63].to_vec(),
-            "signature_length",
-        ),
-        (
-            "es256-zero-padded-end-65",
-            "The canonical token with a zero byte appended to its signature.",
-            cat(&[&sig, &[0]]),
-            "signature_length",
-        ),
-        (
-            "es256-zero-padded-front-65",
-            "The canonical token with a zero byte prepended to its signature.",
-            cat(&[&[0], &sig]),
-            "signature_length",
-        ),
-        (
-            "es256-extended-66",
-            "The canonical token with two bytes appended to its signature.",
-            cat(&[&sig, &[0, 1]]),
-            "signature_length",
-        ),
-        (
-            "es256-components-padded-66",
-            "The canonical token with r and s each zero-padded to 33 bytes.",
-            cat(&[&[0], r, &[0], s]),
-            "signature_length",
-        ),
+        ("es256-empty", "The canonical token with an empty signature (0 bytes).", Vec::new(), "empty_segment"),
+        ("es256-length-1", "The canonical token with only the first byte of its signature.", sig[..1].to_vec(), "signature_length"),
+        ("es256-truncated-32", "The canonical token with only r (the first 32 bytes).", r.to_vec(), "signature_length"),
+        ("es256-truncated-63", "The canonical token with the last byte of its signature cut off.", sig[..63].to_vec(), "signature_length"),
+        ("es256-zero-padded-end-65", "The canonical token with a zero byte appended to its signature.", cat(&[&sig, &[0]]), "signature_length"),
+        ("es256-zero-padded-front-65", "The canonical token with a zero byte prepended to its signature.", cat(&[&[0], &sig]), "signature_length"),
+        ("es256-extended-66", "The canonical token with two bytes appended to its signature.", cat(&[&sig, &[0, 1]]), "signature_length"),
+        ("es256-components-padded-66", "The canonical token with r and s each zero-padded to 33 bytes.", cat(&[&[0], r, &[0], s]), "signature_length"),
     ];
     for (name, description, bytes, reason) in lengths {
-        out.push(
-            c(name, description, ES_LENGTH)
-                .raw(with_sig(&token, &bytes))
-                .rejected(reason),
-        );
+        out.push(c(name, description, ES_LENGTH).raw(with_sig(&token, &bytes)).rejected(reason));
     }
-    out.push(
-        c(
-            "es256-der",
-            "The canonical token with its signature DER-encoded instead of R ‖ S.",
-            ES_DER,
-        )
-        .features(&["der"])
-        .tok(p.tok().form(SignatureForm::Der))
-        .rejected("signature_length"),
-    );
+    out.push(c("es256-der", "The canonical token with its signature DER-encoded instead of R ‖ S.", ES_DER).features(&["der"]).tok(p.tok().form(SignatureForm::Der)).rejected("signature_length"));
     let range: Vec<(&str, &str, Vec<u8>)> = vec![
-        (
-            "es256-all-zero",
-            "The canonical token with a signature of 64 zero bytes (r = s = 0, CVE-2022-21449).",
-            vec![0; 64],
-        ),
-        (
-            "es256-r-zero",
-            "The canonical token with r replaced by 0.",
-            cat(&[&zero, s]),
-        ),
-        (
-            "es256-s-zero",
-            "The canonical token with s replaced by 0.",
-            cat(&[r, &zero]),
-        ),
-        (
-            "es256-r-equals-n",
-            "The canonical token with r replaced by the group order n.",
-            cat(&[&N, s]),
-        ),
-        (
-            "es256-s-equals-n",
-            "The canonical token with s replaced by the group order n.",
-            cat(&[r, &N]),
-        ),
-        (
-            "es256-r-n-plus-1",
-            "The canonical token with r replaced by n + 1.",
-            cat(&[&n_plus_1, s]),
-        ),
-        (
-            "es256-s-n-plus-1",
-            "The canonical token with s replaced by n + 1.",
-            cat(&[r, &n_plus_1]),
-        ),
-        (
-            "es256-r-all-ones",
-            "The canonical token with r replaced by 2^256 − 1.",
-            cat(&[&ones, s]),
-        ),
-        (
-            "es256-s-all-ones",
-            "The canonical token with s replaced by 2^256 − 1.",
-            cat(&[r, &ones]),
-        ),
-        (
-            "es256-r-s-equal-n",
-            "The canonical token with r = s = n.",
-            cat(&[&N, &N]),
-        ),
+        ("es256-all-zero", "The canonical token with a signature of 64 zero bytes (r = s = 0, CVE-2022-21449).", vec![0; 64]),
+        ("es256-r-zero", "The canonical token with r replaced by 0.", cat(&[&zero, s])),
+        ("es256-s-zero", "The canonical token with s replaced by 0.", cat(&[r, &zero])),
+        ("es256-r-equals-n", "The canonical token with r replaced by the group order n.", cat(&[&N, s])),
+        ("es256-s-equals-n", "The canonical token with s replaced by the group order n.", cat(&[r, &N])),
+        ("es256-r-n-plus-1", "The canonical token with r replaced by n + 1.", cat(&[&n_plus_1, s])),
+        ("es256-s-n-plus-1", "The canonical token with s replaced by n + 1.", cat(&[r, &n_plus_1])),
+        ("es256-r-all-ones", "The canonical token with r replaced by 2^256 − 1.", cat(&[&ones, s])),
+        ("es256-s-all-ones", "The canonical token with s replaced by 2^256 − 1.", cat(&[r, &ones])),
+        ("es256-r-s-equal-n", "The canonical token with r = s = n.", cat(&[&N, &N])),
     ];
     for (name, description, bytes) in range {
-        out.push(
-            c(name, description, ES_RANGE)
-                .features(&["cve-2022-21449"])
-                .raw(with_sig(&token, &bytes))
-                .rejected("signature_scalar_out_of_range"),
-        );
+        out.push(c(name, description, ES_RANGE).features(&["cve-2022-21449"]).raw(with_sig(&token, &bytes)).rejected("signature_scalar_out_of_range"));
     }
     let wrong: Vec<(&str, &str, Vec<u8>)> = vec![
-        (
-            "es256-r-s-one",
-            "The canonical token with r = s = 1 (in range, wrong).",
-            cat(&[&one, &one]),
-        ),
-        (
-            "es256-r-n-minus-1",
-            "The canonical token with r replaced by n − 1 (in range, wrong).",
-            cat(&[&n_minus_1, s]),
-        ),
-        (
-            "es256-swapped-r-s",
-            "The canonical token with r and s swapped.",
-            cat(&[s, r]),
-        ),
-        (
-            "es256-last-bit-flipped",
-            "The canonical token with the last bit of s flipped.",
-            {
-                let mut v = sig.clone();
-                v[63] ^= 1;
-                v
-            },
-        ),
+        ("es256-r-s-one", "The canonical token with r = s = 1 (in range, wrong).", cat(&[&one, &one])),
+        ("es256-r-n-minus-1", "The canonical token with r replaced by n − 1 (in range, wrong).", cat(&[&n_minus_1, s])),
+        ("es256-swapped-r-s", "The canonical token with r and s swapped.", cat(&[s, r])),
+        ("es256-last-bit-flipped", "The canonical token with the last bit of s flipped.", {let mut v = sig.clone(); v[63] ^= 1; v }),
     ];
     for (name, description, bytes) in wrong {
-        out.push(
-            c(name, description, WRONG)
-                .raw(with_sig(&token, &bytes))
-                .rejected("bad_signature"),
-        );
+        out.push(c(name, description, WRONG).raw(with_sig(&token, &bytes)).rejected("bad_signature"));
     }
-    out.push(
-        c(
-            "es256-first-bit-flipped",
-            "The canonical token with the first bit of r flipped.",
-            WRONG,
-        )
-        .tok(p.tok().form(SignatureForm::FlipFirstBit))
-        .rejected("bad_signature"),
-    );
-    out.push(
-        c("es256-high-s", "The canonical token with s replaced by n − s where needed so that it is high (s > n/2).", ES_HIGH_S)
-            .features(&["high-s"])
-            .tok(p.tok().form(SignatureForm::HighS))
-            .verified(),
-    );
-    out.push(
-        c("es256-low-s", "The canonical token with s replaced by n − s where needed so that it is low (s ≤ n/2).", ES_HIGH_S)
-            .features(&["low-s"])
-            .tok(p.tok().form(SignatureForm::LowS))
-            .verified(),
-    );
+    out.push(c("es256-first-bit-flipped", "The canonical token with the first bit of r flipped.", WRONG).tok(p.tok().form(SignatureForm::FlipFirstBit)).rejected("bad_signature"));
+    out.push(c("es256-high-s", "The canonical token with s replaced by n − s where needed so that it is high (s > n/2).", ES_HIGH_S).features(&["high-s"]).tok(p.tok().form(SignatureForm::HighS)).verified());
+    out.push(c("es256-low-s", "The canonical token with s replaced by n − s where needed so that it is low (s ≤ n/2).", ES_HIGH_S).features(&["low-s"]).tok(p.tok().form(SignatureForm::LowS)).verified());
 }
 
+#[rustfmt::skip]
 fn hs256(p: &P, out: &mut Vec<Case>) {
     let token = p.tok().at(TIMELESS);
     let tag = sig_bytes(&token);
@@ -270,15 +132,7 @@ fn hs256(p: &P, out: &mut Vec<Case>) {
         p.case(NS, name, description, basis)
     };
 
-    out.push(
-        c(
-            "hs256-first-bit-flipped",
-            "The canonical token with the first (most significant) bit of its tag flipped.",
-            HS_FLIP,
-        )
-        .tok(p.tok().form(SignatureForm::FlipFirstBit))
-        .rejected("bad_signature"),
-    );
+    out.push(c("hs256-first-bit-flipped", "The canonical token with the first (most significant) bit of its tag flipped.", HS_FLIP).tok(p.tok().form(SignatureForm::FlipFirstBit)).rejected("bad_signature"));
     // Bits at the start, the middle and the end: an early-exit comparison leaks position, a
     // truncated comparison misses the end.
     for (byte, bit) in [
@@ -292,80 +146,20 @@ fn hs256(p: &P, out: &mut Vec<Case>) {
     ] {
         let mut flipped = tag.clone();
         flipped[byte] ^= 1 << bit;
-        out.push(
-            c(
-                &format!("hs256-bit-flip-byte-{byte}-bit-{bit}"),
-                &format!("The canonical token with bit {bit} of tag byte {byte} flipped."),
-                HS_FLIP,
-            )
-            .raw(with_sig(&token, &flipped))
-            .rejected("bad_signature"),
-        );
+        out.push(c(&format!("hs256-bit-flip-byte-{byte}-bit-{bit}"), &format!("The canonical token with bit {bit} of tag byte {byte} flipped."), HS_FLIP).raw(with_sig(&token, &flipped)).rejected("bad_signature"));
     }
     let rows: Vec<(&str, &str, Vec<u8>, &str, &str)> = vec![
-        (
-            "hs256-all-zero",
-            "The canonical token with a tag of 32 zero bytes.",
-            vec![0; 32],
-            WRONG,
-            "bad_signature",
-        ),
-        (
-            "hs256-all-ones",
-            "The canonical token with a tag of 32 0xFF bytes.",
-            vec![0xFF; 32],
-            WRONG,
-            "bad_signature",
-        ),
-        (
-            "hs256-empty",
-            "The canonical token with an empty tag.",
-            Vec::new(),
-            HS_LENGTH,
-            "empty_segment",
-        ),
-        (
-            "hs256-length-1",
-            "The canonical token with only the first byte of its tag.",
-            tag[..1].to_vec(),
-            HS_LENGTH,
-            "signature_length",
-        ),
-        (
-            "hs256-truncated-16",
-            "The canonical token with its tag truncated to 16 bytes.",
-            tag[..16].to_vec(),
-            HS_LENGTH,
-            "signature_length",
-        ),
-        (
-            "hs256-truncated-31",
-            "The canonical token with the last byte of its tag cut off.",
-            tag[..31].to_vec(),
-            HS_LENGTH,
-            "signature_length",
-        ),
-        (
-            "hs256-extended-33",
-            "The canonical token with a zero byte appended to its tag.",
-            [&tag[..], &[0]].concat(),
-            HS_LENGTH,
-            "signature_length",
-        ),
-        (
-            "hs256-extended-64",
-            "The canonical token with its tag written twice (64 bytes).",
-            [&tag[..], &tag[..]].concat(),
-            HS_LENGTH,
-            "signature_length",
-        ),
+        ("hs256-all-zero", "The canonical token with a tag of 32 zero bytes.", vec![0; 32], WRONG, "bad_signature"),
+        ("hs256-all-ones", "The canonical token with a tag of 32 0xFF bytes.", vec![0xFF; 32], WRONG, "bad_signature"),
+        ("hs256-empty", "The canonical token with an empty tag.", Vec::new(), HS_LENGTH, "empty_segment"),
+        ("hs256-length-1", "The canonical token with only the first byte of its tag.", tag[..1].to_vec(), HS_LENGTH, "signature_length"),
+        ("hs256-truncated-16", "The canonical token with its tag truncated to 16 bytes.", tag[..16].to_vec(), HS_LENGTH, "signature_length"),
+        ("hs256-truncated-31", "The canonical token with the last byte of its tag cut off.", tag[..31].to_vec(), HS_LENGTH, "signature_length"),
+        ("hs256-extended-33", "The canonical token with a zero byte appended to its tag.", [&tag[..], &[0]].concat(), HS_LENGTH, "signature_length"),
+        ("hs256-extended-64", "The canonical token with its tag written twice (64 bytes).", [&tag[..], &tag[..]].concat(), HS_LENGTH, "signature_length"),
     ];
     for (name, description, bytes, basis, reason) in rows {
-        out.push(
-            c(name, description, basis)
-                .raw(with_sig(&token, &bytes))
-                .rejected(reason),
-        );
+        out.push(c(name, description, basis).raw(with_sig(&token, &bytes)).rejected(reason));
     }
 }
 

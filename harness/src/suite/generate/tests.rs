@@ -5,13 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::draft::P;
 use super::token::parts;
-use super::{all, drift, PROVIDERS};
+use super::{all, drift};
 use crate::contract::Jwk;
 use crate::contract::{checks, Implementation};
 use crate::engine::compact;
 use crate::engine::provider::judge;
 use crate::impls::reference::Reference;
-use crate::profile::builtin;
+use crate::profile::{builtin, builtin_ids};
 use crate::suite::case::{Case, Expectation};
 use crate::suite::mint::mint;
 use crate::verdict::Reason;
@@ -57,11 +57,11 @@ fn ids_are_unique_and_namespaced() {
             if let Some(p) = at {
                 assert_eq!(c.provider.as_deref(), Some(p), "{}", c.id);
                 assert!(
-                    !PROVIDERS.contains(&ns),
+                    !builtin_ids().any(|p| p == ns),
                     "{}: provider ns uses plain names",
                     c.id
                 );
-            } else if PROVIDERS.contains(&ns) {
+            } else if builtin_ids().any(|p| p == ns) {
                 assert_eq!(c.provider.as_deref(), Some(ns), "{}", c.id);
             } else {
                 assert!(
@@ -106,15 +106,25 @@ fn ids_are_unique_and_namespaced() {
             }
         }
     }
-    let count = |ns: &str| {
-        files
-            .iter()
-            .find(|f| f.namespace == ns)
-            .map_or(0, |f| f.cases.len())
-    };
     assert!(total >= 600, "only {total} cases");
-    for p in PROVIDERS {
-        assert!(count(p) >= 40, "{p} has only {} cases", count(p));
+    // Every provider is tried by every generic namespace as well as its own.
+    for p in builtin_ids() {
+        let own = files.iter().any(|f| f.namespace == p);
+        assert!(
+            own,
+            "{p}: no namespace of its own (a row of PROVIDER_NAMESPACES)"
+        );
+        let of = |c: &&Case| c.provider.as_deref() == Some(p);
+        let count = files.iter().flat_map(|f| &f.cases).filter(of).count();
+        assert!(count >= 300, "{p} has only {count} cases");
+        for f in files
+            .iter()
+            .filter(|f| builtin_ids().all(|p| p != f.namespace))
+        {
+            let provider_less = f.cases.iter().all(|c| c.provider.is_none());
+            let tried = provider_less || f.cases.iter().any(|c| of(&c));
+            assert!(tried, "{p}: no case in {}", f.namespace);
+        }
     }
 }
 
