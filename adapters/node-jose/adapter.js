@@ -11,8 +11,10 @@
 // the lookup but refuses symmetric keys.) Source references are to
 // node_modules/jose/dist/webapi/ (6.2.18).
 import { createRequire } from 'node:module';
-import readline from 'node:readline';
 import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
+import protocol from '../node-common/protocol.cjs';
+
+const { Refusal, family, serve } = protocol;
 
 const { version } = createRequire(import.meta.url)('jose/package.json');
 
@@ -31,14 +33,6 @@ const DESCRIPTION = {
     },
   ],
 };
-
-class Refusal extends Error {
-  constructor(reason, message) { super(message); this.reason = reason; }
-}
-
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-const family = (alg) => (typeof alg !== 'string' ? null
-  : alg.startsWith('HS') ? 'oct' : alg.startsWith('ES') ? 'EC' : null);
 
 function sign(req) {
   return new SignJWT(req.claims).setProtectedHeader({ alg: req.alg, ...req.header }).sign(req.key);
@@ -133,40 +127,4 @@ async function verify(req) {
   throw failure;
 }
 
-async function handle(line) {
-  let req;
-  try { req = JSON.parse(line); } catch (e) { return { ok: false, error: `not JSON: ${e.message}` }; }
-  const id = req?.id;
-  try {
-    if (req.op === 'describe') return DESCRIPTION;
-    if (req.op === 'sign') return { id, ok: true, token: await sign(req) };
-    if (req.op === 'verify') return { id, ...(await verify(req)) };
-    return { id, ok: false, error: `unknown op ${JSON.stringify(req.op)}` };
-  } catch (e) {
-    const reason = e instanceof Refusal && e.reason ? { reason: e.reason } : {};
-    return { id, ok: false, error: String(e?.message ?? e), ...reason };
-  }
-}
-
-// The protocol's JSON cannot carry lone surrogates or depth > 128, which JSON.parse lets through:
-// such strings get U+FFFD and values below depth 64 become null; stderr says so.
-function wire(value, depth, changed) {
-  if (typeof value === 'string') {
-    if (!value.isWellFormed()) changed.add('lone surrogates replaced by U+FFFD');
-    return value.toWellFormed();
-  }
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= 64) { changed.add('values nested deeper than 64 replaced by null'); return null; }
-  if (Array.isArray(value)) return value.map((v) => wire(v, depth + 1, changed));
-  // fromEntries defines own members, so a `__proto__` claim stays a claim.
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [wire(k, depth, changed), wire(v, depth + 1, changed)]));
-}
-
-// Requests are answered strictly in order, one at a time.
-const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-for await (const line of rl) {
-  const changed = new Set();
-  const out = wire(await handle(line), 0, changed);
-  if (changed.size > 0) process.stderr.write(`${out.id}: ${[...changed].join('; ')}\n`);
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-}
+await serve({ description: DESCRIPTION, sign, verify });

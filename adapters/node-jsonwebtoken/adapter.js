@@ -11,9 +11,9 @@
 'use strict';
 
 const crypto = require('node:crypto');
-const readline = require('node:readline');
 const jwt = require('jsonwebtoken');
 const { version } = require('jsonwebtoken/package.json');
+const { Refusal, family, isObject, serve } = require('../node-common/protocol.cjs');
 
 const DESCRIPTION = {
   ok: true,
@@ -28,14 +28,6 @@ const DESCRIPTION = {
     { check: 'crit', why: 'the `crit` header member is never read by jwt.verify (verify.js:85-261) nor by jws, so unknown critical extensions cannot be refused' },
   ],
 };
-
-class Refusal extends Error {
-  constructor(reason, message) { super(message); this.reason = reason; }
-}
-
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-const family = (alg) => (typeof alg !== 'string' ? null
-  : alg.startsWith('HS') ? 'oct' : alg.startsWith('ES') ? 'EC' : null);
 
 // A JWK as the key material jsonwebtoken takes: a Buffer secret or a Node KeyObject.
 function keyMaterial(jwk, usage) {
@@ -148,39 +140,4 @@ function verify(req) {
   throw failure;
 }
 
-function handle(line) {
-  let req;
-  try { req = JSON.parse(line); } catch (e) { return { ok: false, error: `not JSON: ${e.message}` }; }
-  const id = req?.id;
-  try {
-    if (req.op === 'describe') return DESCRIPTION;
-    if (req.op === 'sign') return { id, ok: true, token: sign(req) };
-    if (req.op === 'verify') return { id, ...(verify(req)) };
-    return { id, ok: false, error: `unknown op ${JSON.stringify(req.op)}` };
-  } catch (e) {
-    const reason = e instanceof Refusal && e.reason ? { reason: e.reason } : {};
-    return { id, ok: false, error: String(e?.message ?? e), ...reason };
-  }
-}
-
-// The protocol's JSON cannot carry lone surrogates or depth > 128, which JSON.parse lets through:
-// such strings get U+FFFD and values below depth 64 become null; stderr says so.
-function wire(value, depth, changed) {
-  if (typeof value === 'string') {
-    if (!value.isWellFormed()) changed.add('lone surrogates replaced by U+FFFD');
-    return value.toWellFormed();
-  }
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= 64) { changed.add('values nested deeper than 64 replaced by null'); return null; }
-  if (Array.isArray(value)) return value.map((v) => wire(v, depth + 1, changed));
-  // fromEntries defines own members, so a `__proto__` claim stays a claim.
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [wire(k, depth, changed), wire(v, depth + 1, changed)]));
-}
-
-const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on('line', (line) => {
-  const changed = new Set();
-  const out = wire(handle(line), 0, changed);
-  if (changed.size > 0) process.stderr.write(`${out.id}: ${[...changed].join('; ')}\n`);
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-});
+serve({ description: DESCRIPTION, sign, verify });

@@ -13,7 +13,6 @@ use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use idjwt::contract::WireRequest;
-use idjwt::engine::claims::ClaimChecks;
 use idjwt::engine::keys::KeySet;
 use idjwt::engine::{self, Alg, JwsOptions, Limits};
 use idjwt::impls::{builtin, BUILTIN_NAMES};
@@ -95,13 +94,7 @@ fn direct(c: &mut Criterion) {
             keys: &keys,
             limits: Limits::default(),
         };
-        let checks = ClaimChecks {
-            now: request.now,
-            leeway: request.leeway,
-            required: &request.required,
-            issuer: request.issuer.as_deref(),
-            audience: request.audience.as_deref(),
-        };
+        let checks = request.claim_checks();
         assert!(
             engine::verify_jwt(&fx.token, &options, &checks).is_ok(),
             "{}: the reference refuses its own token",

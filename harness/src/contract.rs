@@ -15,27 +15,22 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// A JSON Web Key as protocol v1 exchanges it: `oct` (HS256) or `EC` P-256 (ES256).
 ///
 /// `Debug` never prints the secret members `k` and `d`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Jwk {
     /// `oct` or `EC`.
     pub kty: String,
     /// The HMAC secret, base64url (oct keys).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub k: Option<String>,
     /// `P-256` (EC keys).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crv: Option<String>,
     /// The public point's x coordinate, base64url (EC keys).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
     /// The public point's y coordinate, base64url (EC keys).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<String>,
     /// The private scalar, base64url (EC private keys, signing only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub d: Option<String>,
     /// The key id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
 }
 
@@ -191,6 +186,19 @@ pub struct VerifyRequest {
     pub audience: Option<String>,
 }
 
+impl VerifyRequest {
+    /// What the reference engine's claims layer checks for this request.
+    pub fn claim_checks(&self) -> crate::engine::claims::ClaimChecks<'_> {
+        crate::engine::claims::ClaimChecks {
+            now: self.now,
+            leeway: self.leeway,
+            required: &self.required,
+            issuer: self.issuer.as_deref(),
+            audience: self.audience.as_deref(),
+        }
+    }
+}
+
 /// A verified token as an implementation decoded it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decoded {
@@ -199,12 +207,14 @@ pub struct Decoded {
 }
 
 /// An implementation's refusal or failure: `{"ok":false,"error","reason"?}`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Failure {
     /// Human-readable text.
     pub error: String,
     /// A reason code from [`crate::Reason::CODES`], where the implementation can tell.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Optional: the schema is written by hand, so schemars must be told it may be absent.
+    #[serde(default)]
     #[schemars(schema_with = "crate::verdict::optional_code_schema")]
     pub reason: Option<String>,
 }
@@ -281,34 +291,27 @@ pub enum WireRequest {
 }
 
 /// One protocol v1 response line, for any op.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WireResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub ok: bool,
     // describe
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithms: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock: Option<Clock>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cannot_enforce: Vec<Limitation>,
     // sign
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     // verify
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<Map<String, Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<Map<String, Value>>,
     // failure
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Optional: the schema is written by hand, so schemars must be told it may be absent.
+    #[serde(default)]
     #[schemars(schema_with = "crate::verdict::optional_code_schema")]
     pub reason: Option<String>,
 }

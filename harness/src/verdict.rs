@@ -54,16 +54,15 @@ impl Verdict {
 }
 
 /// Who a verified token says the user is.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Identity {
     /// The provider's user id (`sub`, `user_id`, `external_id`, …).
     pub user_id: String,
     /// The display name, where the profile takes one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The email, only where the profile trusts it (Zendesk: only with `email_verified: true`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Further attributes the profile extracts (parsed JSON-in-string claims, aliases, …).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -173,36 +173,29 @@ fn hang_is_contained_and_the_adapter_restarts() {
     assert_answers_normally(&subject, "after-again");
 }
 
-#[test]
-fn exit_is_a_crash_with_status_and_stderr() {
-    let subject = spawn("--fault exit-on-verify --fault-id fault", TIMEOUT);
-    let message = crash_message(faulty_verify(&subject));
-    assert!(message.starts_with("exited: status 3"), "{message}");
-    assert!(message.contains("exit-on-verify"), "stderr tail: {message}");
-    assert_answers_normally(&subject, "after");
-}
-
-#[test]
-fn garbage_is_a_crash_and_the_adapter_restarts() {
-    let subject = spawn("--fault garbage-on-verify --fault-id fault", TIMEOUT);
-    let message = crash_message(faulty_verify(&subject));
-    assert!(message.starts_with("wrote garbage"), "{message}");
-    assert!(message.contains("this is not json"), "{message}");
-    assert_answers_normally(&subject, "after");
-}
-
-#[test]
-fn panic_is_a_crash_and_the_adapter_restarts() {
+/// Each fault that ends the adapter mid-request, with how its crash message starts and what it
+/// quotes from the adapter's output.
+#[rustfmt::skip]
+const CRASHES: &[(&str, &str, &str)] = &[
+    ("exit-on-verify", "exited: status 3", "exit-on-verify"),
+    ("garbage-on-verify", "wrote garbage", "this is not json"),
     // Without a backtrace, the panic message is among the last lines of stderr.
-    let command = format!(
-        "RUST_BACKTRACE=0 {}",
-        serve("--fault panic-on-verify --fault-id fault")
-    );
-    let subject = External::spawn(&command, TIMEOUT).unwrap();
-    let message = crash_message(faulty_verify(&subject));
-    assert!(message.starts_with("exited: status 101"), "{message}");
-    assert!(message.contains("deliberate panic"), "{message}");
-    assert_answers_normally(&subject, "after");
+    ("panic-on-verify", "exited: status 101", "deliberate panic"),
+];
+
+#[test]
+fn a_crash_is_reported_with_its_status_and_output_and_the_adapter_restarts() {
+    for (fault, starts, quotes) in CRASHES {
+        let command = format!(
+            "RUST_BACKTRACE=0 {}",
+            serve(&format!("--fault {fault} --fault-id fault"))
+        );
+        let subject = External::spawn(&command, TIMEOUT).unwrap();
+        let message = crash_message(faulty_verify(&subject));
+        assert!(message.starts_with(starts), "{fault}: {message}");
+        assert!(message.contains(quotes), "{fault}: {message}");
+        assert_answers_normally(&subject, "after");
+    }
 }
 
 #[test]
@@ -217,14 +210,16 @@ fn every_verify_faults_without_fault_id() {
     signed(&subject, "s2", "ES256");
 }
 
-#[test]
-fn wrong_id_and_missing_fields_are_garbage() {
+/// A shell-script adapter that describes itself as `scripted`, then runs `answers`.
+fn scripted(answers: &str) -> External {
     let describe =
         r#"{"ok":true,"name":"scripted","version":"1","algorithms":["HS256"],"clock":"injected"}"#;
-    let script = format!(
-        "read l; echo '{describe}'; read l; echo '{{\"id\":\"other\",\"ok\":true,\"token\":\"a.b.c\"}}';"
-    );
-    let subject = External::spawn(&script, TIMEOUT).unwrap();
+    External::spawn(&format!("read l; echo '{describe}'; {answers}"), TIMEOUT).unwrap()
+}
+
+#[test]
+fn wrong_id_and_missing_fields_are_garbage() {
+    let subject = scripted(r#"read l; echo '{"id":"other","ok":true,"token":"a.b.c"}';"#);
     assert_eq!(subject.description().name, "scripted");
     match subject.sign(&sign_request("s", "HS256")) {
         Answer::Crash(m) => assert!(m.contains("answered id \"other\" to request \"s\""), "{m}"),
@@ -239,12 +234,7 @@ fn wrong_id_and_missing_fields_are_garbage() {
 
 #[test]
 fn ok_without_result_is_garbage() {
-    let describe =
-        r#"{"ok":true,"name":"scripted","version":"1","algorithms":["HS256"],"clock":"injected"}"#;
-    let script = format!(
-        "read l; echo '{describe}'; while read l; do echo '{{\"id\":\"v\",\"ok\":true,\"claims\":{{}}}}'; done"
-    );
-    let subject = External::spawn(&script, TIMEOUT).unwrap();
+    let subject = scripted(r#"while read l; do echo '{"id":"v","ok":true,"claims":{}}'; done"#);
     let request = verify_request("v", "HS256", "a.b.c", Vec::new());
     match subject.verify(&request) {
         Answer::Crash(m) => assert!(m.contains("without \"header\""), "{m}"),

@@ -85,19 +85,8 @@ fn write(path: &Path, text: &str) -> String {
 /// A zendesk token signed with [`SECRET`] under kid `k1`, by the binary itself.
 fn zendesk_token(d: &Path, extra: &[&str]) -> String {
     let secret = write(&d.join("secret.txt"), &format!("{SECRET}\n"));
-    let mut args = vec![
-        "sign",
-        "--provider",
-        "zendesk",
-        "--secret-file",
-        &secret,
-        "--kid",
-        "k1",
-        "--user",
-        "12345678",
-        "--now",
-        NOW,
-    ];
+    #[rustfmt::skip]
+    let mut args = vec!["sign", "--provider", "zendesk", "--secret-file", &secret, "--kid", "k1", "--user", "12345678", "--now", NOW];
     args.extend_from_slice(extra);
     let r = idjwt(&args);
     assert_eq!(r.status, 0, "{}", r.stderr);
@@ -121,15 +110,8 @@ fn exit_statuses_verified_rejected_usage() {
     let token = zendesk_token(&d, &[]);
     let secret = d.join("secret.txt");
     let secret = secret.to_str().unwrap();
-    let base = [
-        "verify",
-        "--provider",
-        "zendesk",
-        "--secret-file",
-        secret,
-        "--kid",
-        "k1",
-    ];
+    #[rustfmt::skip]
+    let base = ["verify", "--provider", "zendesk", "--secret-file", secret, "--kid", "k1"];
 
     let ok = idjwt(&[&base[..], &["--now", NOW, &token]].concat());
     assert_eq!(ok.status, 0, "{}{}", ok.stdout, ok.stderr);
@@ -150,51 +132,18 @@ fn exit_statuses_verified_rejected_usage() {
         .contains("source: \"exp: (optional) Integer value"));
 
     // enabled mode falls back: unverified is exit 1 too.
-    let fallback = idjwt(
-        &[
-            &base[..],
-            &[
-                "--now",
-                "1700003600",
-                "--mode",
-                "enabled",
-                "--claimed-user",
-                "12345678",
-                &token,
-            ],
-        ]
-        .concat(),
-    );
+    #[rustfmt::skip]
+    let fallback = idjwt(&[&base[..], &["--now", "1700003600", "--mode", "enabled", "--claimed-user", "12345678", &token]].concat());
     assert_eq!(fallback.status, 1);
     assert!(fallback.stdout.starts_with("verdict   unverified"));
 
     // Usage errors: exit 2 with a message on stderr.
+    #[rustfmt::skip]
     let usage: Vec<Vec<&str>> = vec![
-        vec![
-            "verify",
-            "--provider",
-            "slack",
-            "--secret-file",
-            secret,
-            &token,
-        ],
+        vec!["verify", "--provider", "slack", "--secret-file", secret, &token],
         vec!["verify", "--provider", "zendesk", &token],
-        vec![
-            "verify",
-            "--provider",
-            "zendesk",
-            "--key",
-            "/nonexistent/key.jwk",
-            &token,
-        ],
-        vec![
-            "verify",
-            "--provider",
-            "zendesk",
-            "--mode",
-            "sometimes",
-            &token,
-        ],
+        vec!["verify", "--provider", "zendesk", "--key", "/nonexistent/key.jwk", &token],
+        vec!["verify", "--provider", "zendesk", "--mode", "sometimes", &token],
         vec!["verify", &token],
         vec!["frobnicate"],
         vec!["sign", "--provider", "zendesk", "--user", "u"],
@@ -235,15 +184,8 @@ fn token_from_stdin_and_secret_from_env() {
     let d = dir("stdin");
     let token = zendesk_token(&d, &[]);
     for token_arg in [None, Some("-")] {
-        let mut args = vec![
-            "verify",
-            "--provider",
-            "zendesk",
-            "--kid",
-            "k1",
-            "--now",
-            NOW,
-        ];
+        #[rustfmt::skip]
+        let mut args = vec!["verify", "--provider", "zendesk", "--kid", "k1", "--now", NOW];
         args.extend(token_arg);
         let r = idjwt_in(
             &d,
@@ -255,21 +197,8 @@ fn token_from_stdin_and_secret_from_env() {
         assert!(!r.stdout.contains(SECRET) && !r.stderr.contains(SECRET));
     }
     // The wrong secret: the signature fails, and neither secret is printed.
-    let r = idjwt_in(
-        &d,
-        &[
-            "verify",
-            "--provider",
-            "zendesk",
-            "--kid",
-            "k1",
-            "--now",
-            NOW,
-            &token,
-        ],
-        "",
-        &[("IDJWT_SECRET", "another-test-secret-Qw3Er5Ty7Ui9Op")],
-    );
+    #[rustfmt::skip]
+    let r = idjwt_in(&d, &["verify", "--provider", "zendesk", "--kid", "k1", "--now", NOW, &token], "", &[("IDJWT_SECRET", "another-test-secret-Qw3Er5Ty7Ui9Op")]);
     assert_eq!(r.status, 1);
     assert!(r.stdout.contains("reason    bad_signature"), "{}", r.stdout);
     assert!(!r.stdout.contains("another-test-secret") && !r.stdout.contains(SECRET));
@@ -281,47 +210,12 @@ fn the_secret_never_appears_in_any_output() {
     let token = zendesk_token(&d, &[]);
     let secret = d.join("secret.txt");
     let secret = secret.to_str().unwrap();
+    #[rustfmt::skip]
     let runs = [
-        vec![
-            "verify",
-            "--provider",
-            "zendesk",
-            "--secret-file",
-            secret,
-            "--kid",
-            "k1",
-            &token,
-        ],
-        vec![
-            "verify",
-            "--provider",
-            "zendesk",
-            "--secret-file",
-            secret,
-            "--kid",
-            "k1",
-            "--format",
-            "json",
-            &token,
-        ],
-        vec![
-            "verify",
-            "--provider",
-            "zendesk",
-            "--secret-file",
-            secret,
-            "--kid",
-            "nope",
-            &token,
-        ],
-        vec![
-            "verify",
-            "--provider",
-            "drift",
-            "--secret-file",
-            secret,
-            &token,
-        ],
+        vec!["verify", "--provider", "zendesk", "--secret-file", secret, "--kid", "k1", &token],
+        vec!["verify", "--provider", "zendesk", "--secret-file", secret, "--kid", "k1", "--format", "json", &token],
+        vec!["verify", "--provider", "zendesk", "--secret-file", secret, "--kid", "nope", &token],
+        vec!["verify", "--provider", "drift", "--secret-file", secret, &token],
         vec!["decode", &token],
         vec!["lint", "--provider", "zendesk", &token],
     ];
@@ -346,30 +240,11 @@ fn the_secret_never_appears_in_any_output() {
 #[test]
 fn verify_json_has_the_documented_shape() {
     let d = dir("json");
-    let token = zendesk_token(
-        &d,
-        &[
-            "--claim",
-            "email=a@b.test",
-            "--claim",
-            "email_verified:=false",
-        ],
-    );
+    #[rustfmt::skip]
+    let token = zendesk_token(&d, &["--claim", "email=a@b.test", "--claim", "email_verified:=false"]);
     let secret = d.join("secret.txt");
-    let r = idjwt(&[
-        "verify",
-        "--provider",
-        "zendesk",
-        "--secret-file",
-        secret.to_str().unwrap(),
-        "--kid",
-        "k1",
-        "--now",
-        NOW,
-        "--format",
-        "json",
-        &token,
-    ]);
+    #[rustfmt::skip]
+    let r = idjwt(&["verify", "--provider", "zendesk", "--secret-file", secret.to_str().unwrap(), "--kid", "k1", "--now", NOW, "--format", "json", &token]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
@@ -510,49 +385,17 @@ fn sign_then_verify_round_trips_for_every_provider() {
         } else {
             private.clone()
         };
-        let sign = idjwt_in(
-            &d,
-            &[
-                "sign",
-                "--provider",
-                provider,
-                "--key",
-                &private,
-                "--user",
-                "user-42",
-                "--app-id",
-                "app-7",
-                "--now",
-                NOW,
-            ],
-            "",
-            &[],
+        let (p, key) = (provider, public.as_str());
+        #[rustfmt::skip]
+        let (sign_args, verify_args, other_app_args) = (
+            ["sign", "--provider", p, "--key", &private, "--user", "user-42", "--app-id", "app-7", "--now", NOW],
+            ["verify", "--provider", p, "--key", key, "--kid", &kid, "--app-id", "app-7", "--claimed-user", "user-42", "--now", "1700000060", "--format", "json"],
+            ["verify", "--provider", p, "--key", key, "--kid", &kid, "--app-id", "app-8", "--now", "1700000060"],
         );
+        let sign = idjwt_in(&d, &sign_args, "", &[]);
         assert_eq!(sign.status, 0, "{provider}: {}", sign.stderr);
         let token = sign.stdout.trim();
-        let verify = idjwt_in(
-            &d,
-            &[
-                "verify",
-                "--provider",
-                provider,
-                "--key",
-                &public,
-                "--kid",
-                &kid,
-                "--app-id",
-                "app-7",
-                "--claimed-user",
-                "user-42",
-                "--now",
-                "1700000060",
-                "--format",
-                "json",
-                token,
-            ],
-            "",
-            &[],
-        );
+        let verify = idjwt_in(&d, &[&verify_args[..], &[token]].concat(), "", &[]);
         assert_eq!(
             verify.status, 0,
             "{provider}: {}{}",
@@ -570,25 +413,7 @@ fn sign_then_verify_round_trips_for_every_provider() {
             "{provider}"
         );
         // Another app id: refused for the providers that bind one (Privy aud, OneSignal iss).
-        let other = idjwt_in(
-            &d,
-            &[
-                "verify",
-                "--provider",
-                provider,
-                "--key",
-                &public,
-                "--kid",
-                &kid,
-                "--app-id",
-                "app-8",
-                "--now",
-                "1700000060",
-                token,
-            ],
-            "",
-            &[],
-        );
+        let other = idjwt_in(&d, &[&other_app_args[..], &[token]].concat(), "", &[]);
         let binds_app = matches!(provider, "privy" | "onesignal");
         assert_eq!(
             other.status,
@@ -603,19 +428,8 @@ fn sign_then_verify_round_trips_for_every_provider() {
 fn sign_refuses_to_hand_out_a_token_the_provider_would_refuse() {
     let d = dir("signcheck");
     let secret = write(&d.join("s"), SECRET);
-    let r = idjwt(&[
-        "sign",
-        "--provider",
-        "zendesk",
-        "--secret-file",
-        &secret,
-        "--kid",
-        "k1",
-        "--user",
-        "u1",
-        "--claim",
-        "scope=admin",
-    ]);
+    #[rustfmt::skip]
+    let r = idjwt(&["sign", "--provider", "zendesk", "--secret-file", &secret, "--kid", "k1", "--user", "u1", "--claim", "scope=admin"]);
     assert_eq!(r.status, 1, "{}", r.stdout);
     assert!(r.stdout.is_empty());
     assert!(
@@ -624,15 +438,8 @@ fn sign_refuses_to_hand_out_a_token_the_provider_would_refuse() {
         r.stderr
     );
     // Zendesk needs a kid; a raw secret has none unless --kid gives it.
-    let r = idjwt(&[
-        "sign",
-        "--provider",
-        "zendesk",
-        "--secret-file",
-        &secret,
-        "--user",
-        "u1",
-    ]);
+    #[rustfmt::skip]
+    let r = idjwt(&["sign", "--provider", "zendesk", "--secret-file", &secret, "--user", "u1"]);
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("kid"), "{}", r.stderr);
 }
@@ -690,15 +497,8 @@ fn jws_only_checks_the_signature_layers_of_any_payload() {
         &d.join("k.jwk"),
         &serde_json::to_string(&key.to_jwk()).unwrap(),
     );
-    let ok = idjwt(&[
-        "verify",
-        "--alg",
-        "HS256",
-        "--jws-only",
-        "--key",
-        &jwk,
-        &token,
-    ]);
+    #[rustfmt::skip]
+    let ok = idjwt(&["verify", "--alg", "HS256", "--jws-only", "--key", &jwk, &token]);
     assert_eq!(ok.status, 0, "{}{}", ok.stdout, ok.stderr);
     assert!(ok.stdout.contains("payload"));
     // Without --jws-only the payload must be JWT claims.
@@ -706,15 +506,8 @@ fn jws_only_checks_the_signature_layers_of_any_payload() {
     assert_eq!(jwt.status, 1);
     assert!(jwt.stdout.contains("invalid_json"), "{}", jwt.stdout);
     // ES256 only: the HS256 token is refused.
-    let es = idjwt(&[
-        "verify",
-        "--alg",
-        "ES256",
-        "--jws-only",
-        "--key",
-        &jwk,
-        &token,
-    ]);
+    #[rustfmt::skip]
+    let es = idjwt(&["verify", "--alg", "ES256", "--jws-only", "--key", &jwk, &token]);
     assert_eq!(es.status, 1);
     assert!(es.stdout.contains("alg_not_allowed"));
 }
@@ -744,28 +537,11 @@ fn user_profiles_load_with_profile() {
         r.stdout
     );
     let secret = write(&d.join("s"), SECRET);
-    let sign = idjwt(&[
-        "--profile",
-        &profile,
-        "sign",
-        "--provider",
-        "acme",
-        "--secret-file",
-        &secret,
-        "--user",
-        "u9",
-    ]);
+    #[rustfmt::skip]
+    let sign = idjwt(&["--profile", &profile, "sign", "--provider", "acme", "--secret-file", &secret, "--user", "u9"]);
     assert_eq!(sign.status, 0, "{}", sign.stderr);
-    let verify = idjwt(&[
-        "--profile",
-        &profile,
-        "verify",
-        "--provider",
-        "acme",
-        "--secret-file",
-        &secret,
-        sign.stdout.trim(),
-    ]);
+    #[rustfmt::skip]
+    let verify = idjwt(&["--profile", &profile, "verify", "--provider", "acme", "--secret-file", &secret, sign.stdout.trim()]);
     assert_eq!(verify.status, 0, "{}", verify.stdout);
     let broken = write(&d.join("broken.json"), r#"{"id": "x"}"#);
     let r = idjwt(&["providers", "--profile", &broken]);

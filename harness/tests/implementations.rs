@@ -69,15 +69,22 @@ fn expected_identity(profile: &Profile, ctx: &Context, token: &str) -> Identity 
     }
 }
 
+/// Each profile with its canonical claims for [`USER`] at the context's time, signed by `imp`.
+fn canonical_tokens(imp: &dyn Implementation, ctx: &Context) -> Vec<(&'static Profile, String)> {
+    let sign = |profile: &'static Profile| {
+        let claims = profile
+            .canonical_claims(USER, &ctx.config, ctx.now)
+            .unwrap();
+        (profile, sign_with(imp, profile, claims))
+    };
+    profiles().iter().map(sign).collect()
+}
+
 /// Every profile's canonical token signed by `imp` verifies under every implementation, with
 /// the identity the reference extracts.
 fn signs_every_profile_for_every_verifier(imp: &dyn Implementation) {
     let ctx = context(wall_clock());
-    for profile in profiles() {
-        let claims = profile
-            .canonical_claims(USER, &ctx.config, ctx.now)
-            .unwrap();
-        let token = sign_with(imp, profile, claims);
+    for (profile, token) in canonical_tokens(imp, &ctx) {
         let expected = expected_identity(profile, &ctx, &token);
         assert_eq!(expected.user_id, USER);
         for verifier in builtins() {
@@ -96,12 +103,7 @@ fn signs_every_profile_for_every_verifier(imp: &dyn Implementation) {
 
 /// The signed header is the profile's canonical one: `alg`, then `typ`/`kid` where wanted.
 fn writes_the_canonical_header(imp: &dyn Implementation) {
-    let ctx = context(wall_clock());
-    for profile in profiles() {
-        let claims = profile
-            .canonical_claims(USER, &ctx.config, ctx.now)
-            .unwrap();
-        let token = sign_with(imp, profile, claims);
+    for (profile, token) in canonical_tokens(imp, &context(wall_clock())) {
         let header_b64 = token.split('.').next().unwrap();
         let bytes =
             idjwt::engine::compact::decode_segment(header_b64, idjwt::verdict::Part::Header)

@@ -249,10 +249,7 @@ mod tests {
     use super::*;
 
     fn adapters(line: &str) -> Result<Option<Sub>, clap::Error> {
-        match crate::parse(&format!("adapters {line}"))? {
-            crate::Task::Adapters(args) => Ok(args.command),
-            other => panic!("not adapters: {other:?}"),
-        }
+        task_args!(Adapters, &format!("adapters {line}")).map(|args: Args| args.command)
     }
 
     #[test]

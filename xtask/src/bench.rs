@@ -446,20 +446,11 @@ fn machine() -> String {
 
 /// Today's date (UTC), `YYYY-MM-DD`.
 fn today() -> String {
-    let days = SystemTime::now()
+    let seconds = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+        .map_or(0, |d| d.as_secs());
+    // The date part of `2026-12-06T19:38:40Z`.
+    idjwt::cli::utc::format(seconds as f64)[..10].to_owned()
 }
 
 #[cfg(test)]
@@ -467,10 +458,7 @@ mod tests {
     use super::*;
 
     fn bench(line: &str) -> Result<Args, clap::Error> {
-        match crate::parse(&format!("bench {line}"))? {
-            crate::Task::Bench(args) => Ok(args),
-            other => panic!("not bench: {other:?}"),
-        }
+        task_args!(Bench, &format!("bench {line}"))
     }
 
     #[test]

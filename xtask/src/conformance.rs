@@ -162,10 +162,7 @@ mod tests {
     use super::*;
 
     fn conformance(line: &str) -> Result<Args, clap::Error> {
-        match crate::parse(&format!("conformance {line}"))? {
-            crate::Task::Conformance(args) => Ok(args),
-            other => panic!("not conformance: {other:?}"),
-        }
+        task_args!(Conformance, &format!("conformance {line}"))
     }
 
     /// The message of the usage error `line` gives.

@@ -406,10 +406,7 @@ mod tests {
     }
 
     fn fuzz(line: &str) -> Result<Args, clap::Error> {
-        match crate::parse(&format!("fuzz {line}"))? {
-            crate::Task::Fuzz(args) => Ok(args),
-            other => panic!("not fuzz: {other:?}"),
-        }
+        task_args!(Fuzz, &format!("fuzz {line}"))
     }
 
     fn options(line: &str) -> Options {

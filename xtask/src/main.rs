@@ -1,5 +1,17 @@
 //! `cargo xtask <task>`: the project's tasks, one module each. Thin: the library does the work.
 
+/// In a test: the arguments of `cargo xtask LINE` when it names the task `$task`, or the usage
+/// error.
+#[cfg(test)]
+macro_rules! task_args {
+    ($task:ident, $line:expr) => {
+        match crate::parse($line)? {
+            crate::Task::$task(args) => Ok(args),
+            other => panic!("not {}: {other:?}", stringify!($task)),
+        }
+    };
+}
+
 mod adapters;
 mod bench;
 mod conformance;
@@ -119,6 +131,25 @@ mod tests {
     use clap::error::ErrorKind;
 
     use super::*;
+
+    #[test]
+    fn results_and_vectors_take_only_check() {
+        let check = |line: &str| -> Result<bool, clap::Error> {
+            match parse(line)? {
+                Task::Results(args) => Ok(args.check),
+                Task::Vectors(args) => Ok(args.check),
+                other => panic!("{line}: {other:?}"),
+            }
+        };
+        for task in ["results", "vectors"] {
+            assert!(!check(task).unwrap());
+            assert!(check(&format!("{task} --check")).unwrap());
+            for wrong in ["--check=yes", "--force", "check"] {
+                let e = check(&format!("{task} {wrong}")).unwrap_err();
+                assert_eq!(e.exit_code(), 2, "{task} {wrong}");
+            }
+        }
+    }
 
     #[test]
     fn the_command_line_is_consistent() {

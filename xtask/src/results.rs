@@ -87,22 +87,3 @@ pub fn main(Args { check }: Args) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
-
-#[cfg(test)]
-mod tests {
-    fn results(line: &str) -> Result<bool, clap::Error> {
-        match crate::parse(&format!("results {line}"))? {
-            crate::Task::Results(args) => Ok(args.check),
-            other => panic!("not results: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn check_is_the_only_option() {
-        assert!(!results("").unwrap());
-        assert!(results("--check").unwrap());
-        assert_eq!(results("--check=yes").unwrap_err().exit_code(), 2);
-        assert_eq!(results("--force").unwrap_err().exit_code(), 2);
-        assert_eq!(results("check").unwrap_err().exit_code(), 2);
-    }
-}

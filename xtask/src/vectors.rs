@@ -53,22 +53,3 @@ pub fn main(Args { check }: Args) -> ExitCode {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    fn vectors(line: &str) -> Result<bool, clap::Error> {
-        match crate::parse(&format!("vectors {line}"))? {
-            crate::Task::Vectors(args) => Ok(args.check),
-            other => panic!("not vectors: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn check_is_the_only_option() {
-        assert!(!vectors("").unwrap());
-        assert!(vectors("--check").unwrap());
-        assert_eq!(vectors("--check=yes").unwrap_err().exit_code(), 2);
-        assert_eq!(vectors("--force").unwrap_err().exit_code(), 2);
-        assert_eq!(vectors("check").unwrap_err().exit_code(), 2);
-    }
-}

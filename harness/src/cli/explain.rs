@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::report::{reason_message, Check, Status};
 use crate::contract::Jwk;
 use crate::engine::claims::{self, ClaimChecks, DATE_CLAIMS};
-use crate::engine::keys::{Key, KeySet};
+use crate::engine::keys::KeySet;
 use crate::engine::provider::{self, Context};
 use crate::engine::{compact, header, json, signature, Alg, Limits};
 use crate::profile::{HeaderRules, Mode, Profile};
@@ -231,31 +231,15 @@ fn jws_layers(
     };
     out.push("header.key", Ok(()), &key_msg, KEY_BASIS);
 
-    let mut first_error = None;
-    let mut by: Option<&Key> = None;
-    for key in &candidates {
-        match signature::verify(
-            alg,
-            key,
-            compact.signing_input.as_bytes(),
-            &compact.signature,
-        ) {
-            Ok(()) => {
-                by = Some(key);
-                break;
+    let input = compact.signing_input.as_bytes();
+    let key =
+        match signature::verify_any(alg, candidates.iter().copied(), input, &compact.signature) {
+            Ok(key) => key,
+            Err(reason) => {
+                out.push("signature", Err(reason), "", SIGNATURE_BASIS);
+                return None;
             }
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    let Some(key) = by else {
-        let reason = first_error.unwrap_or(Reason::NoKey {
-            alg: alg.as_str().into(),
-        });
-        out.push("signature", Err(reason), "", SIGNATURE_BASIS);
-        return None;
-    };
+        };
     let sig_msg = match &key.kid {
         Some(kid) => format!("{alg} signature verifies under key {kid:?}"),
         None => format!("{alg} signature verifies under a configured key"),
@@ -290,19 +274,8 @@ fn only(claims: &Map<String, Value>, names: &[&str]) -> Map<String, Value> {
 fn shown(claims: &Map<String, Value>, name: &str) -> String {
     claims
         .get(name)
-        .map(|v| format!("{name} = {}", clip(&v.to_string())))
+        .map(|v| format!("{name} = {}", header::shorten(&v.to_string())))
         .unwrap_or_default()
-}
-
-fn clip(text: &str) -> String {
-    const MAX: usize = 80;
-    if text.chars().count() <= MAX {
-        text.to_owned()
-    } else {
-        let mut s: String = text.chars().take(MAX).collect();
-        s.push('…');
-        s
-    }
 }
 
 /// Layer 5: the registered claims, under what the profile delegates to it.
@@ -372,67 +345,41 @@ fn claims_layer(
             );
         }
     }
-    if claims::numeric_date(claims, "exp").is_ok_and(|d| d.is_some()) {
-        let result = claims::check(&only(claims, &["exp"]), &at(ctx.now, ctx.leeway));
-        out.push(
-            "claim.exp.expiry",
-            result,
-            &format!(
-                "{} is after now {} + leeway {}s",
-                shown(claims, "exp"),
-                ctx.now,
-                ctx.leeway
-            ),
-            &basis_of("exp", EXP_BASIS),
-        );
+    // The clock checks, on the dates present: (claim, rule, how it must relate to now).
+    let clock = [
+        ("exp", "claim.exp.expiry", "is after", EXP_BASIS),
+        ("nbf", "claim.nbf.not_before", "is not after", NBF_BASIS),
+    ];
+    for (name, rule, relation, basis) in clock {
+        if claims::numeric_date(claims, name).is_ok_and(|d| d.is_some()) {
+            let result = claims::check(&only(claims, &[name]), &at(ctx.now, ctx.leeway));
+            let (now, leeway) = (ctx.now, ctx.leeway);
+            let message = format!(
+                "{} {relation} now {now} + leeway {leeway}s",
+                shown(claims, name)
+            );
+            out.push(rule, result, &message, &basis_of(name, basis));
+        }
     }
-    if claims::numeric_date(claims, "nbf").is_ok_and(|d| d.is_some()) {
-        let result = claims::check(&only(claims, &["nbf"]), &at(ctx.now, ctx.leeway));
-        out.push(
-            "claim.nbf.not_before",
-            result,
-            &format!(
-                "{} is not after now {} + leeway {}s",
-                shown(claims, "nbf"),
-                ctx.now,
-                ctx.leeway
-            ),
-            &basis_of("nbf", NBF_BASIS),
-        );
-    }
-    if let (Some(expected), Some(p)) = (issuer.as_deref(), profile) {
-        let checks = ClaimChecks {
-            issuer: Some(expected),
-            ..at(ctx.now, ctx.leeway)
+    let Some(p) = profile else { return };
+    // The fixed values: (claim, the expected value, where the profile says so, the message).
+    let fixed = [
+        ("iss", issuer.as_deref(), &p.issuer, "is"),
+        ("aud", audience.as_deref(), &p.audience, "is or contains"),
+    ];
+    for (claim, expected, rule, what) in fixed {
+        let Some(expected) = expected else { continue };
+        let mut checks = at(ctx.now, ctx.leeway);
+        let id = if claim == "iss" {
+            checks.issuer = Some(expected);
+            "claim.iss.issuer"
+        } else {
+            checks.audience = Some(expected);
+            "claim.aud.audience"
         };
-        let basis = p
-            .issuer
-            .as_ref()
-            .map(|e| e.basis.as_str())
-            .unwrap_or_default();
-        out.push(
-            "claim.iss.issuer",
-            claims::check(&only(claims, &["iss"]), &checks),
-            &format!("iss is {expected:?}"),
-            basis,
-        );
-    }
-    if let (Some(expected), Some(p)) = (audience.as_deref(), profile) {
-        let checks = ClaimChecks {
-            audience: Some(expected),
-            ..at(ctx.now, ctx.leeway)
-        };
-        let basis = p
-            .audience
-            .as_ref()
-            .map(|e| e.basis.as_str())
-            .unwrap_or_default();
-        out.push(
-            "claim.aud.audience",
-            claims::check(&only(claims, &["aud"]), &checks),
-            &format!("aud is or contains {expected:?}"),
-            basis,
-        );
+        let basis = rule.as_ref().map(|e| e.basis.as_str()).unwrap_or_default();
+        let result = claims::check(&only(claims, &[claim]), &checks);
+        out.push(id, result, &format!("{claim} {what} {expected:?}"), basis);
     }
 }
 
@@ -481,7 +428,7 @@ fn profile_layer(
                 out.push(
                     &rule_name,
                     provider::check_shape(&rule.name, &rule.shape, value),
-                    &format!("{} = {}", rule.name, clip(&value.to_string())),
+                    &format!("{} = {}", rule.name, header::shorten(&value.to_string())),
                     &rule.basis,
                 );
             }
@@ -517,7 +464,7 @@ fn profile_layer(
                         format!(
                             "{} {} is ignored: {flag} is {found}, not true",
                             email.claim,
-                            clip(&value.to_string())
+                            header::shorten(&value.to_string())
                         ),
                         &email.basis,
                     );
@@ -526,7 +473,11 @@ fn profile_layer(
                     out.push(
                         "identity.email",
                         Ok(()),
-                        &format!("{} {} is kept", email.claim, clip(&value.to_string())),
+                        &format!(
+                            "{} {} is kept",
+                            email.claim,
+                            header::shorten(&value.to_string())
+                        ),
                         &email.basis,
                     );
                 }

@@ -116,13 +116,14 @@ pub fn select_keys<'k>(
     Ok(fitting)
 }
 
-/// `kid` values are attacker-chosen (10 kB injection strings): keep messages readable.
-fn shorten(kid: &str) -> String {
+/// Attacker-chosen text (a 10 kB `kid`, a claim's value) cut to 80 characters and an ellipsis, so
+/// that messages stay readable.
+pub(crate) fn shorten(text: &str) -> String {
     const MAX: usize = 80;
-    if kid.chars().count() <= MAX {
-        kid.to_owned()
+    if text.chars().count() <= MAX {
+        text.to_owned()
     } else {
-        let mut s: String = kid.chars().take(MAX).collect();
+        let mut s: String = text.chars().take(MAX).collect();
         s.push('…');
         s
     }

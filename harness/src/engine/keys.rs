@@ -189,32 +189,23 @@ impl Key {
         })?;
         // The DER of a private key is secret; make sure it is wiped however we leave.
         let der = Zeroizing::new(der);
+        let invalid = |label, problem| KeyError::InvalidPemKey { label, problem };
         let material = match label {
             "PUBLIC KEY" => {
-                let public = p256::PublicKey::from_public_key_der(&der).map_err(|e| {
-                    KeyError::InvalidPemKey {
-                        label: "PUBLIC KEY",
-                        problem: e.to_string(),
-                    }
-                })?;
+                let public = p256::PublicKey::from_public_key_der(&der)
+                    .map_err(|e| invalid("PUBLIC KEY", e.to_string()))?;
                 KeyMaterial::EcPublic(VerifyingKey::from(public))
             }
             "PRIVATE KEY" => {
-                let secret =
-                    p256::SecretKey::from_pkcs8_der(&der).map_err(|e| KeyError::InvalidPemKey {
-                        label: "PRIVATE KEY",
-                        problem: e.to_string(),
-                    })?;
+                let secret = p256::SecretKey::from_pkcs8_der(&der)
+                    .map_err(|e| invalid("PRIVATE KEY", e.to_string()))?;
                 KeyMaterial::EcPrivate(SigningKey::from(secret))
             }
             "EC PRIVATE KEY" => {
-                let secret =
-                    p256::SecretKey::from_sec1_der(&der).map_err(|_| KeyError::InvalidPemKey {
-                        label: "EC PRIVATE KEY",
-                        problem: "not a SEC1 ECPrivateKey on P-256 (or its public key does not \
-                                  match its private scalar)"
-                            .to_owned(),
-                    })?;
+                let problem = "not a SEC1 ECPrivateKey on P-256 (or its public key does not match \
+                               its private scalar)";
+                let secret = p256::SecretKey::from_sec1_der(&der)
+                    .map_err(|_| invalid("EC PRIVATE KEY", problem.to_owned()))?;
                 KeyMaterial::EcPrivate(SigningKey::from(secret))
             }
             other => return Err(KeyError::UnsupportedPemLabel { label: clip(other) }),

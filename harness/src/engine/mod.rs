@@ -116,29 +116,17 @@ pub fn verify_jws(token: &str, options: &JwsOptions<'_>) -> Result<VerifiedJws, 
     let header = json::parse_object(&compact.header, Part::Header, options.limits.max_json_depth)?;
     let alg = header::check(&header, options.algorithms)?;
     let candidates = header::select_keys(&header, alg, options.keys)?;
-    let mut first_error = None;
-    for key in candidates {
-        match signature::verify(
-            alg,
-            key,
-            compact.signing_input.as_bytes(),
-            &compact.signature,
-        ) {
-            Ok(()) => {
-                return Ok(VerifiedJws {
-                    header,
-                    payload: compact.payload,
-                    alg,
-                })
-            }
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    Err(first_error.unwrap_or(Reason::NoKey {
-        alg: alg.as_str().into(),
-    }))
+    signature::verify_any(
+        alg,
+        candidates,
+        compact.signing_input.as_bytes(),
+        &compact.signature,
+    )?;
+    Ok(VerifiedJws {
+        header,
+        payload: compact.payload,
+        alg,
+    })
 }
 
 /// Layers 1–5: a JWT verified and its registered claims checked.

@@ -86,6 +86,28 @@ fn sign_with(
     }
 }
 
+/// The first of `keys` under which `signature` verifies; otherwise the first key's reason, or
+/// `no_key` when there is no key to try.
+pub fn verify_any<'k>(
+    alg: Alg,
+    keys: impl IntoIterator<Item = &'k Key>,
+    signing_input: &[u8],
+    signature: &[u8],
+) -> Result<&'k Key, Reason> {
+    let mut first_error = None;
+    for key in keys {
+        match verify(alg, key, signing_input, signature) {
+            Ok(()) => return Ok(key),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or(Reason::NoKey {
+        alg: alg.as_str().into(),
+    }))
+}
+
 /// Verifies `signature` over `signing_input` with `key` under `alg`.
 pub fn verify(alg: Alg, key: &Key, signing_input: &[u8], signature: &[u8]) -> Result<(), Reason> {
     check_family(alg, key)?;

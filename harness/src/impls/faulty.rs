@@ -92,13 +92,39 @@ fn checked_claims(
     Ok(claims)
 }
 
-/// FAULTY: accepts `alg: none` (any case) without checking any signature.
-///
-/// Everything else (including the claims of an unsigned token) is checked as the reference does.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct AcceptsNone {
-    /// The strict implementation it wraps.
-    pub inner: Reference,
+/// A faulty implementation `$type`, described as `$name`: a wrapper of [`Reference`] that signs
+/// as the reference does and verifies with its own `faulty_verify`.
+macro_rules! faulty_implementation {
+    ($(#[$doc:meta])* $type:ident, $name:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $type {
+            /// The strict implementation it wraps.
+            pub inner: Reference,
+        }
+
+        impl Implementation for $type {
+            fn describe(&self) -> Description {
+                description($name)
+            }
+
+            fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
+                self.inner.sign(request)
+            }
+
+            fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+                self.faulty_verify(request)
+            }
+        }
+    };
+}
+
+faulty_implementation! {
+    /// FAULTY: accepts `alg: none` (any case) without checking any signature.
+    ///
+    /// Everything else (including the claims of an unsigned token) is checked as the reference
+    /// does.
+    AcceptsNone, "faulty-accepts-none"
 }
 
 impl AcceptsNone {
@@ -128,18 +154,8 @@ impl AcceptsNone {
             Ok(Decoded { header, claims })
         })())
     }
-}
 
-impl Implementation for AcceptsNone {
-    fn describe(&self) -> Description {
-        description("faulty-accepts-none")
-    }
-
-    fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
-        self.inner.sign(request)
-    }
-
-    fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+    fn faulty_verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
         match self.unsigned(request) {
             Some(result) => result,
             None => self.inner.verify(request),
@@ -147,24 +163,14 @@ impl Implementation for AcceptsNone {
     }
 }
 
-/// FAULTY: verifies the signature and every claim except `exp`, which it never looks at (not
-/// its value, not its type). A required `exp` must still be present.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct IgnoresExp {
-    /// The strict implementation it wraps.
-    pub inner: Reference,
+faulty_implementation! {
+    /// FAULTY: verifies the signature and every claim except `exp`, which it never looks at (not
+    /// its value, not its type). A required `exp` must still be present.
+    IgnoresExp, "faulty-ignores-exp"
 }
 
-impl Implementation for IgnoresExp {
-    fn describe(&self) -> Description {
-        description("faulty-ignores-exp")
-    }
-
-    fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
-        self.inner.sign(request)
-    }
-
-    fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+impl IgnoresExp {
+    fn faulty_verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
         let limits = self.inner.limits;
         let (algorithms, keys) = configuration(request)?;
         let options = JwsOptions {
@@ -196,15 +202,13 @@ impl Implementation for IgnoresExp {
     }
 }
 
-/// FAULTY: CVE-2016-10555. When the reference refuses a token whose header says `HS256`, and a
-/// configured key (the one its `kid` names, or any) is an EC P-256 key, it also accepts an
-/// HMAC-SHA-256 tag keyed with any classic encoding of that public key
-/// ([`public_key_encodings`]). Like the vulnerable libraries it takes the algorithm from the
-/// token, so the `alg` allow-list does not stop it.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct KeyConfusion {
-    /// The strict implementation it wraps.
-    pub inner: Reference,
+faulty_implementation! {
+    /// FAULTY: CVE-2016-10555. When the reference refuses a token whose header says `HS256`, and
+    /// a configured key (the one its `kid` names, or any) is an EC P-256 key, it also accepts an
+    /// HMAC-SHA-256 tag keyed with any classic encoding of that public key
+    /// ([`public_key_encodings`]). Like the vulnerable libraries it takes the algorithm from the
+    /// token, so the `alg` allow-list does not stop it.
+    KeyConfusion, "faulty-key-confusion"
 }
 
 impl KeyConfusion {
@@ -240,18 +244,8 @@ impl KeyConfusion {
                 .map_err(Failure::from),
         )
     }
-}
 
-impl Implementation for KeyConfusion {
-    fn describe(&self) -> Description {
-        description("faulty-key-confusion")
-    }
-
-    fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
-        self.inner.sign(request)
-    }
-
-    fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+    fn faulty_verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
         let strict = self.inner.verify(request);
         if strict.is_ok() {
             return strict;
@@ -382,8 +376,13 @@ mod tests {
         }
     }
 
+    /// A token `key` signs as `alg`, with no header members but `alg`.
+    fn signed(alg: Alg, key: &Key, claims: &Map<String, Value>) -> String {
+        engine::sign_jwt(alg, key, &Map::new(), claims).unwrap()
+    }
+
     fn good(alg: Alg, key: &Key) -> VerifyRequest {
-        let token = engine::sign_jwt(alg, key, &Map::new(), &claims(NOW + 60)).unwrap();
+        let token = signed(alg, key, &claims(NOW + 60));
         request(token, alg.as_str(), key)
     }
 
@@ -432,7 +431,7 @@ mod tests {
             (Alg::HS256, Key::test_hmac("faulty")),
             (Alg::ES256, Key::test_ec("faulty")),
         ] {
-            let token = engine::sign_jwt(alg, &key, &Map::new(), &claims(NOW - 3600)).unwrap();
+            let token = signed(alg, &key, &claims(NOW - 3600));
             let r = request(token, alg.as_str(), &key);
             assert_eq!(reason(Reference::default().verify(&r)), "expired");
             let decoded = IgnoresExp::default().verify(&r).unwrap();
@@ -449,13 +448,13 @@ mod tests {
         assert_eq!(reason(IgnoresExp::default().verify(&r)), "bad_signature");
         let mut early = claims(NOW + 60);
         early.insert("nbf".into(), json!(NOW + 30));
-        let token = engine::sign_jwt(Alg::HS256, &key, &Map::new(), &early).unwrap();
+        let token = signed(Alg::HS256, &key, &early);
         let r = request(token, "HS256", &key);
         assert_eq!(reason(IgnoresExp::default().verify(&r)), "not_yet_valid");
         // A required exp must still be there.
         let mut no_exp = claims(0);
         no_exp.remove("exp");
-        let token = engine::sign_jwt(Alg::HS256, &key, &Map::new(), &no_exp).unwrap();
+        let token = signed(Alg::HS256, &key, &no_exp);
         let mut r = request(token, "HS256", &key);
         r.required = vec!["exp".into()];
         assert_eq!(reason(IgnoresExp::default().verify(&r)), "missing_claim");
@@ -471,13 +470,7 @@ mod tests {
             .to_encoded_point(false)
             .as_bytes()
             .to_vec();
-        let token = engine::sign_jwt(
-            Alg::HS256,
-            &Key::hmac(sec1, None),
-            &Map::new(),
-            &claims(NOW + 60),
-        )
-        .unwrap();
+        let token = signed(Alg::HS256, &Key::hmac(sec1, None), &claims(NOW + 60));
         for allowed in [vec!["ES256"], vec!["HS256", "ES256"]] {
             let mut r = request(token.clone(), "ES256", &ec);
             r.algorithms = allowed.iter().map(|a| a.to_string()).collect();
@@ -487,13 +480,7 @@ mod tests {
         }
         // Every classic encoding works; a different key's encodings do not.
         for secret in public_key_encodings(&ec) {
-            let token = engine::sign_jwt(
-                Alg::HS256,
-                &Key::hmac(secret, None),
-                &Map::new(),
-                &claims(NOW + 60),
-            )
-            .unwrap();
+            let token = signed(Alg::HS256, &Key::hmac(secret, None), &claims(NOW + 60));
             let r = request(token, "ES256", &ec);
             assert!(KeyConfusion::default().verify(&r).is_ok());
             let r = request(r.token, "ES256", &Key::test_ec("other"));

@@ -32,12 +32,13 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::support::{
-    b64url, description, fail, json_reason, library_keys, p256_pkcs8, unknown_kid, unusable_kid,
-    verified_header, JsonRules, SURROGATE,
+    alg_enum_header_reason, b64url, description, fail, json_reason, library_keys, p256_pkcs8,
+    unknown_kid, unusable_kid, verified_header, JsonRules, SURROGATE,
 };
 use crate::contract::{
     checks, Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyRequest,
 };
+use crate::verdict::Part;
 
 /// The version of the `jsonwebtoken` crate this adapter is built against (checked against
 /// `Cargo.lock` by a unit test, so a dependency bump cannot silently mislabel results).
@@ -373,14 +374,6 @@ fn leeway_for_library(leeway: u64) -> u64 {
     leeway.min(get_current_timestamp())
 }
 
-/// Which part of the token a library error concerns, for classifying JSON errors.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Header,
-    Payload,
-    Signature,
-}
-
 /// A library error as a [`Failure`] with the closest reason code, or none.
 fn library_failure(e: &JwtError, part: Part) -> Failure {
     let reason = match e.kind() {
@@ -450,20 +443,9 @@ fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
     json_reason(e, &JSON, |msg| {
         if part != Part::Header {
             None
-        } else if msg.starts_with("missing field `alg`") {
-            Some("alg_missing")
-        } else if msg.starts_with("unknown variant") && msg.contains("expected one of `HS256`") {
-            // Only `Algorithm` lists `HS256` among its variants.
-            let variant = msg.split('`').nth(1).unwrap_or_default();
-            if variant.eq_ignore_ascii_case("none") {
-                Some("alg_none")
-            } else {
-                Some("alg_not_allowed")
-            }
-        } else if msg.starts_with("invalid type") {
-            Some("header_member_type")
         } else {
-            None
+            // Only `Algorithm` lists `HS256` among its variants.
+            alg_enum_header_reason(msg, "expected one of `HS256`")
         }
     })
 }
@@ -475,7 +457,7 @@ fn classify_json(e: &serde_json::Error, part: Part) -> Option<&'static str> {
 ))]
 mod tests {
     use super::*;
-    use crate::impls::testkit::{self, ec_test_key, oct, reason, AUDIENCE, ISSUER, SECRET};
+    use crate::impls::testkit::{self, ec_test_key, oct, AUDIENCE, ISSUER, SECRET};
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine as _;
     use serde_json::json;
@@ -484,22 +466,12 @@ mod tests {
         i64::try_from(get_current_timestamp()).expect("the clock fits an i64")
     }
 
-    testkit::adapter_test_helpers! {
-        implementation: JsonWebToken,
-        now: now(),
-        hs256_header: {"kid": "k1"},
-    }
-
     testkit::adapter_tests! {
         implementation: JsonWebToken,
         now: now(),
+        hs256_header: {"kid": "k1"},
         package: "jsonwebtoken",
         version: JSONWEBTOKEN_VERSION,
-    }
-
-    testkit::issuer_audience_tests! {
-        implementation: JsonWebToken,
-        now: now(),
     }
 
     #[test]
@@ -518,61 +490,26 @@ mod tests {
 
     #[test]
     fn sign_adds_no_typ_unless_asked() {
-        let token = hs256_token(json!({}));
-        let header = verified_header(&token).expect("header");
-        assert_eq!(Value::Object(header), json!({"alg": "HS256", "kid": "k1"}));
+        let key = oct(SECRET, Some("k1"));
+        let header =
+            testkit::signed_header(&JsonWebToken, now(), "HS256", key, json!({"kid": "k1"}));
+        assert_eq!(header, json!({"alg": "HS256", "kid": "k1"}));
     }
 
     #[test]
     fn sign_refuses_header_members_the_library_cannot_carry() {
-        for header in [
-            json!({"kid": 5}),
-            json!({"kid": null}),
-            json!({"alg": "ES256"}),
-        ] {
-            let request = SignRequest {
-                id: "s".into(),
-                alg: "HS256".into(),
-                key: oct(SECRET, None),
-                header: header.as_object().cloned().expect("object"),
-                claims: claims(json!({})),
-            };
-            assert!(JsonWebToken.sign(&request).is_err(), "{header}");
-        }
+        testkit::assert_sign_refuses(&JsonWebToken, now(), "kid-number kid-null alg-contradicts");
     }
 
     #[test]
     fn missing_required_exp_rejected() {
-        let token = hs256_token(json!({"exp": null}));
-        assert_eq!(
-            reason(verify_hs256(token)).as_deref(),
-            Some("missing_claim")
-        );
+        assert_hs256_verdicts(&[(json!({"exp": null}), now(), 0, Some("missing_claim"))]);
     }
 
     #[test]
-    fn garbage_and_huge_leeway_do_not_panic() {
-        for token in [
-            "",
-            ".",
-            "..",
-            "a.b",
-            "a.b.c.d.e",
-            "\u{0}.\u{ff}.x",
-            "e30.e30.e30",
-        ] {
-            let request = verify_request(token.into(), &["HS256"], vec![oct(SECRET, None)]);
-            assert!(JsonWebToken.verify(&request).is_err(), "{token:?}");
-        }
-        let mut request = verify_request(
-            hs256_token(json!({"nbf": now()})),
-            &["HS256"],
-            vec![oct(SECRET, Some("k1"))],
-        );
-        request.leeway = u64::MAX;
-        JsonWebToken
-            .verify(&request)
-            .expect("a huge leeway accepts a valid token");
+    fn huge_leeway_does_not_panic() {
+        let token = hs256_token(json!({"nbf": now()}));
+        verify_hs256_at(token, now(), u64::MAX).expect("a huge leeway accepts a valid token");
     }
 
     fn verify_raw(header: &str, payload: &str, required: &[&str]) -> Result<Decoded, Failure> {
@@ -618,37 +555,23 @@ mod tests {
                       claims-too-deep";
         let own = [(r#"{"alg":"HS256"}"#, r#"{"nbf":{exp}}"#, "not_yet_valid")];
         testkit::assert_refusals(shared, &own, &ok, exp, |h, p| verify_raw(h, p, &[]));
-        let mut request = verify_request(
-            hs256_token(json!({})),
-            &["HS256"],
-            vec![oct(SECRET, Some("k1"))],
-        );
-        request.token.push_str(".x");
-        assert_eq!(
-            reason(JsonWebToken.verify(&request)).as_deref(),
-            Some("invalid_base64")
-        );
-        request.token = "only.two".into();
-        assert_eq!(
-            reason(JsonWebToken.verify(&request)).as_deref(),
-            Some("segment_count")
-        );
+        assert_hs256_refusals(&[
+            ("{token}.x", "invalid_base64"),
+            ("only.two", "segment_count"),
+        ]);
     }
 
     #[test]
     fn describe_declares_known_limitations() {
-        let d = JsonWebToken.describe();
-        assert_eq!(d.name, NAME);
+        // The adapter resolves `kid` through `JwkSet::find`, so that check is enforced.
+        testkit::assert_describes(&JsonWebToken, NAME, Clock::System, &[checks::KID]);
         assert_eq!(
-            d.name == "jsonwebtoken-aws-lc",
+            NAME == "jsonwebtoken-aws-lc",
             cfg!(all(
                 feature = "jsonwebtoken-aws-lc",
                 not(feature = "jsonwebtoken-rust-crypto")
             ))
         );
-        assert_eq!(d.clock, Clock::System);
-        assert!(!d.cannot_enforce.is_empty());
-        // The adapter resolves `kid` through `JwkSet::find`, so that check is enforced.
-        assert!(d.limitation(checks::KID).is_none());
+        assert!(!JsonWebToken.describe().cannot_enforce.is_empty());
     }
 }

@@ -12,7 +12,6 @@ use std::cell::RefCell;
 use crate::contract::{
     Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyRequest,
 };
-use crate::engine::claims::ClaimChecks;
 use crate::engine::keys::{Key, KeyError, KeySet};
 use crate::engine::{self, Alg, JwsOptions, Limits};
 
@@ -102,13 +101,7 @@ impl Implementation for Reference {
             .iter()
             .filter_map(|name| Alg::from_name(name))
             .collect();
-        let checks = ClaimChecks {
-            now: request.now,
-            leeway: request.leeway,
-            required: &request.required,
-            issuer: request.issuer.as_deref(),
-            audience: request.audience.as_deref(),
-        };
+        let checks = request.claim_checks();
         let verified = with_key_set(&request.keys, KeySet::from_jwks_list, |keys| {
             let options = JwsOptions {
                 algorithms: &algorithms,

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::contract::{Clock, Description, Failure, Jwk, Limitation};
+use crate::verdict::Part;
 
 /// A [`Failure`] with a reason code from [`crate::Reason::CODES`] (checked in debug builds, so a
 /// misspelt code fails the tests rather than reaching the results), or none.
@@ -49,6 +50,70 @@ pub(crate) fn description(
             .collect(),
     }
 }
+
+/// A library adapter whose library takes an injected clock: the unit struct `$adapter` (with the
+/// given doc comment) and its [`Implementation`](crate::contract::Implementation). `describe` is
+/// [`description`] of the adapter's `name`, `version`, `algorithms` and `limitations` with
+/// [`Clock::Injected`]; `sign` and `verify` are the invoking module's `sign_token` and
+/// `verify_token`.
+///
+/// A panic inside the library is left to the runner, which reports it as `panic`: it is a
+/// finding (anyone who can send such a token can take a server down), never a rejection.
+#[cfg_attr(
+    not(any(
+        feature = "biscuit",
+        feature = "josekit",
+        feature = "jwt-simple",
+        feature = "jwt-compact"
+    )),
+    allow(unused_macros)
+)]
+macro_rules! injected_clock_adapter {
+    (
+        $(#[$doc:meta])*
+        $adapter:ident: $name:literal, $version:expr, $algorithms:expr, $limitations:expr $(,)?
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $adapter;
+
+        impl $crate::contract::Implementation for $adapter {
+            fn describe(&self) -> $crate::contract::Description {
+                $crate::impls::support::description(
+                    $name,
+                    $version,
+                    $algorithms,
+                    $crate::contract::Clock::Injected,
+                    $limitations,
+                )
+            }
+
+            fn sign(
+                &self,
+                request: &$crate::contract::SignRequest,
+            ) -> Result<String, $crate::contract::Failure> {
+                sign_token(request)
+            }
+
+            fn verify(
+                &self,
+                request: &$crate::contract::VerifyRequest,
+            ) -> Result<$crate::contract::Decoded, $crate::contract::Failure> {
+                verify_token(request)
+            }
+        }
+    };
+}
+#[cfg_attr(
+    not(any(
+        feature = "biscuit",
+        feature = "josekit",
+        feature = "jwt-simple",
+        feature = "jwt-compact"
+    )),
+    allow(unused_imports)
+)]
+pub(crate) use injected_clock_adapter;
 
 /// Canonical unpadded base64url of a key member.
 pub(crate) fn b64url(member: &str, text: &str) -> Result<Vec<u8>, Failure> {
@@ -448,6 +513,51 @@ pub(crate) const SURROGATE: &[&str] = &["surrogate"];
 /// message.
 #[cfg_attr(not(any(feature = "josekit", feature = "biscuit")), allow(dead_code))]
 pub(crate) const SURROGATE_OR_CUT_ESCAPE: &[&str] = &["surrogate", "unexpected end of hex escape"];
+
+/// serde's derive messages for a library's typed header or claims (`part`) as reason codes: a
+/// date the library's NumericDate type refuses (its message contains one of `dates`), a header
+/// without `alg`, or a registered member of the wrong JSON type (`kid`, `typ`, `crit`, … in the
+/// header; `exp`, `iss`, `aud`, … in the claims).
+#[cfg_attr(
+    not(any(feature = "jwt-simple", feature = "jwt-compact")),
+    allow(dead_code)
+)]
+pub(crate) fn typed_member_reason(msg: &str, part: Part, dates: &[&str]) -> Option<&'static str> {
+    if dates.iter().any(|d| msg.contains(d)) {
+        Some("date_out_of_range")
+    } else if part == Part::Header && msg.starts_with("missing field `alg`") {
+        Some("alg_missing")
+    } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+        Some(match part {
+            Part::Header => "header_member_type",
+            Part::Payload | Part::Signature => "claim_type",
+        })
+    } else {
+        None
+    }
+}
+
+/// serde's derive messages for a library's typed header whose `alg` is an enum, as reason codes:
+/// a missing `alg`, an `alg` that names none of the enum's variants (`none` in any case with its
+/// own code), or a registered member of the wrong type. The enum's "unknown variant" message is
+/// recognised by `variants`, the start of the list of variants it names, which only that enum's
+/// message has.
+pub(crate) fn alg_enum_header_reason(msg: &str, variants: &str) -> Option<&'static str> {
+    if msg.starts_with("missing field `alg`") {
+        Some("alg_missing")
+    } else if msg.starts_with("unknown variant") && msg.contains(variants) {
+        let variant = msg.split('`').nth(1).unwrap_or_default();
+        if variant.eq_ignore_ascii_case("none") {
+            Some("alg_none")
+        } else {
+            Some("alg_not_allowed")
+        }
+    } else if msg.starts_with("invalid type") {
+        Some("header_member_type")
+    } else {
+        None
+    }
+}
 
 /// serde_json's errors as reason codes, from serde_json's category and its (stable,
 /// long-standing) messages: too deep, a lone surrogate, a syntax error, then for a data error a

@@ -115,6 +115,126 @@ pub(crate) fn reason(result: Result<Decoded, Failure>) -> Option<String> {
     }
 }
 
+/// Asserts a verdict: a refusal with reason code `code`, or an acceptance where there is none.
+pub(crate) fn assert_verdict(got: Result<Decoded, Failure>, code: Option<&str>, context: &str) {
+    match code {
+        Some(code) => assert_eq!(reason(got).as_deref(), Some(code), "{context}"),
+        None => assert!(got.is_ok(), "{context}: {got:?}"),
+    }
+}
+
+/// A row of [`assert_verdicts`]: a token, the allowed algorithms and the keys it is checked
+/// with, and the reason code of its refusal (none: it is accepted).
+pub(crate) type VerdictRow<'a> = (String, &'a [&'a str], Vec<Jwk>, Option<&'a str>);
+
+/// Asserts `implementation`'s verdict at `now` on each row's token, checked with the row's
+/// allowed algorithms and the public halves of its keys (see [`assert_verdict`]).
+pub(crate) fn assert_verdicts(implementation: &dyn Implementation, now: i64, rows: &[VerdictRow]) {
+    for (token, algorithms, keys, code) in rows {
+        let request = verify_request_at(now, token.clone(), algorithms, keys.clone());
+        let context = format!("{token} with {algorithms:?}");
+        assert_verdict(implementation.verify(&request), *code, &context);
+    }
+}
+
+/// Asserts that `implementation` refuses an HS256 token under kid `k1` whose claims are valid at
+/// `now` but for `extra` with reason code `code`, or, where it declares `check` a limitation (a
+/// check the library cannot do), accepts it.
+pub(crate) fn assert_claim_check(
+    implementation: &dyn Implementation,
+    now: i64,
+    check: &str,
+    (extra, code): (Value, &str),
+) {
+    let token = hs256_token_at(implementation, now, extra);
+    let limitation = implementation.describe().limitation(check).is_some();
+    let got = implementation.verify(&verify_request_at(
+        now,
+        token,
+        &["HS256"],
+        vec![oct(SECRET, Some("k1"))],
+    ));
+    assert_verdict(got, (!limitation).then_some(code), check);
+}
+
+/// Asserts that `implementation` describes itself as `name` with `clock`, and declares none of
+/// the `enforced` checks a limitation.
+pub(crate) fn assert_describes(
+    implementation: &dyn Implementation,
+    name: &str,
+    clock: crate::contract::Clock,
+    enforced: &[&str],
+) {
+    let d = implementation.describe();
+    assert_eq!(d.name, name);
+    assert_eq!(d.clock, clock);
+    for check in enforced {
+        assert!(d.limitation(check).is_none(), "{check}");
+    }
+}
+
+/// Texts that are no token at all (too few or too many segments, bytes that are no base64url,
+/// segments that decode to no header), which every adapter must refuse without panicking.
+pub(crate) const GARBAGE_TOKENS: [&str; 7] = [
+    "",
+    ".",
+    "..",
+    "a.b",
+    "a.b.c.d.e",
+    "\u{0}.\u{ff}.x",
+    "e30.e30.e30",
+];
+
+/// The sign requests several libraries' adapters must refuse, one row each:
+/// `(name, alg, header)`, signed with the unlabelled [`SECRET`]. An adapter's test picks the
+/// rows its library cannot carry by name ([`assert_sign_refuses`]).
+#[rustfmt::skip]
+const SIGN_REFUSALS: &[(&str, &str, &str)] = &[
+    ("kid-number", "HS256", r#"{"kid":5}"#),
+    ("kid-null", "HS256", r#"{"kid":null}"#),
+    ("alg-contradicts", "HS256", r#"{"alg":"ES256"}"#),
+    ("typ-null", "HS256", r#"{"typ":null}"#),
+    ("cty", "HS256", r#"{"cty":"JWT"}"#),
+    ("x5t", "HS256", r#"{"x5t":"abc"}"#),
+    ("alg-unmapped", "PS256", "{}"),
+];
+
+/// A sign request for claims valid at `now` (see [`claims_at`]).
+pub(crate) fn sign_request_at(now: i64, alg: &str, key: Jwk, header: Value) -> SignRequest {
+    SignRequest {
+        id: "s".into(),
+        alg: alg.into(),
+        key,
+        header: header.as_object().cloned().expect("header object"),
+        claims: claims_at(now, json!({})),
+    }
+}
+
+/// Asserts that `implementation` refuses to sign each row of [`SIGN_REFUSALS`] named in `names`
+/// (separated by spaces), with claims valid at `now`.
+pub(crate) fn assert_sign_refuses(implementation: &dyn Implementation, now: i64, names: &str) {
+    for name in names.split_whitespace() {
+        let row = SIGN_REFUSALS.iter().find(|row| row.0 == name);
+        let (_, alg, header) = row.unwrap_or_else(|| panic!("no sign refusal {name:?}"));
+        let header: Value = serde_json::from_str(header).expect("header JSON");
+        let request = sign_request_at(now, alg, oct(SECRET, None), header.clone());
+        assert!(implementation.sign(&request).is_err(), "{alg} {header}");
+    }
+}
+
+/// The header of a token `implementation` signs as `alg` with `key` and the requested `header`,
+/// claims valid at `now`, as the token carries it.
+pub(crate) fn signed_header(
+    implementation: &dyn Implementation,
+    now: i64,
+    alg: &str,
+    key: Jwk,
+    header: Value,
+) -> Value {
+    let token = sign_with(implementation, alg, key, header, claims_at(now, json!({})));
+    Value::Object(crate::impls::support::verified_header(&token).expect("header"))
+}
+
 /// The version of `package` in the workspace's `Cargo.lock`, so a test can hold an adapter's
 /// described version to the one it is built against.
 pub(crate) fn locked_version(package: &str) -> Option<String> {
@@ -201,7 +321,9 @@ pub(crate) fn round_trip_at(
 
 /// The helpers each adapter's own tests build on, for the adapter value and its clock: `claims`
 /// (valid at `now`), `sign`, `verify_request` (at `now`), `hs256_token` (under kid `k1`, with
-/// `hs256_header` as the requested header) and `verify_hs256` (with the `k1` secret).
+/// `hs256_header` as the requested header), `hs256_request`, `verify_hs256` and
+/// `verify_hs256_at` (with the `k1` secret), and the table-driven `assert_hs256_verdicts` and
+/// `assert_hs256_refusals`.
 ///
 /// ```ignore
 /// testkit::adapter_test_helpers! {
@@ -246,21 +368,62 @@ macro_rules! adapter_test_helpers {
             )
         }
 
+        /// A verify request at `now` for `token` checked as HS256 with the `k1` secret.
+        fn hs256_request(token: String) -> $crate::contract::VerifyRequest {
+            verify_request(
+                token,
+                &["HS256"],
+                vec![$crate::impls::testkit::oct(
+                    $crate::impls::testkit::SECRET,
+                    Some("k1"),
+                )],
+            )
+        }
+
+        /// The adapter's verdict on `token` checked as HS256 with the `k1` secret at `now`, with
+        /// `leeway`.
+        fn verify_hs256_at(
+            token: String,
+            now: i64,
+            leeway: u64,
+        ) -> Result<$crate::contract::Decoded, $crate::contract::Failure> {
+            let mut request = hs256_request(token);
+            request.now = now;
+            request.leeway = leeway;
+            $crate::contract::Implementation::verify(&$implementation, &request)
+        }
+
         /// The adapter's verdict on `token` checked as HS256 with the `k1` secret.
         fn verify_hs256(
             token: String,
         ) -> Result<$crate::contract::Decoded, $crate::contract::Failure> {
-            $crate::contract::Implementation::verify(
-                &$implementation,
-                &verify_request(
-                    token,
-                    &["HS256"],
-                    vec![$crate::impls::testkit::oct(
-                        $crate::impls::testkit::SECRET,
-                        Some("k1"),
-                    )],
-                ),
-            )
+            $crate::contract::Implementation::verify(&$implementation, &hs256_request(token))
+        }
+
+        /// Asserts the adapter's verdict on each row's `hs256_token` (claims valid at the
+        /// adapter's clock with `extra` merged in) checked at `now` with `leeway`: refused with
+        /// the row's reason code, or accepted where the row has none.
+        fn assert_hs256_verdicts(rows: &[(serde_json::Value, i64, u64, Option<&str>)]) {
+            for (extra, now, leeway, code) in rows {
+                let got = verify_hs256_at(hs256_token(extra.clone()), *now, *leeway);
+                let context = format!("{extra} at {now}, leeway {leeway}");
+                $crate::impls::testkit::assert_verdict(got, *code, &context);
+            }
+        }
+
+        /// Asserts that each row's token, checked as `verify_hs256` does, is refused with the
+        /// row's reason code. In a row's token, `{token}` stands for a valid `hs256_token` and
+        /// `{unsigned}` for its header and payload segments.
+        fn assert_hs256_refusals(rows: &[(&str, &str)]) {
+            let valid = hs256_token(serde_json::json!({}));
+            let unsigned = valid.rsplit_once('.').map_or("", |(unsigned, _)| unsigned);
+            for (template, code) in rows {
+                let token = template
+                    .replace("{token}", &valid)
+                    .replace("{unsigned}", unsigned);
+                let got = $crate::impls::testkit::reason(verify_hs256(token.clone()));
+                assert_eq!(got.as_deref(), Some(*code), "{token:?}");
+            }
         }
     };
 }
@@ -275,10 +438,14 @@ pub(crate) use adapter_test_helpers;
 /// testkit::adapter_tests! {
 ///     implementation: JwtSimple,
 ///     now: NOW,
+///     hs256_header: {"kid": "k1", "typ": "JWT"},
 ///     package: "jwt-simple",
 ///     version: JWT_SIMPLE_VERSION,
 /// }
 /// ```
+///
+/// It also defines the helpers of [`adapter_test_helpers!`], with `hs256_header` as the header
+/// their HS256 tokens request.
 ///
 /// `now` is evaluated at the start of each test: a fixed time for an injected clock, the system
 /// time for a library that reads its own. What differs between libraries (what else each accepts
@@ -287,9 +454,16 @@ macro_rules! adapter_tests {
     (
         implementation: $implementation:expr,
         now: $now:expr,
+        hs256_header: $header:tt,
         package: $package:literal,
         version: $version:expr $(,)?
     ) => {
+        $crate::impls::testkit::adapter_test_helpers! {
+            implementation: $implementation,
+            now: $now,
+            hs256_header: $header,
+        }
+
         #[test]
         fn hs256_round_trip_with_kid_and_typ() {
             use $crate::impls::testkit::{claims_at, oct, round_trip_at, SECRET};
@@ -356,34 +530,30 @@ macro_rules! adapter_tests {
         }
 
         #[test]
-        fn alg_not_in_list_rejected() {
-            use $crate::impls::testkit::{ec_test_key, hs256_token_at, oct, refusal_at, SECRET};
+        fn alg_not_in_list_or_kid_unknown_rejected() {
+            use $crate::impls::testkit::{assert_verdicts, ec_test_key, hs256_token_at, oct, SECRET};
             let now: i64 = $now;
             let token = hs256_token_at(&$implementation, now, serde_json::json!({}));
-            // ES256 only, with an EC key: the HS256 token must not verify.
-            let keys = vec![ec_test_key(Some("k1"))];
-            assert_eq!(
-                refusal_at(&$implementation, now, token.clone(), &["ES256"], keys).as_deref(),
-                Some("alg_not_allowed")
-            );
-            // The right key, but the allow-list spells the algorithm in another case.
-            let keys = vec![oct(SECRET, Some("k1"))];
-            assert_eq!(
-                refusal_at(&$implementation, now, token, &["hs256"], keys).as_deref(),
-                Some("alg_not_allowed")
-            );
+            let refused = Some("alg_not_allowed");
+            assert_verdicts(&$implementation, now, &[
+                // ES256 only, with an EC key: the HS256 token must not verify.
+                (token.clone(), &["ES256"], vec![ec_test_key(Some("k1"))], refused),
+                // The right key, but the allow-list spells the algorithm in another case.
+                (token.clone(), &["hs256"], vec![oct(SECRET, Some("k1"))], refused),
+                (token, &["HS256"], vec![oct(SECRET, Some("other"))], Some("unknown_kid")),
+            ]);
         }
 
         #[test]
-        fn unknown_kid_rejected() {
-            use $crate::impls::testkit::{hs256_token_at, oct, refusal_at, SECRET};
+        fn garbage_tokens_refused() {
+            use $crate::impls::testkit::{oct, verify_request_at, GARBAGE_TOKENS, SECRET};
             let now: i64 = $now;
-            let token = hs256_token_at(&$implementation, now, serde_json::json!({}));
-            let keys = vec![oct(SECRET, Some("other"))];
-            assert_eq!(
-                refusal_at(&$implementation, now, token, &["HS256"], keys).as_deref(),
-                Some("unknown_kid")
-            );
+            for token in GARBAGE_TOKENS {
+                let request =
+                    verify_request_at(now, token.to_string(), &["HS256"], vec![oct(SECRET, None)]);
+                let got = $crate::contract::Implementation::verify(&$implementation, &request);
+                assert!(got.is_err(), "{token:?}");
+            }
         }
 
         #[test]
@@ -404,6 +574,18 @@ macro_rules! adapter_tests {
         }
 
         #[test]
+        fn wrong_issuer_or_audience_rejected() {
+            use $crate::contract::checks::{AUDIENCE, ISSUER};
+            let now: i64 = $now;
+            for (check, extra, code) in [
+                (ISSUER, serde_json::json!({"iss": "https://evil.example"}), "issuer_mismatch"),
+                (AUDIENCE, serde_json::json!({"aud": ["other-app"]}), "audience_mismatch"),
+            ] {
+                $crate::impls::testkit::assert_claim_check(&$implementation, now, check, (extra, code));
+            }
+        }
+
+        #[test]
         fn describe_version_matches_lockfile() {
             use $crate::contract::Implementation as _;
             assert_eq!(
@@ -415,36 +597,6 @@ macro_rules! adapter_tests {
     };
 }
 pub(crate) use adapter_tests;
-
-/// The issuer and audience checks of an adapter that enforces both (not every library does),
-/// invoked like [`adapter_tests!`] with the adapter value and its clock.
-macro_rules! issuer_audience_tests {
-    (implementation: $implementation:expr, now: $now:expr $(,)?) => {
-        #[test]
-        fn wrong_issuer_rejected() {
-            use $crate::impls::testkit::{hs256_refusal_at, hs256_token_at};
-            let now: i64 = $now;
-            let extra = serde_json::json!({"iss": "https://evil.example"});
-            let token = hs256_token_at(&$implementation, now, extra);
-            assert_eq!(
-                hs256_refusal_at(&$implementation, now, token).as_deref(),
-                Some("issuer_mismatch")
-            );
-        }
-
-        #[test]
-        fn wrong_audience_rejected() {
-            use $crate::impls::testkit::{hs256_refusal_at, hs256_token_at};
-            let now: i64 = $now;
-            let token = hs256_token_at(&$implementation, now, serde_json::json!({"aud": ["other-app"]}));
-            assert_eq!(
-                hs256_refusal_at(&$implementation, now, token).as_deref(),
-                Some("audience_mismatch")
-            );
-        }
-    };
-}
-pub(crate) use issuer_audience_tests;
 
 /// The malformed or refused tokens whose reason code several libraries' adapters must report,
 /// one row each: `(name, header, payload, code)`. An adapter's test picks the rows its library
@@ -526,7 +678,8 @@ const ACCEPTED: &[(&str, &str, &str, &str)] = &[
 /// `(check, header, payload, required)` rows, where the `custom-claim-not-required` row
 /// requires `user_id`; that each row's check is declared a limitation in `described` exactly
 /// when it is listed in `limitations` (a check that runs with mistakes is a divergence, not a
-/// limitation); and that the duplicated claim of `duplicate-claim` resolves last-wins.
+/// limitation); that `described` declares as many limitations as `limitations` lists; and that
+/// the duplicated claim of `duplicate-claim` resolves last-wins.
 pub(crate) fn assert_accepted(
     described: &crate::contract::Description,
     limitations: &[&str],
@@ -535,6 +688,11 @@ pub(crate) fn assert_accepted(
     (base, now): (&str, i64),
     verify: impl Fn(&str, &str, &[&str]) -> Result<Decoded, Failure>,
 ) {
+    assert_eq!(
+        described.cannot_enforce.len(),
+        limitations.len(),
+        "exactly the listed limitations are declared"
+    );
     let exp = now + 3600;
     let fill = |template: &str| {
         template

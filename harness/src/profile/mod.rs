@@ -17,6 +17,7 @@ pub use builtin::{builtin, builtin_ids, builtins};
 pub use load::ProfileError;
 
 /// One provider's rules.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
@@ -25,7 +26,6 @@ pub struct Profile {
     /// Human title.
     pub title: String,
     /// The public address of the provider document the rules come from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The `alg` allow-list.
     pub algorithms: AlgorithmRule,
@@ -33,10 +33,8 @@ pub struct Profile {
     #[serde(default)]
     pub header: HeaderRules,
     /// The exact `iss` expected, if the provider fixes one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<ExpectedValue>,
     /// The audience `aud` must be or contain, if the provider fixes one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<ExpectedValue>,
     /// Per-claim rules, in the order they are checked.
     pub claims: Vec<ClaimRule>,
@@ -56,14 +54,13 @@ pub struct AlgorithmRule {
 }
 
 /// What the JOSE header must carry beyond `alg`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderRules {
     /// `typ` must be present with this value (compared case-insensitively, RFC 7515 §4.1.9).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typ: Option<TypRule>,
     /// `kid` must be present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<KidRule>,
 }
 
@@ -84,14 +81,13 @@ pub struct KidRule {
 }
 
 /// A value fixed by the provider (`privy.io`) or taken from the caller's configuration.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectedValue {
     /// A constant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed: Option<String>,
     /// A configuration key whose value the caller supplies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<ConfigKey>,
     pub basis: String,
 }
@@ -105,6 +101,7 @@ pub enum ConfigKey {
 }
 
 /// A rule for one top-level claim.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimRule {
@@ -114,7 +111,6 @@ pub struct ClaimRule {
     pub shape: Shape,
     /// The value a conformant signer puts here in the canonical token; strings `${user_id}`,
     /// `${app_id}` and `${now+N}` are substituted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
     pub basis: String,
 }
@@ -137,19 +133,17 @@ pub enum ValueType {
 }
 
 /// A structural rule, nestable for objects, arrays and JSON-in-string.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Shape {
     #[serde(rename = "type")]
     pub kind: ValueType,
     /// Strings: at least this many Unicode scalar values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_chars: Option<usize>,
     /// Strings: at most this many Unicode scalar values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chars: Option<usize>,
     /// Strings: the only values allowed (exact, case-sensitive).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
     /// NumericDates: no fractional part.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -158,16 +152,12 @@ pub struct Shape {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<MemberRule>,
     /// Objects: the shape every member not named in `members` must have.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_members: Option<Box<Shape>>,
     /// Objects: at least this many members.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_members: Option<usize>,
     /// Arrays: the shape of every item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<Shape>>,
     /// JSON text: the shape of the embedded document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json: Option<Box<Shape>>,
 }
 
@@ -182,14 +172,13 @@ pub struct MemberRule {
 }
 
 /// How a verified token becomes an [`Identity`](crate::Identity).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityRule {
     pub user_id: UserIdRule,
     /// The claim holding the display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<EmailRule>,
     /// Claims copied into the identity's attributes (JSON-in-string claims are parsed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -202,12 +191,12 @@ pub struct IdentityRule {
 }
 
 /// Where the user id is.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserIdRule {
     pub claim: String,
     /// A member of an object claim (OneSignal `identity.external_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
     /// Without `member`, use the first other member (by name) as `name:value`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -216,12 +205,12 @@ pub struct UserIdRule {
 }
 
 /// Where the email is, and when it is trusted.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmailRule {
     pub claim: String,
     /// The email is kept only when this claim is the JSON boolean `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only_if_true: Option<String>,
     pub basis: String,
 }
@@ -256,10 +245,10 @@ impl Mode {
 }
 
 /// What the caller of a verification supplies besides the token and keys.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
     /// The provider application id, for profiles that take `iss` or `aud` from it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
 

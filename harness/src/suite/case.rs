@@ -22,6 +22,7 @@ pub struct VectorFile {
 }
 
 /// One golden vector: a token, everything needed to verify it, and the policy's verdict.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
@@ -38,7 +39,6 @@ pub struct Case {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<String>,
     /// The provider profile, or none for JOSE-level cases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// JOSE-level cases only: the `alg` allow-list (profiles bring their own).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -51,7 +51,6 @@ pub struct Case {
     /// and are never sent to a verifier).
     pub keys: Vec<Jwk>,
     /// The token, or none when the client presents no token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The request context besides token and keys.
     #[serde(default, skip_serializing_if = "CaseContext::is_empty")]
@@ -59,15 +58,14 @@ pub struct Case {
     pub expected: Expectation,
     /// The canonical reason code for `rejected` and `unverified` cases (one of
     /// `idjwt::Reason::CODES`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Optional: the schema is written by hand, so schemars must be told it may be absent.
+    #[serde(default)]
     #[schemars(schema_with = "crate::verdict::optional_code_schema")]
     pub expected_reason: Option<String>,
     /// For `verified` cases: the identity that must come out (user id, trusted email, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_identity: Option<Identity>,
     /// How the token was built, so that it can be rebuilt at another time for implementations
     /// whose clock cannot be injected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mint: Option<Mint>,
 }
 
@@ -103,17 +101,15 @@ impl Case {
 }
 
 /// What the client supplies besides the token.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseContext {
     /// The provider app id (Privy `aud`, OneSignal `iss`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The user id the client claims beside the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_user_id: Option<String>,
     /// The enforcement mode (the profile's default, `required`, when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
 }
 

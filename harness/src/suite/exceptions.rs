@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::impact::Impact;
 
 /// One implementation's known divergences.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExceptionsFile {
@@ -26,13 +27,13 @@ pub struct ExceptionsFile {
     pub implementation: String,
     /// Another implementation whose classes this one has too (the same library on another
     /// backend); a class of this file with the same id replaces the inherited one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inherits: Option<String>,
     /// The classes, worst impact first.
     pub classes: Vec<Class>,
 }
 
 /// One divergence class: a single defect, with every case that shows it.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Class {
@@ -49,21 +50,19 @@ pub struct Class {
     pub cases: Vec<String>,
     /// The observation the class covers; by default the outcomes of its impact
     /// ([`Impact::default_outcomes`]), any reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
 }
 
 /// A condition on what was observed.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct When {
     /// The observed outcome: `unexpected_accept`, `unexpected_reject`, `wrong_identity`,
     /// `non_conformant_token`, `panic`, `hang`, `crash`, or `reason_mismatch` (the verdict was
     /// right, the reason code was not).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
     /// The reason code the implementation's answer carried.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
@@ -163,22 +162,10 @@ pub enum ExceptionsError {
 impl Exceptions {
     /// Reads every `*.json` in `dir` (a missing directory means no exceptions).
     pub fn load_dir(dir: &Path) -> Result<Exceptions, ExceptionsError> {
-        let entries = match std::fs::read_dir(dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Exceptions::default()),
-            Err(source) => {
-                return Err(ExceptionsError::Io {
-                    path: dir.display().to_string(),
-                    source,
-                })
-            }
-        };
-        let mut paths: Vec<_> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        paths.sort();
+        let paths = super::json_files(dir).map_err(|source| ExceptionsError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
         let mut texts = Vec::new();
         for path in paths {
             let shown = path.display().to_string();

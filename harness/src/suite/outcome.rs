@@ -93,15 +93,14 @@ impl Outcome {
 }
 
 /// What an implementation answered, as the report shows it.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Actual {
     /// `verified`, `unverified`, `rejected`, or empty when there was no answer.
     pub verdict: String,
     /// The reason code, for rejections and fallbacks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The implementation's message or the extracted user id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
@@ -122,20 +121,18 @@ pub fn clip_detail(detail: String) -> String {
 }
 
 /// One case × one implementation.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CaseResult {
     pub case_id: String,
     pub implementation: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     pub expected: Expectation,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_reason: Option<String>,
     pub actual: Actual,
     #[serde(flatten)]
     pub outcome: Outcome,
     /// Reported, never a failure: the verdict was right but the reason code differs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_mismatch: Option<String>,
     /// Whether the case was re-minted at the wall clock for this implementation.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -144,10 +141,8 @@ pub struct CaseResult {
     pub basis: String,
     /// The divergence class that covers this result (a known divergence, or a reason
     /// mismatch a class records).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
     /// That class's impact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub impact: Option<Impact>,
 }
 
@@ -180,6 +175,7 @@ pub struct StaleException {
 }
 
 /// A divergence class as the report carries it: what the findings are made of.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClassInfo {
     /// The implementation it applies to.
@@ -189,7 +185,6 @@ pub struct ClassInfo {
     pub reason: String,
     pub basis: String,
     /// The implementation whose file it is written in, when it is inherited.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inherited_from: Option<String>,
 }
 

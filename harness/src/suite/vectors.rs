@@ -118,28 +118,15 @@ pub fn drift(dir: &Path, files: &[VectorFile]) -> Result<Vec<String>, VectorsErr
 
 /// The vector files in `dir` (not the schemas, not the exceptions directory).
 fn vector_paths(dir: &Path) -> Result<Vec<PathBuf>, VectorsError> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
-            return Err(VectorsError::Io {
-                path: dir.display().to_string(),
-                source,
-            })
-        }
+    let paths = super::json_files(dir).map_err(|source| VectorsError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let schema = |p: &PathBuf| {
+        p.file_name()
+            .is_some_and(|n| SCHEMA_FILES.iter().any(|s| n == *s))
     };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "json")
-                && !p
-                    .file_name()
-                    .is_some_and(|n| SCHEMA_FILES.iter().any(|s| n == *s))
-        })
-        .collect();
-    paths.sort();
-    Ok(paths)
+    Ok(paths.into_iter().filter(|p| !schema(p)).collect())
 }
 
 /// Loads every vector file in `dir`, checking that ids are unique and in their namespace.

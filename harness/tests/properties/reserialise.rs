@@ -43,18 +43,28 @@ fn write(value: &Value, tape: &mut Tape<'_>, out: &mut String) {
         Value::Object(members) => write_object(members, tape, out),
         Value::Array(items) => {
             out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                tape.ws(out);
-                write(item, tape, out);
-                tape.ws(out);
-            }
+            list(items, tape, out, write);
             out.push(']');
         }
         Value::String(s) => write_string(s, tape, out),
         other => out.push_str(&other.to_string()),
+    }
+}
+
+/// `items` separated by commas, each written by `one` between whitespace the tape chooses.
+fn list<T>(
+    items: impl IntoIterator<Item = T>,
+    tape: &mut Tape<'_>,
+    out: &mut String,
+    mut one: impl FnMut(T, &mut Tape<'_>, &mut String),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        tape.ws(out);
+        one(item, tape, out);
+        tape.ws(out);
     }
 }
 
@@ -65,18 +75,13 @@ fn write_object(members: &Map<String, Value>, tape: &mut Tape<'_>, out: &mut Str
         order.swap(i, j);
     }
     out.push('{');
-    for (i, (name, value)) in order.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        tape.ws(out);
+    list(order, tape, out, |(name, value), tape, out| {
         write_string(name, tape, out);
         tape.ws(out);
         out.push(':');
         tape.ws(out);
         write(value, tape, out);
-        tape.ws(out);
-    }
+    });
     out.push('}');
 }
 

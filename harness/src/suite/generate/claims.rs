@@ -137,14 +137,10 @@ fn exp(p: &P, out: &mut Vec<Case>) {
         row("exp-one-second-ahead", "${now+1}", "exp one second after now.", EXP, Verified),
         row("exp-one-second-ago", "${now-1}", "exp one second before now.", EXP, EXPIRED),
         row("exp-zero", "0", "exp 0, the epoch: a valid date long past.", EXP, EXPIRED),
-        row("exp-within-leeway", "${now-29}", "exp 29 seconds ago with a leeway of 30.", EXP, Verified)
-        .leeway(),
-        row("exp-at-leeway-boundary", "${now-30}", "exp 30 seconds ago with a leeway of 30: now = exp + leeway.", EXP, EXPIRED)
-        .leeway(),
-        row("exp-beyond-leeway", "${now-31}", "exp 31 seconds ago with a leeway of 30.", EXP, EXPIRED)
-        .leeway(),
-        row("exp-leeway-covers-now", "${now}", "exp equal to now with a leeway of 30.", EXP, Verified)
-        .leeway(),
+        row("exp-within-leeway", "${now-29}", "exp 29 seconds ago with a leeway of 30.", EXP, Verified).leeway(),
+        row("exp-at-leeway-boundary", "${now-30}", "exp 30 seconds ago with a leeway of 30: now = exp + leeway.", EXP, EXPIRED).leeway(),
+        row("exp-beyond-leeway", "${now-31}", "exp 31 seconds ago with a leeway of 30.", EXP, EXPIRED).leeway(),
+        row("exp-leeway-covers-now", "${now}", "exp equal to now with a leeway of 30.", EXP, Verified).leeway(),
         row("exp-half-second-ahead", "${now+0.5}", "exp half a second after now (a fraction).", FRACTION, fraction),
         row("exp-half-second-ago", "${now-0.5}", "exp half a second before now (a fraction).", EXP, EXPIRED),
         row("exp-fraction-far-ahead", "${now+3600.25}", "exp an hour and a quarter second after now (a fraction).", FRACTION, fraction),
@@ -184,10 +180,8 @@ fn nbf_iat(p: &P, out: &mut Vec<Case>) {
         row("nbf-one-second-ago", "${now-1}", "nbf one second before now.", NBF, Verified),
         row("nbf-half-second-ahead", "${now+0.5}", "nbf half a second after now (a fraction).", NBF, EARLY),
         row("nbf-half-second-ago", "${now-0.5}", "nbf half a second before now (a fraction).", NBF, Verified),
-        row("nbf-within-leeway", "${now+30}", "nbf 30 seconds ahead with a leeway of 30: now + leeway = nbf.", NBF, Verified)
-        .leeway(),
-        row("nbf-beyond-leeway", "${now+31}", "nbf 31 seconds ahead with a leeway of 30.", NBF, EARLY)
-        .leeway(),
+        row("nbf-within-leeway", "${now+30}", "nbf 30 seconds ahead with a leeway of 30: now + leeway = nbf.", NBF, Verified).leeway(),
+        row("nbf-beyond-leeway", "${now+31}", "nbf 31 seconds ahead with a leeway of 30.", NBF, EARLY).leeway(),
         row("nbf-exponent-past", "1.6e9", "nbf written 1.6e9 (2020) in exponent form.", EXPONENT, Verified),
         row("nbf-zero", "0", "nbf 0, the epoch.", NBF, Verified),
         row("nbf-numeric-string", "\"${now-60}\"", "nbf a minute ago, as a string of digits.", DATE_TYPE, Rejected("claim_type")),

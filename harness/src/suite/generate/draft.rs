@@ -35,6 +35,15 @@ pub(super) fn file(namespace: &str, description: &str, cases: Vec<Case>) -> Vect
     }
 }
 
+/// A claim table for [`P::claim_cases`]: `(name, what, raw, want)` rows whose texts may be
+/// literals or built strings.
+macro_rules! claim_rows {
+    ($(($name:expr, $what:expr, $raw:expr, $want:expr)),* $(,)?) => {
+        vec![$(($name, String::from($what), String::from($raw), $want)),*]
+    };
+}
+pub(crate) use claim_rows;
+
 /// One built-in provider profile and its test keys.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct P {
@@ -213,6 +222,24 @@ impl P {
         rows.collect()
     }
 
+    /// The boundary of this provider's `exp` rule, in its own namespace: `exp` absent (`what`
+    /// says why that gets `absent`), equal to now, a second ahead, a fraction ahead, and a
+    /// string of digits. Only the absent row differs between providers, so it is the caller's.
+    #[rustfmt::skip]
+    pub fn exp_rule_cases(&self, basis: &str, (name, what, absent): (&str, &str, Want)) -> Vec<Case> {
+        use Want::{Rejected, Verified};
+        let mut cases = self.claim_cases("exp", basis, &[checks::EXPIRY], claim_rows![
+            (name, what, "", absent),
+            ("exp-equals-now", "exp equal to now", "${now}", Rejected("expired")),
+            ("exp-one-second-ahead", "exp one second ahead", "${now+1}", Verified),
+            ("exp-fraction", "exp a fraction past an hour ahead", "${now+3600.5}", Verified),
+        ]);
+        cases.extend(self.claim_cases("exp", basis, &[checks::DATE_TYPES], claim_rows![
+            ("exp-numeric-string", "exp a string of digits", "\"${now+3600}\"", Rejected("claim_type")),
+        ]));
+        cases
+    }
+
     /// A case of a generic class: `ns::name@provider`.
     pub fn case(&self, ns: &str, name: &str, description: &str, basis: &str) -> Draft {
         self.draft(format!("{ns}::{name}@{}", self.id), description, basis)
@@ -225,18 +252,11 @@ impl P {
 
     fn draft(&self, id: String, description: &str, basis: &str) -> Draft {
         Draft {
-            id,
             provider: Some(self.id),
-            algorithms: Vec::new(),
-            description: description.to_owned(),
-            basis: basis.to_owned(),
-            features: Vec::new(),
-            checks: Vec::new(),
-            now: NOW,
-            leeway: 0,
             keys: vec![self.key(1).to_jwk()],
             context: self.context(),
             token: Token::Minted(self.tok()),
+            ..Draft::blank(id, description, basis)
         }
     }
 }
@@ -250,18 +270,8 @@ pub(crate) fn jose(
     basis: &str,
 ) -> Draft {
     Draft {
-        id: format!("{ns}::{name}"),
-        provider: None,
         algorithms: algorithms.iter().map(|a| a.as_str().to_owned()).collect(),
-        description: description.to_owned(),
-        basis: basis.to_owned(),
-        features: Vec::new(),
-        checks: Vec::new(),
-        now: NOW,
-        leeway: 0,
-        keys: Vec::new(),
-        context: CaseContext::default(),
-        token: Token::Missing,
+        ..Draft::blank(format!("{ns}::{name}"), description, basis)
     }
 }
 
@@ -274,15 +284,6 @@ pub(crate) enum Token {
     /// The client presents no token.
     Missing,
 }
-
-/// A claim table for [`P::claim_cases`]: `(name, what, raw, want)` rows whose texts may be
-/// literals or built strings.
-macro_rules! claim_rows {
-    ($(($name:expr, $what:expr, $raw:expr, $want:expr)),* $(,)?) => {
-        vec![$(($name, String::from($what), String::from($raw), $want)),*]
-    };
-}
-pub(crate) use claim_rows;
 
 /// What policy.md says of a case, for tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -309,6 +310,24 @@ pub(crate) struct Draft {
 }
 
 impl Draft {
+    /// A case at [`NOW`] with no provider, algorithms, keys, leeway or token.
+    fn blank(id: String, description: &str, basis: &str) -> Draft {
+        Draft {
+            id,
+            provider: None,
+            algorithms: Vec::new(),
+            description: description.to_owned(),
+            basis: basis.to_owned(),
+            features: Vec::new(),
+            checks: Vec::new(),
+            now: NOW,
+            leeway: 0,
+            keys: Vec::new(),
+            context: CaseContext::default(),
+            token: Token::Missing,
+        }
+    }
+
     pub fn features(mut self, features: &[&str]) -> Draft {
         for f in features {
             if !self.features.iter().any(|x| x == f) {

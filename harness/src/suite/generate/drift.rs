@@ -1,10 +1,13 @@
 //! `drift`: every rule of the Drift profile at its boundary (`sub`, `exp`), the bindings that
 //! Drift's numeric user ids invite (`drift.identify(userId, …)`), and the seed's example token.
 
-use super::draft::{claim_rows, Draft, Want, P};
+use super::draft::{claim_rows, Want, P};
+use super::identity::user;
 use super::token::quote;
 use crate::contract::checks;
 use crate::suite::case::Case;
+use crate::verdict::Identity;
+use serde_json::{Map, Value};
 
 /// The seed's example `userJwt`, signed with a key the document does not give.
 pub(super) const SEED_TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.22H1g2b8yxmkcEY1Fhku4AhNl-M40P5Sl_B2ktSUdv8";
@@ -26,10 +29,6 @@ const SEED: &str = "\"userJwt\": \"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIi
 const ALG: &str = "policy.md §6.1 (Drift: HS256); the Drift document's example header is \
 {\"typ\":\"JWT\",\"alg\":\"HS256\"}";
 
-/// What the namespace holds, as its vector file says.
-pub(super) const DESCRIPTION: &str =
-    "Drift signed identities: sub, exp, numeric user ids, the seed's example.";
-
 /// Every case of the namespace, in file order.
 pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
     sub(p, out);
@@ -37,15 +36,11 @@ pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
     others(p, out);
 }
 
-fn c(p: &P, name: &str, description: &str, basis: &str) -> Draft {
-    p.own(name, description, basis)
-}
-
 #[rustfmt::skip]
 fn sub(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
-    out.push(c(p, "canonical", "The canonical Drift token: sub user-1 and exp an hour ahead.", SUB).rule("sub").rule("exp").verified());
-    out.push(c(p, "sub-missing", "The canonical token without sub.", SUB).rule("sub").checks(&[checks::REQUIRED_CLAIMS]).tok(p.tok().without("sub")).rejected("missing_claim"));
+    out.push(p.own("canonical", "The canonical Drift token: sub user-1 and exp an hour ahead.", SUB).rule("sub").rule("exp").verified());
+    out.push(p.own("sub-missing", "The canonical token without sub.", SUB).rule("sub").checks(&[checks::REQUIRED_CLAIMS]).tok(p.tok().without("sub")).rejected("missing_claim"));
     out.extend(p.claim_cases("sub", SUB, &[], claim_rows![
         ("sub-empty", "sub the empty string", "\"\"", Rejected("claim_length")),
         ("sub-one-character", "sub a single character", "\"x\"", Verified),
@@ -59,7 +54,7 @@ fn sub(p: &P, out: &mut Vec<Case>) {
         ("sub-long", "sub 1,000 characters long", quote(&"u".repeat(1000)), Verified),
         ("sub-email-like", "sub an email address, as some sites identify users", "\"user@example.test\"", Verified),
     ]));
-    out.push(c(p, "extra-claims-ignored", "The canonical claims plus name and email, which Drift's identity does not take.", SUB).rule("sub").tok(p.tok().claim_str("name", "Example User").claim_str("email", "user@example.test")).verified());
+    out.push(p.own("extra-claims-ignored", "The canonical claims plus name and email, which Drift's identity does not take.", SUB).rule("sub").tok(p.tok().claim_str("name", "Example User").claim_str("email", "user@example.test")).verified());
 }
 
 #[rustfmt::skip]
@@ -81,7 +76,7 @@ fn exp(p: &P, out: &mut Vec<Case>) {
             "" => p.tok().without("exp"),
             raw => p.tok().claim("exp", raw),
         };
-        let mut d = c(p, name, &format!("The canonical token {what}."), EXP).rule("exp").tok(tok);
+        let mut d = p.own(name, &format!("The canonical token {what}."), EXP).rule("exp").tok(tok);
         if !check.is_empty() {
             d = d.checks(&[check]);
         }
@@ -91,19 +86,28 @@ fn exp(p: &P, out: &mut Vec<Case>) {
         out.push(d.want(want));
     }
     // The seed's example exp, verified a little before it passes.
-    out.push(c(p, "exp-seed-value-before-expiry", "A token with exp 1687388697 (the seed's example) verified 697 seconds before it.", EXP).rule("exp").features(&["seed-example", "time"]).checks(&[checks::EXPIRY]).now(1_687_388_000).tok(p.tok().claim("exp", "${now+697}")).verified());
-    out.push(c(p, "iat-and-nbf", "The canonical claims plus iat and nbf at now.", EXP).features(&["time"]).checks(&[checks::NOT_BEFORE]).tok(p.tok().claim("iat", "${now}").claim("nbf", "${now}")).verified());
+    out.push(p.own("exp-seed-value-before-expiry", "A token with exp 1687388697 (the seed's example) verified 697 seconds before it.", EXP).rule("exp").features(&["seed-example", "time"]).checks(&[checks::EXPIRY]).now(1_687_388_000).tok(p.tok().claim("exp", "${now+697}")).verified());
+    out.push(p.own("iat-and-nbf", "The canonical claims plus iat and nbf at now.", EXP).features(&["time"]).checks(&[checks::NOT_BEFORE]).tok(p.tok().claim("iat", "${now}").claim("nbf", "${now}")).verified());
 }
 
 /// The seed's example, and the bindings of numeric user ids (the seed identifies user 12345).
 #[rustfmt::skip]
 fn others(p: &P, out: &mut Vec<Case>) {
     let numeric = p.tok().claim_str("sub", "12345");
-    out.push(c(p, "binding-leading-zero", "The client calls drift.identify with 012345 while the token names 12345.", BINDING).features(&["binding"]).claimed("012345").tok(numeric.clone()).rejected("identity_mismatch"));
-    out.push(c(p, "binding-numeric-id", "The client calls drift.identify with 12345, as the seed's drift.identify does, with the token's sub \"12345\".", BINDING).features(&["binding"]).claimed("12345").tok(numeric).verified());
-    out.push(c(p, "seed-example-token", "The seed's example userJwt verbatim; it decodes to {\"typ\":\"JWT\",\"alg\":\"HS256\"} and {\"sub\":\"12345\"}, but its signature is by a key we do not have.", SEED).features(&["seed-example"]).raw(SEED_TOKEN).rejected("bad_signature"));
+    out.push(p.own("binding-leading-zero", "The client calls drift.identify with 012345 while the token names 12345.", BINDING).features(&["binding"]).claimed("012345").tok(numeric.clone()).rejected("identity_mismatch"));
+    out.push(p.own("binding-numeric-id", "The client calls drift.identify with 12345, as the seed's drift.identify does, with the token's sub \"12345\".", BINDING).features(&["binding"]).claimed("12345").tok(numeric).verified());
+    out.push(p.own("seed-example-token", "The seed's example userJwt verbatim; it decodes to {\"typ\":\"JWT\",\"alg\":\"HS256\"} and {\"sub\":\"12345\"}, but its signature is by a key we do not have.", SEED).features(&["seed-example"]).raw(SEED_TOKEN).rejected("bad_signature"));
     let resigned = p.tok().header_text(SEED_HEADER).payload_text(SEED_PAYLOAD);
-    out.push(c(p, "seed-example-resigned", "The seed example's exact header and payload texts signed with the configured key.", SEED).features(&["seed-example"]).rule("sub").tok(resigned.clone()).verified());
-    out.push(c(p, "seed-example-resigned-identify", "The seed example re-signed, with the client calling drift.identify(\"12345\").", BINDING).features(&["seed-example", "binding"]).claimed("12345").tok(resigned).verified());
-    out.push(c(p, "typ-jwt-header", "The canonical claims under the seed's header order {\"typ\":\"JWT\",\"alg\":\"HS256\"}.", ALG).tok(p.tok().header_text(SEED_HEADER)).verified());
+    out.push(p.own("seed-example-resigned", "The seed example's exact header and payload texts signed with the configured key.", SEED).features(&["seed-example"]).rule("sub").tok(resigned.clone()).verified());
+    out.push(p.own("seed-example-resigned-identify", "The seed example re-signed, with the client calling drift.identify(\"12345\").", BINDING).features(&["seed-example", "binding"]).claimed("12345").tok(resigned).verified());
+    out.push(p.own("typ-jwt-header", "The canonical claims under the seed's header order {\"typ\":\"JWT\",\"alg\":\"HS256\"}.", ALG).tok(p.tok().header_text(SEED_HEADER)).verified());
+}
+
+/// The identity a verified Drift token names (policy.md §6): "sub ... needs to be set to userId",
+/// the user id and nothing else.
+pub(super) fn identity(claims: &Map<String, Value>) -> Identity {
+    Identity {
+        user_id: user(claims, "sub"),
+        ..Identity::default()
+    }
 }

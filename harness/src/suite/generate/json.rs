@@ -122,21 +122,8 @@ fn header(p: &P, out: &mut Vec<Case>) {
         ("header-depth-65", "The canonical header with an extra member nesting 64 arrays: 65 levels with the header object.", DEPTH, format!(r#"{inner},"x":{}}}"#, nested_arrays(64)), Want::Either),
     ];
     for (name, description, basis, text, want) in rows {
-        let mut d = c(name, description, basis).tok(canonical.clone().header_text(text));
-        if name.contains("duplicate") {
-            d = d
-                .checks(&[checks::DUPLICATE_MEMBERS])
-                .features(&["differential"]);
-        }
-        if name.contains("depth") {
-            d = d.features(&["dos"]);
-        }
-        // policy.md fixes only depth 10 (accept) and 10,000 (reject): 65, past the reference's
-        // limit of 64 (docs/decisions.md), may go either way.
-        if name.ends_with("depth-65") {
-            d = d.features(&["depth-limit", "either"]);
-        }
-        out.push(d.want(want));
+        let d = c(name, description, basis).tok(canonical.clone().header_text(text));
+        out.push(tagged(name, d).want(want));
     }
 
     // A duplicated kid: the first names the configured key, the last another.
@@ -219,21 +206,7 @@ fn payload(p: &P, out: &mut Vec<Case>) {
         ("payload-depth-10000", "The canonical claims with an extra claim nesting 9,999 arrays: 10,000 levels, past the size limit.", "policy.md §2.6 (depth 10,000 is refused cleanly); policy.md §1.5: the 16 KiB size limit comes first", canonical.clone().claim("nested", nested_arrays(9_999)), Want::Rejected("token_too_large")),
     ];
     for (name, description, basis, tok, want) in rows {
-        let mut d = c(name, description, basis).tok(tok);
-        if name.contains("duplicate") {
-            d = d
-                .checks(&[checks::DUPLICATE_MEMBERS])
-                .features(&["differential"]);
-        }
-        if name.contains("depth") {
-            d = d.features(&["dos"]);
-        }
-        // policy.md fixes only depth 10 (accept) and 10,000 (reject): 65, past the reference's
-        // limit of 64 (docs/decisions.md), may go either way.
-        if name.ends_with("depth-65") {
-            d = d.features(&["depth-limit", "either"]);
-        }
-        out.push(d.want(want));
+        out.push(tagged(name, c(name, description, basis).tok(tok)).want(want));
     }
 
     let header = canonical.header_string();
@@ -297,4 +270,23 @@ fn megabyte_header() -> Case {
     .features(&["dos"])
     .raw(token)
     .rejected("token_too_large")
+}
+
+/// The checks and features a structure case's name implies: duplicates are the differential
+/// class of their check, depths are denial-of-service cases.
+fn tagged(name: &str, mut d: Draft) -> Draft {
+    if name.contains("duplicate") {
+        d = d
+            .checks(&[checks::DUPLICATE_MEMBERS])
+            .features(&["differential"]);
+    }
+    if name.contains("depth") {
+        d = d.features(&["dos"]);
+    }
+    // policy.md fixes only depth 10 (accept) and 10,000 (reject): 65, past the reference's
+    // limit of 64 (docs/decisions.md), may go either way.
+    if name.ends_with("depth-65") {
+        d = d.features(&["depth-limit", "either"]);
+    }
+    d
 }

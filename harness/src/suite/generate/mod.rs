@@ -45,16 +45,19 @@ pub use draft::{APP_ID, LEEWAY, NOW, USER};
 
 /// What writes a provider namespace's cases.
 type Generator = fn(&P, &mut Vec<Case>);
+/// The identity policy.md §6 says a verified token of the provider names.
+type IdentityRule = fn(&serde_json::Map<String, serde_json::Value>) -> crate::verdict::Identity;
 
-/// Each provider's own namespace: `(profile id, description, cases)`. A provider's module
-/// holds only what is its own; the generic namespaces reach it through the profile registry.
+/// Each provider's own namespace: `(profile id, description, cases, identity)`. A provider's
+/// module holds only what is its own: its cases and the identity its tokens name; the generic
+/// namespaces reach it through the profile registry.
 #[rustfmt::skip]
-const PROVIDER_NAMESPACES: &[(&str, &str, Generator)] = &[
-    ("drift", drift::DESCRIPTION, drift::cases),
-    ("privy", privy::DESCRIPTION, privy::cases),
-    ("intercom", intercom::DESCRIPTION, intercom::cases),
-    ("onesignal", onesignal::DESCRIPTION, onesignal::cases),
-    ("zendesk", zendesk::DESCRIPTION, zendesk::cases),
+const PROVIDER_NAMESPACES: &[(&str, &str, Generator, IdentityRule)] = &[
+    ("drift", "Drift signed identities: sub, exp, numeric user ids, the seed's example.", drift::cases, drift::identity),
+    ("privy", "Privy identity tokens: sub, iss privy.io, aud = app id, exp, custom_metadata and linked_accounts as JSON text, the seed's verify options.", privy::cases, privy::identity),
+    ("intercom", "Intercom Messenger JWTs: user_id, email, exp, attributes, an email posing as the user id, the seed's sample payload.", intercom::cases, intercom::identity),
+    ("onesignal", "OneSignal identity verification: iss = app id, exp, identity aliases, subscriptions, OneSignal.login with an alias, the seed's examples.", onesignal::cases, onesignal::identity),
+    ("zendesk", "Zendesk messaging authentication: typ and kid headers, scope, external_id length in characters, integral exp, name, email kept only when email_verified is true, the seed's examples and snippets.", zendesk::cases, zendesk::identity),
 ];
 
 /// Every namespace's vector file, sorted by namespace.
@@ -69,7 +72,7 @@ pub fn all() -> Vec<VectorFile> {
         binding::file(),
         modes::file(),
     ];
-    for (id, description, generate) in PROVIDER_NAMESPACES {
+    for (id, description, generate, _) in PROVIDER_NAMESPACES {
         let mut cases = Vec::new();
         generate(&P::get(id), &mut cases);
         files.push(draft::file(id, description, cases));

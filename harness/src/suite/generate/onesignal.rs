@@ -1,10 +1,13 @@
 //! `onesignal`: every rule of the OneSignal profile at its boundary (`iss`, `exp`, `identity`,
 //! `subscriptions`), a login with an alias, and the seed's examples.
 
-use super::draft::{claim_rows, Draft, Want, APP_ID, P};
+use super::draft::{claim_rows, Want, APP_ID, P};
 use super::token::quote;
 use crate::contract::checks;
 use crate::suite::case::Case;
+use crate::verdict::Identity;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 const ISS: &str =
     "\"iss matches your OneSignal App ID from Settings > Keys & IDs\"; policy.md §6.4: \
@@ -28,27 +31,18 @@ const SIGN_FN: &str = "\"return jwt.sign({ iss: APP_ID, exp: Math.floor(Date.now
 3600, identity: { 'external_id': externalId, }, subscriptions }, IDENTITY_VERIFICATION_SECRET, { \
 algorithm: 'ES256' });\"";
 
-/// What the namespace holds, as its vector file says.
-pub(super) const DESCRIPTION: &str =
-    "OneSignal identity verification: iss = app id, exp, identity aliases, subscriptions, \
-         OneSignal.login with an alias, the seed's examples.";
-
 /// Every case of the namespace, in file order.
 pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
     rules(p, out);
-    identity(p, out);
+    identity_claim(p, out);
     subscriptions(p, out);
     others(p, out);
-}
-
-fn c(p: &P, name: &str, description: &str, basis: &str) -> Draft {
-    p.own(name, description, basis)
 }
 
 #[rustfmt::skip]
 fn rules(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
-    out.push(c(p, "canonical", "The canonical OneSignal token: iss the app id, exp an hour ahead, identity.external_id and an Email subscription.", IDENTITY).rule("iss").rule("exp").rule("identity").rule("subscriptions").verified());
+    out.push(p.own("canonical", "The canonical OneSignal token: iss the app id, exp an hour ahead, identity.external_id and an Email subscription.", IDENTITY).rule("iss").rule("exp").rule("identity").rule("subscriptions").verified());
     out.extend(p.claim_cases("iss", ISS, &[checks::ISSUER], claim_rows![
         ("iss-missing", "no iss", "", Rejected("missing_claim")),
         ("iss-other-app", "iss another app's id", "\"other-app-id\"", Rejected("issuer_mismatch")),
@@ -57,19 +51,11 @@ fn rules(p: &P, out: &mut Vec<Case>) {
         ("iss-array", "iss an array holding the app id", format!("[{}]", quote(APP_ID)), Rejected("claim_type")),
         ("iss-app-id", "iss exactly the configured app id", quote(APP_ID), Verified),
     ]));
-    out.extend(p.claim_cases("exp", EXP, &[checks::EXPIRY], claim_rows![
-        ("exp-missing", "no exp (required for OneSignal)", "", Rejected("missing_claim")),
-        ("exp-equals-now", "exp equal to now", "${now}", Rejected("expired")),
-        ("exp-one-second-ahead", "exp one second ahead", "${now+1}", Verified),
-        ("exp-fraction", "exp a fraction past an hour ahead", "${now+3600.5}", Verified),
-    ]));
-    out.extend(p.claim_cases("exp", EXP, &[checks::DATE_TYPES], claim_rows![
-        ("exp-numeric-string", "exp a string of digits", "\"${now+3600}\"", Rejected("claim_type")),
-    ]));
+    out.extend(p.exp_rule_cases(EXP, ("exp-missing", "no exp (required for OneSignal)", Rejected("missing_claim"))));
 }
 
 #[rustfmt::skip]
-fn identity(p: &P, out: &mut Vec<Case>) {
+fn identity_claim(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
     const TYPE: Want = Rejected("claim_type");
     out.extend(p.claim_cases("identity", IDENTITY, &[], claim_rows![
@@ -116,9 +102,41 @@ fn subscriptions(p: &P, out: &mut Vec<Case>) {
 
 #[rustfmt::skip]
 fn others(p: &P, out: &mut Vec<Case>) {
-    out.push(c(p, "login-binding-alias-only", "A token whose identity has aliases but no external_id, with OneSignal.login(\"z\", jwt): an alias never poses as an external id.", BINDING).features(&["binding"]).claimed("z").tok(p.tok().claim("identity", r#"{"custom":"z"}"#)).rejected("identity_mismatch"));
+    out.push(p.own("login-binding-alias-only", "A token whose identity has aliases but no external_id, with OneSignal.login(\"z\", jwt): an alias never poses as an external id.", BINDING).features(&["binding"]).claimed("z").tok(p.tok().claim("identity", r#"{"custom":"z"}"#)).rejected("identity_mismatch"));
     let seed_payload = r#"{"iss":"your-onesignal-app-id","exp":${now+890},"identity":{"external_id":"your-external-id"}}"#;
-    out.push(c(p, "seed-decoded-payload", "The seed's decoded payload example (exp 1234567890) with its app id configured, verified 890 seconds before exp.", SEED).features(&["seed-example", "time"]).rule("iss").rule("exp").rule("identity").checks(&[checks::EXPIRY, checks::ISSUER]).app_id("your-onesignal-app-id").now(1_234_567_000).tok(p.tok().payload_text(seed_payload)).verified());
-    out.push(c(p, "seed-decoded-payload-at-exp", "The seed's decoded payload example verified at exactly its exp, 1234567890.", SEED).features(&["seed-example", "time"]).rule("exp").checks(&[checks::EXPIRY]).app_id("your-onesignal-app-id").now(1_234_567_890).tok(p.tok().payload_text(r#"{"iss":"your-onesignal-app-id","exp":${now},"identity":{"external_id":"your-external-id"}}"#)).rejected("expired"));
-    out.push(c(p, "seed-sign-function", "The claims the seed's signOneSignalJWT('EXTERNAL_ID', subscriptions) signs: iss, exp an hour ahead, identity, the Email and SMS subscriptions.", SIGN_FN).features(&["seed-example"]).rule("subscriptions").tok(p.tok().payload_text(format!(r#"{{"iss":{},"exp":${{now+3600}},"identity":{{"external_id":"EXTERNAL_ID"}},"subscriptions":[{{"type":"Email","token":"user@example.test"}},{{"type":"SMS","token":"+12345678"}}]}}"#, quote(APP_ID)))).verified());
+    out.push(p.own("seed-decoded-payload", "The seed's decoded payload example (exp 1234567890) with its app id configured, verified 890 seconds before exp.", SEED).features(&["seed-example", "time"]).rule("iss").rule("exp").rule("identity").checks(&[checks::EXPIRY, checks::ISSUER]).app_id("your-onesignal-app-id").now(1_234_567_000).tok(p.tok().payload_text(seed_payload)).verified());
+    out.push(p.own("seed-decoded-payload-at-exp", "The seed's decoded payload example verified at exactly its exp, 1234567890.", SEED).features(&["seed-example", "time"]).rule("exp").checks(&[checks::EXPIRY]).app_id("your-onesignal-app-id").now(1_234_567_890).tok(p.tok().payload_text(r#"{"iss":"your-onesignal-app-id","exp":${now},"identity":{"external_id":"your-external-id"}}"#)).rejected("expired"));
+    out.push(p.own("seed-sign-function", "The claims the seed's signOneSignalJWT('EXTERNAL_ID', subscriptions) signs: iss, exp an hour ahead, identity, the Email and SMS subscriptions.", SIGN_FN).features(&["seed-example"]).rule("subscriptions").tok(p.tok().payload_text(format!(r#"{{"iss":{},"exp":${{now+3600}},"identity":{{"external_id":"EXTERNAL_ID"}},"subscriptions":[{{"type":"Email","token":"user@example.test"}},{{"type":"SMS","token":"+12345678"}}]}}"#, quote(APP_ID)))).verified());
+}
+
+/// The identity a verified OneSignal token names (policy.md §6): user id = `identity.external_id`,
+/// else the aliases (the first by name, labelled `alias:value` so that it cannot pose as an
+/// external id); `identity` and `subscriptions` kept as attributes.
+pub(super) fn identity(claims: &Map<String, Value>) -> Identity {
+    let aliases = claims
+        .get("identity")
+        .and_then(Value::as_object)
+        .expect("a verified OneSignal token has an identity object");
+    let user_id = match aliases.get("external_id").and_then(Value::as_str) {
+        Some(id) => id.to_owned(),
+        None => {
+            let first = aliases
+                .keys()
+                .min()
+                .expect("a verified identity is non-empty");
+            let value = aliases[first].as_str().expect("aliases are strings");
+            format!("{first}:{value}")
+        }
+    };
+    let mut attributes = BTreeMap::new();
+    for name in ["identity", "subscriptions"] {
+        if let Some(v) = claims.get(name) {
+            attributes.insert(name.to_owned(), v.clone());
+        }
+    }
+    Identity {
+        user_id,
+        attributes,
+        ..Identity::default()
+    }
 }

@@ -2,10 +2,14 @@
 //! `custom_metadata`, `linked_accounts`) and the seed's
 //! `jose.jwtVerify` options.
 
-use super::draft::{claim_rows, Draft, Want, APP_ID, P};
+use super::draft::{claim_rows, Want, APP_ID, P};
+use super::identity::{string, user};
 use super::token::quote;
 use crate::contract::checks;
 use crate::suite::case::Case;
+use crate::verdict::Identity;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 const SUB: &str = "policy.md §6.2 (Privy): required claims `sub`, `iss`, `aud`, `exp`; user id = \
 `sub`; docs/decisions.md: user ids are non-empty";
@@ -21,11 +25,6 @@ const ACCOUNTS: &str = "\"claims contain information about the currently authent
 including their linked accounts\"; policy.md §6.2 (`linked_accounts`, when present, is a string \
 holding the JSON text of an array)";
 
-/// What the namespace holds, as its vector file says.
-pub(super) const DESCRIPTION: &str =
-    "Privy identity tokens: sub, iss privy.io, aud = app id, exp, custom_metadata and \
-         linked_accounts as JSON text, the seed's verify options.";
-
 /// Every case of the namespace, in file order.
 pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
     out_rules(p, out);
@@ -33,14 +32,10 @@ pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
     seed(p, out);
 }
 
-fn c(p: &P, name: &str, description: &str, basis: &str) -> Draft {
-    p.own(name, description, basis)
-}
-
 #[rustfmt::skip]
 fn out_rules(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
-    out.push(c(p, "canonical", "The canonical Privy token: sub, iss privy.io, aud the app id, exp an hour ahead, custom_metadata and linked_accounts.", SUB).rule("sub").rule("iss").rule("aud").rule("exp").rule("custom_metadata").rule("linked_accounts").verified());
+    out.push(p.own("canonical", "The canonical Privy token: sub, iss privy.io, aud the app id, exp an hour ahead, custom_metadata and linked_accounts.", SUB).rule("sub").rule("iss").rule("aud").rule("exp").rule("custom_metadata").rule("linked_accounts").verified());
     out.extend(p.claim_cases("sub", SUB, &[], claim_rows![
         ("sub-missing", "no sub", "", Rejected("missing_claim")),
         ("sub-empty", "sub the empty string", "\"\"", Rejected("claim_length")),
@@ -68,15 +63,7 @@ fn out_rules(p: &P, out: &mut Vec<Case>) {
         ("aud-empty-array", "aud an empty array", "[]", Rejected("claim_type")),
         ("aud-number", "aud a number", "7", Rejected("claim_type")),
     ]));
-    out.extend(p.claim_cases("exp", EXP, &[checks::EXPIRY], claim_rows![
-        ("exp-missing", "no exp (required for Privy)", "", Rejected("missing_claim")),
-        ("exp-equals-now", "exp equal to now", "${now}", Rejected("expired")),
-        ("exp-one-second-ahead", "exp one second ahead", "${now+1}", Verified),
-        ("exp-fraction", "exp a fraction past an hour ahead", "${now+3600.5}", Verified),
-    ]));
-    out.extend(p.claim_cases("exp", EXP, &[checks::DATE_TYPES], claim_rows![
-        ("exp-numeric-string", "exp a string of digits", "\"${now+3600}\"", Rejected("claim_type")),
-    ]));
+    out.extend(p.exp_rule_cases(EXP, ("exp-missing", "no exp (required for Privy)", Rejected("missing_claim"))));
 }
 
 #[rustfmt::skip]
@@ -115,5 +102,23 @@ fn json_claims(p: &P, out: &mut Vec<Case>) {
 
 #[rustfmt::skip]
 fn seed(p: &P, out: &mut Vec<Case>) {
-    out.push(c(p, "seed-verify-options", "A token for the seed's audience your-privy-app-id, verified with that app id configured.", ISS).features(&["seed-example"]).rule("iss").rule("aud").checks(&[checks::ISSUER, checks::AUDIENCE]).app_id("your-privy-app-id").tok(p.tok().claim_str("aud", "your-privy-app-id")).verified());
+    out.push(p.own("seed-verify-options", "A token for the seed's audience your-privy-app-id, verified with that app id configured.", ISS).features(&["seed-example"]).rule("iss").rule("aud").checks(&[checks::ISSUER, checks::AUDIENCE]).app_id("your-privy-app-id").tok(p.tok().claim_str("aud", "your-privy-app-id")).verified());
+}
+
+/// The identity a verified Privy token names (policy.md §6): user id = `sub`; "parsed metadata
+/// and linked accounts": both claims hold JSON text.
+pub(super) fn identity(claims: &Map<String, Value>) -> Identity {
+    let mut attributes = BTreeMap::new();
+    for name in ["custom_metadata", "linked_accounts"] {
+        if let Some(text) = string(claims, name) {
+            let parsed: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("verified {name} is JSON text: {e}"));
+            attributes.insert(name.to_owned(), parsed);
+        }
+    }
+    Identity {
+        user_id: user(claims, "sub"),
+        attributes,
+        ..Identity::default()
+    }
 }

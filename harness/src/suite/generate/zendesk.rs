@@ -2,11 +2,14 @@
 //! `scope`, `external_id`, `exp`, `name`, `email`, `email_verified`), identity binding, key
 //! rotation by `kid`, and the seed's example header, payload and code snippets.
 
-use super::draft::{claim_rows, Draft, Want, P};
+use super::draft::{claim_rows, Want, P};
+use super::identity::{string, user};
 use super::token::{quote, Tok};
 use crate::contract::checks;
 use crate::engine::keys::Key;
 use crate::suite::case::Case;
+use crate::verdict::Identity;
+use serde_json::{Map, Value};
 
 const TYP: &str = "\"typ: (required) The token type. In this case, JWT.\"";
 const TYP_CASE: &str = "policy.md §3.10 (`typ` compares case-insensitively, RFC 7515 §4.1.9: \
@@ -42,12 +45,6 @@ const SEED_KID: &str = "app_5963ceb97cde542d000dbdb1";
 /// Its example time: 35 seconds before the example's exp.
 const SEED_NOW: i64 = 1_639_608_000;
 
-/// What the namespace holds, as its vector file says.
-pub(super) const DESCRIPTION: &str =
-    "Zendesk messaging authentication: typ and kid headers, scope, external_id length in \
-         characters, integral exp, name, email kept only when email_verified is true, \
-         the seed's examples and snippets.";
-
 /// Every case of the namespace, in file order.
 pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
     header(p, out);
@@ -57,14 +54,10 @@ pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
     seed(p, out);
 }
 
-fn c(p: &P, name: &str, description: &str, basis: &str) -> Draft {
-    p.own(name, description, basis)
-}
-
 #[rustfmt::skip]
 fn header(p: &P, out: &mut Vec<Case>) {
     use Want::{Either, Rejected, Verified};
-    out.push(c(p, "canonical", "The canonical Zendesk token: typ JWT, kid, scope user, external_id, exp, name, email and email_verified true.", SCOPE).rule("header.typ").rule("header.kid").rule("scope").rule("external_id").rule("exp").rule("name").rule("email").rule("email_verified").verified());
+    out.push(p.own("canonical", "The canonical Zendesk token: typ JWT, kid, scope user, external_id, exp, name, email and email_verified true.", SCOPE).rule("header.typ").rule("header.kid").rule("scope").rule("external_id").rule("exp").rule("name").rule("email").rule("email_verified").verified());
     // (member, name, what, raw text or absent, basis, verdict)
     let rows = [
         ("typ", "typ-missing", "no typ", None, TYP, Rejected("header_missing")),
@@ -89,7 +82,7 @@ fn header(p: &P, out: &mut Vec<Case>) {
             None => p.tok().without_header(member),
         };
         let description = format!("The canonical token with {what} in its header.");
-        let mut d = c(p, name, &description, basis).rule(&format!("header.{member}")).tok(tok);
+        let mut d = p.own(name, &description, basis).rule(&format!("header.{member}")).tok(tok);
         // Selecting a key by a kid the header carries is the implementation's check to make.
         if member == "kid" && raw.is_some() {
             d = d.checks(&[checks::KID]);
@@ -174,7 +167,7 @@ fn optional(p: &P, out: &mut Vec<Case>) {
     // trusted: a duplicate is refused outright.
     let open = p.claims().text();
     let open = open.strip_suffix('}').expect("object");
-    out.push(c(p, "email-verified-duplicate", "The canonical claims (email_verified true) followed by email_verified false again.", "policy.md §2.4 (duplicate member names are refused at any depth)").rule("email_verified").checks(&[checks::DUPLICATE_MEMBERS]).features(&["differential"]).tok(p.tok().payload_text(format!("{open},\"email_verified\":false}}"))).rejected("duplicate_member"));
+    out.push(p.own("email-verified-duplicate", "The canonical claims (email_verified true) followed by email_verified false again.", "policy.md §2.4 (duplicate member names are refused at any depth)").rule("email_verified").checks(&[checks::DUPLICATE_MEMBERS]).features(&["differential"]).tok(p.tok().payload_text(format!("{open},\"email_verified\":false}}"))).rejected("duplicate_member"));
 }
 
 /// A token signed with the key whose kid is `kid`, from exact header and payload texts.
@@ -193,8 +186,8 @@ fn seed(p: &P, out: &mut Vec<Case>) {
     let header =
         r#"{    "alg": "HS256",    "typ": "JWT",    "kid": "app_5963ceb97cde542d000dbdb1"}"#;
     let payload = r#"{      "external_id": "12345678",    "email": "jane.soap@example.test",    "email_verified": true,    "exp": ${now+35},     "name": "Jane Soap",    "scope": "user"}"#;
-    out.push(c(p, "seed-example", "The seed's example header and payload, signed with a key whose kid is the example's, verified 35 seconds before its exp.", SEED).features(&["seed-example", "time"]).rule("header.typ").rule("header.kid").rule("email_verified").checks(&[checks::EXPIRY, checks::KID]).keys(std::slice::from_ref(&seed_key)).now(SEED_NOW).tok(texts(&seed_key, header, payload)).verified());
-    out.push(c(p, "seed-example-at-exp", "The seed's example header and payload verified at its exp, 1639608035.", SEED).features(&["seed-example", "time"]).rule("exp").checks(&[checks::EXPIRY]).keys(std::slice::from_ref(&seed_key)).now(SEED_NOW + 35).tok(texts(&seed_key, header, &payload.replace("${now+35}", "${now}"))).rejected("expired"));
+    out.push(p.own("seed-example", "The seed's example header and payload, signed with a key whose kid is the example's, verified 35 seconds before its exp.", SEED).features(&["seed-example", "time"]).rule("header.typ").rule("header.kid").rule("email_verified").checks(&[checks::EXPIRY, checks::KID]).keys(std::slice::from_ref(&seed_key)).now(SEED_NOW).tok(texts(&seed_key, header, payload)).verified());
+    out.push(p.own("seed-example-at-exp", "The seed's example header and payload verified at its exp, 1639608035.", SEED).features(&["seed-example", "time"]).rule("exp").checks(&[checks::EXPIRY]).keys(std::slice::from_ref(&seed_key)).now(SEED_NOW + 35).tok(texts(&seed_key, header, &payload.replace("${now+35}", "${now}"))).rejected("expired"));
 
     let key = p.key(1);
     let js_claims = r#"{"name":"Customer Name","email":"customer@example.test","email_verified":true,"exp":${now+600},"external_id":"customer-1"}"#;
@@ -207,7 +200,7 @@ fn seed(p: &P, out: &mut Vec<Case>) {
         ("seed-snippet-header-without-typ", "The Ruby snippet's payload under a header naming only kid and alg, as a library that adds no typ writes it.", r#"{"kid":"zendesk-key-1","alg":"HS256"}"#, r#"{"scope":"user","external_id":"12345678"}"#.to_owned(), SNIPPETS, Want::Rejected("header_missing")),
     ];
     for (name, description, header, payload, basis, want) in rows {
-        let mut d = c(p, name, description, basis)
+        let mut d = p.own(name, description, basis)
             .features(&["seed-example"])
             .tok(texts(&key, header, &payload));
         if payload.contains("${now") {
@@ -217,5 +210,17 @@ fn seed(p: &P, out: &mut Vec<Case>) {
             d = d.checks(&[checks::REQUIRED_CLAIMS]);
         }
         out.push(d.want(want));
+    }
+}
+
+/// The identity a verified Zendesk token names (policy.md §6): user id = `external_id`; `name`;
+/// `email` only when `email_verified` is the JSON boolean true.
+pub(super) fn identity(claims: &Map<String, Value>) -> Identity {
+    let verified = claims.get("email_verified") == Some(&Value::Bool(true));
+    Identity {
+        user_id: user(claims, "external_id"),
+        name: string(claims, "name"),
+        email: string(claims, "email").filter(|_| verified),
+        ..Identity::default()
     }
 }

@@ -206,17 +206,10 @@ fn header(out: &mut String, report: &Report, findings: &Findings) {
     let _ = writeln!(
         out,
         "<p class=\"totals\"><strong>{} passed</strong>, <strong{failed_class}>{} failed</strong> \
-         &middot; {} &middot; {} skipped or known divergences &middot; {} &middot; {}</p>",
+         &middot; {}</p>",
         total.passed,
         total.failed(),
-        counted(total.results, "result", "results"),
-        total.skipped,
-        counted(
-            total.reason_mismatches,
-            "reason mismatch (not a failure)",
-            "reason mismatches (not failures)"
-        ),
-        counted(total.stale, "stale class", "stale classes"),
+        total.totals().join(" &middot; "),
     );
     out.push_str(
         "<table class=\"impls\">\n<thead><tr><th>Implementation</th><th>Version</th><th>Clock</th>\
@@ -775,10 +768,11 @@ mod tests {
             page.contains(&format!("<td><code>{evil}</code></td>")),
             "in the unexpected results"
         );
-        assert!(page.contains("panics on dates past 2^63 &lt;s&gt;"));
+        has(&page, "panics on dates past 2^63 &lt;s&gt;");
         // Details in tooltips are escaped too, and stay inside their attribute.
-        assert!(
-            page.contains("line one\\nline two ]]&gt; &lt;b&gt;&amp;amp;&lt;/b&gt; \\u{1b}[31m")
+        has(
+            &page,
+            "line one\\nline two ]]&gt; &lt;b&gt;&amp;amp;&lt;/b&gt; \\u{1b}[31m",
         );
     }
 
@@ -801,19 +795,13 @@ mod tests {
             "<tr class=\"finding\" data-impl=\"beta\" data-impact=\"crashes\">\
              <td><span class=\"b im-crashes\">crashes</span></td>"
         ));
-        assert!(beta.contains("<td>panic ×1</td>"), "{beta}");
-        assert!(
-            beta.contains("<code>claims::exp-huge@drift</code>"),
-            "{beta}"
-        );
+        has(beta, "<td>panic ×1</td>");
+        has(beta, "<code>claims::exp-huge@drift</code>");
         let alpha = line_with(&page, "<tr class=\"finding\"", ALPHA_CLASS);
-        assert!(alpha.contains("data-impact=\"lets-expired-through\""));
-        assert!(alpha.contains("<span class=\"b im-lets-expired-through\">"));
-        assert!(alpha.contains("<td>unexpected_accept ×1</td>"), "{alpha}");
-        assert!(
-            alpha.contains("<td>lib 1.0 src/alpha.rs line 7</td>"),
-            "{alpha}"
-        );
+        has(alpha, "data-impact=\"lets-expired-through\"");
+        has(alpha, "<span class=\"b im-lets-expired-through\">");
+        has(alpha, "<td>unexpected_accept ×1</td>");
+        has(alpha, "<td>lib 1.0 src/alpha.rs line 7</td>");
         // The stale class covered nothing: it is no finding.
         assert!(!page
             .contains("<tr class=\"finding\" data-impl=\"beta\" data-impact=\"rejects-valid\""));
@@ -827,7 +815,7 @@ mod tests {
             "{drift}"
         );
         let huge = line_with(&page, "<tr data-ns=", ">claims::exp-huge@drift<");
-        assert!(huge.contains("<td class=\"k im-crashes\""), "{huge}");
+        has(huge, "<td class=\"k im-crashes\"");
     }
 
     #[test]
@@ -854,17 +842,18 @@ mod tests {
         for impact in Impact::ALL {
             let name = impact.name();
             assert!(page.contains(&h(impact.meaning())), "{name}");
-            assert!(page.contains(&format!(
-                "class=\"f-impact\" id=\"fi-{name}\" value=\"{name}\" checked"
-            )));
+            has(
+                &page,
+                &format!("class=\"f-impact\" id=\"fi-{name}\" value=\"{name}\" checked"),
+            );
             assert!(
                 page.contains(&format!("<th data-impact=\"{name}\">")),
                 "matrix column {name}"
             );
         }
         for name in ["alpha", "beta"] {
-            assert!(page.contains(&format!("class=\"f-impl\" value=\"{name}\" checked")));
-            assert!(page.contains(&format!("<th data-col=\"{name}\">")));
+            has(&page, &format!("class=\"f-impl\" value=\"{name}\" checked"));
+            has(&page, &format!("<th data-col=\"{name}\">"));
         }
         for wanted in ["location.hash", "hashchange", "replaceState", "data-ready"] {
             assert!(SCRIPT.contains(wanted), "{wanted}");
@@ -874,7 +863,7 @@ mod tests {
     #[test]
     fn backticks_become_code() {
         let page = render(&sample());
-        assert!(page.contains("<td>treats <code>exp</code> as inclusive</td>"));
+        has(&page, "<td>treats <code>exp</code> as inclusive</td>");
         assert!(!page.contains('`'));
         assert_eq!(md("`<b>` and `x"), "<code>&lt;b&gt;</code> and `x");
         assert_eq!(md("a `b` `c` d"), "a <code>b</code> <code>c</code> d");
@@ -887,42 +876,35 @@ mod tests {
     fn impact_matrix_counts_classes_and_cases() {
         let page = render(&sample());
         let alpha = line_with(&page, "<tr data-impl=\"alpha\">", "");
-        assert!(
-            alpha.contains(
-                "<td class=\"im-lets-expired-through\" data-impact=\"lets-expired-through\">\
-             1 class / 1 case</td>"
-            ),
-            "{alpha}"
+        has(
+            alpha,
+            "<td class=\"im-lets-expired-through\" data-impact=\"lets-expired-through\">\
+             1 class / 1 case</td>",
         );
-        assert!(alpha.contains("<td data-impact=\"lets-forged-through\"></td>"));
+        has(alpha, "<td data-impact=\"lets-forged-through\"></td>");
         // alpha declares it cannot check nbf, and fails the run with two unexpected results.
         let nbf = crate::contract::checks::open_impact("nbf").expect("nbf is a known check");
         assert!(
             alpha.contains(&format!("<td>{} ×1</td>", badge(nbf))),
             "{alpha}"
         );
-        assert!(
-            alpha.contains("<td class=\"fail\">2 unexpected</td>"),
-            "{alpha}"
-        );
+        has(alpha, "<td class=\"fail\">2 unexpected</td>");
         let beta = line_with(&page, "<tr data-impl=\"beta\">", "");
-        assert!(
-            beta.contains("<td class=\"im-crashes\" data-impact=\"crashes\">1 class / 1 case</td>")
+        has(
+            beta,
+            "<td class=\"im-crashes\" data-impact=\"crashes\">1 class / 1 case</td>",
         );
-        assert!(
-            beta.contains("<td class=\"fail\">6 unexpected, 1 stale class</td>"),
-            "{beta}"
-        );
+        has(beta, "<td class=\"fail\">6 unexpected, 1 stale class</td>");
     }
 
     #[test]
     fn limitations_mismatches_and_failures_are_listed() {
         let page = render(&sample());
         let nbf = line_with(&page, "<tr class=\"limitation\"", "");
-        assert!(nbf.contains("data-impl=\"alpha\""));
-        assert!(
-            nbf.contains("<td><code>nbf</code></td><td>never checks nbf | at all</td>"),
-            "{nbf}"
+        has(nbf, "data-impl=\"alpha\"");
+        has(
+            nbf,
+            "<td><code>nbf</code></td><td>never checks nbf | at all</td>",
         );
         let pair = line_with(&page, "<tr class=\"mismatch\"", "");
         assert_eq!(
@@ -931,16 +913,13 @@ mod tests {
              <code>missing_kid</code> → <code>bad_signature</code></td><td>1</td>\
              <td><code>zendesk::kid-missing</code></td></tr>"
         );
-        assert!(page.contains("<div class=\"failing\" id=\"fail-0\">"));
-        assert!(page.contains("<a href=\"#fail-1\">7 findings fail the run</a>"));
+        has(&page, "<div class=\"failing\" id=\"fail-0\">");
+        has(&page, "<a href=\"#fail-1\">7 findings fail the run</a>");
         let stale = line_with(&page, "<tr class=\"stale\"", "");
         assert!(stale.contains("<code>beta::gone</code>") && stale.contains("match no case"));
         let late = line_with(&page, "<tr class=\"unexpected\"", "claims::late");
-        assert!(
-            late.contains("<span class=\"b fail\">not_run</span>"),
-            "{late}"
-        );
-        assert!(late.contains("not run: implementation unresponsive"));
+        has(late, "<span class=\"b fail\">not_run</span>");
+        has(late, "not run: implementation unresponsive");
     }
 
     #[test]
@@ -955,17 +934,20 @@ mod tests {
             assert_eq!(row.matches("<td class=\"").count(), 2, "{row}");
         }
         let signer = line_with(&page, "<tr data-ns=", "signer::drift");
-        assert!(signer.contains("<td class=\"n\" title=\"alpha: not run\">"));
-        assert!(signer.contains("<td class=\"f\" title=\"beta: non_conformant_token"));
+        has(signer, "<td class=\"n\" title=\"alpha: not run\">");
+        has(signer, "<td class=\"f\" title=\"beta: non_conformant_token");
         let ok = line_with(&page, "<tr data-ns=", ">jose::ok<");
-        assert!(ok.contains("<td class=\"p\" title=\"alpha: pass&#10;did: verified: user &quot;u1&quot;\">pass</td>"), "{ok}");
-        assert!(ok.contains("title=\"expected: verified&#10;basis: basis of jose::ok\""));
-        let mismatch = line_with(&page, "<tr data-ns=", "zendesk::kid-missing");
-        assert!(
-            mismatch.contains("<td class=\"p m im-cosmetic\""),
-            "{mismatch}"
+        has(ok, "<td class=\"p\" title=\"alpha: pass&#10;did: verified: user &quot;u1&quot;\">pass</td>");
+        has(
+            ok,
+            "title=\"expected: verified&#10;basis: basis of jose::ok\"",
         );
-        assert!(mismatch.contains("reason mismatch (not a failure): gave bad_signature"));
+        let mismatch = line_with(&page, "<tr data-ns=", "zendesk::kid-missing");
+        has(mismatch, "<td class=\"p m im-cosmetic\"");
+        has(
+            mismatch,
+            "reason mismatch (not a failure): gave bad_signature",
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::findings::Findings;
+use super::findings::{Findings, ImplementationFindings};
 use super::{implementation_names, Tally};
 use crate::suite::outcome::{Outcome, Report};
 
@@ -52,38 +52,39 @@ fn findings(found: &Findings) -> Value {
 }
 
 fn limitations(found: &Findings) -> Value {
-    found
-        .implementations
-        .iter()
-        .flat_map(|imp| {
-            imp.limitations.iter().map(|l| {
-                json!({
-                    "implementation": imp.name,
-                    "check": l.check,
-                    "impact": l.impact,
-                    "why": l.why,
-                })
-            })
-        })
-        .collect()
+    each(
+        found,
+        |imp| &imp.limitations,
+        |l| json!({"check": l.check, "impact": l.impact, "why": l.why}),
+    )
 }
 
 fn mismatches(found: &Findings) -> Value {
-    found
-        .implementations
-        .iter()
-        .flat_map(|imp| {
-            imp.mismatches.iter().map(|m| {
-                json!({
-                    "implementation": imp.name,
-                    "expected": m.expected,
-                    "given": m.given,
-                    "count": m.cases.len(),
-                    "cases": m.cases,
-                })
-            })
-        })
-        .collect()
+    each(
+        found,
+        |imp| &imp.mismatches,
+        |m| json!({"expected": m.expected, "given": m.given, "count": m.cases.len(), "cases": m.cases}),
+    )
+}
+
+/// One object per item of every implementation's findings: `implementation`, then `fields`.
+fn each<'f, T: 'f>(
+    found: &'f Findings,
+    items: impl Fn(&'f ImplementationFindings) -> &'f Vec<T>,
+    fields: impl Fn(&T) -> Value,
+) -> Value {
+    let mut all = Vec::new();
+    for imp in &found.implementations {
+        for item in items(imp) {
+            let mut object = Map::new();
+            object.insert("implementation".into(), imp.name.into());
+            if let Value::Object(rest) = fields(item) {
+                object.extend(rest);
+            }
+            all.push(Value::Object(object));
+        }
+    }
+    Value::Array(all)
 }
 
 /// The counts, overall and per implementation, in a fixed key order.

@@ -118,6 +118,21 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
+    /// The totals after "N passed, M failed", in order: results, skipped or known divergences,
+    /// reason mismatches and stale classes, each with its count.
+    pub fn totals(&self) -> [String; 4] {
+        [
+            counted(self.results, "result", "results"),
+            format!("{} skipped or known divergences", self.skipped),
+            counted(
+                self.reason_mismatches,
+                "reason mismatch (not a failure)",
+                "reason mismatches (not failures)",
+            ),
+            counted(self.stale, "stale class", "stale classes"),
+        ]
+    }
+
     /// Counts `results` and `stale`.
     pub fn of<'a>(
         results: impl IntoIterator<Item = &'a CaseResult>,
@@ -374,6 +389,12 @@ pub(crate) mod fixture {
         Actual, CaseResult, ClassInfo, ImplementationInfo, Outcome, Report, StaleException,
     };
 
+    /// Asserts that `text` contains `needle`, showing both when it does not.
+    #[track_caller]
+    pub fn has(text: &str, needle: &str) {
+        assert!(text.contains(needle), "{needle:?} is not in:\n{text}");
+    }
+
     /// A case id built to break every format: markup, quotes, a pipe, an ampersand, a NUL.
     pub const EVIL_ID: &str = "evil::<script>alert(1)</script>|<&\"\u{0}'";
 
@@ -443,214 +464,41 @@ pub(crate) mod fixture {
     }
 
     /// The report.
+    #[rustfmt::skip]
     pub fn sample() -> Report {
         use Expectation::*;
         use Impact::*;
-        let mut mismatch = result(
-            "alpha",
-            "zendesk::kid-missing",
-            Rejected,
-            Some("missing_kid"),
-            "rejected",
-            Some("bad_signature"),
-            Some("the signature does not verify"),
-            Outcome::Pass,
-        );
+        let mut mismatch = result("alpha", "zendesk::kid-missing", Rejected, Some("missing_kid"), "rejected", Some("bad_signature"), Some("the signature does not verify"), Outcome::Pass);
         mismatch.reason_mismatch = Some("bad_signature".into());
         let results = vec![
             // alpha: pass, skip, known divergence, unexpected accept, reason mismatch, unexpected
             // reject.
-            result(
-                "alpha",
-                "jose::ok",
-                Verified,
-                None,
-                "verified",
-                None,
-                Some("user \"u1\""),
-                Outcome::Pass,
-            ),
-            result(
-                "alpha",
-                "jose::skipped",
-                Verified,
-                None,
-                "",
-                None,
-                None,
-                Outcome::Skip {
-                    reason: "does not implement ES256".into(),
-                },
-            ),
-            covered(
-                result(
-                    "alpha",
-                    "claims::exp-equals-now@drift",
-                    Rejected,
-                    Some("expired"),
-                    "verified",
-                    None,
-                    None,
-                    Outcome::KnownDivergence {
-                        observed: "unexpected_accept".into(),
-                    },
-                ),
-                ALPHA_CLASS,
-                LetsExpiredThrough,
-            ),
-            result(
-                "alpha",
-                "claims::nbf-future",
-                Rejected,
-                Some("not_yet_valid"),
-                "verified",
-                None,
-                Some("user \"u1\""),
-                Outcome::UnexpectedAccept,
-            ),
+            result("alpha", "jose::ok", Verified, None, "verified", None, Some("user \"u1\""), Outcome::Pass),
+            result("alpha", "jose::skipped", Verified, None, "", None, None, Outcome::Skip { reason: "does not implement ES256".into() }),
+            covered(result("alpha", "claims::exp-equals-now@drift", Rejected, Some("expired"), "verified", None, None, Outcome::KnownDivergence { observed: "unexpected_accept".into() }), ALPHA_CLASS, LetsExpiredThrough),
+            result("alpha", "claims::nbf-future", Rejected, Some("not_yet_valid"), "verified", None, Some("user \"u1\""), Outcome::UnexpectedAccept),
             mismatch,
-            result(
-                "alpha",
-                EVIL_ID,
-                Verified,
-                None,
-                "rejected",
-                Some("malformed"),
-                Some("line one\nline two ]]> <b>&amp;</b> \u{1b}[31m"),
-                Outcome::UnexpectedReject,
-            ),
+            result("alpha", EVIL_ID, Verified, None, "rejected", Some("malformed"), Some("line one\nline two ]]> <b>&amp;</b> \u{1b}[31m"), Outcome::UnexpectedReject),
             // beta: every breakdown, and one pass.
-            result(
-                "beta",
-                "jose::ok",
-                Verified,
-                None,
-                "verified",
-                None,
-                Some("user \"u2\""),
-                Outcome::WrongIdentity {
-                    expected: "{\"user_id\":\"u1\"}".into(),
-                    actual: "{\"user_id\":\"u2\"}".into(),
-                },
-            ),
-            result(
-                "beta",
-                "jose::skipped",
-                Verified,
-                None,
-                "",
-                None,
-                None,
-                Outcome::Panic {
-                    message: "index out of bounds\nat src/lib.rs:1".into(),
-                },
-            ),
-            result(
-                "beta",
-                "claims::exp-equals-now@drift",
-                Rejected,
-                Some("expired"),
-                "",
-                None,
-                None,
-                Outcome::Hang { timeout_ms: 5000 },
-            ),
-            result(
-                "beta",
-                "claims::nbf-future",
-                Rejected,
-                Some("not_yet_valid"),
-                "",
-                None,
-                None,
-                Outcome::Crash {
-                    message: "adapter exited with status 101".into(),
-                },
-            ),
-            result(
-                "beta",
-                "signer::drift",
-                Verified,
-                None,
-                "",
-                None,
-                None,
-                Outcome::NonConformantToken {
-                    problem: "header has whitespace".into(),
-                },
-            ),
-            result(
-                "beta",
-                EVIL_ID,
-                Verified,
-                None,
-                "verified",
-                None,
-                None,
-                Outcome::Pass,
-            ),
-            covered(
-                result(
-                    "beta",
-                    "claims::exp-huge@drift",
-                    Rejected,
-                    Some("date_out_of_range"),
-                    "",
-                    None,
-                    Some("panicked: overflow when adding duration"),
-                    Outcome::KnownDivergence {
-                        observed: "panic".into(),
-                    },
-                ),
-                BETA_CLASS,
-                Crashes,
-            ),
-            result(
-                "beta",
-                "claims::late",
-                Rejected,
-                Some("expired"),
-                "",
-                None,
-                Some("not run: implementation unresponsive"),
-                Outcome::NotRun {
-                    reason: "implementation unresponsive".into(),
-                },
-            ),
+            result("beta", "jose::ok", Verified, None, "verified", None, Some("user \"u2\""), Outcome::WrongIdentity { expected: "{\"user_id\":\"u1\"}".into(), actual: "{\"user_id\":\"u2\"}".into() }),
+            result("beta", "jose::skipped", Verified, None, "", None, None, Outcome::Panic { message: "index out of bounds\nat src/lib.rs:1".into() }),
+            result("beta", "claims::exp-equals-now@drift", Rejected, Some("expired"), "", None, None, Outcome::Hang { timeout_ms: 5000 }),
+            result("beta", "claims::nbf-future", Rejected, Some("not_yet_valid"), "", None, None, Outcome::Crash { message: "adapter exited with status 101".into() }),
+            result("beta", "signer::drift", Verified, None, "", None, None, Outcome::NonConformantToken { problem: "header has whitespace".into() }),
+            result("beta", EVIL_ID, Verified, None, "verified", None, None, Outcome::Pass),
+            covered(result("beta", "claims::exp-huge@drift", Rejected, Some("date_out_of_range"), "", None, Some("panicked: overflow when adding duration"), Outcome::KnownDivergence { observed: "panic".into() }), BETA_CLASS, Crashes),
+            result("beta", "claims::late", Rejected, Some("expired"), "", None, Some("not run: implementation unresponsive"), Outcome::NotRun { reason: "implementation unresponsive".into() }),
         ];
         Report {
             implementations: vec![
-                ImplementationInfo {
-                    name: "alpha".into(),
-                    version: "1.2.3".into(),
-                    clock: "injected".into(),
-                    cannot_enforce: vec![crate::contract::Limitation {
-                        check: "nbf".into(),
-                        why: "never checks nbf | at all".into(),
-                    }],
-                },
-                ImplementationInfo {
-                    name: "beta".into(),
-                    version: "0.9".into(),
-                    clock: "system".into(),
-                    cannot_enforce: Vec::new(),
-                },
+                ImplementationInfo { name: "alpha".into(), version: "1.2.3".into(), clock: "injected".into(), cannot_enforce: vec![crate::contract::Limitation { check: "nbf".into(), why: "never checks nbf | at all".into() }] },
+                ImplementationInfo { name: "beta".into(), version: "0.9".into(), clock: "system".into(), cannot_enforce: Vec::new() },
             ],
             results,
             classes: vec![
-                class(
-                    "alpha",
-                    ALPHA_CLASS,
-                    LetsExpiredThrough,
-                    "treats `exp` as inclusive",
-                ),
+                class("alpha", ALPHA_CLASS, LetsExpiredThrough, "treats `exp` as inclusive"),
                 class("beta", BETA_CLASS, Crashes, "panics on dates past 2^63 <s>"),
-                class(
-                    "beta",
-                    "beta::gone",
-                    RejectsValid,
-                    "refused what it no longer refuses",
-                ),
+                class("beta", "beta::gone", RejectsValid, "refused what it no longer refuses"),
             ],
             stale_exceptions: vec![StaleException {
                 implementation: "beta".into(),
