@@ -91,7 +91,7 @@ fn faulty_verify(subject: &External) -> Answer<idjwt::Decoded> {
     ))
 }
 
-fn crash_message(answer: Answer<idjwt::Decoded>) -> String {
+fn crash_message<T: std::fmt::Debug>(answer: Answer<T>) -> String {
     match answer {
         Answer::Crash(message) => message,
         other => panic!("expected a crash, got {other:?}"),
@@ -221,37 +221,40 @@ fn scripted(answers: &str) -> External {
 fn wrong_id_and_missing_fields_are_garbage() {
     let subject = scripted(r#"read l; echo '{"id":"other","ok":true,"token":"a.b.c"}';"#);
     assert_eq!(subject.description().name, "scripted");
-    match subject.sign(&sign_request("s", "HS256")) {
-        Answer::Crash(m) => assert!(m.contains("answered id \"other\" to request \"s\""), "{m}"),
-        other => panic!("{other:?}"),
-    }
+    let m = crash_message(subject.sign(&sign_request("s", "HS256")));
+    assert!(m.contains("answered id \"other\" to request \"s\""), "{m}");
     // Restarted: the script starts over and answers the next request with the wrong id again.
-    match subject.sign(&sign_request("s", "HS256")) {
-        Answer::Crash(m) => assert!(m.starts_with("wrote garbage"), "{m}"),
-        other => panic!("{other:?}"),
-    }
+    let m = crash_message(subject.sign(&sign_request("s", "HS256")));
+    assert!(m.starts_with("wrote garbage"), "{m}");
 }
 
 #[test]
 fn ok_without_result_is_garbage() {
     let subject = scripted(r#"while read l; do echo '{"id":"v","ok":true,"claims":{}}'; done"#);
     let request = verify_request("v", "HS256", "a.b.c", Vec::new());
-    match subject.verify(&request) {
-        Answer::Crash(m) => assert!(m.contains("without \"header\""), "{m}"),
-        other => panic!("{other:?}"),
+    let m = crash_message(subject.verify(&request));
+    assert!(m.contains("without \"header\""), "{m}");
+}
+
+/// The error starting `command` as an adapter fails with, whose message says each of `says`.
+#[track_caller]
+fn spawn_error(command: &str, says: &[&str]) -> AdapterError {
+    let err = External::spawn(command, TIMEOUT).unwrap_err();
+    let message = err.to_string();
+    for said in says {
+        assert!(message.contains(said), "{command}: {message}");
     }
+    err
 }
 
 #[test]
 fn missing_command_fails_at_spawn() {
-    let err = External::spawn("idjwt-no-such-adapter-program --serve", TIMEOUT).unwrap_err();
-    let message = err.to_string();
-    assert!(matches!(err, AdapterError::Exited { .. }), "{err:?}");
-    assert!(message.contains("command not found"), "{message}");
-    assert!(
-        message.contains("idjwt-no-such-adapter-program"),
-        "{message}"
+    let program = "idjwt-no-such-adapter-program";
+    let err = spawn_error(
+        &format!("{program} --serve"),
+        &["command not found", program],
     );
+    assert!(matches!(err, AdapterError::Exited { .. }), "{err:?}");
     assert!(matches!(
         External::spawn("  ", TIMEOUT),
         Err(AdapterError::EmptyCommand)
@@ -260,11 +263,8 @@ fn missing_command_fails_at_spawn() {
 
 #[test]
 fn garbage_description_fails_at_spawn() {
-    let err = External::spawn("echo nope", TIMEOUT).unwrap_err();
-    let message = err.to_string();
+    let err = spawn_error("echo nope", &["wrote garbage", "\"nope\""]);
     assert!(matches!(err, AdapterError::Describe { .. }), "{err:?}");
-    assert!(message.contains("wrote garbage"), "{message}");
-    assert!(message.contains("\"nope\""), "{message}");
 
     let no_clock = r#"echo '{"ok":true,"name":"x","version":"1","algorithms":["HS256"]}'"#;
     let err = External::spawn(no_clock, TIMEOUT).unwrap_err();

@@ -73,8 +73,13 @@ fn idjwt_in(cwd: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run
     finish(child.wait_with_output().unwrap())
 }
 
+/// Runs the binary in `cwd` with `args`, no standard input and no variables added.
+fn idjwt_at(cwd: &Path, args: &[&str]) -> Run {
+    idjwt_in(cwd, args, "", &[])
+}
+
 fn idjwt(args: &[&str]) -> Run {
-    idjwt_in(&std::env::temp_dir(), args, "", &[])
+    idjwt_at(&std::env::temp_dir(), args)
 }
 
 fn write(path: &Path, text: &str) -> String {
@@ -82,15 +87,16 @@ fn write(path: &Path, text: &str) -> String {
     path.to_str().unwrap().to_owned()
 }
 
-/// A zendesk token signed with [`SECRET`] under kid `k1`, by the binary itself.
-fn zendesk_token(d: &Path, extra: &[&str]) -> String {
+/// A zendesk token signed with [`SECRET`] under kid `k1`, by the binary itself, and the path of
+/// the file holding the secret.
+fn zendesk_token(d: &Path, extra: &[&str]) -> (String, String) {
     let secret = write(&d.join("secret.txt"), &format!("{SECRET}\n"));
     #[rustfmt::skip]
     let mut args = vec!["sign", "--provider", "zendesk", "--secret-file", &secret, "--kid", "k1", "--user", "12345678", "--now", NOW];
     args.extend_from_slice(extra);
     let r = idjwt(&args);
     assert_eq!(r.status, 0, "{}", r.stderr);
-    r.stdout.trim().to_owned()
+    (r.stdout.trim().to_owned(), secret)
 }
 
 #[test]
@@ -107,9 +113,8 @@ fn help_and_version_exit_zero() {
 #[test]
 fn exit_statuses_verified_rejected_usage() {
     let d = dir("exit");
-    let token = zendesk_token(&d, &[]);
-    let secret = d.join("secret.txt");
-    let secret = secret.to_str().unwrap();
+    let (token, secret) = zendesk_token(&d, &[]);
+    let secret = secret.as_str();
     #[rustfmt::skip]
     let base = ["verify", "--provider", "zendesk", "--secret-file", secret, "--kid", "k1"];
 
@@ -161,7 +166,7 @@ fn exit_statuses_verified_rejected_usage() {
 #[test]
 fn a_bad_key_file_is_a_usage_error_that_does_not_echo_it() {
     let d = dir("badkey");
-    let token = zendesk_token(&d, &[]);
+    let (token, _) = zendesk_token(&d, &[]);
     // A raw secret passed where a JWK or PEM is expected: refused, and never shown.
     let raw = write(&d.join("raw.key"), SECRET);
     let r = idjwt(&["verify", "--provider", "zendesk", "--key", &raw, &token]);
@@ -182,7 +187,7 @@ fn a_bad_key_file_is_a_usage_error_that_does_not_echo_it() {
 #[test]
 fn token_from_stdin_and_secret_from_env() {
     let d = dir("stdin");
-    let token = zendesk_token(&d, &[]);
+    let (token, _) = zendesk_token(&d, &[]);
     for token_arg in [None, Some("-")] {
         #[rustfmt::skip]
         let mut args = vec!["verify", "--provider", "zendesk", "--kid", "k1", "--now", NOW];
@@ -207,9 +212,8 @@ fn token_from_stdin_and_secret_from_env() {
 #[test]
 fn the_secret_never_appears_in_any_output() {
     let d = dir("noleak");
-    let token = zendesk_token(&d, &[]);
-    let secret = d.join("secret.txt");
-    let secret = secret.to_str().unwrap();
+    let (token, secret) = zendesk_token(&d, &[]);
+    let secret = secret.as_str();
     #[rustfmt::skip]
     let runs = [
         vec!["verify", "--provider", "zendesk", "--secret-file", secret, "--kid", "k1", &token],
@@ -241,10 +245,9 @@ fn the_secret_never_appears_in_any_output() {
 fn verify_json_has_the_documented_shape() {
     let d = dir("json");
     #[rustfmt::skip]
-    let token = zendesk_token(&d, &["--claim", "email=a@b.test", "--claim", "email_verified:=false"]);
-    let secret = d.join("secret.txt");
+    let (token, secret) = zendesk_token(&d, &["--claim", "email=a@b.test", "--claim", "email_verified:=false"]);
     #[rustfmt::skip]
-    let r = idjwt(&["verify", "--provider", "zendesk", "--secret-file", secret.to_str().unwrap(), "--kid", "k1", "--now", NOW, "--format", "json", &token]);
+    let r = idjwt(&["verify", "--provider", "zendesk", "--secret-file", &secret, "--kid", "k1", "--now", NOW, "--format", "json", &token]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
@@ -280,12 +283,7 @@ fn verify_json_has_the_documented_shape() {
 #[test]
 fn keygen_writes_owner_only_files_and_refuses_to_overwrite() {
     let d = dir("keygen");
-    let r = idjwt_in(
-        &d,
-        &["keygen", "--provider", "privy", "--kid", "p1"],
-        "",
-        &[],
-    );
+    let r = idjwt_at(&d, &["keygen", "--provider", "privy", "--kid", "p1"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let files = ["p1.jwk", "p1.pem", "p1.pub.jwk", "p1.pub.pem"];
     for f in files {
@@ -309,12 +307,7 @@ fn keygen_writes_owner_only_files_and_refuses_to_overwrite() {
     assert!(!r.stdout.contains(private["d"].as_str().unwrap()));
 
     let before = std::fs::read(d.join("p1.jwk")).unwrap();
-    let again = idjwt_in(
-        &d,
-        &["keygen", "--provider", "privy", "--kid", "p1"],
-        "",
-        &[],
-    );
+    let again = idjwt_at(&d, &["keygen", "--provider", "privy", "--kid", "p1"]);
     assert_eq!(again.status, 2);
     assert!(again.stderr.contains("--force"), "{}", again.stderr);
     assert_eq!(std::fs::read(d.join("p1.jwk")).unwrap(), before);
@@ -324,11 +317,9 @@ fn keygen_writes_owner_only_files_and_refuses_to_overwrite() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(d.join("p1.pem"), std::fs::Permissions::from_mode(0o644)).unwrap();
     }
-    let forced = idjwt_in(
+    let forced = idjwt_at(
         &d,
         &["keygen", "--provider", "privy", "--kid", "p1", "--force"],
-        "",
-        &[],
     );
     assert_eq!(forced.status, 0, "{}", forced.stderr);
     assert_ne!(
@@ -348,12 +339,7 @@ fn keygen_writes_owner_only_files_and_refuses_to_overwrite() {
     }
 
     // HS256 providers get a 32-byte secret as an oct JWK, and a default kid.
-    let r = idjwt_in(
-        &d,
-        &["keygen", "--provider", "drift", "--out", "drift-key"],
-        "",
-        &[],
-    );
+    let r = idjwt_at(&d, &["keygen", "--provider", "drift", "--out", "drift-key"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let set = idjwt::engine::keys::KeySet::from_jwks(
         &std::fs::read_to_string(d.join("drift-key.jwk")).unwrap(),
@@ -370,12 +356,7 @@ fn sign_then_verify_round_trips_for_every_provider() {
     let d = dir("roundtrip");
     for provider in idjwt::profile::builtin_ids() {
         let kid = format!("{provider}-1");
-        let r = idjwt_in(
-            &d,
-            &["keygen", "--provider", provider, "--kid", &kid],
-            "",
-            &[],
-        );
+        let r = idjwt_at(&d, &["keygen", "--provider", provider, "--kid", &kid]);
         assert_eq!(r.status, 0, "{provider}: {}", r.stderr);
         let es = d.join(format!("{kid}.pem")).exists();
         // Sign with the private JWK; verify with the public key (PEM for ES256 pairs).
@@ -392,10 +373,10 @@ fn sign_then_verify_round_trips_for_every_provider() {
             ["verify", "--provider", p, "--key", key, "--kid", &kid, "--app-id", "app-7", "--claimed-user", "user-42", "--now", "1700000060", "--format", "json"],
             ["verify", "--provider", p, "--key", key, "--kid", &kid, "--app-id", "app-8", "--now", "1700000060"],
         );
-        let sign = idjwt_in(&d, &sign_args, "", &[]);
+        let sign = idjwt_at(&d, &sign_args);
         assert_eq!(sign.status, 0, "{provider}: {}", sign.stderr);
         let token = sign.stdout.trim();
-        let verify = idjwt_in(&d, &[&verify_args[..], &[token]].concat(), "", &[]);
+        let verify = idjwt_at(&d, &[&verify_args[..], &[token]].concat());
         assert_eq!(
             verify.status, 0,
             "{provider}: {}{}",
@@ -413,7 +394,7 @@ fn sign_then_verify_round_trips_for_every_provider() {
             "{provider}"
         );
         // Another app id: refused for the providers that bind one (Privy aud, OneSignal iss).
-        let other = idjwt_in(&d, &[&other_app_args[..], &[token]].concat(), "", &[]);
+        let other = idjwt_at(&d, &[&other_app_args[..], &[token]].concat());
         let binds_app = matches!(provider, "privy" | "onesignal");
         assert_eq!(
             other.status,
@@ -458,12 +439,7 @@ fn lint_needs_no_key_and_decode_says_unverified() {
         claims.as_object().unwrap(),
     )
     .unwrap();
-    let r = idjwt_in(
-        &d,
-        &["lint", "--provider", "zendesk", "--now", NOW, &token],
-        "",
-        &[],
-    );
+    let r = idjwt_at(&d, &["lint", "--provider", "zendesk", "--now", NOW, &token]);
     assert_eq!(r.status, 1, "{}{}", r.stdout, r.stderr);
     for code in [
         "exp_milliseconds",
@@ -473,7 +449,7 @@ fn lint_needs_no_key_and_decode_says_unverified() {
     ] {
         assert!(r.stdout.contains(code), "{code} missing:\n{}", r.stdout);
     }
-    let clean = zendesk_token(&d, &[]);
+    let (clean, _) = zendesk_token(&d, &[]);
     let r = idjwt(&["lint", "--provider", "zendesk", "--now", NOW, &clean]);
     assert_eq!(r.status, 0, "{}", r.stdout);
     assert_eq!(r.stdout, "no warnings\n");

@@ -29,6 +29,11 @@ fn default_report() -> &'static Report {
     REPORT.get_or_init(|| conformance(&Config::new(vectors_dir())).unwrap())
 }
 
+/// The filter that runs only the cases whose ids match `pattern`.
+fn only(pattern: &str) -> Option<globset::GlobMatcher> {
+    Some(globset::Glob::new(pattern).unwrap().compile_matcher())
+}
+
 #[test]
 fn the_default_run_conforms() {
     let report = default_report();
@@ -80,11 +85,7 @@ fn caught(name: &str, needle: &str) -> (usize, usize) {
         &[subject(imp)],
         &Exceptions::default(),
         &RunOptions {
-            filter: Some(
-                globset::Glob::new(&format!("*{needle}*"))
-                    .unwrap()
-                    .compile_matcher(),
-            ),
+            filter: only(&format!("*{needle}*")),
             provider: None,
         },
     );
@@ -154,11 +155,7 @@ fn an_adapter_is_judged_case_by_case() {
     let serve = env!("CARGO_BIN_EXE_idjwt-serve");
     let mut config = Config::new(vectors_dir());
     config.adapters = vec![format!("'{serve}' --impl faulty-accepts-none")];
-    config.options.filter = Some(
-        globset::Glob::new("header::*none*")
-            .unwrap()
-            .compile_matcher(),
-    );
+    config.options.filter = only("header::*none*");
     let report = conformance(&config).unwrap();
     assert_eq!(report.implementations.len(), 1);
     assert_eq!(report.implementations[0].name, "faulty-accepts-none");

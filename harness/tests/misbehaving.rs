@@ -22,13 +22,17 @@ fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vectors")
 }
 
-fn adapter_run(fault: &str) -> Report {
+/// A run of `idjwt-serve ARGS` as an adapter over the cases whose ids match `pattern`.
+fn served(args: &str, pattern: &str) -> Config {
     let serve = env!("CARGO_BIN_EXE_idjwt-serve");
     let mut config = Config::new(vectors_dir());
-    config.adapters = vec![format!(
-        "RUST_BACKTRACE=0 exec '{serve}' --fault {fault} --fault-id '{VICTIM}'"
-    )];
-    config.options.filter = Some(globset::Glob::new(FILTER).unwrap().compile_matcher());
+    config.adapters = vec![format!("RUST_BACKTRACE=0 exec '{serve}' {args}")];
+    config.options.filter = only(pattern);
+    config
+}
+
+fn adapter_run(fault: &str) -> Report {
+    let mut config = served(&format!("--fault {fault} --fault-id '{VICTIM}'"), FILTER);
     config.timeout = Duration::from_secs(2);
     conformance(&config).unwrap()
 }
@@ -50,6 +54,11 @@ fn victim(report: &Report) -> &CaseResult {
         .into_iter()
         .find(|r| r.case_id == VICTIM)
         .expect("the victim ran")
+}
+
+/// The filter that runs only the cases whose ids match `pattern`.
+fn only(pattern: &str) -> Option<globset::GlobMatcher> {
+    Some(globset::Glob::new(pattern).unwrap().compile_matcher())
 }
 
 #[test]
@@ -97,7 +106,7 @@ fn an_implementation_that_panics_in_process() {
     let subject: Box<dyn Subject> =
         Box::new(InProcess::new(Arc::new(PanicsOnce), Duration::from_secs(5)).unwrap());
     let options = RunOptions {
-        filter: Some(globset::Glob::new(FILTER).unwrap().compile_matcher()),
+        filter: only(FILTER),
         provider: None,
     };
     let report = run(&cases, &[subject], &Exceptions::default(), &options);
@@ -113,7 +122,7 @@ fn a_panic_is_a_finding_and_a_crashes_class_records_it() {
     use idjwt::suite::report::{render, Format};
     let cases = vectors::load(&vectors_dir()).unwrap();
     let options = RunOptions {
-        filter: Some(globset::Glob::new(FILTER).unwrap().compile_matcher()),
+        filter: only(FILTER),
         provider: None,
     };
     let subject = || -> Box<dyn Subject> {
@@ -169,15 +178,8 @@ fn a_panic_is_a_finding_and_a_crashes_class_records_it() {
 
 #[test]
 fn the_circuit_breaker_ends_a_hung_adapters_run_in_seconds() {
-    let serve = env!("CARGO_BIN_EXE_idjwt-serve");
-    let mut config = Config::new(vectors_dir());
     // Hangs on every verify request.
-    config.adapters = vec![format!("exec '{serve}' --fault hang-on-verify")];
-    config.options.filter = Some(
-        globset::Glob::new("claims::*@drift")
-            .unwrap()
-            .compile_matcher(),
-    );
+    let mut config = served("--fault hang-on-verify", "claims::*@drift");
     config.timeout = Duration::from_millis(500);
     config.give_up_after = 3;
     let started = std::time::Instant::now();

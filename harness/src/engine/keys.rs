@@ -622,6 +622,14 @@ mod tests {
         Key::from_jwk(jwk).unwrap_err()
     }
 
+    /// Asserts that `jwk` is refused with `code`, in a message that says `says`.
+    #[track_caller]
+    fn refused(jwk: &Jwk, code: &str, says: &str) {
+        let e = err(jwk);
+        assert_eq!(e.code(), code, "{e}");
+        assert!(e.to_string().contains(says), "{code}: {e}");
+    }
+
     fn private_scalar(key: &Key) -> Vec<u8> {
         match &key.material {
             KeyMaterial::EcPrivate(sk) => sk.to_bytes().to_vec(),
@@ -792,45 +800,35 @@ mod tests {
         let mut y = B64URL.decode(good.y.as_ref().unwrap()).unwrap();
         y[31] ^= 1;
         off_curve.y = Some(B64URL.encode(&y));
-        let e = err(&off_curve);
-        assert_eq!(e.code(), "point_not_on_curve");
-        assert!(e.to_string().contains("not on P-256"), "{e}");
+        refused(&off_curve, "point_not_on_curve", "not on P-256");
 
         let mut p384 = good.clone();
         p384.crv = Some("P-384".into());
-        let e = err(&p384);
-        assert_eq!(e.code(), "unsupported_curve");
-        assert!(
-            e.to_string()
-                .contains("\"crv\" must be \"P-256\", found \"P-384\""),
-            "{e}"
+        refused(
+            &p384,
+            "unsupported_curve",
+            "\"crv\" must be \"P-256\", found \"P-384\"",
         );
 
         let rsa = Jwk {
             kty: "RSA".into(),
             ..Jwk::default()
         };
-        let e = err(&rsa);
-        assert_eq!(e.code(), "unsupported_kty");
-        assert!(e.to_string().contains("unsupported kty \"RSA\""), "{e}");
+        refused(&rsa, "unsupported_kty", "unsupported kty \"RSA\"");
 
         let no_k = Jwk {
             kty: "oct".into(),
             ..Jwk::default()
         };
-        let e = err(&no_k);
-        assert_eq!(e.code(), "missing_member");
-        assert!(e.to_string().contains("missing member \"k\""), "{e}");
+        refused(&no_k, "missing_member", "missing member \"k\"");
 
         let mut no_y = good.clone();
         no_y.y = None;
-        assert!(err(&no_y).to_string().contains("missing member \"y\""));
+        refused(&no_y, "missing_member", "missing member \"y\"");
 
         let mut mismatched = good.clone();
         mismatched.d = ec_jwk("someone else").d;
-        let e = err(&mismatched);
-        assert_eq!(e.code(), "private_key_mismatch");
-        assert!(e.to_string().contains("\"d\" does not match"), "{e}");
+        refused(&mismatched, "private_key_mismatch", "\"d\" does not match");
 
         let mut zero_d = good.clone();
         zero_d.d = Some(B64URL.encode([0u8; 32]));
@@ -838,9 +836,7 @@ mod tests {
 
         let mut with_k = good.clone();
         with_k.k = Some("c2VjcmV0".into());
-        let e = err(&with_k);
-        assert_eq!(e.code(), "unexpected_member");
-        assert!(e.to_string().contains("\"k\""), "{e}");
+        refused(&with_k, "unexpected_member", "\"k\"");
 
         let oct_with_x = Jwk {
             kty: "oct".into(),
@@ -909,21 +905,25 @@ mod tests {
 
     #[test]
     fn test_keys_are_deterministic_and_documented() {
-        let a = Key::test_hmac("a");
-        assert_eq!(hmac_secret(&a), hmac_secret(&Key::test_hmac("a")));
-        assert_ne!(hmac_secret(&a), hmac_secret(&Key::test_hmac("b")));
-        assert_eq!(a.kid.as_deref(), Some("a"));
-        let expected = Sha256::digest(b"idjwt test key (not secret): hmac: a");
-        assert_eq!(hmac_secret(&a), expected.to_vec());
-
-        let e = Key::test_ec("a");
-        assert_eq!(private_scalar(&e), private_scalar(&Key::test_ec("a")));
-        assert_ne!(private_scalar(&e), private_scalar(&Key::test_ec("b")));
-        assert_eq!(e.kid.as_deref(), Some("a"));
-        let expected = Sha256::digest(b"idjwt test key (not secret): ec: a");
-        assert_eq!(private_scalar(&e), expected.to_vec());
+        // (family, the key of a label, its secret bytes)
+        type Family = (&'static str, fn(&str) -> Key, fn(&Key) -> Vec<u8>);
+        let families: [Family; 2] = [
+            ("hmac", Key::test_hmac, hmac_secret),
+            ("ec", Key::test_ec, private_scalar),
+        ];
+        for (family, key, secret) in families {
+            let a = key("a");
+            assert_eq!(secret(&a), secret(&key("a")), "{family}");
+            assert_ne!(secret(&a), secret(&key("b")), "{family}");
+            assert_eq!(a.kid.as_deref(), Some("a"));
+            let expected = Sha256::digest(format!("idjwt test key (not secret): {family}: a"));
+            assert_eq!(secret(&a), expected.to_vec(), "{family}");
+        }
         // The two families never share bytes for one label.
-        assert_ne!(private_scalar(&e), hmac_secret(&a));
+        assert_ne!(
+            private_scalar(&Key::test_ec("a")),
+            hmac_secret(&Key::test_hmac("a"))
+        );
     }
 
     #[test]

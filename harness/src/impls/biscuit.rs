@@ -554,8 +554,7 @@ mod tests {
     use crate::impls::testkit::{self, ec_key as ec_test_key, oct, AUDIENCE, SECRET};
     use serde_json::json;
 
-    /// The injected verification time: far from the system clock, so that honouring it shows.
-    const NOW: i64 = 1_500_000_000;
+    use crate::impls::testkit::NOW_2017 as NOW;
 
     testkit::adapter_tests! {
         implementation: Biscuit,

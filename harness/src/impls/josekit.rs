@@ -435,8 +435,7 @@ mod tests {
     use base64::Engine as _;
     use serde_json::json;
 
-    /// The injected verification time: far from the system clock, so that honouring it shows.
-    const NOW: i64 = 1_500_000_000;
+    use crate::impls::testkit::NOW_2017 as NOW;
 
     testkit::adapter_tests! {
         implementation: Josekit,

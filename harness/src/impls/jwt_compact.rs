@@ -446,8 +446,7 @@ mod tests {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine as _;
 
-    /// The verification time of every test: the clock is injected.
-    const NOW: i64 = 1_700_000_000;
+    use crate::impls::testkit::NOW;
 
     testkit::adapter_tests! {
         implementation: JwtCompact,

@@ -501,8 +501,7 @@ mod tests {
     use hmac::{Hmac, Mac as _};
     use serde_json::json;
 
-    /// The verification time of every test: the clock is injected.
-    const NOW: i64 = 1_700_000_000;
+    use crate::impls::testkit::NOW;
 
     testkit::adapter_tests! {
         implementation: JwtSimple,

@@ -59,15 +59,8 @@ pub(crate) fn description(
 ///
 /// A panic inside the library is left to the runner, which reports it as `panic`: it is a
 /// finding (anyone who can send such a token can take a server down), never a rejection.
-#[cfg_attr(
-    not(any(
-        feature = "biscuit",
-        feature = "josekit",
-        feature = "jwt-simple",
-        feature = "jwt-compact"
-    )),
-    allow(unused_macros)
-)]
+// Unused in a build without the library features.
+#[allow(unused_macros)]
 macro_rules! injected_clock_adapter {
     (
         $(#[$doc:meta])*
@@ -104,15 +97,7 @@ macro_rules! injected_clock_adapter {
         }
     };
 }
-#[cfg_attr(
-    not(any(
-        feature = "biscuit",
-        feature = "josekit",
-        feature = "jwt-simple",
-        feature = "jwt-compact"
-    )),
-    allow(unused_imports)
-)]
+#[allow(unused_imports)]
 pub(crate) use injected_clock_adapter;
 
 /// Canonical unpadded base64url of a key member.

@@ -11,6 +11,11 @@ use serde_json::{json, Map, Value};
 
 use crate::contract::{Decoded, Failure, Implementation, Jwk, SignRequest, VerifyRequest};
 
+/// The verification time the adapters' tests inject (2023-11-14): a library that reads the
+/// system clock instead fails them.
+pub(crate) const NOW: i64 = 1_700_000_000;
+/// An earlier injected time (2017-07-14), for the adapters whose tests are written for it.
+pub(crate) const NOW_2017: i64 = 1_500_000_000;
 /// The HS256 secret of the tests. TEST KEY ONLY.
 pub(crate) const SECRET: &[u8] = b"test-only secret, 32+ bytes long!";
 /// The issuer every test token names and every verify request expects.

@@ -395,6 +395,14 @@ pub(crate) mod fixture {
         assert!(text.contains(needle), "{needle:?} is not in:\n{text}");
     }
 
+    /// Asserts that `text` contains none of `needles`.
+    #[track_caller]
+    pub fn lacks(text: &str, needles: &[&str]) {
+        for needle in needles {
+            assert!(!text.contains(needle), "{needle:?} is in:\n{text}");
+        }
+    }
+
     /// A case id built to break every format: markup, quotes, a pipe, an ampersand, a NUL.
     pub const EVIL_ID: &str = "evil::<script>alert(1)</script>|<&\"\u{0}'";
 
