@@ -34,8 +34,8 @@ use ::jwt_compact::{
 use serde_json::{json, Map, Value};
 
 use super::support::{
-    alg_refused, allowed, fail, json_reason, keys_for_kid, library_claims, no_verifier,
-    typed_member_reason, verified_header, verifiers, JsonRules, SURROGATE,
+    alg_refused, allowed, cannot_sign, fail, json_reason, keys_for_kid, library_claims,
+    no_verifier, typed_member_reason, verified_header, verifiers, JsonRules, SURROGATE,
 };
 use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyRequest};
 use crate::verdict::Part;
@@ -129,18 +129,7 @@ fn sign_token(request: &SignRequest) -> Result<String, Failure> {
                 .map_err(|e| fail(Some("invalid_key"), format!("ES256 key from the JWK: {e}")))?;
             Es256.token(&header, &claims, &key)
         }
-        ("HS256" | "ES256", kty) => {
-            return Err(fail(
-                Some("key_family_mismatch"),
-                format!("a {kty:?} key cannot sign {}", request.alg),
-            ))
-        }
-        (alg, _) => {
-            return Err(fail(
-                None,
-                format!("this adapter maps only HS256 and ES256 onto jwt-compact, not {alg:?}"),
-            ))
-        }
+        (alg, kty) => return Err(cannot_sign(alg, kty, "jwt-compact")),
     };
     signed.map_err(|e| fail(None, format!("jwt-compact could not sign: {e}")))
 }

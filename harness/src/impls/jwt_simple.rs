@@ -40,8 +40,8 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::support::{
-    alg_refused, allowed, fail, json_reason, keys_for_kid, library_claims, no_verifier,
-    typed_member_reason, verified_header, verifiers, JsonRules, SURROGATE,
+    alg_refused, allowed, cannot_sign, fail, json_reason, keys_for_kid, library_claims,
+    no_verifier, typed_member_reason, verified_header, verifiers, JsonRules, SURROGATE,
 };
 use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyRequest};
 use crate::verdict::Part;
@@ -146,18 +146,7 @@ fn sign_token(request: &SignRequest) -> Result<String, Failure> {
             }
             key_pair.sign_with_options(claims, &options)
         }
-        ("HS256" | "ES256", kty) => {
-            return Err(fail(
-                Some("key_family_mismatch"),
-                format!("a {kty:?} key cannot sign {}", request.alg),
-            ))
-        }
-        (alg, _) => {
-            return Err(fail(
-                None,
-                format!("this adapter maps only HS256 and ES256 onto jwt-simple, not {alg:?}"),
-            ))
-        }
+        (alg, kty) => return Err(cannot_sign(alg, kty, "jwt-simple")),
     };
     signed.map_err(|e| library_failure(&e, &Context::signing()))
 }

@@ -100,6 +100,25 @@ macro_rules! injected_clock_adapter {
 #[allow(unused_imports)]
 pub(crate) use injected_clock_adapter;
 
+/// Why an adapter that maps only HS256 and ES256 onto `library` signs nothing for `alg` with a
+/// key of `kty`: the key is of the other family, or the algorithm is not one it maps.
+#[cfg_attr(
+    not(any(feature = "jwt-simple", feature = "jwt-compact")),
+    allow(dead_code)
+)]
+pub(crate) fn cannot_sign(alg: &str, kty: &str, library: &str) -> Failure {
+    match alg {
+        "HS256" | "ES256" => fail(
+            Some("key_family_mismatch"),
+            format!("a {kty:?} key cannot sign {alg}"),
+        ),
+        _ => fail(
+            None,
+            format!("this adapter maps only HS256 and ES256 onto {library}, not {alg:?}"),
+        ),
+    }
+}
+
 /// Canonical unpadded base64url of a key member.
 pub(crate) fn b64url(member: &str, text: &str) -> Result<Vec<u8>, Failure> {
     URL_SAFE_NO_PAD.decode(text).map_err(|e| {
