@@ -10,6 +10,11 @@
 // without a `kid`, each key of the algorithm's family in turn. (`createLocalJWKSet` would do
 // the lookup but refuses symmetric keys.) Source references are to
 // node_modules/jose/dist/webapi/ (6.2.18).
+//
+// Defaults mode (`"mode":"defaults"`): `jwtVerify(token, getKey, { algorithms })`. Left at its
+// defaults, jose requires no claim, compares no `iss` or `aud` (lib/jwt_claims_set.js:65-70,
+// each only when its option is given) and compares `nbf` and `exp` with the system clock and
+// no tolerance (lines 71-88).
 import { createRequire } from 'node:module';
 import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
 import protocol from '../node-common/protocol.cjs';
@@ -23,8 +28,11 @@ const DESCRIPTION = {
   name: 'node-jose',
   version,
   algorithms: ['HS256', 'ES256'],
-  // lib/jwt_claims_set.js:82 compares against `options.currentDate` when given.
+  // lib/jwt_claims_set.js:82 compares against `options.currentDate` when given, and the system
+  // clock when not: in defaults mode it is not given.
   clock: 'injected',
+  modes: ['configured', 'defaults'],
+  defaults_clock: 'system',
   cannot_enforce: [
     {
       check: 'duplicate_members',
@@ -82,7 +90,7 @@ function reasonOf(e, token) {
 }
 
 async function verify(req) {
-  const options = {
+  const options = req.mode === 'defaults' ? { algorithms: req.algorithms } : {
     algorithms: req.algorithms,
     issuer: req.issuer ?? undefined,
     audience: req.audience ?? undefined,

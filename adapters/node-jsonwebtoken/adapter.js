@@ -8,6 +8,11 @@
 // application would: the request key whose `kid` equals the header's (`jwt.decode` reads it),
 // or, without a `kid`, each key of the algorithm's family in turn. Source references are to
 // node_modules/jsonwebtoken/ (9.0.3).
+//
+// Defaults mode (`"mode":"defaults"`): `jwt.verify(token, key, { algorithms, complete: true })`.
+// `complete` only makes it return the header too. Left at its defaults, the library compares
+// `exp` and `nbf` with the system clock and no tolerance (verify.js:57, 176-192) and compares no
+// `aud` or `iss` (verify.js:194-216, each only when the option is given).
 'use strict';
 
 const crypto = require('node:crypto');
@@ -20,8 +25,11 @@ const DESCRIPTION = {
   name: 'node-jsonwebtoken',
   version,
   algorithms: ['HS256', 'ES256'],
-  // verify.js:57 uses `options.clockTimestamp` as "now" when given.
+  // verify.js:57 uses `options.clockTimestamp` as "now" when given, and the system clock when
+  // not: in defaults mode it is not given.
   clock: 'injected',
+  modes: ['configured', 'defaults'],
+  defaults_clock: 'system',
   cannot_enforce: [
     { check: 'required_claims', why: 'jwt.verify has no option to require arbitrary claims: it only compares the claims it is given expected values for, and a missing exp or nbf is no error (verify.js:176-249)' },
     { check: 'duplicate_members', why: 'header and payload go through plain JSON.parse (jws/lib/verify-stream.js:17, decode.js:12), where the last duplicate wins; there is no option to refuse them' },
@@ -105,7 +113,7 @@ function verify(req) {
     if (same.length > 0) candidates = same;
   }
 
-  const options = {
+  const options = req.mode === 'defaults' ? { algorithms: req.algorithms, complete: true } : {
     algorithms: req.algorithms,
     issuer: req.issuer ?? undefined,
     audience: req.audience ?? undefined,

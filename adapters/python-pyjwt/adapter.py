@@ -6,6 +6,11 @@ The library is used as its documentation shows: keys through ``jwt.PyJWK``, ``jw
 ``audience``, ``issuer``, ``leeway`` and ``options={"require": [...]}``. Nothing the library
 checks is re-checked here, and nothing it skips is added. PyJWT compares against
 ``datetime.now()`` (api_jwt.py:401) and takes no "now", so the clock is ``system``.
+
+Defaults mode (``"mode": "defaults"``): ``jwt.decode_complete(token, key, algorithms=...)``.
+Left at its defaults (api_jwt.py:52-63), PyJWT requires no claim, allows no leeway, compares
+``iss`` with nothing (api_jwt.py:568-569), and, with no audience given, refuses every token
+that carries a non-empty ``aud`` (api_jwt.py:522-527).
 """
 import json
 import math
@@ -77,7 +82,7 @@ def key_reason(e):
 def describe(_req):
     return {"ok": True, "name": "python-pyjwt", "version": jwt.__version__,
             "algorithms": ["HS256", "ES256"], "clock": "system",
-            "cannot_enforce": CANNOT_ENFORCE}
+            "modes": ["configured", "defaults"], "cannot_enforce": CANNOT_ENFORCE}
 
 
 def sign(req):
@@ -120,12 +125,16 @@ def verify(req):
             if unusable:
                 return fail(f"no usable key: {unusable[0][1]}", key_reason(unusable[0][1]))
             return fail(f"no configured key can verify {alg!r}", "no_key")
+        if req.get("mode") == "defaults":
+            configured = {}
+        else:
+            configured = {"audience": req.get("audience"), "issuer": req.get("issuer"),
+                          "leeway": req.get("leeway", 0),
+                          "options": {"require": list(req.get("required") or [])}}
         for i, key in enumerate(keys):
             try:
-                decoded = jwt.decode_complete(
-                    token, key, algorithms=req["algorithms"], audience=req.get("audience"),
-                    issuer=req.get("issuer"), leeway=req.get("leeway", 0),
-                    options={"require": list(req.get("required") or [])})
+                decoded = jwt.decode_complete(token, key, algorithms=req["algorithms"],
+                                              **configured)
                 return {"ok": True, "header": decoded["header"], "claims": decoded["payload"]}
             except E.InvalidSignatureError:
                 if i == len(keys) - 1:  # another key may still verify it

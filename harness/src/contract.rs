@@ -2,7 +2,8 @@
 //!
 //! The request and response types carry exactly the fields of adapter protocol v1 (JSON lines,
 //! see `docs/adapter-protocol.md`), so an in-process implementation and an external program are
-//! interchangeable. Fields beyond v1 are optional extensions (`cannot_enforce`).
+//! interchangeable. Fields beyond v1 are optional extensions (`cannot_enforce`, `modes`,
+//! `defaults_clock`, a verify request's `mode`): an adapter that does not know them keeps working.
 
 use std::fmt;
 
@@ -67,6 +68,60 @@ pub enum Clock {
     Injected,
     /// The implementation reads the system clock; time-relative cases must be re-minted.
     System,
+}
+
+/// How a verify request asks the implementation to set its library up.
+///
+/// `configured` is what protocol v1 always meant: every rule of the request (issuer, audience,
+/// required claims, leeway, the clock where the library takes one) configured as the library's
+/// documentation recommends. `defaults` shows what a user meets who hands the library only the
+/// keys and the algorithm allow-list: the call that verifies the signature, every option at the
+/// library's default, and no further check the library leaves to the caller.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyMode {
+    /// Configured from the request, as the library's documentation recommends.
+    #[default]
+    Configured,
+    /// Only the keys and the algorithm allow-list; every other option at the library's default.
+    Defaults,
+}
+
+impl VerifyMode {
+    /// Every mode, configured first.
+    pub const ALL: [VerifyMode; 2] = [VerifyMode::Configured, VerifyMode::Defaults];
+
+    /// `configured` or `defaults`, as the protocol spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            VerifyMode::Configured => "configured",
+            VerifyMode::Defaults => "defaults",
+        }
+    }
+
+    /// Whether this is the mode a request without `mode` asks for (serde's skip test).
+    pub fn is_configured(&self) -> bool {
+        *self == VerifyMode::Configured
+    }
+}
+
+impl fmt::Display for VerifyMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Checks an implementation may be unable to enforce, named by stable codes.
@@ -138,9 +193,29 @@ pub struct Description {
     /// Extension: checks it cannot enforce. Absent means it claims to enforce them all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cannot_enforce: Vec<Limitation>,
+    /// Extension: the verify modes it serves. Absent means `configured` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modes: Vec<VerifyMode>,
+    /// Extension: the clock it compares dates with in `defaults` mode, when that is not
+    /// `clock` (a library whose clock is injected only through an option reads its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults_clock: Option<Clock>,
 }
 
 impl Description {
+    /// Whether it serves verify requests in `mode` (`configured` always).
+    pub fn serves(&self, mode: VerifyMode) -> bool {
+        mode == VerifyMode::Configured || self.modes.contains(&mode)
+    }
+
+    /// The clock it compares dates with in `mode`.
+    pub fn clock_in(&self, mode: VerifyMode) -> Clock {
+        match mode {
+            VerifyMode::Configured => self.clock,
+            VerifyMode::Defaults => self.defaults_clock.unwrap_or(self.clock),
+        }
+    }
+
     /// Why this implementation cannot enforce `check`, if it declared so.
     pub fn limitation(&self, check: &str) -> Option<&str> {
         self.cannot_enforce
@@ -184,6 +259,11 @@ pub struct VerifyRequest {
     /// The audience that `aud` must be or contain, if any.
     #[serde(default)]
     pub audience: Option<String>,
+    /// Extension: how to set the library up. Absent means `configured`; in `defaults` mode the
+    /// fields above still say what the policy expects, but only `token`, `algorithms` and
+    /// `keys` are handed to the library.
+    #[serde(default, skip_serializing_if = "VerifyMode::is_configured")]
+    pub mode: VerifyMode,
 }
 
 impl VerifyRequest {
@@ -303,6 +383,9 @@ pub struct WireResponse {
     pub clock: Option<Clock>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cannot_enforce: Vec<Limitation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modes: Vec<VerifyMode>,
+    pub defaults_clock: Option<Clock>,
     // sign
     pub token: Option<String>,
     // verify
@@ -326,6 +409,8 @@ impl WireResponse {
             algorithms: Some(d.algorithms),
             clock: Some(d.clock),
             cannot_enforce: d.cannot_enforce,
+            modes: d.modes,
+            defaults_clock: d.defaults_clock,
             ..Default::default()
         }
     }
@@ -417,11 +502,56 @@ mod tests {
             algorithms: vec!["HS256".into()],
             clock: Clock::Injected,
             cannot_enforce: vec![],
+            modes: vec![],
+            defaults_clock: None,
         });
         assert_eq!(
             serde_json::to_value(r).unwrap(),
             json!({"ok":true,"name":"x","version":"1","algorithms":["HS256"],"clock":"injected"})
         );
+    }
+
+    #[test]
+    fn modes_are_optional_extensions() {
+        // A request without `mode` is configured, and writing it back leaves `mode` out, so an
+        // adapter that predates defaults mode sees exactly the lines it always saw.
+        let line = json!({"op":"verify","id":"c1","token":"a.b.c","algorithms":["HS256"],
+            "keys":[],"now":1,"leeway":0});
+        let WireRequest::Verify(req) = serde_json::from_value(line).unwrap() else {
+            panic!("not a verify request");
+        };
+        assert_eq!(req.mode, VerifyMode::Configured);
+        let back = serde_json::to_value(WireRequest::Verify(req.clone())).unwrap();
+        assert!(back.get("mode").is_none(), "{back}");
+        let defaults = VerifyRequest {
+            mode: VerifyMode::Defaults,
+            ..req
+        };
+        let back = serde_json::to_value(WireRequest::Verify(defaults)).unwrap();
+        assert_eq!(back["mode"], "defaults");
+
+        let described = Description {
+            name: "x".into(),
+            version: "1".into(),
+            algorithms: vec!["HS256".into()],
+            clock: Clock::Injected,
+            cannot_enforce: vec![],
+            modes: vec![VerifyMode::Configured, VerifyMode::Defaults],
+            defaults_clock: Some(Clock::System),
+        };
+        let line = serde_json::to_value(WireResponse::describe(described.clone())).unwrap();
+        assert_eq!(line["modes"], json!(["configured", "defaults"]));
+        assert_eq!(line["defaults_clock"], "system");
+        assert!(described.serves(VerifyMode::Defaults));
+        assert_eq!(described.clock_in(VerifyMode::Defaults), Clock::System);
+        assert_eq!(described.clock_in(VerifyMode::Configured), Clock::Injected);
+        let old = Description {
+            modes: vec![],
+            defaults_clock: None,
+            ..described
+        };
+        assert!(old.serves(VerifyMode::Configured) && !old.serves(VerifyMode::Defaults));
+        assert_eq!(old.clock_in(VerifyMode::Defaults), Clock::Injected);
     }
 
     #[test]

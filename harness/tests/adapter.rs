@@ -60,6 +60,7 @@ fn verify_request(id: &str, alg: &str, token: &str, keys: Vec<Jwk>) -> VerifyReq
         required: Vec::new(),
         issuer: None,
         audience: None,
+        mode: Default::default(),
     }
 }
 

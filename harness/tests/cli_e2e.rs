@@ -439,8 +439,13 @@ fn lint_needs_no_key_and_decode_says_unverified() {
         claims.as_object().unwrap(),
     )
     .unwrap();
+    // exp in milliseconds is beyond year 9999: a rule broken under any key (exit 3), named by
+    // verify's rule name, beside the lint warnings.
     let r = idjwt_at(&d, &["lint", "--provider", "zendesk", "--now", NOW, &token]);
-    assert_eq!(r.status, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 3, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("verdict   rejected"), "{}", r.stdout);
+    assert!(r.stdout.contains("FAIL  claim.exp.type"), "{}", r.stdout);
+    assert!(r.stdout.contains("skip  signature"), "{}", r.stdout);
     for code in [
         "exp_milliseconds",
         "iat_in_future",
@@ -452,10 +457,22 @@ fn lint_needs_no_key_and_decode_says_unverified() {
     let (clean, _) = zendesk_token(&d, &[]);
     let r = idjwt(&["lint", "--provider", "zendesk", "--now", NOW, &clean]);
     assert_eq!(r.status, 0, "{}", r.stdout);
-    assert_eq!(r.stdout, "no warnings\n");
+    assert!(r.stdout.starts_with("verdict   passes"), "{}", r.stdout);
+    assert!(!r.stdout.contains("FAIL") && !r.stdout.contains("warnings"));
+    // Warnings alone: exit 1.
+    let (noisy, _) = zendesk_token(&d, &["--claim", "email=a@b.test"]);
+    let r = idjwt(&["lint", "--provider", "zendesk", "--now", NOW, &noisy]);
+    assert_eq!(r.status, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("email_unverified"), "{}", r.stdout);
     let garbage = idjwt(&["lint", "not-a-token"]);
-    assert_eq!(garbage.status, 1);
+    assert_eq!(garbage.status, 3);
     assert!(garbage.stdout.contains("segment_count"));
+    let json = idjwt(&["lint", "--format", "json", "not-a-token"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        (v["verdict"].as_str(), v["decodable"].as_bool()),
+        (Some("rejected"), Some(false))
+    );
 
     let r = idjwt(&["decode", &token]);
     assert_eq!(r.status, 0);
@@ -523,4 +540,122 @@ fn user_profiles_load_with_profile() {
     let r = idjwt(&["providers", "--profile", &broken]);
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("profile field"), "{}", r.stderr);
+}
+
+#[test]
+fn lint_leaves_app_id_rules_unchecked_without_one() {
+    // An ES256 Privy token from the library's test key, with an audience.
+    let key = Key::test_ec("privy-lint");
+    let header = serde_json::Map::new();
+    #[rustfmt::skip]
+    let claims = serde_json::json!({"sub": "u1", "iss": "privy.io", "aud": "app-7", "exp": 1_700_003_600});
+    let token = idjwt::engine::sign_jwt(
+        idjwt::Alg::ES256,
+        &key,
+        &header,
+        claims.as_object().unwrap(),
+    )
+    .unwrap();
+    let r = idjwt(&["lint", "--provider", "privy", "--now", NOW, &token]);
+    assert_eq!(r.status, 0, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("skip  claim.aud.audience"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("pass  claim.iss.issuer"), "{}", r.stdout);
+    #[rustfmt::skip]
+    let other = idjwt(&["lint", "--provider", "privy", "--app-id", "app-8", "--now", NOW, &token]);
+    assert_eq!(other.status, 3, "{}", other.stdout);
+    assert!(
+        other.stdout.contains("reason    audience_mismatch"),
+        "{}",
+        other.stdout
+    );
+    #[rustfmt::skip]
+    let bound = idjwt(&["lint", "--provider", "privy", "--app-id", "app-7", "--claimed-user", "u2", "--now", NOW, &token]);
+    assert_eq!(bound.status, 3, "{}", bound.stdout);
+    assert!(
+        bound.stdout.contains("FAIL  identity.binding"),
+        "{}",
+        bound.stdout
+    );
+}
+
+/// Drift's documentation shows this token as a user's `userJwt`; it is signed with jwt.io's
+/// former default secret `your-256-bit-secret` (a token from a public document, used as data).
+const DRIFT_DOC_TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.22H1g2b8yxmkcEY1Fhku4AhNl-M40P5Sl_B2ktSUdv8";
+
+#[test]
+fn a_token_signed_with_a_published_secret_is_critical_whatever_the_verdict() {
+    let d = dir("known");
+    // The matching key: verified, and still critical (exit 4).
+    let public = write(&d.join("public.txt"), "your-256-bit-secret\n");
+    #[rustfmt::skip]
+    let r = idjwt(&["verify", "--provider", "drift", "--secret-file", &public, "--now", NOW, DRIFT_DOC_TOKEN]);
+    assert_eq!(r.status, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("verdict   verified"), "{}", r.stdout);
+    assert!(r.stdout.contains("user id   \"12345\""), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("CRIT  known_secret")
+            && r.stdout
+                .contains("\"your-256-bit-secret\" (jwt.io's former HS256 debugger default"),
+        "{}",
+        r.stdout
+    );
+    // Another key: rejected, and critical all the same.
+    let other = write(&d.join("other.txt"), SECRET);
+    #[rustfmt::skip]
+    let r = idjwt(&["verify", "--provider", "drift", "--secret-file", &other, "--now", NOW, "--format", "json", DRIFT_DOC_TOKEN]);
+    assert_eq!(r.status, 4, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["verdict"], "rejected");
+    assert_eq!(v["reason"]["code"], "bad_signature");
+    assert_eq!(v["warnings"][0]["code"], "known_secret");
+    assert_eq!(v["warnings"][0]["severity"], "critical");
+    assert!(!r.stdout.contains(SECRET));
+    // Lint needs no key to find it.
+    let r = idjwt(&["lint", "--provider", "drift", "--now", NOW, DRIFT_DOC_TOKEN]);
+    assert_eq!(r.status, 4, "{}", r.stdout);
+    assert!(r.stdout.contains("known_secret"), "{}", r.stdout);
+    // A token signed with a secret of nobody's list: nothing critical.
+    let (token, secret) = zendesk_token(&d, &[]);
+    #[rustfmt::skip]
+    let r = idjwt(&["verify", "--provider", "zendesk", "--secret-file", &secret, "--kid", "k1", "--now", NOW, &token]);
+    assert_eq!(r.status, 0, "{}", r.stdout);
+    assert!(!r.stdout.contains("known_secret"));
+}
+
+#[test]
+fn a_secret_of_the_users_own_list_is_named_by_its_line_only() {
+    let d = dir("listed");
+    let (token, secret) = zendesk_token(&d, &[]);
+    let list = write(
+        &d.join("leaked.txt"),
+        &format!("not-this-one\r\n\n{SECRET}\r\n"),
+    );
+    #[rustfmt::skip]
+    let runs = [
+        vec!["lint", "--provider", "zendesk", "--now", NOW, "--secrets", &list, &token],
+        vec!["verify", "--provider", "zendesk", "--secret-file", &secret, "--kid", "k1", "--now", NOW, "--secrets", &list, &token],
+        vec!["verify", "--provider", "zendesk", "--secret-file", &secret, "--kid", "k1", "--now", NOW, "--secrets", &list, "--format", "json", &token],
+    ];
+    for args in runs {
+        let r = idjwt(&args);
+        assert_eq!(r.status, 4, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("known_secret"), "{}", r.stdout);
+        assert!(r.stdout.contains("line 3 of"), "{}", r.stdout);
+        assert!(
+            !r.stdout.contains(SECRET) && !r.stderr.contains(SECRET),
+            "{args:?} printed the secret"
+        );
+    }
+    #[rustfmt::skip]
+    let missing = idjwt(&["lint", "--secrets", "no-such-list.txt", &token]);
+    assert_eq!(missing.status, 2, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("no-such-list.txt"),
+        "{}",
+        missing.stderr
+    );
 }

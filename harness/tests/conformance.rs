@@ -12,6 +12,7 @@ use idjwt::suite::exceptions::{Class, Exceptions, ExceptionsFile, Impact};
 use idjwt::suite::options::RunOptions;
 use idjwt::suite::report::{render, summary, Format};
 use idjwt::suite::run::run;
+use idjwt::suite::signer::is_signer_id;
 use idjwt::suite::subject::{InProcess, Subject};
 use idjwt::suite::{vectors, Case, Outcome, Report};
 
@@ -87,6 +88,7 @@ fn caught(name: &str, needle: &str) -> (usize, usize) {
         &RunOptions {
             filter: only(&format!("*{needle}*")),
             provider: None,
+            ..RunOptions::default()
         },
     );
     let accepts = report
@@ -109,7 +111,58 @@ const FAULTS: &[(&str, &str)] = &[
     ("faulty-accepts-none", "none"),
     ("faulty-ignores-exp", "exp"),
     ("faulty-key-confusion", "with-public-key"),
+    ("faulty-any-hash", "-signed@"),
+    ("faulty-positional-header", "positional"),
 ];
+
+/// The user-id claim each profile reads at the top level of the claims, as a signer that
+/// retypes digits would write it.
+const TOP_LEVEL_IDS: &[(&str, &str)] = &[
+    ("drift", "sub"),
+    ("privy", "sub"),
+    ("intercom", "user_id"),
+    ("zendesk", "external_id"),
+];
+
+#[test]
+fn a_signer_that_adds_or_retypes_claims_is_caught() {
+    let signer = faulty::by_name("faulty-loose-signer").unwrap();
+    let report = run(
+        &[],
+        &[subject(signer)],
+        &Exceptions::default(),
+        &RunOptions {
+            filter: only("signer::*"),
+            provider: None,
+            ..RunOptions::default()
+        },
+    );
+    let mut seen = 0;
+    for r in report
+        .results
+        .iter()
+        .filter(|r| r.case_id.starts_with("signer::"))
+    {
+        let provider = r.provider.as_deref().unwrap();
+        let Outcome::NonConformantToken { problem } = &r.outcome else {
+            panic!("{}: {:?}", r.case_id, r.outcome);
+        };
+        assert!(problem.contains("claim iat = "), "{problem}");
+        if provider != "zendesk" {
+            assert!(
+                problem.contains(r#"header member typ = "JWT" was added"#),
+                "{problem}"
+            );
+        }
+        if let Some((_, claim)) = TOP_LEVEL_IDS.iter().find(|(p, _)| *p == provider) {
+            let retyped =
+                format!(r#"claim {claim} is the number 12345, requested as the string "12345""#);
+            assert!(problem.contains(&retyped), "{problem}");
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, idjwt::profile::builtin_ids().count());
+}
 
 #[test]
 fn each_faulty_implementation_is_caught() {
@@ -144,6 +197,8 @@ fn faulty_implementations_still_pass_ordinary_cases() {
             .results
             .iter()
             .filter(|r| r.outcome.is_failure())
+            // The loose signer's fault is its tokens (a_signer_that_adds_or_retypes_claims_is_caught).
+            .filter(|r| name != "faulty-loose-signer" || !is_signer_id(&r.case_id))
             .map(|r| format!("{} {:?}", r.case_id, r.outcome))
             .collect();
         assert!(failures.is_empty(), "{name}: {failures:#?}");
@@ -181,6 +236,7 @@ fn class(id: &str, impact: Impact, cases: &[&str]) -> Class {
         basis: "test".into(),
         cases: cases.iter().map(|c| c.to_string()).collect(),
         when: None,
+        mode: None,
     }
 }
 
@@ -279,4 +335,120 @@ fn a_class_covers_its_cases_by_glob_and_impact() {
         .map(|s| s.class.as_str())
         .collect();
     assert_eq!(stale, ["faulty-ignores-exp::refuses"]);
+}
+
+const NBF_AHEAD: &str = "claims::nbf-one-second-ahead@drift";
+const PRIVY: &str = "privy::canonical";
+
+/// The run of jsonwebtoken on two cases it passes as configured, in both verify modes.
+fn jsonwebtoken_in_both_modes(exceptions: &Exceptions) -> Report {
+    let selected: Vec<Case> = cases()
+        .iter()
+        .filter(|c| c.id == NBF_AHEAD || c.id == PRIVY)
+        .cloned()
+        .collect();
+    assert_eq!(selected.len(), 2, "both cases exist");
+    let options = RunOptions {
+        filter: only(&format!("{{{NBF_AHEAD},{PRIVY}}}")),
+        defaults_mode: true,
+        ..RunOptions::default()
+    };
+    let jsonwebtoken = subject(Box::new(idjwt::impls::jsonwebtoken::JsonWebToken));
+    run(&selected, &[jsonwebtoken], exceptions, &options)
+}
+
+#[test]
+fn defaults_mode_shows_what_the_configuration_hides() {
+    use idjwt::contract::VerifyMode::{Configured, Defaults};
+    // Given only the key, jsonwebtoken compares no `nbf` (`validate_nbf: false`) and refuses
+    // any `aud` (no audience set): two cases it passes as configured diverge in defaults mode,
+    // on a row of its own.
+    let report = jsonwebtoken_in_both_modes(&Exceptions::default());
+    let outcome = |mode, id: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.mode == mode && r.case_id == id)
+            .map(|r| r.outcome.clone())
+    };
+    assert_eq!(outcome(Configured, NBF_AHEAD), Some(Outcome::Pass));
+    assert_eq!(outcome(Configured, PRIVY), Some(Outcome::Pass));
+    assert_eq!(
+        outcome(Defaults, NBF_AHEAD),
+        Some(Outcome::UnexpectedAccept)
+    );
+    assert_eq!(outcome(Defaults, PRIVY), Some(Outcome::UnexpectedReject));
+    let modes: Vec<_> = report.implementations.iter().map(|i| i.mode).collect();
+    assert_eq!(modes, [Configured, Defaults]);
+    let table = render(&report, Format::Table);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("FAIL  jsonwebtoken (defaults)") && l.contains(NBF_AHEAD)),
+        "{table}"
+    );
+
+    // The committed classes record both as defaults-mode findings, and the run passes.
+    let committed = Exceptions::load_dir(&vectors_dir().join("exceptions")).unwrap();
+    let report = jsonwebtoken_in_both_modes(&committed);
+    assert!(!report.failed(), "{}", render(&report, Format::Table));
+    let class = |id: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.mode == Defaults && r.case_id == id)
+            .and_then(|r| r.class.clone())
+    };
+    assert_eq!(
+        class(NBF_AHEAD).as_deref(),
+        Some("jsonwebtoken::default-skips-nbf")
+    );
+    assert_eq!(
+        class(PRIVY).as_deref(),
+        Some("jsonwebtoken::default-refuses-any-aud")
+    );
+    let markdown = render(&report, Format::Markdown);
+    assert!(
+        markdown.contains("\n## jsonwebtoken (defaults)\n"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| Defaults mode |"), "{markdown}");
+}
+
+#[test]
+fn an_adapter_without_defaults_mode_is_not_run_in_it() {
+    use idjwt::contract::VerifyMode::{Configured, Defaults};
+    // The faulty implementations describe no `modes`: over protocol v1 such an adapter answers
+    // configured requests only, and its defaults row is marked not run, which fails nothing.
+    let serve = env!("CARGO_BIN_EXE_idjwt-serve");
+    let mut config = Config::new(vectors_dir());
+    config.adapters = vec![format!("'{serve}' --impl faulty-accepts-none")];
+    config.options.filter = only("claims::exp-one-second-ago@drift");
+    config.options.defaults_mode = true;
+    let report = conformance(&config).unwrap();
+    assert!(!report.failed(), "{}", render(&report, Format::Table));
+    assert!(!report.results.is_empty());
+    assert!(report.results.iter().all(|r| r.mode == Configured));
+    let rows: Vec<_> = report
+        .implementations
+        .iter()
+        .map(|i| (i.name.as_str(), i.mode, i.not_run.is_some()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("faulty-accepts-none", Configured, false),
+            ("faulty-accepts-none", Defaults, true),
+        ]
+    );
+    let table = render(&report, Format::Table);
+    assert!(
+        table.contains("faulty-accepts-none (defaults)  0 results; not run in defaults mode"),
+        "{table}"
+    );
+    assert!(table.ends_with(" passed, 0 failed\n"), "{table}");
+    let json: serde_json::Value = serde_json::from_str(&render(&report, Format::Json)).unwrap();
+    let summary = &json["summary"]["implementations"][1];
+    assert_eq!(summary["mode"], "defaults");
+    assert!(summary["not_run"].is_string(), "{summary}");
 }

@@ -108,6 +108,7 @@ fn an_implementation_that_panics_in_process() {
     let options = RunOptions {
         filter: only(FILTER),
         provider: None,
+        ..RunOptions::default()
     };
     let report = run(&cases, &[subject], &Exceptions::default(), &options);
     match &victim(&report).outcome {
@@ -124,6 +125,7 @@ fn a_panic_is_a_finding_and_a_crashes_class_records_it() {
     let options = RunOptions {
         filter: only(FILTER),
         provider: None,
+        ..RunOptions::default()
     };
     let subject = || -> Box<dyn Subject> {
         Box::new(InProcess::new(Arc::new(PanicsOnce), Duration::from_secs(5)).unwrap())
@@ -147,6 +149,7 @@ fn a_panic_is_a_finding_and_a_crashes_class_records_it() {
             outcome: Some("panic".into()),
             reason: None,
         }),
+        mode: None,
     };
     let file = ExceptionsFile {
         implementation: "panics-once".into(),

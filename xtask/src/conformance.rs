@@ -14,7 +14,9 @@ use idjwt::suite::report::{render, summary, Format};
 /// Runs every built-in implementation against every golden vector and every provider, and
 /// checks the tokens each implementation signs. The report leads with the findings: every
 /// divergence class of vectors/exceptions/, worst impact first. Only unexpected results, panics,
-/// hangs, crashes, cases not run and stale classes fail the run.
+/// hangs, crashes, cases not run and stale classes fail the run. With --all or --defaults, every
+/// implementation also runs in defaults mode (given only the keys and the algorithm allow-list),
+/// as rows of its own.
 ///
 /// Exit status: 0 everything conforms, 1 something failed, 2 usage or set-up error.
 #[derive(Debug, clap::Args)]
@@ -29,9 +31,15 @@ pub struct Args {
     /// The adapters under adapters/ (installed on first use).
     #[arg(long)]
     external: bool,
-    /// Every built-in implementation and every adapter under adapters/.
+    /// Every built-in implementation and every adapter under adapters/, each in both verify
+    /// modes (implies --defaults).
     #[arg(long)]
     all: bool,
+    /// Also run every implementation in defaults mode: only the keys and the algorithm
+    /// allow-list, every other option at the library's default (one that does not declare the
+    /// mode is reported as not run in it).
+    #[arg(long)]
+    defaults: bool,
     /// Only this provider's cases (drift, privy, intercom, onesignal, zendesk).
     #[arg(long, value_name = "P")]
     provider: Option<String>,
@@ -68,6 +76,7 @@ impl Args {
         config.adapters = self.adapters.clone();
         config.options.provider = self.provider.clone();
         config.options.filter = self.filter.clone();
+        config.options.defaults_mode = self.defaults || self.all;
         if let Some(t) = self.timeout {
             config.timeout = t;
         }
@@ -186,6 +195,7 @@ mod tests {
         assert_eq!(config.give_up_after, defaults.give_up_after);
         assert!(config.implementations.is_empty() && config.adapters.is_empty());
         assert!(config.options.filter.is_none() && config.options.provider.is_none());
+        assert!(!config.options.defaults_mode);
     }
 
     #[test]
@@ -210,6 +220,13 @@ mod tests {
         assert_eq!(config.give_up_after, 0);
         assert_eq!(config.vectors_dir, PathBuf::from("/tmp/v"));
         assert!(conformance("--all").unwrap().all);
+        // --all runs both verify modes; --defaults adds defaults mode to any selection.
+        assert!(conformance("--all").unwrap().config().options.defaults_mode);
+        let defaults = conformance("--impl jsonwebtoken --defaults")
+            .unwrap()
+            .config();
+        assert!(defaults.options.defaults_mode);
+        assert_eq!(defaults.implementations, ["jsonwebtoken"]);
     }
 
     #[test]

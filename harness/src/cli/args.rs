@@ -26,11 +26,14 @@ pub struct Cli {
 pub enum Command {
     /// Verify a token with the reference engine and explain every rule it was checked against.
     ///
-    /// Exit status: 0 verified, 1 rejected or unverified, 2 usage error.
+    /// Exit status: 0 verified, 1 rejected or unverified, 2 usage error, 4 the token verifies
+    /// under a publicly known secret (whatever the verdict).
     Verify(VerifyArgs),
-    /// Warn about risky but not necessarily invalid tokens; needs no key, verifies nothing.
+    /// Check every rule that needs no key, as verify would, and warn about risky tokens; the
+    /// signature is not checked.
     ///
-    /// Exit status: 0 no warnings, 1 warnings or an undecodable token, 2 usage error.
+    /// Exit status: 0 passes without warnings, 1 passes with warnings, 2 usage error, 3 would be
+    /// rejected under any key, 4 the token verifies under a publicly known secret.
     Lint(LintArgs),
     /// Sign a token the provider accepts (its header, required claims, integral exp), for
     /// testing integrations.
@@ -67,6 +70,15 @@ pub struct KeyArgs {
     /// The key id given to keys that carry none (PEM, raw secrets, JWKs without "kid").
     #[arg(long, value_name = "ID")]
     pub kid: Option<String>,
+}
+
+/// Secrets to try besides the published ones.
+#[derive(Clone, Debug, Default, Args)]
+pub struct SecretsArgs {
+    /// A file of known HMAC secrets, one per line, tried on HS256 tokens after the built-in list
+    /// of published ones; a match is reported by line number, never shown. Repeatable.
+    #[arg(long = "secrets", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 }
 
 /// The clock.
@@ -113,6 +125,8 @@ pub struct VerifyArgs {
     /// Verify as if the client presented no token at all (to see what the mode does).
     #[arg(long, conflicts_with = "token")]
     pub no_token: bool,
+    #[command(flatten)]
+    pub secrets: SecretsArgs,
     /// The token, or `-` (the default) to read it from standard input.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
@@ -121,11 +135,20 @@ pub struct VerifyArgs {
 /// `idjwt lint`.
 #[derive(Clone, Debug, Args)]
 pub struct LintArgs {
-    /// The provider whose expectations apply (typ/kid, email_verified, ignored claims).
+    /// The provider whose rules apply (without one: the registered claims, HS256 or ES256).
     #[arg(long, value_name = "NAME")]
     pub provider: Option<String>,
+    /// The provider application id (Privy audience, OneSignal issuer); without it, those rules
+    /// are not checked.
+    #[arg(long, value_name = "ID")]
+    pub app_id: Option<String>,
+    /// The user id the client claims beside the token; the token's must equal it.
+    #[arg(long, value_name = "ID")]
+    pub claimed_user: Option<String>,
     #[command(flatten)]
     pub time: TimeArgs,
+    #[command(flatten)]
+    pub secrets: SecretsArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -5,7 +5,9 @@
 //! the engine stops at the first. The verdict is never derived from this list: it is the
 //! reference engine's, and a test holds the two together on every golden vector.
 //!
-//! Nothing in the payload is examined before the signature verifies.
+//! With keys (`verify`), nothing in the payload is examined before the signature verifies. Without
+//! (`lint`), nothing is verified at all, so every rule is examined as far as the token decodes,
+//! and the signature is reported as not checked.
 
 use serde_json::{Map, Value};
 
@@ -55,8 +57,24 @@ pub enum Layers<'a> {
     Jws(&'a [Alg]),
 }
 
+/// What the signature is checked with.
+#[derive(Clone, Copy, Debug)]
+pub enum Signature<'a> {
+    /// The configured keys (`verify`): once the header, the key or the signature fails, nothing
+    /// later is examined.
+    Keys(&'a [Jwk]),
+    /// No key (`lint`): the signature is not checked, and the header's failures do not stop the
+    /// rules that follow.
+    NotChecked,
+}
+
 /// The rules checked for `token`, in the engine's order.
-pub fn explain(layers: Layers<'_>, ctx: &Context, keys: &[Jwk], token: Option<&str>) -> Vec<Check> {
+pub fn explain(
+    layers: Layers<'_>,
+    ctx: &Context,
+    signature: Signature<'_>,
+    token: Option<&str>,
+) -> Vec<Check> {
     let mut out = Checks::default();
     if let Layers::Provider(profile) = layers {
         let mode = ctx.mode.unwrap_or(profile.mode);
@@ -70,7 +88,7 @@ pub fn explain(layers: Layers<'_>, ctx: &Context, keys: &[Jwk], token: Option<&s
         out.push("token.present", Err(Reason::TokenMissing), "", MODE_BASIS);
         return out.0;
     };
-    if let Some((header, claims)) = jws_layers(&mut out, layers, keys, token) {
+    if let Some((header, claims)) = jws_layers(&mut out, layers, signature, token) {
         match layers {
             Layers::Provider(profile) => {
                 claims_layer(&mut out, Some(profile), ctx, &claims);
@@ -109,6 +127,16 @@ impl Checks {
         ok
     }
 
+    fn not_checked(&mut self, rule: &str, message: String, basis: &str) {
+        self.0.push(Check {
+            rule: rule.to_owned(),
+            status: Status::NotChecked,
+            message,
+            code: None,
+            basis: basis.to_owned(),
+        });
+    }
+
     fn warn(&mut self, rule: &str, code: &str, message: String, basis: &str) {
         self.0.push(Check {
             rule: rule.to_owned(),
@@ -127,7 +155,7 @@ type HeaderAndClaims = (Map<String, Value>, Map<String, Value>);
 fn jws_layers(
     out: &mut Checks,
     layers: Layers<'_>,
-    keys: &[Jwk],
+    signature: Signature<'_>,
     token: &str,
 ) -> Option<HeaderAndClaims> {
     let limits = Limits::default();
@@ -203,48 +231,17 @@ fn jws_layers(
         "no crit, b64, zip or nested cty; kid, if any, is a string",
         EXTENSIONS_BASIS,
     );
-    let Ok(alg) = alg else { return None };
-    if !extensions_ok {
-        return None;
-    }
-
-    let set = match KeySet::from_jwks_list(keys) {
-        Ok(set) => set,
-        Err(e) => {
-            let reason = Reason::InvalidKey {
-                problem: e.to_string(),
-            };
-            out.push("header.key", Err(reason), "", KEY_BASIS);
-            return None;
-        }
-    };
-    let candidates = match header::select_keys(&header, alg, &set) {
-        Ok(c) => c,
-        Err(reason) => {
-            out.push("header.key", Err(reason), "", KEY_BASIS);
-            return None;
-        }
-    };
-    let key_msg = match header.get("kid").and_then(Value::as_str) {
-        Some(kid) => format!("kid {kid:?} selects a configured {} key", alg),
-        None => format!("{} configured key(s) fit {alg}", candidates.len()),
-    };
-    out.push("header.key", Ok(()), &key_msg, KEY_BASIS);
-
-    let input = compact.signing_input.as_bytes();
-    let key =
-        match signature::verify_any(alg, candidates.iter().copied(), input, &compact.signature) {
-            Ok(key) => key,
-            Err(reason) => {
-                out.push("signature", Err(reason), "", SIGNATURE_BASIS);
+    match (signature, alg) {
+        (Signature::Keys(keys), Ok(alg)) if extensions_ok => {
+            if !signature_layer(out, &header, alg, keys, &compact) {
                 return None;
             }
-        };
-    let sig_msg = match &key.kid {
-        Some(kid) => format!("{alg} signature verifies under key {kid:?}"),
-        None => format!("{alg} signature verifies under a configured key"),
-    };
-    out.push("signature", Ok(()), &sig_msg, SIGNATURE_BASIS);
+        }
+        (Signature::Keys(_), _) => return None,
+        (Signature::NotChecked, _) => {
+            out.not_checked("signature", "not checked: no key".into(), SIGNATURE_BASIS);
+        }
+    }
 
     if let Layers::Jws(_) = layers {
         let msg = format!("{} bytes, not interpreted", compact.payload.len());
@@ -261,6 +258,54 @@ fn jws_layers(
             None
         }
     }
+}
+
+/// Layer 4: the key the header selects and the signature under it; whether both passed.
+fn signature_layer(
+    out: &mut Checks,
+    header: &Map<String, Value>,
+    alg: Alg,
+    keys: &[Jwk],
+    compact: &compact::Compact<'_>,
+) -> bool {
+    let set = match KeySet::from_jwks_list(keys) {
+        Ok(set) => set,
+        Err(e) => {
+            let reason = Reason::InvalidKey {
+                problem: e.to_string(),
+            };
+            out.push("header.key", Err(reason), "", KEY_BASIS);
+            return false;
+        }
+    };
+    let candidates = match header::select_keys(header, alg, &set) {
+        Ok(c) => c,
+        Err(reason) => {
+            out.push("header.key", Err(reason), "", KEY_BASIS);
+            return false;
+        }
+    };
+    let key_msg = match header.get("kid").and_then(Value::as_str) {
+        Some(kid) => format!("kid {kid:?} selects a configured {} key", alg),
+        None => format!("{} configured key(s) fit {alg}", candidates.len()),
+    };
+    out.push("header.key", Ok(()), &key_msg, KEY_BASIS);
+
+    let input = compact.signing_input.as_bytes();
+    let key =
+        match signature::verify_any(alg, candidates.iter().copied(), input, &compact.signature) {
+            Ok(key) => key,
+            Err(reason) => {
+                out.push("signature", Err(reason), "", SIGNATURE_BASIS);
+                return false;
+            }
+        };
+    let sig_msg = match &key.kid {
+        Some(kid) => format!("{alg} signature verifies under key {kid:?}"),
+        None => format!("{alg} signature verifies under a configured key"),
+    };
+    out.push("signature", Ok(()), &sig_msg, SIGNATURE_BASIS);
+    true
 }
 
 /// Only the named claims, so that one rule's check cannot fail on another's value.
@@ -285,13 +330,7 @@ fn claims_layer(
     ctx: &Context,
     claims: &Map<String, Value>,
 ) {
-    let (required, issuer, audience) = match profile {
-        Some(p) => {
-            let (iss, aud) = p.issuer_and_audience(&ctx.config).unwrap_or((None, None));
-            (p.required_claims(), iss, aud)
-        }
-        None => (Vec::new(), None, None),
-    };
+    let required = profile.map(Profile::required_claims).unwrap_or_default();
     let basis_of = |name: &str, fallback: &'static str| -> String {
         profile
             .and_then(|p| p.claim(name))
@@ -362,22 +401,29 @@ fn claims_layer(
         }
     }
     let Some(p) = profile else { return };
-    // The fixed values: (claim, the expected value, where the profile says so, the message).
+    // The fixed values: (claim, where the profile says what it must be, its rule, the relation).
     let fixed = [
-        ("iss", issuer.as_deref(), &p.issuer, "is"),
-        ("aud", audience.as_deref(), &p.audience, "is or contains"),
+        ("iss", &p.issuer, "claim.iss.issuer", "is"),
+        ("aud", &p.audience, "claim.aud.audience", "is or contains"),
     ];
-    for (claim, expected, rule, what) in fixed {
-        let Some(expected) = expected else { continue };
-        let mut checks = at(ctx.now, ctx.leeway);
-        let id = if claim == "iss" {
-            checks.issuer = Some(expected);
-            "claim.iss.issuer"
-        } else {
-            checks.audience = Some(expected);
-            "claim.aud.audience"
+    for (claim, rule, id, what) in fixed {
+        let Some(rule) = rule else { continue };
+        if !claims.contains_key(claim) && required.iter().any(|r| r == claim) {
+            continue; // reported by claim.<name>.required
+        }
+        let basis = rule.basis.as_str();
+        // Only `lint` gets here without the configuration: `verify` refuses to run without it.
+        let Ok(expected) = rule.resolve(&ctx.config) else {
+            let message = format!("not checked without --app-id: {claim} {what} the app id");
+            out.not_checked(id, message, basis);
+            continue;
         };
-        let basis = rule.as_ref().map(|e| e.basis.as_str()).unwrap_or_default();
+        let mut checks = at(ctx.now, ctx.leeway);
+        if claim == "iss" {
+            checks.issuer = Some(&expected);
+        } else {
+            checks.audience = Some(&expected);
+        }
         let result = claims::check(&only(claims, &[claim]), &checks);
         out.push(id, result, &format!("{claim} {what} {expected:?}"), basis);
     }
@@ -441,7 +487,7 @@ fn profile_layer(
     let identity = provider::extract_identity(profile, claims);
     let id_rule = &profile.identity.user_id;
     let id_msg = match &identity {
-        Ok(i) => format!("user id {:?}", i.user_id),
+        Ok(i) => format!("user id {}", header::shorten(&format!("{:?}", i.user_id))),
         Err(_) => String::new(),
     };
     out.push(

@@ -8,10 +8,6 @@ use crate::verdict::Verdict;
 /// `verify --format json`:
 /// `{"verdict","reason":{"code","message"}|null,"identity":{..}|null,"checks":[..],"warnings":[..]}`.
 pub fn report(report: &Report) -> Value {
-    let reason = report
-        .verdict
-        .reason()
-        .map(|r| json!({"code": r.code(), "message": reason_message(r)}));
     let identity = match &report.verdict {
         Verdict::Verified { identity } if report.has_identity => {
             serde_json::to_value(identity).unwrap_or(Value::Null)
@@ -20,18 +16,30 @@ pub fn report(report: &Report) -> Value {
     };
     json!({
         "verdict": report.verdict.kind(),
-        "reason": reason,
+        "reason": reason(report),
         "identity": identity,
         "checks": report.checks.iter().map(check).collect::<Vec<_>>(),
         "warnings": warnings(&report.warnings),
     })
 }
 
+/// `lint --format json`:
+/// `{"verdict":"rejected"|"passes","reason":{..}|null,"decodable","checks":[..],"warnings":[..]}`.
+pub fn lint_report(report: &Report) -> Value {
+    json!({
+        "verdict": report.verdict_word(),
+        "reason": reason(report),
+        "decodable": report.decodable(),
+        "checks": report.checks.iter().map(check).collect::<Vec<_>>(),
+        "warnings": warnings(&report.warnings),
+    })
+}
+
 /// A check as `{"rule","status","message"}`; a failure's or warning's message ends with the
-/// rule's source.
+/// rule's source. `not_checked` occurs only in `lint`'s output.
 pub fn check(check: &Check) -> Value {
     let message = match check.status {
-        Status::Pass => check.message.clone(),
+        Status::Pass | Status::NotChecked => check.message.clone(),
         Status::Fail | Status::Warning => format!("{} (source: {})", check.message, check.basis),
     };
     json!({"rule": check.rule, "status": check.status.as_str(), "message": message})
@@ -47,4 +55,13 @@ pub fn pretty(value: &Value) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
     s.push('\n');
     s
+}
+
+/// The verdict's reason as `{"code","message"}`, or null.
+fn reason(report: &Report) -> Value {
+    report
+        .verdict
+        .reason()
+        .map(|r| json!({"code": r.code(), "message": reason_message(r)}))
+        .unwrap_or(Value::Null)
 }

@@ -1,10 +1,13 @@
 //! Lint: what is risky or probably unintended in a token, whether or not it verifies.
 //!
-//! Lints read the token without verifying it and never change a verdict.
+//! Lints read the token without verifying it and never change a verdict. The one critical
+//! finding, `known_secret`, is the only lint that checks a signature, and only under published
+//! secrets and the user's `--secrets` ([`super::secrets`]), never under the configured keys.
 
 use serde_json::{Map, Value};
 
 use super::report::{Severity, Warning};
+use super::secrets::{self, Candidate};
 use super::unverified::take_apart;
 use crate::contract::Jwk;
 use crate::engine::claims::MAX_NUMERIC_DATE;
@@ -34,10 +37,13 @@ pub struct LintInput<'a> {
     pub leeway: u64,
     /// The configured keys, when there are any (`verify`); `lint` has none.
     pub keys: Option<&'a [Jwk]>,
+    /// Secrets to try besides the published ones (`--secrets`).
+    pub secrets: &'a [Candidate],
 }
 
 /// Every lint code, in the order they are reported.
 pub const CODES: &[&str] = &[
+    "known_secret",
     "exp_milliseconds",
     "exp_missing",
     "long_lifetime",
@@ -56,6 +62,9 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Warning> {
     let Ok(parts) = take_apart(input.token) else {
         return out;
     };
+    if let Some(candidate) = secrets::find(input.token, input.secrets) {
+        out.push(secrets::finding(candidate));
+    }
     if let Ok(claims) = &parts.claims {
         dates(&mut out, claims, input.now, input.leeway);
     }
@@ -251,6 +260,7 @@ mod tests {
             now: NOW,
             leeway: 0,
             keys: Some(keys),
+            secrets: &[],
         })
         .into_iter()
         .map(|w| w.code)
@@ -341,6 +351,7 @@ mod tests {
                 now: NOW,
                 leeway: 0,
                 keys: None,
+                secrets: &[],
             });
             let flagged = warnings
                 .iter()

@@ -3,10 +3,14 @@
 //! Every subcommand is a function of its arguments, the environment, standard input and two
 //! output streams ([`run`]), so the binary is a thin `main` and tests can drive the same code.
 //! Exit status: 0 success (or `verified`), 1 a negative answer (`rejected`, `unverified`, lint
-//! warnings, a token the signer refuses to hand out), 2 a usage error.
+//! warnings, a token the signer refuses to hand out), 2 a usage error, 3 `lint`: a token `verify`
+//! would reject under any key, 4 a critical finding (the token verifies under a publicly known
+//! secret), whatever the verdict.
 //!
 //! - [`verify`]: the reference engine's verdict, explained rule by rule ([`explain`]);
-//! - [`lint`]: risky-but-valid findings; [`sign`], [`keygen`], [`providers`], [`decode`];
+//! - `lint`: the same without the signature ([`keyless`]), and risky-but-valid findings
+//!   ([`lint`]) including publicly known secrets ([`secrets`]);
+//! - [`sign`], [`keygen`], [`providers`], [`decode`];
 //! - [`keyfile`]: keys from files and `IDJWT_SECRET`; [`input`]: tokens, profiles, the clock;
 //! - [`text`] and [`json`]: the two output forms (the JSON is stable, see docs/cli.md).
 
@@ -18,9 +22,11 @@ pub mod input;
 pub mod json;
 pub mod keyfile;
 pub mod keygen;
+pub mod keyless;
 pub mod lint;
 pub mod providers;
 pub mod report;
+pub mod secrets;
 pub mod sign;
 pub mod text;
 pub mod unverified;
@@ -35,7 +41,7 @@ use clap::Parser;
 use crate::engine::provider::Context;
 use crate::engine::Alg;
 use crate::profile::{Config, Mode};
-use args::{Cli, Command, Format};
+use args::{Cli, Command, Format, SecretsArgs};
 use error::CliError;
 use explain::Layers;
 use input::{now_or_clock, read_token, Profiles};
@@ -200,7 +206,8 @@ fn verify_command(
         keys: keyfile::public_jwks(&keys),
         token: token.as_deref(),
     };
-    let report = verify::verify(&request)?;
+    let secrets = load_secrets(&a.secrets)?;
+    let report = verify::verify_with(&request, &secrets)?;
     let text = match a.format {
         Format::Text => text::report(&report),
         Format::Json => json::pretty(&json::report(&report)),
@@ -211,43 +218,35 @@ fn verify_command(
 
 fn lint_command(profiles: &Profiles, a: args::LintArgs, io: &mut Io<'_>) -> Result<u8, CliError> {
     let profile = a.provider.as_deref().map(|n| profiles.get(n)).transpose()?;
+    let secrets = load_secrets(&a.secrets)?;
     let token = read_token(a.token.as_deref(), io.stdin)?;
-    let undecodable = unverified::take_apart(&token).err();
-    let warnings = lint::lint(&lint::LintInput {
-        token: &token,
-        profile,
+    let ctx = Context {
+        config: Config { app_id: a.app_id },
+        claimed_user_id: a.claimed_user,
+        mode: None,
         now: now_or_clock(a.time.now),
         leeway: a.time.leeway,
-        keys: None,
-    });
+    };
+    let report = keyless::check(&keyless::Request {
+        profile,
+        ctx: &ctx,
+        token: &token,
+        secrets: &secrets,
+    })?;
     let text = match a.format {
-        Format::Json => json::pretty(&serde_json::json!({
-            "decodable": undecodable.is_none(),
-            "reason": undecodable.as_ref().map(|r| serde_json::json!({
-                "code": r.code(), "message": report::reason_message(r)
-            })),
-            "warnings": json::warnings(&warnings),
-        })),
-        Format::Text => {
-            let mut t = String::new();
-            if let Some(r) = &undecodable {
-                t.push_str(&format!(
-                    "cannot decode: {}: {}\n",
-                    r.code(),
-                    report::reason_message(r)
-                ));
-            } else if warnings.is_empty() {
-                t.push_str("no warnings\n");
-            }
-            t.push_str(text::warnings(&warnings).trim_start_matches('\n'));
-            t
-        }
+        Format::Text => text::report(&report),
+        Format::Json => json::pretty(&json::lint_report(&report)),
     };
     write(io, &text)?;
-    let serious = warnings
-        .iter()
-        .any(|w| w.severity == report::Severity::Warning);
-    Ok(u8::from(undecodable.is_some() || serious))
+    Ok(report.exit_code())
+}
+
+fn load_secrets(args: &SecretsArgs) -> Result<Vec<secrets::Candidate>, CliError> {
+    let mut all = Vec::new();
+    for path in &args.files {
+        all.extend(secrets::load(path)?);
+    }
+    Ok(all)
 }
 
 /// The binary's `main`: real arguments, environment and streams.

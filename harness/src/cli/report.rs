@@ -15,6 +15,9 @@ pub enum Status {
     /// Not an error, but the token does not do what it probably means to (an email ignored,
     /// a fallback to an unverified identity).
     Warning,
+    /// The rule could not be checked with what was given (`lint` has no key; an audience taken
+    /// from `--app-id` without one).
+    NotChecked,
 }
 
 impl Status {
@@ -24,6 +27,7 @@ impl Status {
             Status::Pass => "pass",
             Status::Fail => "fail",
             Status::Warning => "warning",
+            Status::NotChecked => "not_checked",
         }
     }
 }
@@ -46,6 +50,8 @@ pub struct Check {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// Anyone can forge such tokens (`known_secret`), whatever the verdict.
+    Critical,
     /// Probably a mistake, or a risk.
     Warning,
     /// Worth knowing, not wrong.
@@ -61,7 +67,13 @@ pub struct Warning {
     pub message: String,
 }
 
-/// Everything `verify` prints.
+/// Exit status of `verify` and `lint` for a critical finding, whatever the verdict.
+pub const EXIT_CRITICAL: u8 = 4;
+/// Exit status of `lint` for a token that breaks a rule needing no key: `verify` would reject it
+/// under any key.
+pub const EXIT_WOULD_REJECT: u8 = 3;
+
+/// Everything `verify` and `lint` print.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
     /// The profile id, or `jwt` / `jws` without a provider.
@@ -74,14 +86,52 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// Lint warnings.
     pub warnings: Vec<Warning>,
+    /// `verify`: the signature was checked under the configured keys. `lint`: there is no key,
+    /// so a `verified` verdict only means that every other rule passes.
+    pub signature_checked: bool,
 }
 
+/// The rules that take a token apart: once one fails, neither the header nor the claims can be
+/// read, with or without a key.
+pub const DECODING_RULES: &[&str] = &[
+    "token.size",
+    "token.segments",
+    "token.base64url",
+    "header.json",
+];
+
 impl Report {
-    /// The exit status: 0 verified, 1 otherwise.
+    /// Whether the token could be taken apart (split, decoded, its header parsed).
+    pub fn decodable(&self) -> bool {
+        !self
+            .checks
+            .iter()
+            .any(|c| c.status == Status::Fail && DECODING_RULES.contains(&c.rule.as_str()))
+    }
+
+    /// The verdict as printed: the engine's for `verify`; for `lint`, `rejected` or `passes`
+    /// (every rule that needs no key passes).
+    pub fn verdict_word(&self) -> &'static str {
+        match (&self.verdict, self.signature_checked) {
+            (verdict, true) => verdict.kind(),
+            (Verdict::Verified { .. }, false) => "passes",
+            (_, false) => "rejected",
+        }
+    }
+
+    /// The exit status. `verify`: 0 verified, 1 otherwise. `lint`: 0 passes without warnings
+    /// (informational findings allowed), 1 passes with warnings, [`EXIT_WOULD_REJECT`]
+    /// rejected. Both: [`EXIT_CRITICAL`] on a critical finding, which outranks the rest.
     pub fn exit_code(&self) -> u8 {
-        match self.verdict {
-            Verdict::Verified { .. } => 0,
-            _ => 1,
+        let has = |severity| self.warnings.iter().any(|w| w.severity == severity);
+        if has(Severity::Critical) {
+            return EXIT_CRITICAL;
+        }
+        match (&self.verdict, self.signature_checked) {
+            (Verdict::Verified { .. }, true) => 0,
+            (_, true) => 1,
+            (Verdict::Verified { .. }, false) => u8::from(has(Severity::Warning)),
+            (_, false) => EXIT_WOULD_REJECT,
         }
     }
 }

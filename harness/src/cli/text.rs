@@ -19,10 +19,22 @@ const STOPPING_RULES: &[&str] = &[
     "payload.json",
 ];
 
-/// `verify`'s text: verdict, identity or reason, then every rule checked, then the warnings.
+/// The text of `verify` and `lint`: verdict, identity or reason, then every rule checked, then
+/// the warnings.
 pub fn report(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "verdict   {}", report.verdict.kind());
+    let verdict = report.verdict_word();
+    let _ = match (report.signature_checked, &report.verdict) {
+        (true, _) => writeln!(out, "verdict   {verdict}"),
+        (false, Verdict::Verified { .. }) => writeln!(
+            out,
+            "verdict   {verdict} every rule that needs no key (the signature is not checked)"
+        ),
+        (false, _) => writeln!(
+            out,
+            "verdict   {verdict} under any key (the signature is not checked)"
+        ),
+    };
     let _ = writeln!(out, "profile   {}", report.scope);
     match &report.verdict {
         Verdict::Verified { identity } if report.has_identity => {
@@ -67,20 +79,28 @@ pub fn report(report: &Report) -> String {
             Status::Pass => "pass",
             Status::Fail => "FAIL",
             Status::Warning => "warn",
+            Status::NotChecked => "skip",
         };
         let _ = writeln!(out, "  {status}  {:width$}  {}", c.rule, c.message);
-        if c.status != Status::Pass {
+        if matches!(c.status, Status::Fail | Status::Warning) {
             let _ = writeln!(out, "        {:width$}  source: {}", "", c.basis);
         }
     }
-    if report
-        .checks
-        .iter()
-        .any(|c| c.status == Status::Fail && STOPPING_RULES.contains(&c.rule.as_str()))
-    {
+    let failed = |rules: &[&str]| {
+        report
+            .checks
+            .iter()
+            .any(|c| c.status == Status::Fail && rules.contains(&c.rule.as_str()))
+    };
+    if report.signature_checked && failed(STOPPING_RULES) {
         let _ = writeln!(
             out,
             "  (later rules are not checked once the encoding, header, key or signature fails)"
+        );
+    } else if !report.signature_checked && (!report.decodable() || failed(&["payload.json"])) {
+        let _ = writeln!(
+            out,
+            "  (later rules are not checked once the token cannot be decoded)"
         );
     }
     out.push_str(&warnings(&report.warnings));
@@ -96,6 +116,7 @@ pub fn warnings(warnings: &[Warning]) -> String {
     let mut out = String::from("\nwarnings\n");
     for w in warnings {
         let severity = match w.severity {
+            Severity::Critical => "CRIT",
             Severity::Warning => "warn",
             Severity::Info => "info",
         };

@@ -3,9 +3,10 @@
 //! [`verify`] is the function the command calls once its arguments are read; the golden-vector
 //! test calls it directly for every case.
 
-use super::explain::{explain, mode_check, Layers};
+use super::explain::{explain, mode_check, Layers, Signature};
 use super::lint::{lint, LintInput};
 use super::report::Report;
+use super::secrets::Candidate;
 use crate::contract::{Implementation, Jwk, VerifyRequest};
 use crate::engine::keys::KeySet;
 use crate::engine::provider::{judge, Context, JudgeError};
@@ -49,8 +50,14 @@ impl VerifyError {
     }
 }
 
-/// Runs the reference engine and explains its verdict.
+/// Runs the reference engine and explains its verdict; the token is also tried under the
+/// published secrets.
 pub fn verify(request: &Request<'_>) -> Result<Report, VerifyError> {
+    verify_with(request, &[])
+}
+
+/// [`verify`], trying `secrets` (`--secrets`) after the published secrets.
+pub fn verify_with(request: &Request<'_>, secrets: &[Candidate]) -> Result<Report, VerifyError> {
     let keys: Vec<Jwk> = request.keys.iter().map(Jwk::public).collect();
     let ctx = &request.ctx;
     let (verdict, scope) = match request.layers {
@@ -70,7 +77,7 @@ pub fn verify(request: &Request<'_>) -> Result<Report, VerifyError> {
         ),
         Layers::Jws(algorithms) => (jws_verdict(algorithms, &keys, request.token), "jws".into()),
     };
-    let mut checks = explain(request.layers, ctx, &keys, request.token);
+    let mut checks = explain(request.layers, ctx, Signature::Keys(&keys), request.token);
     let profile: Option<&Profile> = match request.layers {
         Layers::Provider(p) => Some(p),
         _ => None,
@@ -85,6 +92,7 @@ pub fn verify(request: &Request<'_>) -> Result<Report, VerifyError> {
             now: ctx.now,
             leeway: ctx.leeway,
             keys: Some(&request.keys),
+            secrets,
         }),
         None => Vec::new(),
     };
@@ -94,6 +102,7 @@ pub fn verify(request: &Request<'_>) -> Result<Report, VerifyError> {
         verdict,
         checks,
         warnings,
+        signature_checked: true,
     })
 }
 
@@ -120,6 +129,7 @@ fn jwt_verdict(algorithms: &[Alg], ctx: &Context, keys: &[Jwk], token: Option<&s
         required: Vec::new(),
         issuer: None,
         audience: None,
+        mode: Default::default(),
     };
     match Reference::default().verify(&request) {
         Ok(_) => verified_without_identity(),

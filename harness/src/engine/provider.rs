@@ -72,6 +72,7 @@ pub fn verify_request(
         required: profile.required_claims(),
         issuer,
         audience,
+        mode: Default::default(),
     })
 }
 

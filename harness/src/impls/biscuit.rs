@@ -18,6 +18,12 @@
 //! not re-export chrono; its `Timestamp` (lib.rs:678, 699-707) converts seconds to the `DateTime<Utc>` and
 //! the difference of two such times is the `Duration` the options take.
 //!
+//! Defaults mode: `decode` alone, as the crate's own example (lib.rs:146-206) verifies a token.
+//! It checks the `alg`, the signature and that the claims parse, and compares no claim: dates,
+//! issuer and audience are compared only by `validate(ValidationOptions)` (jws/compact.rs:407,
+//! lib.rs:1003), a further call the caller has to make. No clock is read, so the description
+//! keeps one clock for both modes.
+//!
 //! Signing ES256: the library builds a signing key only from a PKCS#8 DER *file*
 //! (`Secret::ecdsa_keypair_from_file`, jws.rs:194); `Secret::EcdsaKeyPair` needs *ring*'s own
 //! type, which this crate does not depend on. The adapter therefore writes the key's PKCS#8 to a
@@ -46,7 +52,7 @@ use super::support::{
     alg_enum_header_reason, alg_refusal, fail, json_reason, library_keys, no_key_of_family,
     p256_pkcs8, unusable_kid, verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
 };
-use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyRequest};
+use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyMode, VerifyRequest};
 use crate::verdict::Part;
 
 /// The version of the `biscuit` crate this adapter is built against (checked against
@@ -66,7 +72,8 @@ type Claims = ClaimsSet<Map<String, Value>>;
 super::support::injected_clock_adapter! {
     /// The `biscuit` crate behind the [`Implementation`](crate::contract::Implementation)
     /// contract.
-    Biscuit: "biscuit", BISCUIT_VERSION, ALGORITHMS, LIMITATIONS
+    Biscuit: "biscuit", BISCUIT_VERSION, ALGORITHMS, LIMITATIONS,
+    defaults_clock: None,
 }
 
 /// Every check of [`checks::TABLE`] the library cannot be configured to enforce, with the source
@@ -368,11 +375,42 @@ fn decode_without_kid(
     ))
 }
 
-/// The verified token through `validate` with `ValidationOptions` built from the request.
+/// The verified token through `validate` with `ValidationOptions` built from the request; in
+/// defaults mode, as `decode` returned it.
 fn validated(
     request: &VerifyRequest,
     decoded: &JWT<Map<String, Value>, Empty>,
 ) -> Result<Decoded, Failure> {
+    if request.mode == VerifyMode::Configured {
+        validate(request, decoded)?;
+    }
+    let claims = match decoded.payload() {
+        Ok(claims) => match serde_json::to_value(claims) {
+            Ok(Value::Object(map)) => map,
+            Ok(other) => {
+                return Err(fail(
+                    None,
+                    format!("the decoded claims serialized as {other}"),
+                ))
+            }
+            Err(e) => {
+                return Err(fail(
+                    None,
+                    format!("the decoded claims cannot be serialized: {e}"),
+                ))
+            }
+        },
+        Err(e) => return Err(fail(None, format!("biscuit decoded no claims: {e}"))),
+    };
+    let header = verified_header(&request.token)?;
+    Ok(Decoded { header, claims })
+}
+
+/// `validate` with `ValidationOptions` built from the request.
+fn validate(
+    request: &VerifyRequest,
+    decoded: &JWT<Map<String, Value>, Empty>,
+) -> Result<(), Failure> {
     if !(-CHRONO_SECONDS..=CHRONO_SECONDS).contains(&request.now) {
         return Err(fail(
             None,
@@ -423,27 +461,7 @@ fn validated(
     };
     decoded
         .validate(options)
-        .map_err(|e| library_failure(&e, Part::Payload, request, None))?;
-    let claims = match decoded.payload() {
-        Ok(claims) => match serde_json::to_value(claims) {
-            Ok(Value::Object(map)) => map,
-            Ok(other) => {
-                return Err(fail(
-                    None,
-                    format!("the decoded claims serialized as {other}"),
-                ))
-            }
-            Err(e) => {
-                return Err(fail(
-                    None,
-                    format!("the decoded claims cannot be serialized: {e}"),
-                ))
-            }
-        },
-        Err(e) => return Err(fail(None, format!("biscuit decoded no claims: {e}"))),
-    };
-    let header = verified_header(&request.token)?;
-    Ok(Decoded { header, claims })
+        .map_err(|e| library_failure(&e, Part::Payload, request, None))
 }
 
 /// Our JWK as the library's `JWK<Empty>`, through its own `Deserialize`.
@@ -562,6 +580,32 @@ mod tests {
         hs256_header: {"kid": "k1"},
         package: "biscuit",
         version: BISCUIT_VERSION,
+    }
+
+    /// `decode` alone compares no claim: dates, issuer and audience go unchecked.
+    #[test]
+    fn defaults_mode_compares_no_claim() {
+        testkit::assert_modes(&Biscuit, |now| {
+            let iss = testkit::ISSUER;
+            vec![
+                (
+                    format!(
+                        r#"{{"sub":"u","iss":"{iss}","aud":"{AUDIENCE}","exp":{}}}"#,
+                        now - 600
+                    ),
+                    Some("expired"),
+                    None,
+                ),
+                (
+                    format!(
+                        r#"{{"sub":"u","iss":"someone-else","aud":"{AUDIENCE}","exp":{}}}"#,
+                        now + 600
+                    ),
+                    Some("issuer_mismatch"),
+                    None,
+                ),
+            ]
+        });
     }
 
     #[test]

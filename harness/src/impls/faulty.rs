@@ -9,7 +9,13 @@
 //!   signature check (the oldest JWT bug there is);
 //! - [`IgnoresExp`]: `exp` is never looked at;
 //! - [`KeyConfusion`]: an HS256 token whose HMAC secret is an encoding of a configured EC public
-//!   key is accepted (CVE-2016-10555).
+//!   key is accepted (CVE-2016-10555);
+//! - [`AnyHash`]: where HS256 or ES256 is allowed, a token whose header names HS384/HS512 or
+//!   ES384/ES512 is checked with that hash and the configured key, and accepted;
+//! - [`PositionalHeader`]: a header that is a JSON array is read in field order (`alg`, `cty`,
+//!   `kid`, `typ`), as serde's derived deserializer does;
+//! - [`LooseSigner`]: verifies strictly but signs what it was not asked to: `typ` where the
+//!   request has none, an `iat`, and numeric-looking strings as numbers.
 //!
 //! [`ProcessFault`] is the other kind of breakage: not a wrong verdict but a process that hangs,
 //! dies or writes garbage (`idjwt-serve --fault`), to prove the harness contains it.
@@ -26,10 +32,13 @@ use crate::impls::reference::Reference;
 use crate::verdict::{Part, Reason};
 
 /// The names of the faulty implementations.
-pub const NAMES: [&str; 3] = [
+pub const NAMES: [&str; 6] = [
     "faulty-accepts-none",
     "faulty-ignores-exp",
     "faulty-key-confusion",
+    "faulty-any-hash",
+    "faulty-positional-header",
+    "faulty-loose-signer",
 ];
 
 /// The faulty implementation with this name (see [`NAMES`]).
@@ -38,6 +47,9 @@ pub fn by_name(name: &str) -> Option<Box<dyn Implementation>> {
         "faulty-accepts-none" => Some(Box::new(AcceptsNone::default())),
         "faulty-ignores-exp" => Some(Box::new(IgnoresExp::default())),
         "faulty-key-confusion" => Some(Box::new(KeyConfusion::default())),
+        "faulty-any-hash" => Some(Box::new(AnyHash::default())),
+        "faulty-positional-header" => Some(Box::new(PositionalHeader::default())),
+        "faulty-loose-signer" => Some(Box::new(LooseSigner::default())),
         _ => None,
     }
 }
@@ -50,6 +62,8 @@ fn description(name: &str) -> Description {
         clock: Clock::Injected,
         // They claim to enforce everything: that is the point.
         cannot_enforce: Vec::new(),
+        modes: Vec::new(),
+        defaults_clock: None,
     }
 }
 
@@ -92,10 +106,40 @@ fn checked_claims(
     Ok(claims)
 }
 
+/// The reference's answer, unless it refuses and the fault has an answer of its own.
+fn strict_or(
+    inner: &Reference,
+    request: &VerifyRequest,
+    fault: impl FnOnce() -> Option<Result<Decoded, Failure>>,
+) -> Result<Decoded, Failure> {
+    let strict = inner.verify(request);
+    if strict.is_ok() {
+        return strict;
+    }
+    fault().unwrap_or(strict)
+}
+
+/// A token whose signature the fault let through: its claims checked as the reference checks
+/// them.
+fn let_through(
+    header: Map<String, Value>,
+    payload: &[u8],
+    request: &VerifyRequest,
+    limits: Limits,
+) -> Result<Decoded, Failure> {
+    checked_claims(payload, request, limits)
+        .map(|claims| Decoded { header, claims })
+        .map_err(Failure::from)
+}
+
 /// A faulty implementation `$type`, described as `$name`: a wrapper of [`Reference`] that signs
-/// as the reference does and verifies with its own `faulty_verify`.
+/// as the reference does (or with its own `faulty_sign`) and verifies with its own
+/// `faulty_verify`.
 macro_rules! faulty_implementation {
     ($(#[$doc:meta])* $type:ident, $name:literal) => {
+        faulty_implementation!($(#[$doc])* $type, $name, sign: |this: &$type, request| this.inner.sign(request), verify: |this: &$type, request| this.faulty_verify(request));
+    };
+    ($(#[$doc:meta])* $type:ident, $name:literal, sign: $sign:expr, verify: $verify:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $type {
@@ -109,11 +153,11 @@ macro_rules! faulty_implementation {
             }
 
             fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
-                self.inner.sign(request)
+                ($sign)(self, request)
             }
 
             fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
-                self.faulty_verify(request)
+                ($verify)(self, request)
             }
         }
     };
@@ -235,22 +279,179 @@ impl KeyConfusion {
                 )
                 .is_ok()
             });
-        if !matched {
-            return None;
-        }
-        Some(
-            checked_claims(&token.payload, request, limits)
-                .map(|claims| Decoded { header, claims })
-                .map_err(Failure::from),
-        )
+        matched.then(|| let_through(header, &token.payload, request, limits))
     }
 
     fn faulty_verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
-        let strict = self.inner.verify(request);
-        if strict.is_ok() {
-            return strict;
+        strict_or(&self.inner, request, || self.confused(request))
+    }
+}
+
+faulty_implementation! {
+    /// FAULTY: takes the hash from the header. Where HS256 is allowed, an `HS384` or `HS512`
+    /// header is checked as HMAC-SHA-384/512 under the configured secrets; where ES256 is
+    /// allowed, an `ES384` or `ES512` header as ECDSA over SHA-384/512 with the configured P-256
+    /// keys. Everything else is the reference's.
+    AnyHash, "faulty-any-hash"
+}
+
+impl AnyHash {
+    fn other_hash(&self, request: &VerifyRequest) -> Option<Result<Decoded, Failure>> {
+        use hmac::{Hmac, Mac};
+        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        use sha2::{Digest, Sha384, Sha512};
+
+        let limits = self.inner.limits;
+        let token = compact::split(&request.token, limits.max_token_bytes).ok()?;
+        let header = json::parse_object(&token.header, Part::Header, limits.max_json_depth).ok()?;
+        let alg = header.get("alg")?.as_str()?;
+        let family = if alg.starts_with("HS") {
+            "HS256"
+        } else {
+            "ES256"
+        };
+        if !request.algorithms.iter().any(|a| a == family) {
+            return None;
         }
-        self.confused(request).unwrap_or(strict)
+        let input = token.signing_input.as_bytes();
+        let keys = KeySet::from_jwks_list(&request.keys).ok()?;
+        let hmac = |secret: &[u8]| -> Option<Vec<u8>> {
+            match alg {
+                "HS384" => Some(
+                    Hmac::<Sha384>::new_from_slice(secret)
+                        .ok()?
+                        .chain_update(input)
+                        .finalize()
+                        .into_bytes()
+                        .to_vec(),
+                ),
+                "HS512" => Some(
+                    Hmac::<Sha512>::new_from_slice(secret)
+                        .ok()?
+                        .chain_update(input)
+                        .finalize()
+                        .into_bytes()
+                        .to_vec(),
+                ),
+                _ => None,
+            }
+        };
+        let digest: Option<Vec<u8>> = match alg {
+            "ES384" => Some(Sha384::digest(input).to_vec()),
+            "ES512" => Some(Sha512::digest(input).to_vec()),
+            _ => None,
+        };
+        let matched = keys.keys().iter().any(|key| match &key.material {
+            engine::keys::KeyMaterial::Hmac(secret) => {
+                !secret.is_empty() && hmac(secret).is_some_and(|tag| tag == token.signature)
+            }
+            engine::keys::KeyMaterial::EcPublic(vk) => digest.as_ref().is_some_and(|d| {
+                p256::ecdsa::Signature::from_slice(&token.signature)
+                    .is_ok_and(|sig| vk.verify_prehash(d, &sig).is_ok())
+            }),
+            engine::keys::KeyMaterial::EcPrivate(_) => false,
+        });
+        matched.then(|| let_through(header, &token.payload, request, limits))
+    }
+
+    fn faulty_verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+        strict_or(&self.inner, request, || self.other_hash(request))
+    }
+}
+
+faulty_implementation! {
+    /// FAULTY: a header that is a JSON array is read as `[alg, cty, kid, typ]` (the field order
+    /// of jwt-simple's header struct; `null` or a missing position is an absent member), then
+    /// verified as the reference verifies an object header.
+    PositionalHeader, "faulty-positional-header"
+}
+
+impl PositionalHeader {
+    /// The header object an array header stands for, or `None` for any other header.
+    fn positional(bytes: &[u8]) -> Option<Map<String, Value>> {
+        let Ok(Value::Array(items)) = serde_json::from_slice::<Value>(bytes) else {
+            return None;
+        };
+        let mut header = Map::new();
+        for (name, item) in ["alg", "cty", "kid", "typ"].into_iter().zip(items) {
+            if !item.is_null() {
+                header.insert(name.to_owned(), item);
+            }
+        }
+        Some(header)
+    }
+
+    fn read_positionally(&self, request: &VerifyRequest) -> Option<Result<Decoded, Failure>> {
+        let limits = self.inner.limits;
+        let token = compact::split(&request.token, limits.max_token_bytes).ok()?;
+        let header = Self::positional(&token.header)?;
+        Some((|| {
+            let (algorithms, keys) = configuration(request)?;
+            let alg = header
+                .get("alg")
+                .and_then(Value::as_str)
+                .and_then(Alg::from_name)
+                .filter(|a| algorithms.contains(a))
+                .ok_or(Reason::AlgMissing)?;
+            let kid = header::kid(&header)?;
+            let verified = keys
+                .keys()
+                .iter()
+                .filter(|k| kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
+                .any(|k| {
+                    signature::verify(alg, k, token.signing_input.as_bytes(), &token.signature)
+                        .is_ok()
+                });
+            if !verified {
+                return Err(Reason::BadSignature.into());
+            }
+            let claims = checked_claims(&token.payload, request, limits)?;
+            Ok(Decoded { header, claims })
+        })())
+    }
+
+    fn faulty_verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+        self.read_positionally(request)
+            .unwrap_or_else(|| self.inner.verify(request))
+    }
+}
+
+faulty_implementation! {
+    /// FAULTY: signs with the reference after "helping": adds `typ: JWT` where the request asks
+    /// for no `typ`, adds an `iat`, and writes every string claim made of digits as a number.
+    /// Verifies as the reference does.
+    LooseSigner, "faulty-loose-signer",
+    sign: |this: &LooseSigner, request: &SignRequest| this.inner.sign(&LooseSigner::helped(request)),
+    verify: |this: &LooseSigner, request| this.inner.verify(request)
+}
+
+impl LooseSigner {
+    fn helped(request: &SignRequest) -> SignRequest {
+        let mut request = request.clone();
+        request
+            .header
+            .entry("typ")
+            .or_insert_with(|| Value::String("JWT".into()));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        for value in request.claims.values_mut() {
+            if let Some(n) = value
+                .as_str()
+                .filter(|s| digits(s))
+                .and_then(|s| s.parse::<u64>().ok())
+            {
+                *value = Value::from(n);
+            }
+        }
+        let iat = request
+            .claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .map_or(0, |exp| exp - 3600);
+        request
+            .claims
+            .entry("iat")
+            .or_insert_with(|| Value::from(iat));
+        request
     }
 }
 
@@ -373,6 +574,7 @@ mod tests {
             required: Vec::new(),
             issuer: None,
             audience: None,
+            mode: Default::default(),
         }
     }
 

@@ -21,6 +21,13 @@
 //! reject, never accept, a token the policy would decide otherwise). The resulting divergences are
 //! listed in `vectors/exceptions/josekit.json`.
 //!
+//! Defaults mode: `jwt::decode_with_verifier` alone, as the README's decoding examples use it.
+//! It checks the `alg`, the signature and the registered claims' types
+//! (jwt/jwt_context.rs:168-223) and compares no claim: `exp`, `nbf`, `iat`, `iss` and `aud` are
+//! compared only by a `JwtPayloadValidator`, a separate object the caller has to build and run
+//! (jwt/jwt_payload_validator.rs:169-234). No clock is read, so the description keeps one clock
+//! for both modes.
+//!
 //! Not visible in any vector: HS256 tags are compared with `!=` on byte slices
 //! (jws/alg/hmac.rs:340), not in constant time as policy.md §4 asks.
 //!
@@ -42,7 +49,7 @@ use super::support::{
     alg_refusal, fail, header_members, json_reason, library_keys, no_key_of_family, unknown_kid,
     unusable_kid, verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
 };
-use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyRequest};
+use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyMode, VerifyRequest};
 
 /// The version of the `josekit` crate this adapter is built against (checked against
 /// `Cargo.lock` by a unit test, so a dependency bump cannot silently mislabel results).
@@ -57,7 +64,8 @@ const MAX_NUMERIC_DATE: u64 = 253_402_300_799;
 super::support::injected_clock_adapter! {
     /// The `josekit` crate behind the [`Implementation`](crate::contract::Implementation)
     /// contract.
-    Josekit: "josekit", JOSEKIT_VERSION, ALGORITHMS, LIMITATIONS
+    Josekit: "josekit", JOSEKIT_VERSION, ALGORITHMS, LIMITATIONS,
+    defaults_clock: None,
 }
 
 /// Every check of [`checks::TABLE`] the library cannot be configured to enforce, with the source
@@ -243,8 +251,16 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
     }
 }
 
-/// The verified payload through a `JwtPayloadValidator` configured from the request.
+/// The verified payload through a `JwtPayloadValidator` configured from the request; in
+/// defaults mode, as `decode_with_verifier` returned it.
 fn validated(request: &VerifyRequest, payload: JwtPayload) -> Result<Decoded, Failure> {
+    if request.mode == VerifyMode::Defaults {
+        let header = verified_header(&request.token)?;
+        return Ok(Decoded {
+            header,
+            claims: payload.into(),
+        });
+    }
     let mut validator = JwtPayloadValidator::new();
     let now = system_time(request.now).ok_or_else(|| {
         fail(
@@ -443,6 +459,29 @@ mod tests {
         hs256_header: {"kid": "k1"},
         package: "josekit",
         version: JOSEKIT_VERSION,
+    }
+
+    /// `decode_with_verifier` alone compares no claim: dates and audience go unchecked.
+    #[test]
+    fn defaults_mode_compares_no_claim() {
+        testkit::assert_modes(&Josekit, |now| {
+            let iss = testkit::ISSUER;
+            vec![
+                (
+                    format!(r#"{{"sub":"u","iss":"{iss}","exp":{}}}"#, now - 600),
+                    Some("expired"),
+                    None,
+                ),
+                (
+                    format!(
+                        r#"{{"sub":"u","iss":"{iss}","aud":"another-app","exp":{}}}"#,
+                        now + 600
+                    ),
+                    Some("audience_mismatch"),
+                    None,
+                ),
+            ]
+        });
     }
 
     #[test]

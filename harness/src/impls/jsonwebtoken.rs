@@ -17,7 +17,10 @@
 //!
 //! Clock: the library compares against `get_current_timestamp()` (validation.rs:268, the system
 //! clock) and offers no way to pass "now", so the request's `now` is ignored and the description
-//! says [`Clock::System`].
+//! says [`Clock::System`], in both verify modes.
+//!
+//! Defaults mode: `Validation::new` with the allow-list of the key's family and nothing else
+//! ([`validation_for`]); what that leaves is listed there.
 
 use std::str::FromStr;
 
@@ -36,7 +39,8 @@ use super::support::{
     unknown_kid, unusable_kid, verified_header, JsonRules, SURROGATE,
 };
 use crate::contract::{
-    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyRequest,
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyMode,
+    VerifyRequest,
 };
 use crate::verdict::Part;
 
@@ -109,7 +113,7 @@ impl Implementation for JsonWebToken {
             NAME,
             JSONWEBTOKEN_VERSION,
             &["HS256", "ES256"],
-            Clock::System,
+            (Clock::System, None),
             LIMITATIONS,
         )
     }
@@ -330,6 +334,12 @@ fn library_jwk(jwk: &Jwk) -> Result<LibJwk, String> {
 /// The library's `Validation` for one key: the request's rules, and of the allow-list only the
 /// algorithms of the key's family, because `decode` refuses a `Validation` that lists another
 /// family than its key (decoding.rs:350-354).
+///
+/// In defaults mode only that allow-list is set. The library cannot verify without one
+/// (`Validation::new` takes an algorithm, validation.rs:110), and everything else stays as
+/// `Validation::new` leaves it (validation.rs:119-137): `exp` required, a leeway of 60 seconds,
+/// `nbf` not compared (`validate_nbf: false`), `iss` not compared, and `aud` compared with no
+/// audience at all, so that any token carrying an `aud` is refused (validation.rs:322-329).
 fn validation_for(
     request: &VerifyRequest,
     allowed: &[Algorithm],
@@ -342,6 +352,9 @@ fn validation_for(
         .copied()
         .filter(|a| a.family() == family)
         .collect();
+    if request.mode == VerifyMode::Defaults {
+        return v;
+    }
     v.leeway = leeway;
     v.validate_exp = true;
     v.validate_nbf = true;
@@ -559,6 +572,37 @@ mod tests {
             ("{token}.x", "invalid_base64"),
             ("only.two", "segment_count"),
         ]);
+    }
+
+    /// Given only the key and the allow-list, the library keeps `Validation::new`'s defaults:
+    /// a 60-second leeway, `nbf` and `iss` not compared, `exp` required, and any `aud` refused.
+    #[test]
+    fn defaults_mode_keeps_the_library_defaults() {
+        testkit::assert_modes(&JsonWebToken, |now| {
+            vec![
+                (
+                    format!(r#"{{"sub":"u","exp":{}}}"#, now - 30),
+                    Some("expired"),
+                    None,
+                ),
+                (
+                    format!(r#"{{"sub":"u","exp":{},"nbf":{}}}"#, now + 600, now + 3600),
+                    Some("not_yet_valid"),
+                    None,
+                ),
+                (
+                    format!(r#"{{"sub":"u","exp":{},"iss":"someone-else"}}"#, now + 600),
+                    Some("issuer_mismatch"),
+                    None,
+                ),
+                (
+                    format!(r#"{{"sub":"u","exp":{},"aud":"{AUDIENCE}"}}"#, now + 600),
+                    None,
+                    Some("audience_mismatch"),
+                ),
+                (r#"{"sub":"u"}"#.to_owned(), None, Some("missing_claim")),
+            ]
+        });
     }
 
     #[test]

@@ -21,6 +21,13 @@
 //! the request's `now` is honoured ([`Clock::Injected`](crate::contract::Clock::Injected)). The crate is built without its `clock`
 //! feature (workspace Cargo.toml), which only removes the `Utc::now()` constructors.
 //!
+//! Defaults mode: `validator().validate()` alone. It checks the `alg`, the signature and that
+//! the claims parse (traits.rs:300-349) and nothing else: `exp` and `nbf` are compared only by
+//! `Claims::validate_expiration` / `validate_maturity`, further calls that cannot be made
+//! without a `TimeOptions` (claims.rs:174, 197), and nothing in the crate compares `iss` or
+//! `aud`. No clock is read, so the description keeps one clock for both modes (a pinned `now`
+//! changes nothing the library does).
+//!
 //! chrono is not a dependency of this crate, so the adapter never names its types: the instants
 //! and the leeway are made by the library's own NumericDate parser (claims.rs:214-275), from a
 //! `Claims` document, and a `TimeDelta` as the difference of two of them.
@@ -37,7 +44,7 @@ use super::support::{
     alg_refused, allowed, cannot_sign, fail, json_reason, keys_for_kid, library_claims,
     no_verifier, typed_member_reason, verified_header, verifiers, JsonRules, SURROGATE,
 };
-use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyRequest};
+use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyMode, VerifyRequest};
 use crate::verdict::Part;
 
 /// The version of the `jwt-compact` crate this adapter is built against (checked against
@@ -63,7 +70,8 @@ type LibClaims = Claims<Map<String, Value>>;
 super::support::injected_clock_adapter! {
     /// The `jwt-compact` crate behind the [`Implementation`](crate::contract::Implementation)
     /// contract.
-    JwtCompact: "jwt-compact", JWT_COMPACT_VERSION, ALGORITHMS, LIMITATIONS
+    JwtCompact: "jwt-compact", JWT_COMPACT_VERSION, ALGORITHMS, LIMITATIONS,
+    defaults_clock: None,
 }
 
 /// Every check of [`checks::TABLE`] the library cannot be configured to enforce, with the source
@@ -165,7 +173,9 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
     for verifier in &verifiers {
         match verifier.validate(&token) {
             Ok(verified) => {
-                check_times(verified.claims(), request)?;
+                if request.mode == VerifyMode::Configured {
+                    check_times(verified.claims(), request)?;
+                }
                 let claims = library_claims("jwt-compact", verified.claims())?;
                 let header = match verified_header(&request.token) {
                     Ok(header) => header,
@@ -443,6 +453,26 @@ mod tests {
         hs256_header: {"typ": "JWT", "kid": "k1"},
         package: "jwt-compact",
         version: JWT_COMPACT_VERSION,
+    }
+
+    /// Called with only the key, the library checks no date: `exp` and `nbf` are compared only
+    /// by calls that need a `TimeOptions`.
+    #[test]
+    fn defaults_mode_compares_no_date() {
+        testkit::assert_modes(&JwtCompact, |now| {
+            vec![
+                (
+                    format!(r#"{{"sub":"u","exp":{}}}"#, now - 600),
+                    Some("expired"),
+                    None,
+                ),
+                (
+                    format!(r#"{{"sub":"u","exp":{},"nbf":{}}}"#, now + 600, now + 3600),
+                    Some("not_yet_valid"),
+                    None,
+                ),
+            ]
+        });
     }
 
     #[test]

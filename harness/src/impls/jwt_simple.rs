@@ -24,6 +24,13 @@
 //! Size: `VerificationOptions::max_token_length` (common.rs:58-60, checked first,
 //! token.rs:169-171) is set to policy.md §1's default of 16 KiB instead of the library's
 //! 1,000,000 bytes: the library offers the check, so it is configured.
+//!
+//! Defaults mode: `verify_token(token, None)`, which the library reads as
+//! `VerificationOptions::default()` (token.rs:167, common.rs:69-88): a time tolerance of 15
+//! minutes (`DEFAULT_TIME_TOLERANCE_SECS`, claims.rs:26) on `exp`, `nbf` and `iat`, no issuer,
+//! audience or key id compared, tokens up to 1,000,000 bytes, and the system clock, since
+//! only `artificial_time` injects one (claims.rs:595-597): the description's defaults clock is
+//! [`Clock::System`](crate::contract::Clock::System).
 
 use std::collections::HashSet;
 
@@ -43,7 +50,9 @@ use super::support::{
     alg_refused, allowed, cannot_sign, fail, json_reason, keys_for_kid, library_claims,
     no_verifier, typed_member_reason, verified_header, verifiers, JsonRules, SURROGATE,
 };
-use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyRequest};
+use crate::contract::{
+    checks, Clock, Decoded, Failure, Jwk, SignRequest, VerifyMode, VerifyRequest,
+};
 use crate::verdict::Part;
 
 /// The version of the `jwt-simple` crate this adapter is built against (checked against
@@ -66,7 +75,8 @@ type LibClaims = JWTClaims<Map<String, Value>>;
 super::support::injected_clock_adapter! {
     /// The `jwt-simple` crate behind the [`Implementation`](crate::contract::Implementation)
     /// contract.
-    JwtSimple: "jwt-simple", JWT_SIMPLE_VERSION, ALGORITHMS, LIMITATIONS
+    JwtSimple: "jwt-simple", JWT_SIMPLE_VERSION, ALGORITHMS, LIMITATIONS,
+    defaults_clock: Some(Clock::System),
 }
 
 /// Every check of [`checks::TABLE`] the library cannot be configured to enforce, with the source
@@ -197,7 +207,10 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
         ));
     }
 
-    let options = verification_options(request, kid.as_deref())?;
+    let options = match request.mode {
+        VerifyMode::Configured => Some(verification_options(request, kid.as_deref())?),
+        VerifyMode::Defaults => None,
+    };
     let mut key_dependent: Vec<(LibError, &Verifier)> = Vec::new();
     for verifier in &verifiers {
         match verifier.verify(&request.token, options.clone()) {
@@ -269,10 +282,15 @@ impl Verifier {
         }
     }
 
-    fn verify(&self, token: &str, options: VerificationOptions) -> Result<LibClaims, LibError> {
+    /// The library's `verify_token`; `None` options are its defaults (token.rs:167).
+    fn verify(
+        &self,
+        token: &str,
+        options: Option<VerificationOptions>,
+    ) -> Result<LibClaims, LibError> {
         match self {
-            Verifier::Hs256(key) => key.verify_token::<Map<String, Value>>(token, Some(options)),
-            Verifier::Es256(key) => key.verify_token::<Map<String, Value>>(token, Some(options)),
+            Verifier::Hs256(key) => key.verify_token::<Map<String, Value>>(token, options),
+            Verifier::Es256(key) => key.verify_token::<Map<String, Value>>(token, options),
         }
     }
 }
@@ -498,6 +516,35 @@ mod tests {
         hs256_header: {"kid": "k1", "typ": "JWT"},
         package: "jwt-simple",
         version: JWT_SIMPLE_VERSION,
+    }
+
+    /// With no options the library tolerates 15 minutes of clock skew and compares no issuer
+    /// or audience.
+    #[test]
+    fn defaults_mode_keeps_the_library_defaults() {
+        testkit::assert_modes(&JwtSimple, |now| {
+            let claims = |extra: &str| {
+                format!(r#"{{"sub":"u","iss":"{ISSUER}","aud":"{AUDIENCE}",{extra}}}"#)
+            };
+            let exp = now + 600;
+            vec![
+                (
+                    claims(&format!(r#""exp":{}"#, now - 600)),
+                    Some("expired"),
+                    None,
+                ),
+                (
+                    format!(r#"{{"sub":"u","iss":"someone-else","aud":"{AUDIENCE}","exp":{exp}}}"#),
+                    Some("issuer_mismatch"),
+                    None,
+                ),
+                (
+                    format!(r#"{{"sub":"u","iss":"{ISSUER}","aud":"another-app","exp":{exp}}}"#),
+                    Some("audience_mismatch"),
+                    None,
+                ),
+            ]
+        });
     }
 
     #[test]

@@ -66,4 +66,13 @@ mod tests {
         }
         assert!(super::builtin("no-such-library").is_none());
     }
+
+    #[test]
+    fn every_builtin_serves_defaults_mode() {
+        use crate::contract::VerifyMode;
+        for name in super::BUILTIN_NAMES {
+            let d = super::builtin(name).expect(name).describe();
+            assert!(d.serves(VerifyMode::Defaults), "{name}");
+        }
+    }
 }

@@ -10,7 +10,8 @@
 use std::cell::RefCell;
 
 use crate::contract::{
-    Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyRequest,
+    Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyMode,
+    VerifyRequest,
 };
 use crate::engine::keys::{Key, KeyError, KeySet};
 use crate::engine::{self, Alg, JwsOptions, Limits};
@@ -69,6 +70,9 @@ impl Implementation for Reference {
             algorithms: Alg::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
             clock: Clock::Injected,
             cannot_enforce: Vec::new(),
+            // Its defaults are the policy: `verify` does the same in both modes.
+            modes: VerifyMode::ALL.to_vec(),
+            defaults_clock: None,
         }
     }
 
@@ -153,6 +157,7 @@ mod tests {
             required: vec!["sub".into()],
             issuer: None,
             audience: None,
+            mode: Default::default(),
         };
         assert_eq!(reference.verify(&verify).unwrap().claims["sub"], "u");
         assert_eq!(reference.verify(&verify).unwrap().claims["sub"], "u");

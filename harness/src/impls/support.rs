@@ -14,7 +14,7 @@ use p256::pkcs8::EncodePrivateKey as _;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use crate::contract::{Clock, Description, Failure, Jwk, Limitation};
+use crate::contract::{Clock, Description, Failure, Jwk, Limitation, VerifyMode};
 use crate::verdict::Part;
 
 /// A [`Failure`] with a reason code from [`crate::Reason::CODES`] (checked in debug builds, so a
@@ -28,12 +28,14 @@ pub(crate) fn fail(reason: Option<&'static str>, error: impl Into<String>) -> Fa
 }
 
 /// An adapter's description: the `algorithms` it maps onto its library, the `clock` the library
-/// compares dates with, and each check it cannot enforce as a `(check, why)` row.
+/// compares dates with (and `defaults_clock`, the one it compares with in defaults mode, when
+/// that differs), and each check it cannot enforce as a `(check, why)` row. Every library
+/// adapter serves both verify modes.
 pub(crate) fn description(
     name: &str,
     version: &str,
     algorithms: &[&str],
-    clock: Clock,
+    (clock, defaults_clock): (Clock, Option<Clock>),
     cannot_enforce: &[(&str, &str)],
 ) -> Description {
     Description {
@@ -48,14 +50,17 @@ pub(crate) fn description(
                 why: (*why).to_owned(),
             })
             .collect(),
+        modes: VerifyMode::ALL.to_vec(),
+        defaults_clock: defaults_clock.filter(|c| *c != clock),
     }
 }
 
 /// A library adapter whose library takes an injected clock: the unit struct `$adapter` (with the
 /// given doc comment) and its [`Implementation`](crate::contract::Implementation). `describe` is
 /// [`description`] of the adapter's `name`, `version`, `algorithms` and `limitations` with
-/// [`Clock::Injected`]; `sign` and `verify` are the invoking module's `sign_token` and
-/// `verify_token`.
+/// [`Clock::Injected`], and `defaults_clock` for defaults mode (where no option injects the
+/// clock); `sign` and `verify` are the invoking module's `sign_token` and `verify_token`, which
+/// read the request's `mode` themselves.
 ///
 /// A panic inside the library is left to the runner, which reports it as `panic`: it is a
 /// finding (anyone who can send such a token can take a server down), never a rejection.
@@ -64,7 +69,8 @@ pub(crate) fn description(
 macro_rules! injected_clock_adapter {
     (
         $(#[$doc:meta])*
-        $adapter:ident: $name:literal, $version:expr, $algorithms:expr, $limitations:expr $(,)?
+        $adapter:ident: $name:literal, $version:expr, $algorithms:expr, $limitations:expr,
+        defaults_clock: $defaults_clock:expr $(,)?
     ) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default)]
@@ -76,7 +82,7 @@ macro_rules! injected_clock_adapter {
                     $name,
                     $version,
                     $algorithms,
-                    $crate::contract::Clock::Injected,
+                    ($crate::contract::Clock::Injected, $defaults_clock),
                     $limitations,
                 )
             }

@@ -109,6 +109,7 @@ pub(crate) fn verify_request_at(
         required: vec!["sub".into(), "exp".into()],
         issuer: Some(ISSUER.into()),
         audience: Some(AUDIENCE.into()),
+        mode: Default::default(),
     }
 }
 
@@ -769,4 +770,33 @@ pub(crate) fn raw_hs256_token(header: &str, payload: &str) -> String {
     mac.update(message.as_bytes());
     let tag = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
     format!("{message}.{tag}")
+}
+
+/// A row of [`assert_modes`]: an HS256 payload (its text made from the wall clock's `now`), and
+/// the reason code of its refusal in configured mode and in defaults mode (none: accepted).
+pub(crate) type ModeRow = (String, Option<&'static str>, Option<&'static str>);
+
+/// Asserts `implementation`'s verdict on each row's payload (signed by the harness with
+/// [`SECRET`] under `{"alg":"HS256"}`) in both verify modes, at the wall clock, so that a library
+/// that reads its own clock in defaults mode is judged at the same time. The configured request
+/// expects [`ISSUER`] and [`AUDIENCE`] and requires nothing.
+pub(crate) fn assert_modes(
+    implementation: &dyn Implementation,
+    rows: impl Fn(i64) -> Vec<ModeRow>,
+) {
+    use crate::contract::VerifyMode;
+    let now = crate::engine::wall_clock();
+    for (payload, configured, defaults) in rows(now) {
+        for (mode, code) in [
+            (VerifyMode::Configured, configured),
+            (VerifyMode::Defaults, defaults),
+        ] {
+            let request = VerifyRequest {
+                mode,
+                ..raw_request_at(now, r#"{"alg":"HS256"}"#, &payload, &[])
+            };
+            let context = format!("{payload} in {mode} mode");
+            assert_verdict(implementation.verify(&request), code, &context);
+        }
+    }
 }

@@ -96,6 +96,7 @@ impl Case {
             required: Vec::new(),
             issuer: None,
             audience: None,
+            mode: Default::default(),
         }
     }
 }
@@ -154,12 +155,43 @@ pub struct Mint {
     /// The payload JSON text, exactly, with time placeholders.
     pub payload: String,
     /// The algorithm that computes the signature (which need not be the header's `alg`).
-    pub alg: Alg,
+    pub alg: MintAlg,
     /// The signing key (TEST KEY ONLY).
     pub key: Jwk,
     /// How the signature bytes are derived from the valid signature.
     #[serde(default, skip_serializing_if = "SignatureForm::is_valid")]
     pub signature: SignatureForm,
+}
+
+/// How a recipe's signature is computed: the engine's two algorithms, and the same-family ones
+/// a strict HS256 or ES256 profile must refuse even when the signature is right, so that a
+/// verifier that accepts any HMAC or any ECDSA hash shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum MintAlg {
+    /// HMAC-SHA-256 (RFC 7518 §3.2).
+    HS256,
+    /// HMAC-SHA-384 with the key's secret.
+    HS384,
+    /// HMAC-SHA-512 with the key's secret.
+    HS512,
+    /// ECDSA P-256 with SHA-256, 64-byte `R ‖ S` (RFC 7518 §3.4).
+    ES256,
+    /// ECDSA on the P-256 key over a SHA-384 digest (what a verifier that takes the hash from
+    /// the header's `ES384` and the curve from the key computes), 64-byte `R ‖ S`.
+    #[serde(rename = "ECDSA-P256-SHA384")]
+    EcdsaP256Sha384,
+    /// ECDSA on the P-256 key over a SHA-512 digest, 64-byte `R ‖ S`.
+    #[serde(rename = "ECDSA-P256-SHA512")]
+    EcdsaP256Sha512,
+}
+
+impl From<Alg> for MintAlg {
+    fn from(alg: Alg) -> MintAlg {
+        match alg {
+            Alg::HS256 => MintAlg::HS256,
+            Alg::ES256 => MintAlg::ES256,
+        }
+    }
 }
 
 /// Signature transformations that keep a case meaningful when it is re-minted.

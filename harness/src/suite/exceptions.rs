@@ -2,8 +2,8 @@
 //!
 //! A class is one thing an implementation does wrong, written once: a stable id
 //! (`jsonwebtoken::exp-off-by-one`), the cases it shows on (globs over case ids), optionally the
-//! observed outcome or reason it covers, why, where in the library's source, and its
-//! [`Impact`]. A divergent result covered by a class is a known divergence and a finding; one
+//! observed outcome or reason it covers and the one verify mode it is about, why, where in the
+//! library's source, and its [`Impact`]. A divergent result covered by a class is a known divergence and a finding; one
 //! covered by none is unexpected and fails the run; a class that covers no result is stale and
 //! fails the run too, so the record cannot rot. The runner, the reports, the property tests and
 //! the differential fuzzer all read these classes and nothing else.
@@ -16,6 +16,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::contract::VerifyMode;
 pub use crate::impact::Impact;
 
 /// One implementation's known divergences.
@@ -51,6 +52,10 @@ pub struct Class {
     /// The observation the class covers; by default the outcomes of its impact
     /// ([`Impact::default_outcomes`]), any reason.
     pub when: Option<When>,
+    /// The one verify mode the class covers results of; absent, it covers both. A defect of
+    /// the library itself shows whatever the library is told, so it is written once, without a
+    /// mode; what its defaults let through is written with `"mode": "defaults"`.
+    pub mode: Option<VerifyMode>,
 }
 
 /// A condition on what was observed.
@@ -96,7 +101,12 @@ impl Compiled {
         self.globs.is_match(case_id)
     }
 
-    /// Whether the class covers this observation on this case.
+    /// Whether the class covers results of `mode`.
+    pub fn applies_in(&self, mode: VerifyMode) -> bool {
+        self.class.mode.is_none_or(|m| m == mode)
+    }
+
+    /// Whether the class covers this observation on this case (in any mode it applies in).
     pub fn covers(&self, case_id: &str, observed: &str, reason: Option<&str>) -> bool {
         self.outcomes.iter().any(|o| o == observed)
             && self
@@ -245,25 +255,29 @@ impl Exceptions {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The first class of `implementation` that covers this observation.
+    /// The first class of `implementation` in `mode` that covers this observation.
     pub fn covering(
         &self,
         implementation: &str,
+        mode: VerifyMode,
         case_id: &str,
         observed: &str,
         reason: Option<&str>,
     ) -> Option<&Arc<Compiled>> {
         self.classes(implementation)
             .iter()
-            .find(|c| c.covers(case_id, observed, reason))
+            .find(|c| c.applies_in(mode) && c.covers(case_id, observed, reason))
     }
 
-    /// Whether some class of `implementation` covers this observed outcome on this case,
-    /// whatever reason it carries.
+    /// Whether some class of `implementation` covers this observed outcome on this case in
+    /// configured mode (the mode the property tests and the fuzzers use), whatever reason it
+    /// carries.
     pub fn records(&self, implementation: &str, case_id: &str, observed: &str) -> bool {
-        self.classes(implementation)
-            .iter()
-            .any(|c| c.covers_case(case_id) && c.outcomes.iter().any(|o| o == observed))
+        self.classes(implementation).iter().any(|c| {
+            c.applies_in(VerifyMode::Configured)
+                && c.covers_case(case_id)
+                && c.outcomes.iter().any(|o| o == observed)
+        })
     }
 
     /// The class of `implementation` with this id.
@@ -450,6 +464,7 @@ mod tests {
             basis: "b".into(),
             cases: cases.iter().map(|s| s.to_string()).collect(),
             when: None,
+            mode: None,
         }
     }
 
@@ -503,15 +518,39 @@ mod tests {
             ],
         )])
         .unwrap();
-        let accept = ex.covering("x", "claims::exp-now@drift", "unexpected_accept", None);
+        let accept = ex.covering(
+            "x",
+            VerifyMode::Configured,
+            "claims::exp-now@drift",
+            "unexpected_accept",
+            None,
+        );
         assert_eq!(accept.unwrap().class.id, "x::accepts");
-        let reject = ex.covering("x", "claims::exp-now@drift", "unexpected_reject", None);
+        let reject = ex.covering(
+            "x",
+            VerifyMode::Configured,
+            "claims::exp-now@drift",
+            "unexpected_reject",
+            None,
+        );
         assert_eq!(reject.unwrap().class.id, "x::refuses");
         assert!(ex
-            .covering("x", "claims::exp-now@drift", "panic", None)
+            .covering(
+                "x",
+                VerifyMode::Configured,
+                "claims::exp-now@drift",
+                "panic",
+                None
+            )
             .is_none());
         assert!(ex
-            .covering("x", "header::exp@drift", "unexpected_accept", None)
+            .covering(
+                "x",
+                VerifyMode::Configured,
+                "header::exp@drift",
+                "unexpected_accept",
+                None
+            )
             .is_none());
         assert!(ex.records("x", "claims::exp-now@privy", "unexpected_accept"));
         assert!(!ex.records("x", "claims::exp-now@privy", "panic"));
@@ -530,14 +569,58 @@ mod tests {
         });
         let ex = Exceptions::from_files(vec![file("x", None, vec![c])]).unwrap();
         assert!(ex
-            .covering("x", "json::a", "reason_mismatch", Some("alg_not_allowed"))
+            .covering(
+                "x",
+                VerifyMode::Configured,
+                "json::a",
+                "reason_mismatch",
+                Some("alg_not_allowed")
+            )
             .is_some());
         assert!(ex
-            .covering("x", "json::a", "reason_mismatch", Some("malformed_json"))
+            .covering(
+                "x",
+                VerifyMode::Configured,
+                "json::a",
+                "reason_mismatch",
+                Some("malformed_json")
+            )
             .is_none());
         assert!(ex
-            .covering("x", "json::a", "unexpected_accept", Some("alg_not_allowed"))
+            .covering(
+                "x",
+                VerifyMode::Configured,
+                "json::a",
+                "unexpected_accept",
+                Some("alg_not_allowed")
+            )
             .is_none());
+    }
+
+    #[test]
+    fn a_mode_narrows_the_class_to_its_results() {
+        let mut defaults = class("x::no-aud", Impact::LetsWrongUserThrough, &["privy::aud-*"]);
+        defaults.mode = Some(VerifyMode::Defaults);
+        let both = class("x::empty-secret", Impact::LetsForgedThrough, &["keys::*"]);
+        let ex = Exceptions::from_files(vec![file("x", None, vec![defaults, both])]).unwrap();
+        let covering = |mode, case| {
+            ex.covering("x", mode, case, "unexpected_accept", None)
+                .map(|c| c.class.id.as_str())
+        };
+        assert_eq!(
+            covering(VerifyMode::Defaults, "privy::aud-other"),
+            Some("x::no-aud")
+        );
+        assert_eq!(covering(VerifyMode::Configured, "privy::aud-other"), None);
+        for mode in VerifyMode::ALL {
+            assert_eq!(covering(mode, "keys::empty"), Some("x::empty-secret"));
+        }
+        // The property tests and the fuzzers run in configured mode only.
+        assert!(!ex.records("x", "privy::aud-other", "unexpected_accept"));
+        assert!(ex.records("x", "keys::empty", "unexpected_accept"));
+        let text = r#"{"implementation":"x","classes":[{"id":"x::a","impact":"cosmetic","reason":"r","basis":"b","cases":["a"],"mode":"sometimes"}]}"#;
+        let err = parse(text, "x.json").unwrap_err();
+        assert!(err.to_string().contains("mode"), "{err}");
     }
 
     #[test]
@@ -551,7 +634,9 @@ mod tests {
         assert!(err.to_string().contains("crashes"), "{err}");
         c.impact = Impact::Crashes;
         let ex = Exceptions::from_files(vec![file("x", None, vec![c])]).unwrap();
-        assert!(ex.covering("x", "a", "panic", None).is_some());
+        assert!(ex
+            .covering("x", VerifyMode::Configured, "a", "panic", None)
+            .is_some());
     }
 
     #[test]

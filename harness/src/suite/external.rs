@@ -350,6 +350,8 @@ fn describe_problem(bytes: &[u8]) -> Result<Description, String> {
         algorithms: response.algorithms.ok_or_else(|| missing("algorithms"))?,
         clock: response.clock.ok_or_else(|| missing("clock"))?,
         cannot_enforce: response.cannot_enforce,
+        modes: response.modes,
+        defaults_clock: response.defaults_clock,
     })
 }
 
@@ -640,6 +642,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.name, "x");
+        // Without `modes` an adapter serves configured requests only.
+        assert!(!d.serves(crate::contract::VerifyMode::Defaults));
+        let d = describe_problem(
+            br#"{"ok":true,"name":"x","version":"1","algorithms":["HS256"],"clock":"injected","modes":["configured","defaults"],"defaults_clock":"system"}"#,
+        )
+        .unwrap();
+        assert!(d.serves(crate::contract::VerifyMode::Defaults));
+        assert_eq!(
+            d.clock_in(crate::contract::VerifyMode::Defaults),
+            crate::contract::Clock::System
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::case::Expectation;
+use crate::contract::VerifyMode;
 use crate::impact::Impact;
 
 /// What happened when one implementation met one case.
@@ -126,6 +127,9 @@ pub fn clip_detail(detail: String) -> String {
 pub struct CaseResult {
     pub case_id: String,
     pub implementation: String,
+    /// The verify mode the implementation was asked in (left out when `configured`).
+    #[serde(skip_serializing_if = "VerifyMode::is_configured")]
+    pub mode: VerifyMode,
     pub provider: Option<String>,
     pub expected: Expectation,
     pub expected_reason: Option<String>,
@@ -165,11 +169,14 @@ impl CaseResult {
 }
 
 /// A divergence class that covers no result of its implementation.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StaleException {
     pub implementation: String,
     /// The class id.
     pub class: String,
+    /// The one verify mode the class is written for, if it is written for one.
+    pub mode: Option<VerifyMode>,
     /// Why it is stale: its cases pass now, are skipped, or do not exist.
     pub why: String,
 }
@@ -186,16 +193,25 @@ pub struct ClassInfo {
     pub basis: String,
     /// The implementation whose file it is written in, when it is inherited.
     pub inherited_from: Option<String>,
+    /// The one verify mode the class is written for, if it is written for one.
+    pub mode: Option<VerifyMode>,
 }
 
-/// An implementation as the report describes it.
+/// An implementation in one verify mode, as the report describes it.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ImplementationInfo {
     pub name: String,
+    /// The verify mode (left out when `configured`).
+    #[serde(skip_serializing_if = "VerifyMode::is_configured")]
+    pub mode: VerifyMode,
     pub version: String,
+    /// The clock it compares dates with in this mode.
     pub clock: String,
     /// The checks it declares it cannot enforce, with why.
     pub cannot_enforce: Vec<crate::contract::Limitation>,
+    /// Why it was not run in this mode (it does not declare it): no results, and not a failure.
+    pub not_run: Option<String>,
 }
 
 /// Everything a conformance run found.
@@ -218,16 +234,26 @@ impl Report {
         !self.stale_exceptions.is_empty() || self.results.iter().any(|r| r.outcome.is_failure())
     }
 
-    /// Per implementation, the count of each outcome name.
-    pub fn counts(&self) -> Vec<(String, std::collections::BTreeMap<&'static str, usize>)> {
+    /// Per implementation and mode, the count of each outcome name.
+    pub fn counts(
+        &self,
+    ) -> Vec<(
+        String,
+        VerifyMode,
+        std::collections::BTreeMap<&'static str, usize>,
+    )> {
         self.implementations
             .iter()
             .map(|imp| {
                 let mut counts = std::collections::BTreeMap::new();
-                for r in self.results.iter().filter(|r| r.implementation == imp.name) {
+                for r in self
+                    .results
+                    .iter()
+                    .filter(|r| r.implementation == imp.name && r.mode == imp.mode)
+                {
                     *counts.entry(r.outcome.name()).or_insert(0) += 1;
                 }
-                (imp.name.clone(), counts)
+                (imp.name.clone(), imp.mode, counts)
             })
             .collect()
     }

@@ -9,29 +9,40 @@ use super::options::RunOptions;
 use super::outcome::{
     clip_detail, Actual, CaseResult, ClassInfo, ImplementationInfo, Outcome, Report, StaleException,
 };
-use super::subject::Subject;
-use crate::contract::{Clock, Description};
+use super::subject::{InMode, Subject};
+use crate::contract::{Clock, Description, VerifyMode};
 use crate::engine::provider::{verify_through, Judged, NoVerdict};
 use crate::profile::{builtin, Profile};
 use crate::verdict::{Reason, Verdict};
 
-/// What a subject is, for the report.
-pub fn info(d: &Description) -> ImplementationInfo {
+/// What a subject is in `mode`, for the report (its description is the one for that mode).
+pub fn info(d: &Description, mode: VerifyMode) -> ImplementationInfo {
     ImplementationInfo {
         name: d.name.clone(),
+        mode,
         version: d.version.clone(),
         clock: match d.clock {
             Clock::Injected => "injected".into(),
             Clock::System => "system".into(),
         },
         cannot_enforce: d.cannot_enforce.clone(),
+        not_run: None,
     }
 }
 
-/// Runs the selected cases against every subject and settles exceptions.
+/// Runs the selected cases against every subject, in the mode each is asked in.
 pub fn run_cases(
     cases: &[Case],
     subjects: &[Box<dyn Subject>],
+    options: &RunOptions,
+) -> Vec<CaseResult> {
+    let subjects: Vec<&dyn Subject> = subjects.iter().map(|s| s.as_ref()).collect();
+    run_subjects(cases, &subjects, options)
+}
+
+fn run_subjects(
+    cases: &[Case],
+    subjects: &[&dyn Subject],
     options: &RunOptions,
 ) -> Vec<CaseResult> {
     let selected: Vec<&Case> = cases
@@ -47,7 +58,7 @@ pub fn run_cases(
                 scope.spawn(move || {
                     selected
                         .iter()
-                        .map(|case| evaluate(case, subject.as_ref()))
+                        .map(|case| evaluate(case, *subject))
                         .collect::<Vec<_>>()
                 })
             })
@@ -61,6 +72,7 @@ pub fn run_cases(
                     vec![CaseResult {
                         case_id: "harness::runner".into(),
                         implementation: subject.description().name.clone(),
+                        mode: subject.mode(),
                         provider: None,
                         expected: Expectation::Either,
                         expected_reason: None,
@@ -83,6 +95,10 @@ pub fn run_cases(
 /// Marks the results that divergence classes cover, lists the classes in the report, and
 /// reports as stale every class that covers no result.
 ///
+/// A class is about the modes it applies in that ran: one written for defaults mode is left
+/// alone (neither listed nor stale) when its implementation did not run in that mode, and a
+/// class written for both is stale only when it covers no result in either.
+///
 /// With a filter or a provider selected (`all_selected` false), a class none of whose cases
 /// ran is left alone; with everything selected it is stale as well.
 pub fn settle_exceptions(report: &mut Report, exceptions: &Exceptions, all_selected: bool) {
@@ -92,6 +108,7 @@ pub fn settle_exceptions(report: &mut Report, exceptions: &Exceptions, all_selec
         };
         let covering = exceptions.covering(
             &r.implementation,
+            r.mode,
             &r.case_id,
             &observed,
             r.actual.reason.as_deref(),
@@ -105,22 +122,38 @@ pub fn settle_exceptions(report: &mut Report, exceptions: &Exceptions, all_selec
             r.outcome = Outcome::KnownDivergence { observed };
         }
     }
+    let mut names: Vec<String> = Vec::new();
     for imp in &report.implementations {
-        for c in exceptions.classes(&imp.name) {
+        if !names.contains(&imp.name) {
+            names.push(imp.name.clone());
+        }
+    }
+    for name in &names {
+        let ran: Vec<VerifyMode> = report
+            .implementations
+            .iter()
+            .filter(|i| i.name == *name && i.not_run.is_none())
+            .map(|i| i.mode)
+            .collect();
+        for c in exceptions.classes(name) {
+            if !ran.iter().any(|m| c.applies_in(*m)) {
+                continue;
+            }
             let id = c.class.id.as_str();
             report.classes.push(ClassInfo {
-                implementation: imp.name.clone(),
+                implementation: name.clone(),
                 id: id.to_owned(),
                 impact: c.class.impact,
                 reason: c.class.reason.clone(),
                 basis: c.class.basis.clone(),
-                inherited_from: (c.written_for != imp.name).then(|| c.written_for.clone()),
+                inherited_from: (c.written_for != *name).then(|| c.written_for.clone()),
+                mode: c.class.mode,
             });
             let mine = || {
                 report
                     .results
                     .iter()
-                    .filter(|r| r.implementation == imp.name)
+                    .filter(|r| r.implementation == *name && c.applies_in(r.mode))
             };
             if mine().any(|r| r.class.as_deref() == Some(id)) {
                 continue;
@@ -148,8 +181,9 @@ pub fn settle_exceptions(report: &mut Report, exceptions: &Exceptions, all_selec
                 )
             };
             report.stale_exceptions.push(StaleException {
-                implementation: imp.name.clone(),
+                implementation: name.clone(),
                 class: id.to_owned(),
+                mode: c.class.mode,
                 why,
             });
         }
@@ -194,7 +228,7 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
         Some(Err(e)) => {
             return result(
                 case,
-                d,
+                subject,
                 Outcome::Crash {
                     message: e.to_string(),
                 },
@@ -203,7 +237,7 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
         }
     };
     if let Some(reason) = skip_reason(case, profile, d) {
-        return result(case, d, Outcome::Skip { reason }, Actual::default());
+        return result(case, subject, Outcome::Skip { reason }, Actual::default());
     }
     let remint = d.clock == Clock::System && case.mint.is_some();
     let attempt = || {
@@ -267,16 +301,17 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
     if outcome != Outcome::Pass {
         mismatch = None;
     }
-    let mut r = result(case, d, outcome, std::mem::take(&mut actual));
+    let mut r = result(case, subject, outcome, std::mem::take(&mut actual));
     r.reason_mismatch = mismatch;
     r.reminted = remint;
     r
 }
 
-fn result(case: &Case, d: &Description, outcome: Outcome, actual: Actual) -> CaseResult {
+fn result(case: &Case, subject: &dyn Subject, outcome: Outcome, actual: Actual) -> CaseResult {
     CaseResult {
         case_id: case.id.clone(),
-        implementation: d.name.clone(),
+        implementation: subject.description().name.clone(),
+        mode: subject.mode(),
         provider: case.provider.clone(),
         expected: case.expected,
         expected_reason: case.expected_reason.clone(),
@@ -398,7 +433,15 @@ fn identity_text(identity: &crate::Identity) -> String {
     serde_json::to_string(identity).unwrap_or_else(|_| identity.user_id.clone())
 }
 
+/// Why an implementation has no defaults-mode results.
+pub const NOT_IN_DEFAULTS: &str =
+    "it does not declare defaults mode (its description's `modes` does not list \"defaults\")";
+
 /// Runs cases and signer conformance for every subject, then settles the exceptions.
+///
+/// With [`RunOptions::defaults_mode`], every subject that declares defaults mode runs the cases
+/// a second time in it, as a row of its own; one that does not is listed as not run in that
+/// mode, which fails nothing. Signer conformance does not depend on the mode and runs once.
 pub fn run(
     cases: &[Case],
     subjects: &[Box<dyn Subject>],
@@ -406,9 +449,32 @@ pub fn run(
     options: &RunOptions,
 ) -> Report {
     let started = Instant::now();
+    let given: Vec<&dyn Subject> = subjects.iter().map(|s| s.as_ref()).collect();
+    let mut implementations: Vec<ImplementationInfo> = given
+        .iter()
+        .map(|s| info(s.description(), s.mode()))
+        .collect();
+    // Rows in report order: every implementation as configured, then in defaults mode.
+    let mut in_defaults: Vec<InMode> = Vec::new();
+    if options.defaults_mode {
+        for s in given.iter().filter(|s| s.mode() == VerifyMode::Configured) {
+            match InMode::new(*s, VerifyMode::Defaults) {
+                Some(defaults) => {
+                    implementations.push(info(defaults.description(), VerifyMode::Defaults));
+                    in_defaults.push(defaults);
+                }
+                None => implementations.push(ImplementationInfo {
+                    not_run: Some(NOT_IN_DEFAULTS.into()),
+                    ..info(s.description(), VerifyMode::Defaults)
+                }),
+            }
+        }
+    }
+    let mut all = given;
+    all.extend(in_defaults.iter().map(|s| s as &dyn Subject));
     let mut report = Report {
-        implementations: subjects.iter().map(|s| info(s.description())).collect(),
-        results: run_cases(cases, subjects, options),
+        implementations,
+        results: run_subjects(cases, &all, options),
         ..Report::default()
     };
     report.results.extend(super::signer::run(

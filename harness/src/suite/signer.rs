@@ -15,14 +15,17 @@ use crate::impls::reference::Reference;
 use crate::profile::{Config, Profile};
 use crate::verdict::{Identity, Part, Verdict};
 
-/// The user every canonical token names.
-pub const SIGNER_USER: &str = "user-1";
+/// The user every canonical token names: digits, so that a signer that writes a numeric-looking
+/// string as a JSON number (another user for a verifier that reads the id's type) shows it.
+pub const SIGNER_USER: &str = "12345";
 /// The app id canonical tokens are made for.
 pub const SIGNER_APP_ID: &str = "test-app-id";
 
 const BASIS: &str = "policy.md §6 and taxonomy.md §6.1 (signer conformance): the required header, \
 integral epoch-second dates, the required claims with the right JSON types, a 64-byte R||S \
-ES256 signature, canonical base64url, and verification under the reference";
+ES256 signature, canonical base64url, and verification under the reference; \
+docs/adapter-protocol.md (sign): the header is `alg` and the requested members, the claims are \
+the requested ones exactly, nothing added or retyped";
 
 /// Whether `id` names a signer-conformance result.
 pub fn is_signer_id(id: &str) -> bool {
@@ -98,6 +101,7 @@ fn result(
     CaseResult {
         case_id: id,
         implementation: implementation.to_owned(),
+        mode: Default::default(),
         provider: Some(provider.to_owned()),
         expected: Expectation::Verified,
         expected_reason: None,
@@ -287,6 +291,18 @@ fn rejected(code: &str, detail: String) -> Actual {
     }
 }
 
+/// The JSON type of a value, as a signer problem names it.
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
 /// Everything wrong with a signer's token, byte by byte and under the reference.
 fn conformance_problems(canon: &Canonical<'_>, token: &str) -> Vec<String> {
     let mut problems = Vec::new();
@@ -320,11 +336,9 @@ fn conformance_problems(canon: &Canonical<'_>, token: &str) -> Vec<String> {
                     ));
                 }
             }
-            for name in header.keys() {
-                if !["alg", "typ", "kid"].contains(&name.as_str()) {
-                    problems.push(format!(
-                        "header carries {name:?}, which no profile asks for"
-                    ));
+            for (name, value) in &header {
+                if name != "alg" && !canon.header.contains_key(name) {
+                    problems.push(format!("header member {name} = {value} was added"));
                 }
             }
         }
@@ -333,11 +347,22 @@ fn conformance_problems(canon: &Canonical<'_>, token: &str) -> Vec<String> {
         Err(e) => problems.push(e.to_string()),
         Ok(claims) => {
             for (name, wanted) in &canon.claims {
-                if claims.get(name) != Some(wanted) {
-                    problems.push(format!(
-                        "claim {name} is {:?}, not {wanted}",
-                        claims.get(name)
-                    ));
+                match claims.get(name) {
+                    None => problems.push(format!("claim {name} is missing (requested {wanted})")),
+                    Some(got) if json_type(got) != json_type(wanted) => problems.push(format!(
+                        "claim {name} is the {} {got}, requested as the {} {wanted}",
+                        json_type(got),
+                        json_type(wanted)
+                    )),
+                    Some(got) if got != wanted => {
+                        problems.push(format!("claim {name} is {got}, requested as {wanted}"))
+                    }
+                    Some(_) => {}
+                }
+            }
+            for (name, value) in &claims {
+                if !canon.claims.contains_key(name) {
+                    problems.push(format!("claim {name} = {value} was added"));
                 }
             }
             for name in DATE_CLAIMS {

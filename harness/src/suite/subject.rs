@@ -6,7 +6,9 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::contract::{Decoded, Description, Failure, Implementation, SignRequest, VerifyRequest};
+use crate::contract::{
+    Decoded, Description, Failure, Implementation, SignRequest, VerifyMode, VerifyRequest,
+};
 use crate::guard;
 
 /// How one call to an implementation ended.
@@ -62,6 +64,61 @@ pub trait Subject: Send + Sync {
     fn sign(&self, request: &SignRequest) -> Answer<String>;
     /// Asks it to verify.
     fn verify(&self, request: &VerifyRequest) -> Answer<Decoded>;
+    /// The verify mode its requests are sent in.
+    fn mode(&self) -> VerifyMode {
+        VerifyMode::Configured
+    }
+}
+
+/// A subject asked in another verify mode ([`VerifyMode`]): every verify request it passes on
+/// carries the mode, and its description's clock is the one the implementation declares for
+/// that mode, so that the runner re-mints time-relative cases for a library that reads its own
+/// clock only there. Signing is the subject's own: the mode is about verification.
+pub struct InMode<'a> {
+    inner: &'a dyn Subject,
+    mode: VerifyMode,
+    description: Description,
+}
+
+impl<'a> InMode<'a> {
+    /// `inner` in `mode`, or `None` when its description does not list the mode.
+    pub fn new(inner: &'a dyn Subject, mode: VerifyMode) -> Option<InMode<'a>> {
+        let declared = inner.description();
+        if !declared.serves(mode) {
+            return None;
+        }
+        let description = Description {
+            clock: declared.clock_in(mode),
+            ..declared.clone()
+        };
+        Some(InMode {
+            inner,
+            mode,
+            description,
+        })
+    }
+}
+
+impl Subject for InMode<'_> {
+    fn description(&self) -> &Description {
+        &self.description
+    }
+
+    fn sign(&self, request: &SignRequest) -> Answer<String> {
+        self.inner.sign(request)
+    }
+
+    fn verify(&self, request: &VerifyRequest) -> Answer<Decoded> {
+        let request = VerifyRequest {
+            mode: self.mode,
+            ..request.clone()
+        };
+        self.inner.verify(&request)
+    }
+
+    fn mode(&self) -> VerifyMode {
+        self.mode
+    }
 }
 
 /// An in-process [`Implementation`], each call on a worker thread with a timeout so that a
@@ -112,6 +169,8 @@ impl InProcess {
                 algorithms: Vec::new(),
                 clock: crate::contract::Clock::Injected,
                 cannot_enforce: Vec::new(),
+                modes: Vec::new(),
+                defaults_clock: None,
             },
             timeout: describe_timeout,
         };
@@ -218,6 +277,10 @@ impl Subject for Breaker {
     fn verify(&self, request: &VerifyRequest) -> Answer<Decoded> {
         self.call(|s| s.verify(request))
     }
+
+    fn mode(&self) -> VerifyMode {
+        self.inner.mode()
+    }
 }
 
 #[cfg(test)]
@@ -235,6 +298,8 @@ mod tests {
                 algorithms: vec!["HS256".into()],
                 clock: Clock::Injected,
                 cannot_enforce: vec![],
+                modes: vec![],
+                defaults_clock: None,
             }
         }
         fn sign(&self, request: &SignRequest) -> Result<String, Failure> {

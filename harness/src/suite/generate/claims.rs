@@ -5,7 +5,7 @@
 //! Every token is minted, and every time value relative to `now` is a placeholder, so the cases
 //! keep their meaning when re-minted at another time.
 
-use super::draft::{Draft, Want, LEEWAY, P};
+use super::draft::{Draft, Want, LEEWAY, P, USER};
 use super::token::Tok;
 use crate::contract::checks;
 use crate::suite::case::{Case, VectorFile};
@@ -30,12 +30,18 @@ const STRINGS: &str = "policy.md §5.8 (`iss`, `sub` and `jti` are strings; `aud
 a non-empty array of strings)";
 const ISSUER: &str = "policy.md §5.9 (a fixed issuer is matched exactly: case-sensitive, \
 untrimmed)";
+const AUDIENCE: &str = "policy.md §5.10 (a configured audience is matched exactly, \
+case-sensitive and untrimmed: `aud` is that string or an array containing it); RFC 7519 §4.1.3";
 const AUD_NONE: &str = "policy.md §5.11 (an `aud` where the profile expects none: either)";
 const UNKNOWN: &str = "policy.md §5.12 (claims the policy does not name are passed through)";
 const DUPLICATES: &str = "policy.md §2.4 (duplicate member names are refused at any depth); \
 taxonomy.md §4.6 (duplicate claims whose values disagree, in either order)";
 const NOT_OBJECT: &str = "RFC 7519 §7.2 step 10 and policy.md §2.1: the claims set must be a JSON \
-object";
+object; CVE-2026-107723 (GHSA-5hjw-83fp-phq9: fast-jwt before 6.3.0 took a validly signed array \
+payload and skipped every claim check)";
+const POSITIONAL: &str = "RFC 7519 §7.2 step 10 and policy.md §2.1 (the claims set is an object); \
+a derived deserializer that reads a JSON array in field order (serde's sequence form) would take \
+this array as claims";
 
 pub(super) fn file() -> VectorFile {
     let mut cases = Vec::new();
@@ -221,12 +227,48 @@ fn nbf_iat(p: &P, out: &mut Vec<Case>) {
     );
 }
 
-/// The issuer the profile fixes, if any (policy.md §6: Privy `privy.io`, OneSignal the app id).
-fn fixed_issuer(p: &P) -> Option<&'static str> {
-    match p.id {
-        "privy" => Some("privy.io"),
-        "onesignal" => Some(super::draft::APP_ID),
-        _ => None,
+/// Values that differ from `expected` only in ways a loose comparison misses: `(kind, what,
+/// value)`, `what` completing "… {noun} …".
+#[rustfmt::skip]
+fn near_misses(expected: &str, noun: &str) -> Vec<(&'static str, String, String)> {
+    let upper = expected.to_uppercase();
+    let inner = &expected[1..expected.len() - 1];
+    vec![
+        ("other-case", format!("{upper:?}: {noun} in another case"), upper.clone()),
+        ("trailing-space", format!("{noun} followed by a space"), format!("{expected} ")),
+        ("leading-space", format!("{noun} preceded by a space"), format!(" {expected}")),
+        ("prefix", format!("{noun} without its last character"), expected[..expected.len() - 1].to_owned()),
+        ("suffix", format!("{noun} followed by \".evil\""), format!("{expected}.evil")),
+        ("extended-front", format!("{noun} preceded by \"evil.\" (it ends with the expected value)"), format!("evil.{expected}")),
+        ("substring", format!("{noun} without its first and last characters"), inner.to_owned()),
+        ("containing", format!("a URL that contains {noun}"), format!("https://{expected}/x")),
+        ("nul-suffix", format!("{noun} followed by a NUL character (equal up to the NUL as a C string)"), format!("{expected}\u{0}")),
+    ]
+}
+
+/// The issuer and audience the profile fixes, if any (policy.md §6: Privy `privy.io` and the
+/// app id, OneSignal the app id).
+fn fixed(p: &P) -> (Option<String>, Option<String>) {
+    let config = crate::profile::Config {
+        app_id: Some(super::draft::APP_ID.to_owned()),
+    };
+    p.profile
+        .issuer_and_audience(&config)
+        .expect("the built-in profiles resolve with an app id")
+}
+
+/// Near misses of a fixed `iss` or `aud`, each refused with `reason`; for `aud` also an array
+/// holding only near misses.
+#[rustfmt::skip]
+fn near_miss_cases(p: &P, claim: &str, expected: &str, (basis, reason, check): (&str, &'static str, &str), out: &mut Vec<Case>) {
+    let noun = if claim == "iss" { "the expected issuer" } else { "the expected audience" };
+    let misses = near_misses(expected, noun);
+    for (kind, what, value) in &misses {
+        out.push(p.case(NS, &format!("{claim}-{kind}"), &format!("The canonical token with {claim} {what}."), basis).checks(&[check]).tok(p.tok().claim(claim, super::token::quote(value))).rejected(reason));
+    }
+    if claim == "aud" {
+        let all: Vec<String> = misses.iter().map(|(_, _, v)| super::token::quote(v)).collect();
+        out.push(p.case(NS, "aud-array-of-near-misses", &format!("The canonical token with aud an array of every near miss of {noun}, without it."), basis).checks(&[check]).tok(p.tok().claim("aud", format!("[{}]", all.join(",")))).rejected(reason));
     }
 }
 
@@ -248,16 +290,15 @@ fn strings(p: &P, out: &mut Vec<Case>) {
         out,
     );
 
-    match fixed_issuer(p) {
+    let (issuer, audience) = fixed(p);
+    if let Some(expected) = &audience {
+        near_miss_cases(p, "aud", expected, (AUDIENCE, "audience_mismatch", checks::AUDIENCE), out);
+    }
+    match issuer.as_deref() {
         Some(expected) => {
             const MISMATCH: Want = Rejected("issuer_mismatch");
-            let upper = expected.to_uppercase();
+            near_miss_cases(p, "iss", expected, (ISSUER, "issuer_mismatch", checks::ISSUER), out);
             let rows = vec![
-                row("iss-other-case", super::token::quote(&upper), format!("iss {upper:?}: the expected issuer in another case."), ISSUER, MISMATCH),
-                row("iss-trailing-space", super::token::quote(&format!("{expected} ")), "iss the expected issuer followed by a space.", ISSUER, MISMATCH),
-                row("iss-leading-space", super::token::quote(&format!(" {expected}")), "iss the expected issuer preceded by a space.", ISSUER, MISMATCH),
-                row("iss-prefix", super::token::quote(&expected[..expected.len() - 1]), "iss the expected issuer without its last character.", ISSUER, MISMATCH),
-                row("iss-suffix", super::token::quote(&format!("{expected}.evil")), "iss the expected issuer followed by \".evil\".", ISSUER, MISMATCH),
                 row("iss-empty", "\"\"", "iss the empty string.", ISSUER, MISMATCH),
                 row("iss-array", format!("[{}]", super::token::quote(expected)), "iss an array holding the expected issuer.", STRINGS, TYPE),
                 row("iss-exact", super::token::quote(expected), "iss exactly the expected issuer.", ISSUER, Verified),
@@ -290,7 +331,7 @@ fn strings(p: &P, out: &mut Vec<Case>) {
 
     // aud: the Privy audience is the app id; elsewhere aud is unexpected but still typed.
     let app = super::token::quote(super::draft::APP_ID);
-    let aud_value = if p.id == "privy" {
+    let aud_value = if audience.is_some() {
         app.clone()
     } else {
         "\"some-audience\"".to_owned()
@@ -303,7 +344,7 @@ fn strings(p: &P, out: &mut Vec<Case>) {
         row("aud-null", "null", "aud null.", STRINGS, TYPE),
         row("aud-boolean", "false", "aud the boolean false.", STRINGS, TYPE),
     ];
-    if p.id != "privy" {
+    if audience.is_none() {
         aud_rows.push(row(
             "aud-unexpected-string",
             aud_value.clone(),
@@ -416,4 +457,10 @@ fn not_objects(p: &P, out: &mut Vec<Case>) {
     ] {
         out.push(p.case(NS, name, &format!("A validly signed token whose claims set is {what}."), NOT_OBJECT).tok(p.tok().payload_text(text)).rejected("not_an_object"));
     }
+    // In the field order iat, exp, nbf, iss, sub, aud (jwt-simple 0.15's JWTClaims), with the
+    // canonical values where the profile has them.
+    let canonical = p.claims();
+    let value = |name: &str| canonical.get(name).unwrap_or("null").to_owned();
+    let positional = format!("[null,{},null,{},{},{}]", value("exp"), value("iss"), super::token::quote(USER), value("aud"));
+    out.push(p.case(NS, "claims-positional", "A validly signed token whose claims set is an array holding exp, iss, the user id and aud in the positions of a struct's fields.", POSITIONAL).features(&["serde-positional"]).tok(p.tok().payload_text(positional)).rejected("not_an_object"));
 }

@@ -175,7 +175,7 @@ impl P {
         Tok {
             header: Text::Obj(self.header_for(&key)),
             payload: Text::Obj(self.claims()),
-            alg: family_alg(&key),
+            alg: family_alg(&key).into(),
             key,
             form: SignatureForm::Valid,
         }

@@ -5,6 +5,7 @@ use super::draft::{claim_rows, Want, P};
 use super::identity::user;
 use super::token::quote;
 use crate::contract::checks;
+use crate::engine::keys::Key;
 use crate::suite::case::Case;
 use crate::verdict::Identity;
 use serde_json::{Map, Value};
@@ -26,6 +27,14 @@ const BINDING: &str =
 §6.6 (the token's user id must equal the claimed one exactly)";
 const SEED: &str = "\"userJwt\": \"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.\
 22H1g2b8yxmkcEY1Fhku4AhNl-M40P5Sl_B2ktSUdv8\"";
+/// The HS256 secret jwt.io's debugger used to fill in, and the one it fills in now (both in the
+/// public source of jwt.io, github.com/jsonwebtoken/jsonwebtoken.github.io).
+const JWT_IO_FORMER_DEFAULT: &str = "your-256-bit-secret";
+const JWT_IO_DEFAULT: &str = "a-string-secret-at-least-256-bits-long";
+const PUBLIC_SECRET: &str =
+    "policy.md §4.1 (the key is the configured secret, whatever it is) and \
+§4.3 (under 32 bytes: either); a verifier cannot tell a public secret from a private one, so the \
+verdict follows the key and `idjwt verify` reports the secret as publicly known (docs/cli.md)";
 const ALG: &str = "policy.md §6.1 (Drift: HS256); the Drift document's example header is \
 {\"typ\":\"JWT\",\"alg\":\"HS256\"}";
 
@@ -100,6 +109,14 @@ fn others(p: &P, out: &mut Vec<Case>) {
     let resigned = p.tok().header_text(SEED_HEADER).payload_text(SEED_PAYLOAD);
     out.push(p.own("seed-example-resigned", "The seed example's exact header and payload texts signed with the configured key.", SEED).features(&["seed-example"]).rule("sub").tok(resigned.clone()).verified());
     out.push(p.own("seed-example-resigned-identify", "The seed example re-signed, with the client calling drift.identify(\"12345\").", BINDING).features(&["seed-example", "binding"]).claimed("12345").tok(resigned).verified());
+    // The seed's token was made with jwt.io's former default secret: configured with it, a
+    // verifier has nothing to refuse; naming the secret as public is `idjwt verify`'s job.
+    let jwt_io = Key::hmac(JWT_IO_FORMER_DEFAULT.as_bytes().to_vec(), Some("jwt-io-former-default".into()));
+    let seed = p.tok().key(jwt_io.clone()).header_text(SEED_HEADER).payload_text(SEED_PAYLOAD);
+    assert_eq!(seed.at(0), SEED_TOKEN, "the seed token is HS256 under jwt.io's former default");
+    out.push(p.own("seed-example-public-secret", "The seed's example userJwt verbatim, with jwt.io's former default secret your-256-bit-secret configured: the token verifies under it, and a 19-byte secret is short.", PUBLIC_SECRET).features(&["seed-example", "known-secret", "short-key"]).keys(&[jwt_io]).tok(seed).either());
+    let current = Key::hmac(JWT_IO_DEFAULT.as_bytes().to_vec(), Some("jwt-io-default".into()));
+    out.push(p.own("public-secret-signed", "The seed example's claims signed with jwt.io's current default secret a-string-secret-at-least-256-bits-long (38 bytes), which is configured.", PUBLIC_SECRET).features(&["seed-example", "known-secret"]).keys(std::slice::from_ref(&current)).tok(p.tok().key(current).header_text(SEED_HEADER).payload_text(SEED_PAYLOAD)).verified());
     out.push(p.own("typ-jwt-header", "The canonical claims under the seed's header order {\"typ\":\"JWT\",\"alg\":\"HS256\"}.", ALG).tok(p.tok().header_text(SEED_HEADER)).verified());
 }
 

@@ -9,12 +9,15 @@ use super::draft::{Draft, Want, P, TIMELESS};
 use super::token::{b64, parts, quote, Tok};
 use crate::contract::checks;
 use crate::engine::keys::Key;
-use crate::suite::case::{Case, VectorFile};
+use crate::suite::case::{Case, MintAlg, VectorFile};
 
 const NS: &str = "header";
 
 const ALG: &str = "policy.md §3.1 (`alg` is a string matched case-sensitively against the \
 profile's one algorithm, HS256 or ES256); RFC 8725 §3.1; CVE-2015-9235";
+const SAME_FAMILY: &str = "policy.md §3.1 (the profile's one algorithm, nothing else of its \
+family); RFC 8725 §3.1 (each key is used with exactly one algorithm): a signature that is right \
+under HS384, HS512 or ECDSA with another hash does not make the algorithm allowed";
 const NONE: &str =
     "policy.md §3.2 (`none` is refused in any spelling); RFC 8725 §3.1; CVE-2015-9235";
 const CRIT: &str = "policy.md §3.3 (`crit` is refused in any form, `[]` included: no extension is \
@@ -112,6 +115,22 @@ fn alg(p: &P, out: &mut Vec<Case>) {
     }
     for (name, value) in variants {
         out.push(c(&name, &format!("The canonical token signed as usual but with header alg {value:?}."), ALG).tok(t.clone().header_str("alg", &value)).rejected("alg_not_allowed"));
+    }
+    // Signed for real under the header's algorithm with the configured key: a verifier that
+    // takes the hash from the header accepts these, the ones above fail on their signature.
+    let same_family: &[(&str, &str, MintAlg, &str)] = if p.is_hs() {
+        &[
+            ("alg-hs384-signed", "HS384", MintAlg::HS384, "HMAC-SHA-384 under the configured secret"),
+            ("alg-hs512-signed", "HS512", MintAlg::HS512, "HMAC-SHA-512 under the configured secret"),
+        ]
+    } else {
+        &[
+            ("alg-es384-signed", "ES384", MintAlg::EcdsaP256Sha384, "ECDSA with the configured P-256 key over a SHA-384 digest"),
+            ("alg-es512-signed", "ES512", MintAlg::EcdsaP256Sha512, "ECDSA with the configured P-256 key over a SHA-512 digest"),
+        ]
+    };
+    for (name, header_alg, signing, what) in same_family {
+        out.push(c(name, &format!("The canonical claims with header alg {header_alg}, signed for real: {what}."), SAME_FAMILY).features(&["alg-confusion"]).tok(t.clone().header_str("alg", header_alg).signed_as(*signing)).rejected("alg_not_allowed"));
     }
 }
 

@@ -13,6 +13,9 @@ const NS: &str = "json";
 
 const OBJECT: &str = "RFC 7515 §4 / RFC 7519 §7.2 and policy.md §2.1 (the header and the claims \
 set are JSON objects, never an array, string, number or null)";
+const POSITIONAL: &str = "RFC 7515 §4 and policy.md §2.1 (the header is a JSON object); serde's \
+derived struct deserializer also reads a JSON array in field order, and jwt-simple 0.15 reads its \
+header that way (alg, cty, kid, typ, …), so a validly signed array header verifies there";
 const STRICT: &str = "RFC 8259 and policy.md §2.2 (no byte-order mark) and §2.3 (strict syntax: \
 nothing after the closing brace, no comments, single quotes or trailing commas)";
 const ENCODING: &str = "RFC 8259 §8.1 and policy.md §2.2 (UTF-8 text only)";
@@ -89,12 +92,16 @@ fn header(p: &P, out: &mut Vec<Case>) {
     let hc = canonical.header_string();
     let inner = open(&hc).to_owned();
     let alg = p.alg().as_str();
+    let kid_text = super::token::quote(&p.key(1).kid.expect("test keys have a kid"));
     let c = |name: &str, description: &str, basis: &str| -> Draft {
         p.case(NS, name, description, basis)
     };
 
     let rows: Vec<(&str, &str, &str, String, Want)> = vec![
         ("header-array", "A header that is a JSON array of the alg member's name and value.", OBJECT, format!(r#"["alg","{alg}"]"#), Want::Rejected("not_an_object")),
+        ("header-positional-alg", "A header that is a JSON array holding only the algorithm, as a struct's first field.", POSITIONAL, format!(r#"["{alg}"]"#), Want::Rejected("not_an_object")),
+        ("header-positional-alg-cty", "A header that is a JSON array of the algorithm and \"JWT\".", POSITIONAL, format!(r#"["{alg}","JWT"]"#), Want::Rejected("not_an_object")),
+        ("header-positional-full", "A header that is a JSON array of alg, cty, kid and typ in a struct's field order, naming the configured key.", POSITIONAL, format!(r#"["{alg}",null,{kid_text},"JWT"]"#), Want::Rejected("not_an_object")),
         ("header-string", "A header that is a JSON string.", OBJECT, format!(r#""{alg}""#), Want::Rejected("not_an_object")),
         ("header-number", "A header that is a JSON number.", OBJECT, "256".into(), Want::Rejected("not_an_object")),
         ("header-null", "A header that is JSON null.", OBJECT, "null".into(), Want::Rejected("not_an_object")),
@@ -279,6 +286,9 @@ fn tagged(name: &str, mut d: Draft) -> Draft {
         d = d
             .checks(&[checks::DUPLICATE_MEMBERS])
             .features(&["differential"]);
+    }
+    if name.contains("positional") {
+        d = d.features(&["serde-positional"]);
     }
     if name.contains("depth") {
         d = d.features(&["dos"]);

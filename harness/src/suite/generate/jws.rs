@@ -150,6 +150,8 @@ fn encoding(p: &P, out: &mut Vec<Case>) {
         ("standard-alphabet", "The canonical token with `-` and `_` written as standard base64 `+` and `/`.", standard_alphabet(&token)),
         ("non-canonical-trailing-bits", "The canonical token whose signature's last character sets an unused trailing bit.", format!("{h}.{pl}.{}", non_canonical(&s))),
         ("impossible-length", "The canonical token whose signature segment has a length of 1 modulo 4.", format!("{h}.{pl}.{}", mod4_is_1(&s))),
+        ("signature-trailing-non-alphabet", "The canonical token with `!` appended to its signature segment: a decoder that skips characters outside the alphabet still finds the right signature.", format!("{token}!")),
+        ("signature-trailing-non-alphabet-run", "The canonical token with `~!$&*` appended to its signature segment.", format!("{token}~!$&*")),
     ];
     for (name, description, t) in rows {
         push(out, c(name, description), t, "invalid_base64");

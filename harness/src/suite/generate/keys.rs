@@ -15,6 +15,13 @@ const NS: &str = "keys";
 const CONFUSION: &str =
     "policy.md §4.9 (a key of the wrong family for `alg`, such as the EC public \
 key as HMAC key material in any encoding, is refused); CVE-2016-10555, CVE-2022-29217";
+const PEM_VARIANT: &str = "policy.md §4.9 (the EC public key is never HMAC key material, in any \
+encoding); CVE-2026-34950 and CVE-2026-107722 (fast-jwt: a PEM after whitespace or other text \
+escaped its public-key test and became an HMAC secret), CVE-2026-102268 (PyJWT: the same with \
+changed whitespace or line endings)";
+const JWK_TEXT: &str = "policy.md §4.9 (the EC public key is never HMAC key material, in any \
+encoding); CVE-2026-107724 (fast-jwt) and CVE-2026-48526 (PyJWT): the public JWK's JSON text \
+used as an HMAC secret";
 const KID_OTHER: &str = "policy.md §3.7 (a `kid` naming one key on a signature by another is \
 refused)";
 const SEVERAL: &str =
@@ -25,6 +32,10 @@ verifies nothing)";
 const EMPTY: &str =
     "policy.md §4.1 (an HS256 key is the raw secret, JWK `oct`) and §4.2 (an empty \
 secret refuses every token)";
+const EMPTY_SIGNATURE: &str = "policy.md §1 (an empty segment is refused before the signature \
+layer) and §4.2 (an empty secret, or no key, verifies nothing): a library that compares an empty \
+tag with the MAC of an empty key accepts a token anyone can write (CVE-2026-107720, fast-jwt before \
+6.3.1, with an empty or null key)";
 const SHORT: &str = "policy.md §4.3 (a secret under 32 bytes: either; RFC 7518 §3.2 asks for 256 \
 bits and the lint warns)";
 const LONG: &str = "RFC 2104 §2 / RFC 7518 §3.2: keys longer than the block size are hashed \
@@ -121,7 +132,11 @@ fn secrets(p: &P, out: &mut Vec<Case>) {
             .finalize()
             .into_bytes()
     };
-    out.push(p.case(NS, "empty-secret-signed-with-empty-secret", "An empty HMAC secret configured; the canonical claims with an HMAC tag computed with the empty secret, which anyone can compute.", EMPTY).features(&["forgery"]).jwks(vec![empty]).raw(format!("{input}.{}", crate::engine::compact::encode(&tag))).rejected("empty_key"));
+    out.push(p.case(NS, "empty-secret-signed-with-empty-secret", "An empty HMAC secret configured; the canonical claims with an HMAC tag computed with the empty secret, which anyone can compute.", EMPTY).features(&["forgery"]).jwks(vec![empty.clone()]).raw(format!("{input}.{}", crate::engine::compact::encode(&tag))).rejected("empty_key"));
+    // An empty signature segment is refused before any key is looked at, whatever the keys.
+    let (h, pl, _) = super::token::parts(&p.tok().at(TIMELESS));
+    out.push(p.case(NS, "empty-secret-empty-signature", "An empty HMAC secret configured; the canonical claims with an empty signature segment.", EMPTY_SIGNATURE).features(&["forgery"]).jwks(vec![empty]).raw(format!("{h}.{pl}.")).rejected("empty_segment"));
+    out.push(p.case(NS, "no-key-empty-signature", "No key configured at all; the canonical claims with an empty signature segment.", EMPTY_SIGNATURE).features(&["forgery"]).jwks(Vec::new()).raw(format!("{h}.{pl}.")).rejected("empty_segment"));
     for (name, len) in [("short-secret-16-bytes", 16), ("short-secret-31-bytes", 31)] {
         let key = sized_secret(p, len);
         out.push(p.case(NS, name, &format!("A {len}-byte HMAC secret configured; the canonical claims signed with it."), SHORT).features(&["short-key"]).keys(std::slice::from_ref(&key)).tok(p.tok_by(key)).either());
@@ -133,6 +148,15 @@ fn secrets(p: &P, out: &mut Vec<Case>) {
     ] {
         let key = sized_secret(p, len);
         out.push(p.case(NS, name, &format!("A {len}-byte HMAC secret configured; the canonical claims signed with it."), LONG).keys(std::slice::from_ref(&key)).tok(p.tok_by(key)).verified());
+    }
+}
+
+/// The basis of a key-confusion case: the advisories that name its encoding, if any.
+fn confusion_basis(encoding: &str) -> &'static str {
+    match encoding {
+        "jwk-json" => JWK_TEXT,
+        e if e.starts_with("pem-") => PEM_VARIANT,
+        _ => CONFUSION,
     }
 }
 
@@ -151,14 +175,25 @@ fn encodings(key: &Key) -> Vec<(&'static str, &'static str, Vec<u8>)> {
     let mut jwk = key.public_jwk();
     jwk.kid = None;
     let jwk_text = serde_json::to_string(&jwk).expect("a JWK serializes");
-    vec![
-        ("pem", "the SPKI PEM text", pem.into_bytes()),
+    // Lenient PEM detection (a prefix test, a trimmed or re-wrapped text) has let these variants
+    // through as HMAC secrets where the exact PEM was caught.
+    let crlf = pem.replace('\n', "\r\n");
+    let variants = [
+        ("pem-no-trailing-newline", "the SPKI PEM text without its final newline", pem.trim_end().to_owned()),
+        ("pem-leading-whitespace", "the SPKI PEM text after a space and a newline", format!(" \n{pem}")),
+        ("pem-leading-text", "the SPKI PEM text after a line of explanatory text", format!("Public key:\n{pem}")),
+        ("pem-crlf", "the SPKI PEM text with CR LF line endings", crlf),
+    ];
+    let mut rows = vec![
+        ("pem", "the SPKI PEM text", pem.as_bytes().to_vec()),
         ("der-spki", "the SPKI DER bytes", der.as_bytes().to_vec()),
         ("sec1-uncompressed", "the SEC1 uncompressed point (04 ‖ x ‖ y)", uncompressed.as_bytes().to_vec()),
         ("sec1-compressed", "the SEC1 compressed point", compressed.as_bytes().to_vec()),
         ("raw-x-y", "the raw coordinates x ‖ y", xy),
         ("jwk-json", "the public JWK's JSON text", jwk_text.into_bytes()),
-    ]
+    ];
+    rows.extend(variants.map(|(name, what, text)| (name, what, text.into_bytes())));
+    rows
 }
 
 /// HS256 tokens MAC'd with the ES256 profile's own public key (CVE-2016-10555): the profile's
@@ -169,7 +204,7 @@ fn confusion(p: &P, out: &mut Vec<Case>) {
     for (name, what, secret) in encodings(&key) {
         let mac = Key::hmac(secret, None);
         let tok = p.tok().key(mac).header_str("alg", "HS256");
-        out.push(p.case(NS, &format!("hs256-with-public-key-{name}"), &format!("An HS256 token whose MAC key is the configured EC public key as {what}."), CONFUSION).features(&["key-confusion"]).tok(tok).rejected("alg_not_allowed"));
+        out.push(p.case(NS, &format!("hs256-with-public-key-{name}"), &format!("An HS256 token whose MAC key is the configured EC public key as {what}."), confusion_basis(name)).features(&["key-confusion"]).tok(tok).rejected("alg_not_allowed"));
     }
     let (name, what, secret) = encodings(&key).remove(0);
     let tok = p
@@ -207,7 +242,7 @@ fn jose_confusion(out: &mut Vec<Case>) {
     let es = Tok {
         header: super::token::Text::Raw(r#"{"alg":"ES256"}"#.into()),
         payload: super::token::Text::Raw(payload.into()),
-        alg: Alg::ES256,
+        alg: Alg::ES256.into(),
         key: key.clone(),
         form: SignatureForm::Valid,
     };
@@ -217,7 +252,7 @@ fn jose_confusion(out: &mut Vec<Case>) {
             .clone()
             .header_text(r#"{"alg":"HS256"}"#)
             .key(Key::hmac(secret, None));
-        out.push(jose(NS, &format!("jose-hs256-with-public-key-{name}"), &both, &format!("HS256 and ES256 allowed, only an EC key configured; an HS256 token whose MAC key is that key as {what}."), CONFUSION).features(&["key-confusion"]).keys(std::slice::from_ref(&key)).tok(tok).rejected("key_family_mismatch"));
+        out.push(jose(NS, &format!("jose-hs256-with-public-key-{name}"), &both, &format!("HS256 and ES256 allowed, only an EC key configured; an HS256 token whose MAC key is that key as {what}."), confusion_basis(name)).features(&["key-confusion"]).keys(std::slice::from_ref(&key)).tok(tok).rejected("key_family_mismatch"));
     }
     let (_, what, secret) = encodings(&key).remove(0);
     let tok = es

@@ -8,7 +8,8 @@
 //! Naming conventions:
 //! - `namespace::name@provider` for a generic class run once per provider (`jws`, `json`,
 //!   `header`, `keys`, `signature`, `claims`, `modes`); `namespace::name` for provider-less
-//!   JOSE cases (which carry `algorithms`) and for the provider namespaces (`zendesk::kid-missing`).
+//!   JOSE cases (which carry `algorithms`: `keys::jose-*`, `wycheproof::*`) and for the provider
+//!   namespaces (`zendesk::kid-missing`).
 //! - Names are lowercase kebab-case.
 //! - Feature `rule:<claim>` (or `rule:header.typ`, `rule:header.kid`) marks a provider-namespace
 //!   case that sits at the boundary of that profile rule; every rule has a verified and a
@@ -36,6 +37,7 @@ mod signature;
 #[cfg(test)]
 mod tests;
 mod token;
+mod wycheproof;
 mod zendesk;
 
 use super::case::{Case, VectorFile};
@@ -71,6 +73,7 @@ pub fn all() -> Vec<VectorFile> {
         claims::file(),
         binding::file(),
         modes::file(),
+        wycheproof::file(),
     ];
     for (id, description, generate, _) in PROVIDER_NAMESPACES {
         let mut cases = Vec::new();

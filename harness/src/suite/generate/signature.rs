@@ -20,6 +20,9 @@ const N: [u8; 32] = [
 const ES_LENGTH: &str =
     "RFC 7518 §3.4 and policy.md §4.6 (an ES256 signature is exactly 64 bytes, \
 `R ‖ S` big-endian)";
+const ES_PADDED: &str = "RFC 7518 §3.4 and policy.md §4.6 (an ES256 signature is exactly 64 \
+bytes); CVE-2026-65632 (GHSA-44hw-rpw9-mwg4: erlang-jose before 1.11.13 split the signature in \
+half and read each half as an integer, so zero-padded R and S verified)";
 const ES_DER: &str = "RFC 7518 §3.4 and policy.md §4.6 (DER/ASN.1 signatures are refused)";
 const ES_RANGE: &str =
     "policy.md §4.7 (`r` or `s` of 0, or of n or more, is refused); CVE-2022-21449";
@@ -92,7 +95,8 @@ fn es256(p: &P, out: &mut Vec<Case>) {
         ("es256-components-padded-66", "The canonical token with r and s each zero-padded to 33 bytes.", cat(&[&[0], r, &[0], s]), "signature_length"),
     ];
     for (name, description, bytes, reason) in lengths {
-        out.push(c(name, description, ES_LENGTH).raw(with_sig(&token, &bytes)).rejected(reason));
+        let basis = if name == "es256-components-padded-66" { ES_PADDED } else { ES_LENGTH };
+        out.push(c(name, description, basis).raw(with_sig(&token, &bytes)).rejected(reason));
     }
     out.push(c("es256-der", "The canonical token with its signature DER-encoded instead of R ‖ S.", ES_DER).features(&["der"]).tok(p.tok().form(SignatureForm::Der)).rejected("signature_length"));
     let range: Vec<(&str, &str, Vec<u8>)> = vec![

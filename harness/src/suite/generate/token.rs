@@ -1,7 +1,7 @@
 //! The raw texts of a token: JSON objects written member by member, header and payload texts,
 //! the recipe that signs them, and byte-level helpers for what no recipe can express.
 
-use super::super::case::{Mint, SignatureForm};
+use super::super::case::{Mint, MintAlg, SignatureForm};
 use super::super::mint::{mint, substitute_times};
 use crate::engine::keys::Key;
 use crate::engine::{compact, signature as sig, Alg};
@@ -93,7 +93,7 @@ pub(crate) struct Tok {
     pub header: Text,
     pub payload: Text,
     /// The algorithm that computes the signature (the header may claim another).
-    pub alg: Alg,
+    pub alg: MintAlg,
     /// The signing key (a TEST KEY).
     pub key: Key,
     pub form: SignatureForm,
@@ -152,8 +152,14 @@ impl Tok {
 
     /// Signs with `key` (under its family's algorithm), leaving the header as it is.
     pub fn key(mut self, key: Key) -> Tok {
-        self.alg = family_alg(&key);
+        self.alg = family_alg(&key).into();
         self.key = key;
+        self
+    }
+
+    /// Signs with `alg` under the same key, leaving the header as it is.
+    pub fn signed_as(mut self, alg: MintAlg) -> Tok {
+        self.alg = alg;
         self
     }
 

@@ -1,27 +1,33 @@
-//! What every report leads with: per implementation, its divergence classes with their cases,
-//! ranked by impact; the limitations it declares and the impact each leaves open; what
-//! failed unexpectedly; reason mismatches as counted pairs. Every format renders this one
-//! model, so they cannot disagree on what was found.
+//! What every report leads with: per implementation (and per verify mode it ran in), its
+//! divergence classes with their cases, ranked by impact; the limitations it declares and the
+//! impact each leaves open; what failed unexpectedly; reason mismatches as counted pairs. Every
+//! format renders this one model, so they cannot disagree on what was found.
 
 use std::collections::BTreeMap;
 
-use crate::contract::checks;
+use super::Row;
+use crate::contract::{checks, VerifyMode};
 use crate::impact::Impact;
 use crate::suite::outcome::{CaseResult, ClassInfo, ImplementationInfo, Report, StaleException};
 
 /// How many case ids a finding shows as samples.
 pub const SAMPLES: usize = 3;
 
-/// Everything found, implementation by implementation, in report order.
+/// Everything found, row by row (an implementation in one verify mode), in report order.
 #[derive(Debug)]
 pub struct Findings<'a> {
     pub implementations: Vec<ImplementationFindings<'a>>,
 }
 
-/// One implementation's findings.
+/// One implementation's findings in one verify mode.
 #[derive(Debug)]
 pub struct ImplementationFindings<'a> {
+    /// The implementation's name.
     pub name: &'a str,
+    /// The verify mode of this row.
+    pub mode: VerifyMode,
+    /// How the row is named: the name, or `name (defaults)`.
+    pub label: String,
     /// Version, clock and limitations, when the implementation described itself.
     pub info: Option<&'a ImplementationInfo>,
     /// Classes that covered at least one result, worst impact first, then most cases.
@@ -67,11 +73,23 @@ pub struct MismatchPair<'a> {
 impl<'a> Findings<'a> {
     /// The findings of `report`.
     pub fn of(report: &'a Report) -> Findings<'a> {
-        let implementations = super::implementation_names(report)
+        let implementations = super::rows(report)
             .into_iter()
-            .map(|name| ImplementationFindings::of(report, name))
+            .map(|row| ImplementationFindings::of(report, row))
             .collect();
         Findings { implementations }
+    }
+
+    /// The rows of one verify mode, in report order.
+    pub fn in_mode(&self, mode: VerifyMode) -> impl Iterator<Item = &ImplementationFindings<'a>> {
+        self.implementations.iter().filter(move |i| i.mode == mode)
+    }
+
+    /// The row of implementation `name` in `mode`, if the report has one.
+    pub fn row(&self, name: &str, mode: VerifyMode) -> Option<&ImplementationFindings<'a>> {
+        self.implementations
+            .iter()
+            .find(|i| i.name == name && i.mode == mode)
     }
 
     /// All class findings, worst impact first (then implementation order).
@@ -87,16 +105,13 @@ impl<'a> Findings<'a> {
 }
 
 impl<'a> ImplementationFindings<'a> {
-    fn of(report: &'a Report, name: &'a str) -> ImplementationFindings<'a> {
-        let results: Vec<&CaseResult> = report
-            .results
-            .iter()
-            .filter(|r| r.implementation == name)
-            .collect();
+    fn of(report: &'a Report, row: Row<'a>) -> ImplementationFindings<'a> {
+        let name = row.name;
+        let results: Vec<&CaseResult> = report.results.iter().filter(|r| row.holds(r)).collect();
         let mut classes: Vec<ClassFinding> = report
             .classes
             .iter()
-            .filter(|c| c.implementation == name)
+            .filter(|c| c.implementation == name && c.mode.is_none_or(|m| m == row.mode))
             .filter_map(|class| {
                 let covered: Vec<&CaseResult> = results
                     .iter()
@@ -129,8 +144,13 @@ impl<'a> ImplementationFindings<'a> {
                     &b.class.id,
                 ))
         });
-        let info = report.implementations.iter().find(|i| i.name == name);
+        let info = report
+            .implementations
+            .iter()
+            .find(|i| i.name == name && i.mode == row.mode);
+        // A row that did not run leaves nothing open: it made no check at all.
         let mut limitations: Vec<OpenLimitation> = info
+            .filter(|i| i.not_run.is_none())
             .map(|i| {
                 i.cannot_enforce
                     .iter()
@@ -166,6 +186,8 @@ impl<'a> ImplementationFindings<'a> {
         mismatches.sort_by_key(|m| std::cmp::Reverse(m.cases.len()));
         ImplementationFindings {
             name,
+            mode: row.mode,
+            label: row.label(),
             info,
             classes,
             limitations,
@@ -174,9 +196,14 @@ impl<'a> ImplementationFindings<'a> {
             stale: report
                 .stale_exceptions
                 .iter()
-                .filter(|s| s.implementation == name)
+                .filter(|s| row.owns(s))
                 .collect(),
         }
+    }
+
+    /// Why the implementation was not run in this mode, if it was not.
+    pub fn not_run(&self) -> Option<&'a str> {
+        self.info.and_then(|i| i.not_run.as_deref())
     }
 
     /// The worst impact among its classes, if it has any.
@@ -194,8 +221,12 @@ impl<'a> ImplementationFindings<'a> {
             })
     }
 
-    /// One line: `worst lets-forged-through, 14 classes` or `no divergence class`.
+    /// One line: `worst lets-forged-through, 14 classes`, `no divergence class`, or why it was
+    /// not run in this mode.
     pub fn headline(&self) -> String {
+        if let Some(why) = self.not_run() {
+            return format!("not run in {} mode: {why}", self.mode);
+        }
         match self.worst() {
             Some(worst) => format!(
                 "worst {worst}, {}",

@@ -16,7 +16,8 @@ use std::fmt::Write as _;
 
 use super::findings::{ClassFinding, Findings, ImplementationFindings};
 use super::{
-    case_ids, counted, did_text, expected_text, namespace_of, namespaces, one_line, Tally,
+    case_ids, counted, did_text, expected_text, label, namespace_of, namespaces, one_line, Row,
+    Tally,
 };
 use crate::impact::Impact;
 use crate::suite::outcome::{CaseResult, Outcome, Report};
@@ -216,12 +217,18 @@ fn header(out: &mut String, report: &Report, findings: &Findings) {
          <th>Findings</th><th>Outcomes</th></tr></thead>\n<tbody>\n",
     );
     for imp in &findings.implementations {
-        let t = Tally::implementation(report, imp.name);
+        let t = Tally::implementation(
+            report,
+            Row {
+                name: imp.name,
+                mode: imp.mode,
+            },
+        );
         let outcomes: Vec<String> = t.occurred().map(|(o, n)| format!("{n} {o}")).collect();
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            h(imp.name),
+            h(&imp.label),
             imp.info.map_or_else(String::new, |i| h(&i.version)),
             imp.info.map_or_else(String::new, |i| h(&i.clock)),
             h(&imp.headline()),
@@ -249,7 +256,7 @@ fn filters(out: &mut String, findings: &Findings) {
         let _ = writeln!(
             out,
             "<label><input type=\"checkbox\" class=\"f-impl\" value=\"{0}\" checked> {0}</label><br>",
-            h(imp.name)
+            h(&imp.label)
         );
     }
     out.push_str(
@@ -277,8 +284,8 @@ fn impact_matrix(out: &mut String, findings: &Findings) {
         let _ = write!(
             out,
             "<tr data-impl=\"{}\"><th><a href=\"#imp-{index}\">{}</a></th>",
-            h(imp.name),
-            h(imp.name)
+            h(&imp.label),
+            h(&imp.label)
         );
         for impact in Impact::ALL {
             impact_cell(out, imp, impact);
@@ -343,7 +350,7 @@ fn failing_cell(out: &mut String, imp: &ImplementationFindings) {
 
 /// One implementation's findings, in the order of the module documentation.
 fn section(out: &mut String, index: usize, imp: &ImplementationFindings) {
-    let name = h(imp.name);
+    let name = h(&imp.label);
     let _ = write!(
         out,
         "<section class=\"imp\" id=\"imp-{index}\" data-impl=\"{name}\">\n<h2>{name}"
@@ -383,7 +390,7 @@ fn classes(out: &mut String, imp: &ImplementationFindings) {
          <th>Cases</th><th>Samples</th><th>Observed</th><th>Basis</th></tr></thead>\n<tbody>\n",
     );
     for c in &imp.classes {
-        class_row(out, imp.name, c);
+        class_row(out, &imp.label, c);
     }
     out.push_str("</tbody>\n</table>\n");
 }
@@ -430,7 +437,7 @@ fn limitations(out: &mut String, imp: &ImplementationFindings) {
             out,
             "<tr class=\"limitation\" data-impl=\"{}\"{impact_attr}><td>{shown}</td>\
              <td><code>{}</code></td><td>{}</td></tr>",
-            h(imp.name),
+            h(&imp.label),
             h(l.check),
             md(l.why),
         );
@@ -454,7 +461,7 @@ fn mismatches(out: &mut String, imp: &ImplementationFindings) {
             out,
             "<tr class=\"mismatch\" data-impl=\"{}\" data-impact=\"{}\"><td><code>{}</code> → \
              <code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            h(imp.name),
+            h(&imp.label),
             Impact::Cosmetic.name(),
             h(m.expected),
             h(m.given),
@@ -486,7 +493,7 @@ fn failures(out: &mut String, index: usize, imp: &ImplementationFindings) {
             let _ = writeln!(
                 out,
                 "<tr class=\"stale\" data-impl=\"{}\"><td><code>{}</code></td><td>{}</td></tr>",
-                h(&s.implementation),
+                h(&label(&s.implementation, s.mode.unwrap_or_default())),
                 h(&s.class),
                 h(&s.why),
             );
@@ -512,7 +519,7 @@ fn unexpected(out: &mut String, imp: &ImplementationFindings) {
             out,
             "<tr class=\"unexpected\" data-impl=\"{}\"><td><code>{}</code></td>\
              <td><span class=\"b fail\">{}</span></td><td>{}</td><td>{}</td></tr>",
-            h(&r.implementation),
+            h(&label(&r.implementation, r.mode)),
             h(&r.case_id),
             r.outcome.name(),
             h(&expected_text(r)),
@@ -531,7 +538,12 @@ fn unexpected(out: &mut String, imp: &ImplementationFindings) {
 
 /// Every case × every implementation, with the case filters.
 fn case_matrix(out: &mut String, report: &Report, findings: &Findings) {
-    let names: Vec<&str> = findings.implementations.iter().map(|i| i.name).collect();
+    let names: Vec<&str> = findings
+        .implementations
+        .iter()
+        .filter(|i| i.not_run().is_none())
+        .map(|i| i.label.as_str())
+        .collect();
     let spaces = namespaces(report);
     out.push_str("<h2>All cases</h2>\n<div class=\"filters\">\n");
     out.push_str(
@@ -555,10 +567,10 @@ fn case_matrix(out: &mut String, report: &Report, findings: &Findings) {
          impact; <span class=\"m\">pass*</span> right verdict, other reason (not a failure). \
          Hover a cell for the answer, a case id for the policy&#39;s verdict and basis.</p>\n",
     );
-    let mut by_cell: HashMap<(&str, &str), &CaseResult> = HashMap::new();
+    let mut by_cell: HashMap<(&str, String), &CaseResult> = HashMap::new();
     for r in &report.results {
         by_cell
-            .entry((r.case_id.as_str(), r.implementation.as_str()))
+            .entry((r.case_id.as_str(), label(&r.implementation, r.mode)))
             .or_insert(r);
     }
     out.push_str("<table id=\"cases\">\n<thead><tr><th>Case</th>");
@@ -569,7 +581,7 @@ fn case_matrix(out: &mut String, report: &Report, findings: &Findings) {
     for id in case_ids(report) {
         let row: Vec<Option<&CaseResult>> = names
             .iter()
-            .map(|name| by_cell.get(&(id, *name)).copied())
+            .map(|name| by_cell.get(&(id, (*name).to_owned())).copied())
             .collect();
         case_row(out, id, &spaces, &names, &row);
     }
@@ -650,7 +662,11 @@ fn cell(out: &mut String, r: &CaseResult) {
 
 /// The tooltip, one escaped line per fact, joined by encoded newlines.
 fn cell_title(r: &CaseResult) -> String {
-    let mut lines = vec![format!("{}: {}", r.implementation, r.outcome.name())];
+    let mut lines = vec![format!(
+        "{}: {}",
+        label(&r.implementation, r.mode),
+        r.outcome.name()
+    )];
     if let Outcome::KnownDivergence { observed } = &r.outcome {
         lines.push(format!("observed: {observed}"));
     }
@@ -1005,9 +1021,11 @@ mod tests {
                 .implementations
                 .push(crate::suite::outcome::ImplementationInfo {
                     name: name.clone(),
+                    mode: Default::default(),
                     version: "1.0.0".into(),
                     clock: "injected".into(),
                     cannot_enforce: Vec::new(),
+                    not_run: None,
                 });
             for c in 0..1900 {
                 let mut r = template.clone();

@@ -1,12 +1,13 @@
 //! The JSON report: the [`Report`] as serde serializes it (every per-case result), plus
 //! `findings` (one entry per divergence class that covered something, worst impact first, with
 //! all its cases), `open_limitations`, `reason_mismatches` as counted pairs, and a `summary`
-//! object of counts.
+//! object of counts. Everything about a defaults-mode row carries `"mode": "defaults"`.
 
 use serde_json::{json, Map, Value};
 
 use super::findings::{Findings, ImplementationFindings};
-use super::{implementation_names, Tally};
+use super::{rows, Tally};
+use crate::contract::VerifyMode;
 use crate::suite::outcome::{Outcome, Report};
 
 /// Pretty JSON with a final newline.
@@ -37,8 +38,8 @@ fn findings(found: &Findings) -> Value {
         .ranked()
         .into_iter()
         .map(|(imp, c)| {
-            json!({
-                "implementation": imp.name,
+            let mut object = row_fields(imp.name, imp.mode);
+            let fields = json!({
                 "class": c.class.id,
                 "impact": c.class.impact,
                 "reason": c.class.reason,
@@ -46,9 +47,23 @@ fn findings(found: &Findings) -> Value {
                 "inherited_from": c.class.inherited_from,
                 "observed": c.observed,
                 "cases": c.cases,
-            })
+            });
+            if let Value::Object(rest) = fields {
+                object.extend(rest);
+            }
+            Value::Object(object)
         })
         .collect()
+}
+
+/// `implementation`, and `mode` for a row that is not in configured mode.
+fn row_fields(name: &str, mode: VerifyMode) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("implementation".into(), name.into());
+    if mode != VerifyMode::Configured {
+        object.insert("mode".into(), mode.name().into());
+    }
+    object
 }
 
 fn limitations(found: &Findings) -> Value {
@@ -76,8 +91,7 @@ fn each<'f, T: 'f>(
     let mut all = Vec::new();
     for imp in &found.implementations {
         for item in items(imp) {
-            let mut object = Map::new();
-            object.insert("implementation".into(), imp.name.into());
+            let mut object = row_fields(imp.name, imp.mode);
             if let Value::Object(rest) = fields(item) {
                 object.extend(rest);
             }
@@ -90,13 +104,19 @@ fn each<'f, T: 'f>(
 /// The counts, overall and per implementation, in a fixed key order.
 fn summary(report: &Report, found: &Findings) -> Value {
     let mut map = counts(&Tally::total(report));
-    let implementations = implementation_names(report)
+    let implementations = rows(report)
         .into_iter()
-        .map(|name| {
+        .map(|row| {
             let mut m = Map::new();
-            m.insert("name".into(), name.into());
-            m.extend(counts(&Tally::implementation(report, name)));
-            if let Some(f) = found.implementations.iter().find(|f| f.name == name) {
+            m.insert("name".into(), row.name.into());
+            if row.mode != VerifyMode::Configured {
+                m.insert("mode".into(), row.mode.name().into());
+            }
+            m.extend(counts(&Tally::implementation(report, row)));
+            if let Some(f) = found.row(row.name, row.mode) {
+                if let Some(why) = f.not_run() {
+                    m.insert("not_run".into(), why.into());
+                }
                 m.insert("worst_impact".into(), json!(f.worst()));
                 m.insert("classes".into(), f.classes.len().into());
             }

@@ -1,12 +1,12 @@
 //! JUnit XML: first a `findings` suite with one `<testcase>` per divergence class (skipped,
 //! with its impact, reason, basis and cases, worst impact first), so that a CI page shows the
-//! findings; then one `<testsuite>` per implementation, one `<testcase>` per result, and stale
-//! classes as failed test cases `stale-class::<class id>`.
+//! findings; then one `<testsuite>` per implementation (and per mode: `name (defaults)`), one
+//! `<testcase>` per result, and stale classes as failed test cases `stale-class::<class id>`.
 
 use std::fmt::Write as _;
 
 use super::findings::{ClassFinding, Findings, ImplementationFindings};
-use super::{did_text, expected_text, implementation_names, outcome_message, Tally};
+use super::{did_text, expected_text, label, outcome_message, rows, Tally};
 use crate::suite::outcome::{CaseResult, Outcome, Report, StaleException};
 
 /// The JUnit document.
@@ -31,20 +31,30 @@ pub(super) fn render(report: &Report) -> String {
         finding(&mut out, imp, class);
     }
     out.push_str("  </testsuite>\n");
-    for name in implementation_names(report) {
-        let t = Tally::implementation(report, name);
+    for row in rows(report) {
+        let t = Tally::implementation(report, row);
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
-            attr(name),
+            attr(&row.label()),
             t.results + t.stale,
             t.failed(),
             t.skipped,
         );
-        if let Some(info) = report.implementations.iter().find(|i| i.name == name) {
+        let described = report
+            .implementations
+            .iter()
+            .find(|i| i.name == row.name && i.mode == row.mode);
+        if let Some(info) = described {
             out.push_str("    <properties>\n");
             property(&mut out, "version", &info.version);
+            if !info.mode.is_configured() {
+                property(&mut out, "mode", info.mode.name());
+            }
             property(&mut out, "clock", &info.clock);
+            if let Some(why) = &info.not_run {
+                property(&mut out, "not_run", why);
+            }
             for l in &info.cannot_enforce {
                 property(
                     &mut out,
@@ -54,14 +64,10 @@ pub(super) fn render(report: &Report) -> String {
             }
             out.push_str("    </properties>\n");
         }
-        for r in report.results.iter().filter(|r| r.implementation == name) {
+        for r in report.results.iter().filter(|r| row.holds(r)) {
             testcase(&mut out, r);
         }
-        for s in report
-            .stale_exceptions
-            .iter()
-            .filter(|s| s.implementation == name)
-        {
+        for s in report.stale_exceptions.iter().filter(|s| row.owns(s)) {
             stale(&mut out, s);
         }
         out.push_str("  </testsuite>\n");
@@ -83,7 +89,7 @@ fn testcase(out: &mut String, r: &CaseResult) {
     let _ = write!(
         out,
         "    <testcase classname=\"{}.{}\" name=\"{}\"",
-        attr(&r.implementation),
+        attr(&label(&r.implementation, r.mode)),
         attr(r.namespace()),
         attr(&r.case_id),
     );
@@ -129,7 +135,8 @@ fn testcase(out: &mut String, r: &CaseResult) {
 fn details(r: &CaseResult) -> String {
     let mut s = format!(
         "case: {}\nimplementation: {}\n",
-        r.case_id, r.implementation
+        r.case_id,
+        label(&r.implementation, r.mode)
     );
     if let Some(p) = &r.provider {
         let _ = writeln!(s, "provider: {p}");
@@ -155,7 +162,7 @@ fn finding(out: &mut String, imp: &ImplementationFindings, c: &ClassFinding) {
     let mut details = format!(
         "class: {}\nimplementation: {}\nimpact: {} ({})\nreason: {}\nbasis: {}\nobserved: {}\ncases:\n",
         c.class.id,
-        imp.name,
+        imp.label,
         c.class.impact,
         c.class.impact.meaning(),
         c.class.reason,
@@ -168,7 +175,7 @@ fn finding(out: &mut String, imp: &ImplementationFindings, c: &ClassFinding) {
     let _ = writeln!(
         out,
         "    <testcase classname=\"findings.{}\" name=\"{}\">\n      <skipped message=\"{}\"/>\n      <system-out>{}</system-out>\n    </testcase>",
-        attr(imp.name),
+        attr(&imp.label),
         attr(&c.class.id),
         attr(&message),
         text(&details),
@@ -179,7 +186,7 @@ fn stale(out: &mut String, s: &StaleException) {
     let _ = writeln!(
         out,
         "    <testcase classname=\"{}.stale\" name=\"stale-class::{}\">\n      <failure message=\"{}\" type=\"stale_class\">{}</failure>\n    </testcase>",
-        attr(&s.implementation),
+        attr(&label(&s.implementation, s.mode.unwrap_or_default())),
         attr(&s.class),
         attr(&format!("stale class: {}", s.why)),
         text(&format!(

@@ -1,12 +1,14 @@
-//! The Markdown document: the findings page. First the implementation × impact matrix, then
-//! one section per implementation with its divergence classes (worst impact first), the
-//! limitations it declares with the impact each leaves open, its reason mismatches as counted
-//! pairs, and whatever failed the run. Per-case data is in the JSON and HTML reports.
+//! The Markdown document: the findings page. First the implementation × impact matrix (with a
+//! column for defaults mode when the run had it, and the defaults-mode matrix below it), then
+//! one section per implementation and mode with its divergence classes (worst impact first),
+//! the limitations it declares with the impact each leaves open, its reason mismatches as
+//! counted pairs, and whatever failed the run. Per-case data is in the JSON and HTML reports.
 
 use std::fmt::Write as _;
 
 use super::findings::{Findings, ImplementationFindings};
-use super::{counted, did_text, expected_text, Tally};
+use super::{counted, did_text, expected_text, Row, Tally};
+use crate::contract::VerifyMode;
 use crate::impact::Impact;
 use crate::suite::outcome::Report;
 
@@ -24,7 +26,12 @@ pub(super) fn render(report: &Report) -> String {
     let found = Findings::of(report);
     matrix(&mut out, &found);
     for imp in &found.implementations {
-        section(&mut out, report, imp);
+        section(
+            &mut out,
+            report,
+            imp,
+            found.row(imp.name, VerifyMode::Configured),
+        );
     }
     out
 }
@@ -36,6 +43,71 @@ fn matrix(out: &mut String, found: &Findings) {
          *classes (cases)*. A class is one defect, with every case that shows it; the open \
          limitations are checks the implementation declares it cannot make.\n\n",
     );
+    let with_defaults = found.in_mode(VerifyMode::Defaults).next().is_some();
+    let configured: Vec<&ImplementationFindings> = found
+        .implementations
+        .iter()
+        .filter(|i| {
+            i.mode == VerifyMode::Configured || found.row(i.name, VerifyMode::Configured).is_none()
+        })
+        .collect();
+    let defaults_column: Vec<String> = configured
+        .iter()
+        .map(|imp| match found.row(imp.name, VerifyMode::Defaults) {
+            None => "not asked".to_owned(),
+            Some(d) if d.not_run().is_some() => "not run".to_owned(),
+            Some(d) => match d.worst() {
+                None => "none".to_owned(),
+                Some(worst) => format!(
+                    "**{worst}**, {}",
+                    counted(d.classes.len(), "class", "classes")
+                ),
+            },
+        })
+        .collect();
+    impact_table(
+        out,
+        &configured,
+        with_defaults.then_some(("Defaults mode", defaults_column)),
+    );
+    if with_defaults {
+        out.push_str(
+            "\n### Defaults mode\n\nThe same implementations given only the keys and the \
+             algorithm allow-list, every other option at the library's default (see \
+             [adapter-protocol.md](adapter-protocol.md#defaults-mode)): what a caller meets who \
+             does not configure the library. The expected verdicts are the same vectors'; the \
+             last column counts the classes written for defaults mode alone.\n\n",
+        );
+        let rows: Vec<&ImplementationFindings> = found.in_mode(VerifyMode::Defaults).collect();
+        let only_defaults: Vec<String> = rows
+            .iter()
+            .map(|imp| match imp.not_run() {
+                Some(why) => format!("not run: {}", md(why)),
+                None => {
+                    let (classes, cases) = imp
+                        .classes
+                        .iter()
+                        .filter(|c| c.class.mode == Some(VerifyMode::Defaults))
+                        .fold((0, 0), |(n, k), c| (n + 1, k + c.cases.len()));
+                    format!("{classes} ({cases})")
+                }
+            })
+            .collect();
+        impact_table(out, &rows, Some(("Defaults-mode classes", only_defaults)));
+    }
+    out.push_str("\nImpacts:\n\n");
+    for impact in Impact::ALL {
+        let _ = writeln!(out, "- `{}`: {}.", impact.name(), impact.meaning());
+    }
+}
+
+/// One row per implementation of `rows`: its worst impact, classes (cases) per impact, open
+/// limitations, what failed, and, when given, a last column of the given title and cells.
+fn impact_table(
+    out: &mut String,
+    rows: &[&ImplementationFindings],
+    last: Option<(&str, Vec<String>)>,
+) {
     let mut header = String::from("| Implementation | Worst |");
     let mut rule = String::from("| --- | --- |");
     for impact in Impact::ALL {
@@ -44,12 +116,18 @@ fn matrix(out: &mut String, found: &Findings) {
     }
     header.push_str(" Open limitations | Failed |");
     rule.push_str(" --- | --- |");
+    if let Some((title, _)) = &last {
+        let _ = write!(header, " {title} |");
+        rule.push_str(" --- |");
+    }
     let _ = writeln!(out, "{header}\n{rule}");
-    for imp in &found.implementations {
-        let worst = imp
-            .worst()
-            .map_or("none".to_owned(), |i| format!("**{i}**"));
-        let _ = write!(out, "| {} | {worst} |", md(imp.name));
+    for (index, imp) in rows.iter().enumerate() {
+        let worst = match (imp.not_run(), imp.worst()) {
+            (Some(_), _) => "not run".to_owned(),
+            (None, None) => "none".to_owned(),
+            (None, Some(i)) => format!("**{i}**"),
+        };
+        let _ = write!(out, "| {} | {worst} |", md(&imp.label));
         for impact in Impact::ALL {
             let (classes, cases) = imp.count(impact);
             if classes == 0 {
@@ -59,7 +137,7 @@ fn matrix(out: &mut String, found: &Findings) {
             }
         }
         let failed = imp.unexpected.len() + imp.stale.len();
-        let _ = writeln!(
+        let _ = write!(
             out,
             " {} | {} |",
             imp.limitations.len(),
@@ -69,15 +147,26 @@ fn matrix(out: &mut String, found: &Findings) {
                 format!("**{failed}**")
             }
         );
-    }
-    out.push_str("\nImpacts:\n\n");
-    for impact in Impact::ALL {
-        let _ = writeln!(out, "- `{}`: {}.", impact.name(), impact.meaning());
+        if let Some((_, cells)) = &last {
+            let _ = write!(out, " {} |", cells.get(index).map_or("", String::as_str));
+        }
+        out.push('\n');
     }
 }
 
-fn section(out: &mut String, report: &Report, imp: &ImplementationFindings) {
-    let _ = writeln!(out, "\n## {}\n", md(imp.name));
+/// One row's section; `configured` is the same implementation's configured row, whose section
+/// a defaults row refers to for the classes both show.
+fn section(
+    out: &mut String,
+    report: &Report,
+    imp: &ImplementationFindings,
+    configured: Option<&ImplementationFindings>,
+) {
+    let _ = writeln!(out, "\n## {}\n", md(&imp.label));
+    if let Some(why) = imp.not_run() {
+        let _ = writeln!(out, "Not run in {} mode: {}.", imp.mode, md(why));
+        return;
+    }
     if let Some(info) = imp.info {
         let _ = writeln!(
             out,
@@ -93,7 +182,13 @@ fn section(out: &mut String, report: &Report, imp: &ImplementationFindings) {
             }
         );
     }
-    let t = Tally::implementation(report, imp.name);
+    let t = Tally::implementation(
+        report,
+        Row {
+            name: imp.name,
+            mode: imp.mode,
+        },
+    );
     let outcomes: Vec<String> = t.occurred().map(|(o, n)| format!("{n} {o}")).collect();
     let _ = writeln!(
         out,
@@ -101,10 +196,19 @@ fn section(out: &mut String, report: &Report, imp: &ImplementationFindings) {
         counted(t.results, "result", "results"),
         md(&outcomes.join(", "))
     );
-    if !imp.classes.is_empty() {
+    // A defaults row lists in full the classes its configured section does not: the others are
+    // the library's own defects, shown in full there.
+    let in_configured =
+        |id: &str| configured.is_some_and(|row| row.classes.iter().any(|c| c.class.id == id));
+    let (listed, shared): (Vec<_>, Vec<_>) = imp.classes.iter().partition(|c| {
+        imp.mode == VerifyMode::Configured
+            || c.class.mode == Some(imp.mode)
+            || !in_configured(&c.class.id)
+    });
+    if !listed.is_empty() {
         out.push_str("| Impact | Class | Cases | What it does | Basis | Sample cases |\n");
         out.push_str("| --- | --- | --- | --- | --- | --- |\n");
-        for c in &imp.classes {
+        for c in listed {
             let inherited = c
                 .class
                 .inherited_from
@@ -124,7 +228,20 @@ fn section(out: &mut String, report: &Report, imp: &ImplementationFindings) {
             );
         }
     }
-    if !imp.limitations.is_empty() {
+    if !shared.is_empty() {
+        let named: Vec<String> = shared
+            .iter()
+            .map(|c| format!("{} ({})", md(&c.class.id), c.cases.len()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nAlso seen in this mode, the classes of the library itself (see its configured \
+             section): {}.",
+            named.join(", ")
+        );
+    }
+    // Limitations are the implementation's in every mode: its configured section lists them.
+    if imp.mode == VerifyMode::Configured && !imp.limitations.is_empty() {
         out.push_str(
             "\nDeclared limitations (the checks it cannot make, and what that leaves open):\n\n",
         );

@@ -9,6 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::outcome::{Actual, CaseResult, Outcome, Report, StaleException};
+use crate::contract::VerifyMode;
 
 pub mod findings;
 mod html;
@@ -193,24 +194,21 @@ impl Tally {
         Tally::of(&report.results, &report.stale_exceptions)
     }
 
-    /// One implementation's counts.
-    pub fn implementation(report: &Report, name: &str) -> Tally {
+    /// One row's counts: an implementation in one verify mode.
+    pub fn implementation(report: &Report, row: Row) -> Tally {
         Tally::of(
-            report.results.iter().filter(|r| r.implementation == name),
-            report
-                .stale_exceptions
-                .iter()
-                .filter(|s| s.implementation == name),
+            report.results.iter().filter(|r| row.holds(r)),
+            report.stale_exceptions.iter().filter(|s| row.owns(s)),
         )
     }
 
-    /// One implementation's counts within one namespace.
-    pub fn cell(report: &Report, name: &str, namespace: &str) -> Tally {
+    /// One row's counts within one namespace.
+    pub fn cell(report: &Report, row: Row, namespace: &str) -> Tally {
         Tally::of(
             report
                 .results
                 .iter()
-                .filter(|r| r.implementation == name && r.namespace() == namespace),
+                .filter(|r| row.holds(r) && r.namespace() == namespace),
             std::iter::empty(),
         )
     }
@@ -224,26 +222,81 @@ fn outcome_index(o: &Outcome) -> usize {
         .unwrap_or_default()
 }
 
-/// The implementations in report order, then any that only results or stale exceptions name.
-pub(crate) fn implementation_names(report: &Report) -> Vec<&str> {
+/// One row of a report: an implementation in one verify mode. A configured row is shown by the
+/// implementation's name, a defaults-mode row as `name (defaults)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Row<'a> {
+    pub name: &'a str,
+    pub mode: VerifyMode,
+}
+
+impl Row<'_> {
+    /// Whether `r` is a result of this row.
+    pub fn holds(&self, r: &CaseResult) -> bool {
+        r.implementation == self.name && r.mode == self.mode
+    }
+
+    /// Whether a stale class is shown in this row: the row of the mode it is written for, the
+    /// configured one for a class of both modes.
+    pub fn owns(&self, s: &StaleException) -> bool {
+        s.implementation == self.name && s.mode.unwrap_or_default() == self.mode
+    }
+
+    /// How the row is named in every report.
+    pub fn label(&self) -> String {
+        label(self.name, self.mode)
+    }
+}
+
+/// `name`, or `name (defaults)` in defaults mode.
+pub(crate) fn label(name: &str, mode: VerifyMode) -> String {
+    match mode {
+        VerifyMode::Configured => name.to_owned(),
+        mode => format!("{name} ({mode})"),
+    }
+}
+
+/// The rows in report order (implementations in the order they were described, or in which
+/// results or stale exceptions name them), each implementation's modes together, configured
+/// first.
+pub(crate) fn rows(report: &Report) -> Vec<Row<'_>> {
     let mut names: Vec<&str> = Vec::new();
+    let mut seen: Vec<Row> = Vec::new();
     let all = report
         .implementations
         .iter()
-        .map(|i| i.name.as_str())
-        .chain(report.results.iter().map(|r| r.implementation.as_str()))
+        .map(|i| (i.name.as_str(), i.mode))
+        .chain(
+            report
+                .results
+                .iter()
+                .map(|r| (r.implementation.as_str(), r.mode)),
+        )
         .chain(
             report
                 .stale_exceptions
                 .iter()
-                .map(|s| s.implementation.as_str()),
+                .map(|s| (s.implementation.as_str(), s.mode.unwrap_or_default())),
         );
-    for name in all {
+    for (name, mode) in all {
         if !names.contains(&name) {
             names.push(name);
         }
+        let row = Row { name, mode };
+        if !seen.contains(&row) {
+            seen.push(row);
+        }
     }
-    names
+    let mut out = Vec::with_capacity(seen.len());
+    for name in names {
+        for mode in VerifyMode::ALL {
+            let row = Row { name, mode };
+            if seen.contains(&row) {
+                out.push(row);
+            }
+        }
+    }
+    out
 }
 
 /// The namespaces of the results, in order of first appearance.
@@ -437,6 +490,7 @@ pub(crate) mod fixture {
         CaseResult {
             case_id: case_id.into(),
             implementation: implementation.into(),
+            mode: Default::default(),
             provider: case_id.contains("@drift").then(|| "drift".into()),
             expected,
             expected_reason: expected_reason.map(Into::into),
@@ -462,6 +516,7 @@ pub(crate) mod fixture {
             reason: reason.into(),
             basis: format!("lib 1.0 src/{implementation}.rs line 7"),
             inherited_from: None,
+            mode: None,
         }
     }
 
@@ -499,8 +554,8 @@ pub(crate) mod fixture {
         ];
         Report {
             implementations: vec![
-                ImplementationInfo { name: "alpha".into(), version: "1.2.3".into(), clock: "injected".into(), cannot_enforce: vec![crate::contract::Limitation { check: "nbf".into(), why: "never checks nbf | at all".into() }] },
-                ImplementationInfo { name: "beta".into(), version: "0.9".into(), clock: "system".into(), cannot_enforce: Vec::new() },
+                ImplementationInfo { name: "alpha".into(), mode: Default::default(), version: "1.2.3".into(), clock: "injected".into(), cannot_enforce: vec![crate::contract::Limitation { check: "nbf".into(), why: "never checks nbf | at all".into() }], not_run: None },
+                ImplementationInfo { name: "beta".into(), mode: Default::default(), version: "0.9".into(), clock: "system".into(), cannot_enforce: Vec::new(), not_run: None },
             ],
             results,
             classes: vec![
@@ -511,6 +566,7 @@ pub(crate) mod fixture {
             stale_exceptions: vec![StaleException {
                 implementation: "beta".into(),
                 class: "beta::gone".into(),
+                mode: None,
                 why: "its case globs match no case".into(),
             }],
             elapsed_ms: 1234,
@@ -562,6 +618,102 @@ mod tests {
             assert_eq!(render(&a, f), render(&b, f), "{f}");
         }
         assert_eq!(summary(&a), summary(&b));
+    }
+
+    /// The sample, with alpha also run in defaults mode (one result, covered by a class written
+    /// for that mode) and beta not run in it.
+    fn with_defaults_rows() -> Report {
+        use crate::impact::Impact;
+        use crate::suite::outcome::{ClassInfo, ImplementationInfo};
+        let mut report = sample();
+        let mut r = report.results[3].clone();
+        assert_eq!(
+            (r.implementation.as_str(), r.case_id.as_str()),
+            ("alpha", "claims::nbf-future")
+        );
+        r.mode = VerifyMode::Defaults;
+        r.outcome = Outcome::KnownDivergence {
+            observed: "unexpected_accept".into(),
+        };
+        r.class = Some("alpha::default-skips-nbf".into());
+        r.impact = Some(Impact::LetsExpiredThrough);
+        report.results.push(r);
+        report.classes.push(ClassInfo {
+            implementation: "alpha".into(),
+            id: "alpha::default-skips-nbf".into(),
+            impact: Impact::LetsExpiredThrough,
+            reason: "compares no nbf unless told to".into(),
+            basis: "lib 1.0 src/alpha.rs line 9".into(),
+            inherited_from: None,
+            mode: Some(VerifyMode::Defaults),
+        });
+        for (name, not_run) in [
+            ("alpha", None),
+            ("beta", Some("it does not declare defaults mode")),
+        ] {
+            let configured = report
+                .implementations
+                .iter()
+                .find(|i| i.name == name)
+                .unwrap();
+            report.implementations.push(ImplementationInfo {
+                mode: VerifyMode::Defaults,
+                not_run: not_run.map(Into::into),
+                ..configured.clone()
+            });
+        }
+        report
+    }
+
+    #[test]
+    fn defaults_rows_are_rows_of_their_own() {
+        let report = with_defaults_rows();
+        let labels: Vec<String> = rows(&report).iter().map(Row::label).collect();
+        assert_eq!(
+            labels,
+            ["alpha", "alpha (defaults)", "beta", "beta (defaults)"]
+        );
+        let table = render(&report, Format::Table);
+        assert!(
+            table.lines().any(|l| l.starts_with("FIND")
+                && l.contains("alpha (defaults)")
+                && l.contains("alpha::default-skips-nbf")),
+            "{table}"
+        );
+        fixture::has(&table, "beta (defaults)   0 results; not run in defaults mode: it does not declare defaults mode\n");
+        // The run's verdict does not change: the defaults row failed nothing.
+        assert_eq!(Tally::total(&report).failed(), FAILURES + STALE);
+
+        let markdown = render(&report, Format::Markdown);
+        fixture::has(&markdown, "| Open limitations | Failed | Defaults mode |\n");
+        fixture::has(
+            &markdown,
+            "| 1 | **2** | **lets-expired-through**, 1 class |\n",
+        );
+        fixture::has(&markdown, "| 0 | **7** | not run |\n");
+        fixture::has(&markdown, "\n### Defaults mode\n");
+        fixture::has(&markdown, "| alpha (defaults) | **lets-expired-through** |");
+        fixture::has(&markdown, "| beta (defaults) | not run |");
+        fixture::has(&markdown, "\n## beta (defaults)\n\nNot run in defaults mode: it does not declare defaults mode.\n");
+        let alpha = &markdown[markdown.find("\n## alpha (defaults)\n").unwrap()..];
+        fixture::has(
+            alpha,
+            "| lets-expired-through | alpha::default-skips-nbf | 1 |",
+        );
+
+        let json: serde_json::Value = serde_json::from_str(&render(&report, Format::Json)).unwrap();
+        let finding = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["class"] == "alpha::default-skips-nbf")
+            .unwrap();
+        assert_eq!(finding["mode"], "defaults");
+        assert_eq!(finding["implementation"], "alpha");
+        let html = render(&report, Format::Html);
+        fixture::has(&html, "data-impl=\"alpha (defaults)\"");
+        let junit = render(&report, Format::Junit);
+        fixture::has(&junit, "<testsuite name=\"alpha (defaults)\"");
     }
 
     #[test]

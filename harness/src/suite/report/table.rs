@@ -1,9 +1,11 @@
 //! The terminal table: the findings (one line per divergence class, worst impact first), the
 //! failures, stale classes, an implementation × namespace matrix and the summary. Plain ASCII
-//! layout, aligned columns, no colour; hostile strings are kept on one line.
+//! layout, aligned columns, no colour; hostile strings are kept on one line. An implementation
+//! run in defaults mode has rows of its own, named `name (defaults)`.
 
 use super::findings::Findings;
-use super::{counted, implementation_names, namespaces, one_line, outcome_message, Tally};
+use super::{counted, label, namespaces, one_line, outcome_message, rows, Tally};
+use crate::contract::VerifyMode;
 use crate::suite::outcome::{CaseResult, Report};
 
 /// The whole table report.
@@ -20,12 +22,12 @@ pub(super) fn render(report: &Report) -> String {
         .collect();
     let impl_width = failing
         .iter()
-        .map(|r| width(&r.implementation))
+        .map(|r| width(&label(&r.implementation, r.mode)))
         .chain(
             report
                 .stale_exceptions
                 .iter()
-                .map(|s| width(&s.implementation)),
+                .map(|s| width(&stale_label(s))),
         )
         .max()
         .unwrap_or(0);
@@ -36,7 +38,7 @@ pub(super) fn render(report: &Report) -> String {
             .map(|r| {
                 format!(
                     "FAIL  {:<impl_width$}  {:<id_width$}  {}",
-                    one_line(&r.implementation),
+                    one_line(&label(&r.implementation, r.mode)),
                     one_line(&r.case_id),
                     one_line(&outcome_message(r)),
                 )
@@ -51,7 +53,7 @@ pub(super) fn render(report: &Report) -> String {
             .map(|s| {
                 format!(
                     "STALE {:<impl_width$}  {}: {}",
-                    one_line(&s.implementation),
+                    one_line(&stale_label(s)),
                     one_line(&s.class),
                     one_line(&s.why),
                 )
@@ -64,13 +66,23 @@ pub(super) fn render(report: &Report) -> String {
     sections.join("\n")
 }
 
+/// The row a stale class is shown in ([`super::Row::owns`]).
+fn stale_label(s: &crate::suite::outcome::StaleException) -> String {
+    label(&s.implementation, s.mode.unwrap_or_default())
+}
+
 /// `FIND  <impact>  <implementation>  <class>  <cases>, e.g. <sample>`, worst impact first,
-/// then one line per declared limitation with the impact it leaves open.
+/// then one line per declared limitation with the impact it leaves open (once per
+/// implementation: a limitation is the same in every mode).
 fn finding_lines(findings: &Findings) -> Option<Vec<String>> {
     let ranked = findings.ranked();
     let open: Vec<_> = findings
         .implementations
         .iter()
+        .filter(|i| {
+            i.mode == VerifyMode::Configured
+                || findings.row(i.name, VerifyMode::Configured).is_none()
+        })
         .flat_map(|i| i.limitations.iter().map(move |l| (i.name, l)))
         .collect();
     if ranked.is_empty() && open.is_empty() {
@@ -81,7 +93,11 @@ fn finding_lines(findings: &Findings) -> Option<Vec<String>> {
         .map(|(_, c)| c.class.impact.name().len())
         .max()
         .unwrap_or(0);
-    let impl_width = ranked.iter().map(|(i, _)| width(i.name)).max().unwrap_or(0);
+    let impl_width = ranked
+        .iter()
+        .map(|(i, _)| width(&i.label))
+        .max()
+        .unwrap_or(0);
     let class_width = ranked
         .iter()
         .map(|(_, c)| width(&c.class.id))
@@ -93,7 +109,7 @@ fn finding_lines(findings: &Findings) -> Option<Vec<String>> {
             format!(
                 "FIND  {:<impact_width$}  {:<impl_width$}  {:<class_width$}  {}, e.g. {}",
                 c.class.impact.name(),
-                one_line(imp.name),
+                one_line(&imp.label),
                 one_line(&c.class.id),
                 counted(c.cases.len(), "case", "cases"),
                 one_line(c.samples()[0]),
@@ -114,7 +130,7 @@ fn finding_lines(findings: &Findings) -> Option<Vec<String>> {
 
 /// Rows = implementations, columns = namespaces, cells = `pass/total` (`!` when one failed).
 fn matrix(report: &Report) -> String {
-    let names = implementation_names(report);
+    let names = super::rows(report);
     let spaces = namespaces(report);
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(names.len() + 1);
     let mut header = vec!["implementation".to_owned()];
@@ -122,11 +138,11 @@ fn matrix(report: &Report) -> String {
     header.push("total".to_owned());
     rows.push(header);
     for name in &names {
-        let mut row = vec![one_line(name)];
+        let mut row = vec![one_line(&name.label())];
         for ns in &spaces {
-            row.push(cell(&Tally::cell(report, name, ns)));
+            row.push(cell(&Tally::cell(report, *name, ns)));
         }
-        let mut all = Tally::implementation(report, name);
+        let mut all = Tally::implementation(report, *name);
         // The total column speaks for results only; stale entries are listed above.
         all.stale = 0;
         row.push(cell(&all));
@@ -169,14 +185,14 @@ pub(super) fn summary(report: &Report) -> String {
 }
 
 fn summary_of(report: &Report, findings: &Findings) -> String {
-    let names = implementation_names(report);
-    let name_width = names.iter().map(|n| width(n)).max().unwrap_or(0);
+    let names = rows(report);
+    let name_width = names.iter().map(|n| width(&n.label())).max().unwrap_or(0);
     let mut lines: Vec<String> = Vec::new();
     for name in &names {
-        let t = Tally::implementation(report, name);
+        let t = Tally::implementation(report, *name);
         let mut line = format!(
             "{:<name_width$}  {}",
-            one_line(name),
+            one_line(&name.label()),
             counted(t.results, "result", "results")
         );
         let outcomes: Vec<String> = t.occurred().map(|(o, n)| format!("{n} {o}")).collect();
@@ -196,7 +212,7 @@ fn summary_of(report: &Report, findings: &Findings) -> String {
             line.push_str("; ");
             line.push_str(&counted(t.stale, "stale class", "stale classes"));
         }
-        if let Some(f) = findings.implementations.iter().find(|f| f.name == *name) {
+        if let Some(f) = findings.row(name.name, name.mode) {
             line.push_str("; ");
             line.push_str(&f.headline());
         }
