@@ -13,14 +13,17 @@ use idjwt::suite::report::{render, Format};
 /// first use), each in both verify modes, and writes the Markdown report to docs/results.md, and
 /// the README's findings block from the divergence classes in vectors/exceptions/.
 ///
-/// Exit status: 0 written or up to date and the run passed, 1 drift found by --check or a
-/// failing run, 2 usage or set-up error.
+/// Exit status: 0 written or up to date and the run passed, 1 drift found by --check, a
+/// failing run or a page over 150 KiB, 2 usage or set-up error.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Change nothing; exit 1 if either differs from what it should be.
     #[arg(long)]
     pub check: bool,
 }
+
+/// The findings page is read by people: past this size it is a data dump.
+const MAX_PAGE_BYTES: usize = 150 * 1024;
 
 pub fn main(Args { check }: Args) -> ExitCode {
     let root = crate::root();
@@ -84,6 +87,15 @@ pub fn main(Args { check }: Args) -> ExitCode {
     }
     if report.failed() {
         eprintln!("the run has failures; see the report");
+        return ExitCode::from(1);
+    }
+    if text.len() > MAX_PAGE_BYTES {
+        eprintln!(
+            "{} is {} bytes, over the {MAX_PAGE_BYTES} a person reads: show less per section \
+             (per-case data belongs in the JSON and HTML reports)",
+            path.display(),
+            text.len()
+        );
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS

@@ -2,7 +2,8 @@
 //! column for defaults mode when the run had it, and the defaults-mode matrix below it), then
 //! one section per implementation and mode with its divergence classes (worst impact first),
 //! the limitations it declares with the impact each leaves open, its reason mismatches as
-//! counted pairs, and whatever failed the run. Per-case data is in the JSON and HTML reports.
+//! counted pairs, and whatever failed the run. What another section lists in full is named in a
+//! line, not repeated. Per-case data is in the JSON and HTML reports.
 
 use std::fmt::Write as _;
 
@@ -26,12 +27,11 @@ pub(super) fn render(report: &Report) -> String {
     let found = Findings::of(report);
     matrix(&mut out, &found);
     for imp in &found.implementations {
-        section(
-            &mut out,
-            report,
-            imp,
-            found.row(imp.name, VerifyMode::Configured),
-        );
+        let shown = Shown {
+            configured: found.row(imp.name, VerifyMode::Configured),
+            found: &found,
+        };
+        section(&mut out, report, imp, &shown);
     }
     out
 }
@@ -154,14 +154,41 @@ fn impact_table(
     }
 }
 
-/// One row's section; `configured` is the same implementation's configured row, whose section
-/// a defaults row refers to for the classes both show.
-fn section(
-    out: &mut String,
-    report: &Report,
-    imp: &ImplementationFindings,
-    configured: Option<&ImplementationFindings>,
-) {
+/// What other sections already show in full, so that a section names it instead of repeating
+/// it: a defaults row's configured row, and the implementation an inherited class comes from.
+struct Shown<'f, 'a> {
+    configured: Option<&'f ImplementationFindings<'a>>,
+    found: &'f Findings<'a>,
+}
+
+impl Shown<'_, '_> {
+    /// The section that lists the class in full, if another one does: its origin's in the same
+    /// mode (an inherited class), or the configured one (a defaults row's class of the library
+    /// itself).
+    fn elsewhere(
+        &self,
+        imp: &ImplementationFindings,
+        class: &super::findings::ClassFinding,
+    ) -> Option<String> {
+        let in_row = |row: Option<&ImplementationFindings>| {
+            row.is_some_and(|row| row.classes.iter().any(|c| c.class.id == class.class.id))
+        };
+        if let Some(from) = class.class.inherited_from.as_deref() {
+            let origin = self.found.row(from, imp.mode);
+            if in_row(origin) {
+                return origin.map(|row| row.label.clone());
+            }
+        }
+        let library_own = imp.mode != VerifyMode::Configured
+            && class.class.mode != Some(imp.mode)
+            && in_row(self.configured);
+        library_own.then(|| imp.name.to_owned())
+    }
+}
+
+/// One row's section. Classes and reason pairs another section shows in full ([`Shown`]) are
+/// named in a line instead of repeated.
+fn section(out: &mut String, report: &Report, imp: &ImplementationFindings, shown: &Shown) {
     let _ = writeln!(out, "\n## {}\n", md(&imp.label));
     if let Some(why) = imp.not_run() {
         let _ = writeln!(out, "Not run in {} mode: {}.", imp.mode, md(why));
@@ -196,15 +223,20 @@ fn section(
         counted(t.results, "result", "results"),
         md(&outcomes.join(", "))
     );
-    // A defaults row lists in full the classes its configured section does not: the others are
-    // the library's own defects, shown in full there.
-    let in_configured =
-        |id: &str| configured.is_some_and(|row| row.classes.iter().any(|c| c.class.id == id));
-    let (listed, shared): (Vec<_>, Vec<_>) = imp.classes.iter().partition(|c| {
-        imp.mode == VerifyMode::Configured
-            || c.class.mode == Some(imp.mode)
-            || !in_configured(&c.class.id)
-    });
+    let mut listed = Vec::new();
+    // (section, classes it lists in full), in order of first mention.
+    let mut shared: Vec<(String, Vec<String>)> = Vec::new();
+    for c in &imp.classes {
+        let Some(section) = shown.elsewhere(imp, c) else {
+            listed.push(c);
+            continue;
+        };
+        let named = format!("{} ({})", md(&c.class.id), c.cases.len());
+        match shared.iter_mut().find(|(s, _)| *s == section) {
+            Some((_, names)) => names.push(named),
+            None => shared.push((section, vec![named])),
+        }
+    }
     if !listed.is_empty() {
         out.push_str("| Impact | Class | Cases | What it does | Basis | Sample cases |\n");
         out.push_str("| --- | --- | --- | --- | --- | --- |\n");
@@ -228,16 +260,12 @@ fn section(
             );
         }
     }
-    if !shared.is_empty() {
-        let named: Vec<String> = shared
-            .iter()
-            .map(|c| format!("{} ({})", md(&c.class.id), c.cases.len()))
-            .collect();
+    for (section, names) in &shared {
         let _ = writeln!(
             out,
-            "\nAlso seen in this mode, the classes of the library itself (see its configured \
-             section): {}.",
-            named.join(", ")
+            "\nAlso seen here, the classes listed in full in the section {}: {}.",
+            md(section),
+            names.join(", ")
         );
     }
     // Limitations are the implementation's in every mode: its configured section lists them.
@@ -256,10 +284,21 @@ fn section(
             );
         }
     }
-    if !imp.mismatches.is_empty() {
+    // Likewise a defaults row lists in full only the reason pairs its configured section lacks.
+    let pair_in_configured = |expected: &str, given: &str| {
+        shown.configured.is_some_and(|row| {
+            row.mismatches
+                .iter()
+                .any(|m| m.expected == expected && m.given == given)
+        })
+    };
+    let (own, shared): (Vec<_>, Vec<_>) = imp.mismatches.iter().partition(|m| {
+        imp.mode == VerifyMode::Configured || !pair_in_configured(m.expected, m.given)
+    });
+    if !own.is_empty() {
         out.push_str("\nReason mismatches (right verdict, another reason code; not failures):\n\n");
         out.push_str("| Expected | Given | Cases | Sample cases |\n| --- | --- | --- | --- |\n");
-        for m in &imp.mismatches {
+        for m in own {
             let samples: Vec<String> = m.samples().iter().map(|s| md(s)).collect();
             let _ = writeln!(
                 out,
@@ -270,6 +309,17 @@ fn section(
                 samples.join("<br>")
             );
         }
+    }
+    if !shared.is_empty() {
+        let named: Vec<String> = shared
+            .iter()
+            .map(|m| format!("{} as {} ({})", md(m.expected), md(m.given), m.cases.len()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nAlso given in this mode, reason mismatches its configured section shows: {}.",
+            named.join(", ")
+        );
     }
     if !imp.unexpected.is_empty() {
         out.push_str("\n**Unexpected results (these fail the run):**\n\n");

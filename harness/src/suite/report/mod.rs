@@ -717,6 +717,50 @@ mod tests {
     }
 
     #[test]
+    fn a_defaults_section_names_what_the_configured_section_lists() {
+        let mut report = with_defaults_rows();
+        // The library's own class and a reason pair, seen again in defaults mode.
+        let again: Vec<CaseResult> = report
+            .results
+            .iter()
+            .filter(|r| {
+                r.implementation == "alpha" && (r.class.is_some() || r.reason_mismatch.is_some())
+            })
+            .filter(|r| r.mode == VerifyMode::Configured)
+            .map(|r| CaseResult {
+                mode: VerifyMode::Defaults,
+                ..r.clone()
+            })
+            .collect();
+        assert_eq!(again.len(), 2);
+        report.results.extend(again);
+        let markdown = render(&report, Format::Markdown);
+        let configured = &markdown[markdown.find("\n## alpha\n").unwrap()
+            ..markdown.find("\n## alpha (defaults)\n").unwrap()];
+        fixture::has(
+            configured,
+            &format!("| lets-expired-through | {ALPHA_CLASS} | 1 |"),
+        );
+        fixture::has(configured, "| missing\\_kid | bad\\_signature | 1 |");
+        let defaults = &markdown[markdown.find("\n## alpha (defaults)\n").unwrap()
+            ..markdown.find("\n## beta\n").unwrap()];
+        fixture::has(
+            defaults,
+            &format!(
+                "\nAlso seen here, the classes listed in full in the section alpha: {} (1).\n",
+                ALPHA_CLASS
+            ),
+        );
+        fixture::has(defaults, "\nAlso given in this mode, reason mismatches its configured section shows: missing\\_kid as bad\\_signature (1).\n");
+        fixture::lacks(defaults, &["| missing\\_kid |"]);
+        // Its own defaults-mode class is still listed in full.
+        fixture::has(
+            defaults,
+            "| lets-expired-through | alpha::default-skips-nbf | 1 |",
+        );
+    }
+
+    #[test]
     fn one_line_makes_controls_visible() {
         assert_eq!(one_line("a\nb\u{0}c\u{202e}d é"), "a\\nb\\0c\\u{202e}d é");
     }
