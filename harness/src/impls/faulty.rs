@@ -106,6 +106,17 @@ fn checked_claims(
     Ok(claims)
 }
 
+/// The token's segments and its header object, read within `limits`, or `None` where the
+/// reference would refuse them.
+fn split_with_header(
+    token: &str,
+    limits: Limits,
+) -> Option<(compact::Compact<'_>, Map<String, Value>)> {
+    let token = compact::split(token, limits.max_token_bytes).ok()?;
+    let header = json::parse_object(&token.header, Part::Header, limits.max_json_depth).ok()?;
+    Some((token, header))
+}
+
 /// The reference's answer, unless it refuses and the fault has an answer of its own.
 fn strict_or(
     inner: &Reference,
@@ -258,8 +269,7 @@ faulty_implementation! {
 impl KeyConfusion {
     fn confused(&self, request: &VerifyRequest) -> Option<Result<Decoded, Failure>> {
         let limits = self.inner.limits;
-        let token = compact::split(&request.token, limits.max_token_bytes).ok()?;
-        let header = json::parse_object(&token.header, Part::Header, limits.max_json_depth).ok()?;
+        let (token, header) = split_with_header(&request.token, limits)?;
         if header.get("alg")?.as_str()? != "HS256" {
             return None;
         }
@@ -297,13 +307,13 @@ faulty_implementation! {
 
 impl AnyHash {
     fn other_hash(&self, request: &VerifyRequest) -> Option<Result<Decoded, Failure>> {
-        use hmac::{Hmac, Mac};
+        use crate::suite::case::MintAlg;
+        use crate::suite::mint::sign_as;
         use p256::ecdsa::signature::hazmat::PrehashVerifier;
         use sha2::{Digest, Sha384, Sha512};
 
         let limits = self.inner.limits;
-        let token = compact::split(&request.token, limits.max_token_bytes).ok()?;
-        let header = json::parse_object(&token.header, Part::Header, limits.max_json_depth).ok()?;
+        let (token, header) = split_with_header(&request.token, limits)?;
         let alg = header.get("alg")?.as_str()?;
         let family = if alg.starts_with("HS") {
             "HS256"
@@ -315,26 +325,13 @@ impl AnyHash {
         }
         let input = token.signing_input.as_bytes();
         let keys = KeySet::from_jwks_list(&request.keys).ok()?;
-        let hmac = |secret: &[u8]| -> Option<Vec<u8>> {
-            match alg {
-                "HS384" => Some(
-                    Hmac::<Sha384>::new_from_slice(secret)
-                        .ok()?
-                        .chain_update(input)
-                        .finalize()
-                        .into_bytes()
-                        .to_vec(),
-                ),
-                "HS512" => Some(
-                    Hmac::<Sha512>::new_from_slice(secret)
-                        .ok()?
-                        .chain_update(input)
-                        .finalize()
-                        .into_bytes()
-                        .to_vec(),
-                ),
-                _ => None,
-            }
+        let hmac = |secret: &[u8]| {
+            let hash = match alg {
+                "HS384" => MintAlg::HS384,
+                "HS512" => MintAlg::HS512,
+                _ => return None,
+            };
+            sign_as(hash, &Key::hmac(secret.to_vec(), None), input).ok()
         };
         let digest: Option<Vec<u8>> = match alg {
             "ES384" => Some(Sha384::digest(input).to_vec()),

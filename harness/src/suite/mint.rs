@@ -69,24 +69,25 @@ pub fn mint(recipe: &Mint, now: i64) -> Result<String, MintError> {
     token.push('.');
     token.push_str(&compact::encode(payload.as_bytes()));
     let key = Key::from_jwk(&recipe.key).map_err(|e| MintError::Key(e.to_string()))?;
-    let sig = sign(recipe.alg, &key, token.as_bytes())?;
+    let sig = sign_as(recipe.alg, &key, token.as_bytes())?;
     let sig = transform(sig, recipe.signature, recipe.alg)?;
     token.push('.');
     token.push_str(&compact::encode(&sig));
     Ok(token)
 }
 
-/// The engine signs its own algorithms; the others exist only here, for vectors that a strict
-/// verifier refuses however right their signature is.
-fn sign(alg: MintAlg, key: &Key, input: &[u8]) -> Result<Vec<u8>, MintError> {
+/// The signature of `input` under `alg` with `key`. The engine signs its own algorithms; the
+/// others exist only here, for vectors that a strict verifier refuses however right their
+/// signature is (and for the faulty implementation that accepts them).
+pub fn sign_as(alg: MintAlg, key: &Key, input: &[u8]) -> Result<Vec<u8>, MintError> {
     let engine =
         |alg: Alg| signature::sign(alg, key, input).map_err(|e| MintError::Key(e.to_string()));
     let unfit = || MintError::Key(format!("a {:?} key cannot compute {alg:?}", key.family()));
     match (alg, &key.material) {
         (MintAlg::HS256, _) => engine(Alg::HS256),
         (MintAlg::ES256, _) => engine(Alg::ES256),
-        (MintAlg::HS384, KeyMaterial::Hmac(secret)) => Ok(hmac::<Hmac<Sha384>>(secret, input)),
-        (MintAlg::HS512, KeyMaterial::Hmac(secret)) => Ok(hmac::<Hmac<Sha512>>(secret, input)),
+        (MintAlg::HS384, KeyMaterial::Hmac(secret)) => Ok(hmac_tag::<Hmac<Sha384>>(secret, input)),
+        (MintAlg::HS512, KeyMaterial::Hmac(secret)) => Ok(hmac_tag::<Hmac<Sha512>>(secret, input)),
         (MintAlg::EcdsaP256Sha384, KeyMaterial::EcPrivate(sk)) => {
             prehashed(sk, &Sha384::digest(input))
         }
@@ -97,7 +98,8 @@ fn sign(alg: MintAlg, key: &Key, input: &[u8]) -> Result<Vec<u8>, MintError> {
     }
 }
 
-fn hmac<M: Mac + hmac::digest::KeyInit>(secret: &[u8], input: &[u8]) -> Vec<u8> {
+/// The HMAC tag of `input` under any secret, the empty one included (which the engine refuses).
+pub(crate) fn hmac_tag<M: Mac + hmac::digest::KeyInit>(secret: &[u8], input: &[u8]) -> Vec<u8> {
     // HMAC takes a key of any length.
     let mut mac = <M as Mac>::new_from_slice(secret).expect("HMAC accepts any key length");
     mac.update(input);
@@ -216,7 +218,7 @@ mod tests {
         let hmac = Key::test_hmac("mint");
         let tags: Vec<Vec<u8>> = [MintAlg::HS256, MintAlg::HS384, MintAlg::HS512]
             .into_iter()
-            .map(|alg| sign(alg, &hmac, input).unwrap())
+            .map(|alg| sign_as(alg, &hmac, input).unwrap())
             .collect();
         assert_eq!(tags.iter().map(Vec::len).collect::<Vec<_>>(), [32, 48, 64]);
         assert!(
@@ -229,10 +231,10 @@ mod tests {
             (MintAlg::EcdsaP256Sha384, Sha384::digest(input).to_vec()),
             (MintAlg::EcdsaP256Sha512, Sha512::digest(input).to_vec()),
         ] {
-            let sig = sign(alg, &ec, input).unwrap();
+            let sig = sign_as(alg, &ec, input).unwrap();
             assert_eq!(
                 sig,
-                sign(alg, &ec, input).unwrap(),
+                sign_as(alg, &ec, input).unwrap(),
                 "RFC 6979: deterministic"
             );
             let sig = p256::ecdsa::Signature::from_slice(&sig).unwrap();
@@ -244,11 +246,11 @@ mod tests {
             );
         }
         assert!(matches!(
-            sign(MintAlg::HS384, &ec, input),
+            sign_as(MintAlg::HS384, &ec, input),
             Err(MintError::Key(_))
         ));
         assert!(matches!(
-            sign(MintAlg::EcdsaP256Sha384, &hmac, input),
+            sign_as(MintAlg::EcdsaP256Sha384, &hmac, input),
             Err(MintError::Key(_))
         ));
     }
