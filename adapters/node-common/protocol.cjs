@@ -47,6 +47,28 @@ function wire(value, depth, changed) {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [wire(k, depth, changed), wire(v, depth + 1, changed)]));
 }
 
+/**
+ * Provider level: what an integration does around a verifier in the profile's mode. `disabled`
+ * never consults the token; without a token, or when the verifier refuses, `enabled` keeps the
+ * claimed user, unverified, and `required` refuses.
+ */
+function withProviderMode(verify) {
+  return async (req) => {
+    const mode = req.provider?.mode ?? 'required';
+    const fallBack = (error, reason) => {
+      if (mode === 'required') throw new Refusal(reason, error);
+      return { ok: true, unverified: reason ? { error, reason } : { error } };
+    };
+    if (mode === 'disabled') return fallBack('verification is disabled', 'verification_disabled');
+    if (req.token === '') return fallBack('no token was presented', 'token_missing');
+    try {
+      return await verify(req);
+    } catch (e) {
+      return fallBack(String(e?.message ?? e), e instanceof Refusal ? e.reason : undefined);
+    }
+  };
+}
+
 /** Answers the requests on stdin strictly in order, one at a time. */
 async function serve(adapter) {
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
@@ -58,4 +80,4 @@ async function serve(adapter) {
   }
 }
 
-module.exports = { Refusal, family, isObject, serve };
+module.exports = { withProviderMode, Refusal, family, isObject, serve };

@@ -86,6 +86,7 @@ fn fixture(profile: &'static Profile, now: i64) -> Result<Fixture, String> {
         key: key.to_jwk(),
         header: header.clone(),
         claims: claims.clone(),
+        provider: None,
     };
     let verify = verify_request(
         profile,

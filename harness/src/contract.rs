@@ -3,7 +3,9 @@
 //! The request and response types carry exactly the fields of adapter protocol v1 (JSON lines,
 //! see `docs/adapter-protocol.md`), so an in-process implementation and an external program are
 //! interchangeable. Fields beyond v1 are optional extensions (`cannot_enforce`, `modes`,
-//! `defaults_clock`, a verify request's `mode`): an adapter that does not know them keeps working.
+//! `defaults_clock`, a verify request's `mode`, and the provider level: a description's `level`,
+//! `profiles` and `signs`, a request's `provider`, an answer's `identity` or `unverified`): an
+//! adapter that does not know them keeps working.
 
 use std::fmt;
 
@@ -61,10 +63,13 @@ impl Jwk {
 }
 
 /// Whether an implementation verifies against the `now` it is given or its own clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Clock {
     /// `now` in a verify request is honoured.
+    #[default]
     Injected,
     /// The implementation reads the system clock; time-relative cases must be re-minted.
     System,
@@ -122,6 +127,37 @@ impl fmt::Display for VerifyMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// What an implementation under test is: a JWT library, to which the harness hands the provider
+/// rules it can express and applies the rest itself, or a whole provider-level verifier (a
+/// provider's SDK, a team's verification service) that answers with an identity, to which the
+/// harness applies no rule of its own.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// A JWT library: it verifies and returns the decoded header and claims.
+    #[default]
+    Jose,
+    /// A provider-level verifier: it is told the profile and returns the user.
+    Provider,
+}
+
+impl Level {
+    /// Whether this is the default, `jose` (serde's skip test).
+    pub fn is_jose(&self) -> bool {
+        *self == Level::Jose
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 /// Checks an implementation may be unable to enforce, named by stable codes.
@@ -200,9 +236,50 @@ pub struct Description {
     /// `clock` (a library whose clock is injected only through an option reads its own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults_clock: Option<Clock>,
+    /// Extension: `provider` for a provider-level verifier. Absent means `jose`.
+    #[serde(default, skip_serializing_if = "Level::is_jose")]
+    pub level: Level,
+    /// Extension, provider level: the profile ids it serves; it runs only their cases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<String>,
+    /// Extension: `false` for an implementation that only verifies (signer conformance leaves
+    /// it out as a signer). Absent means it signs.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub signs: bool,
+}
+
+impl Default for Description {
+    fn default() -> Self {
+        Description {
+            name: String::new(),
+            version: String::new(),
+            algorithms: Vec::new(),
+            clock: Clock::Injected,
+            cannot_enforce: Vec::new(),
+            modes: Vec::new(),
+            defaults_clock: None,
+            level: Level::Jose,
+            profiles: Vec::new(),
+            signs: true,
+        }
+    }
 }
 
 impl Description {
+    /// Whether it is a provider-level verifier.
+    pub fn is_provider_level(&self) -> bool {
+        self.level == Level::Provider
+    }
+
+    /// Whether it runs the cases of `profile` (`None`: JOSE-level cases, which a provider-level
+    /// verifier cannot be asked about).
+    pub fn runs_profile(&self, profile: Option<&str>) -> bool {
+        match self.level {
+            Level::Jose => true,
+            Level::Provider => profile.is_some_and(|p| self.profiles.iter().any(|q| q == p)),
+        }
+    }
+
     /// Whether it serves verify requests in `mode` (`configured` always).
     pub fn serves(&self, mode: VerifyMode) -> bool {
         mode == VerifyMode::Configured || self.modes.contains(&mode)
@@ -235,6 +312,40 @@ pub struct SignRequest {
     #[serde(default)]
     pub header: Map<String, Value>,
     pub claims: Map<String, Value>,
+    /// Extension, provider level: whom to sign for. A provider-level signer builds the header
+    /// and claims itself; `header` and `claims` then show the canonical ones, for reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<ProviderSign>,
+}
+
+/// A provider-level sign request's subject: the profile and the user.
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ProviderSign {
+    /// The profile id (`onesignal`, …).
+    pub profile: String,
+    /// The user id the token must name.
+    pub user_id: String,
+    /// The app id the profile takes, where it takes one.
+    #[serde(default)]
+    pub app_id: Option<String>,
+}
+
+/// A provider-level verify request's context: what a whole verifier needs besides the token.
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ProviderVerify {
+    /// The profile id (`privy`, …).
+    pub profile: String,
+    /// The app id the profile takes (Privy's `aud`, OneSignal's `iss`), if any.
+    #[serde(default)]
+    pub app_id: Option<String>,
+    /// The user id the client claims beside the token, if any.
+    #[serde(default)]
+    pub claimed_user: Option<String>,
+    /// The enforcement mode: `required` rejects a bad token; `enabled` and `disabled` fall back
+    /// to the claimed user, unverified.
+    pub mode: crate::profile::Mode,
 }
 
 /// `{"op":"verify",…}`: verify this token under these rules.
@@ -264,6 +375,10 @@ pub struct VerifyRequest {
     /// `keys` are handed to the library.
     #[serde(default, skip_serializing_if = "VerifyMode::is_configured")]
     pub mode: VerifyMode,
+    /// Extension, provider level: the profile and context. Sent only to provider-level
+    /// implementations, which answer with an identity instead of the decoded token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<ProviderVerify>,
 }
 
 impl VerifyRequest {
@@ -284,6 +399,16 @@ impl VerifyRequest {
 pub struct Decoded {
     pub header: Map<String, Value>,
     pub claims: Map<String, Value>,
+}
+
+/// A provider-level verifier's answer to a token it did not refuse.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProviderAnswer {
+    /// The token verified and names this user.
+    Verified(crate::verdict::Identity),
+    /// The token (or its absence) did not verify, and the mode falls back to the claimed user,
+    /// unverified: why.
+    Unverified(Failure),
 }
 
 /// An implementation's refusal or failure: `{"ok":false,"error","reason"?}`.
@@ -339,6 +464,12 @@ pub trait Implementation: Send + Sync {
     fn sign(&self, request: &SignRequest) -> Result<String, Failure>;
     /// Verify a token and return its decoded header and claims.
     fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure>;
+    /// Provider level ([`Level::Provider`]): verify a token under `request.provider` and
+    /// return the user. JWT libraries keep the default, which refuses.
+    fn verify_provider(&self, request: &VerifyRequest) -> Result<ProviderAnswer, Failure> {
+        let _ = request;
+        Err(Failure::message("not a provider-level implementation"))
+    }
 }
 
 /// Any line of protocol v1: a request the harness writes or the response an adapter answers.
@@ -372,7 +503,7 @@ pub enum WireRequest {
 
 /// One protocol v1 response line, for any op.
 #[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WireResponse {
     pub id: Option<String>,
     pub ok: bool,
@@ -386,17 +517,52 @@ pub struct WireResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modes: Vec<VerifyMode>,
     pub defaults_clock: Option<Clock>,
+    #[serde(default, skip_serializing_if = "Level::is_jose")]
+    pub level: Level,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<String>,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub signs: bool,
     // sign
     pub token: Option<String>,
     // verify
     pub header: Option<Map<String, Value>>,
     pub claims: Option<Map<String, Value>>,
+    // verify, provider level: the user, or the mode's fallback
+    pub identity: Option<crate::verdict::Identity>,
+    pub unverified: Option<Failure>,
     // failure
     pub error: Option<String>,
     // Optional: the schema is written by hand, so schemars must be told it may be absent.
     #[serde(default)]
     #[schemars(schema_with = "crate::verdict::optional_code_schema")]
     pub reason: Option<String>,
+}
+
+impl Default for WireResponse {
+    fn default() -> Self {
+        WireResponse {
+            id: None,
+            ok: false,
+            name: None,
+            version: None,
+            algorithms: None,
+            clock: None,
+            cannot_enforce: Vec::new(),
+            modes: Vec::new(),
+            defaults_clock: None,
+            level: Level::Jose,
+            profiles: Vec::new(),
+            signs: true,
+            token: None,
+            header: None,
+            claims: None,
+            identity: None,
+            unverified: None,
+            error: None,
+            reason: None,
+        }
+    }
 }
 
 impl WireResponse {
@@ -411,6 +577,9 @@ impl WireResponse {
             cannot_enforce: d.cannot_enforce,
             modes: d.modes,
             defaults_clock: d.defaults_clock,
+            level: d.level,
+            profiles: d.profiles,
+            signs: d.signs,
             ..Default::default()
         }
     }
@@ -442,6 +611,22 @@ impl WireResponse {
         }
     }
 
+    /// The response to a provider-level verify request.
+    pub fn judged(id: &str, result: Result<ProviderAnswer, Failure>) -> Self {
+        let answered = |identity, unverified| WireResponse {
+            id: Some(id.to_owned()),
+            ok: true,
+            identity,
+            unverified,
+            ..Default::default()
+        };
+        match result {
+            Ok(ProviderAnswer::Verified(identity)) => answered(Some(identity), None),
+            Ok(ProviderAnswer::Unverified(why)) => answered(None, Some(why)),
+            Err(f) => Self::failed(id, f),
+        }
+    }
+
     fn failed(id: &str, f: Failure) -> Self {
         WireResponse {
             id: Some(id.to_owned()),
@@ -461,6 +646,9 @@ pub fn serve_line(imp: &dyn Implementation, line: &str) -> WireResponse {
     match serde_json::from_str::<WireRequest>(line) {
         Ok(WireRequest::Describe) => WireResponse::describe(imp.describe()),
         Ok(WireRequest::Sign(r)) => WireResponse::signed(&r.id, imp.sign(&r)),
+        Ok(WireRequest::Verify(r)) if r.provider.is_some() => {
+            WireResponse::judged(&r.id, imp.verify_provider(&r))
+        }
         Ok(WireRequest::Verify(r)) => WireResponse::verified(&r.id, imp.verify(&r)),
         Err(e) => WireResponse {
             ok: false,
@@ -504,6 +692,7 @@ mod tests {
             cannot_enforce: vec![],
             modes: vec![],
             defaults_clock: None,
+            ..Default::default()
         });
         assert_eq!(
             serde_json::to_value(r).unwrap(),
@@ -538,6 +727,7 @@ mod tests {
             cannot_enforce: vec![],
             modes: vec![VerifyMode::Configured, VerifyMode::Defaults],
             defaults_clock: Some(Clock::System),
+            ..Default::default()
         };
         let line = serde_json::to_value(WireResponse::describe(described.clone())).unwrap();
         assert_eq!(line["modes"], json!(["configured", "defaults"]));

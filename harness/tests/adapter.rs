@@ -46,6 +46,7 @@ fn sign_request(id: &str, alg: &str) -> SignRequest {
         key: key(alg).to_jwk(),
         header: Map::new(),
         claims: claims(),
+        provider: None,
     }
 }
 
@@ -61,6 +62,7 @@ fn verify_request(id: &str, alg: &str, token: &str, keys: Vec<Jwk>) -> VerifyReq
         issuer: None,
         audience: None,
         mode: Default::default(),
+        provider: None,
     }
 }
 
@@ -323,4 +325,80 @@ fn hang_behind_a_shell_is_contained() {
     let subject = External::spawn(&command, HANG_TIMEOUT).unwrap();
     assert_eq!(faulty_verify(&subject), Answer::Hang(HANG_TIMEOUT));
     assert_answers_normally(&subject, "after");
+}
+
+/// The provider level over the protocol: `idjwt-serve --impl reference-provider` describes
+/// itself with its profiles, answers with the user, the mode's fallback or a refusal, and signs
+/// for a user it is told about.
+#[test]
+fn provider_level_answers_with_the_user() {
+    use idjwt::contract::{Level, ProviderAnswer, ProviderSign, ProviderVerify};
+    use idjwt::profile::Mode;
+    let adapter = spawn("--impl reference-provider", TIMEOUT);
+    let d = adapter.description();
+    assert_eq!(d.level, Level::Provider);
+    assert!(d.profiles.iter().any(|p| p == "drift") && d.signs);
+    let key = Key::test_hmac("drift-provider");
+    let sign = SignRequest {
+        id: "s".into(),
+        alg: "HS256".into(),
+        key: key.to_jwk(),
+        header: Map::new(),
+        claims: Map::new(),
+        provider: Some(ProviderSign {
+            profile: "drift".into(),
+            user_id: "12345".into(),
+            app_id: None,
+        }),
+    };
+    let Answer::Ok(token) = adapter.sign(&sign) else {
+        panic!("no token");
+    };
+    let request = |token: &str, mode, claimed: Option<&str>| VerifyRequest {
+        id: "v".into(),
+        token: token.into(),
+        algorithms: vec!["HS256".into()],
+        keys: vec![key.public_jwk()],
+        now: idjwt::engine::wall_clock(),
+        leeway: 0,
+        required: vec!["sub".into()],
+        issuer: None,
+        audience: None,
+        mode: Default::default(),
+        provider: Some(ProviderVerify {
+            profile: "drift".into(),
+            app_id: None,
+            claimed_user: claimed.map(str::to_owned),
+            mode,
+        }),
+    };
+    match adapter.verify_provider(&request(&token, Mode::Required, None)) {
+        Answer::Ok(ProviderAnswer::Verified(identity)) => assert_eq!(identity.user_id, "12345"),
+        other => panic!("{other:?}"),
+    }
+    let tampered = format!("{token}x");
+    match adapter.verify_provider(&request(&tampered, Mode::Enabled, Some("12345"))) {
+        Answer::Ok(ProviderAnswer::Unverified(why)) => {
+            assert!(why.reason.is_some(), "{why:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    match adapter.verify_provider(&request(&token, Mode::Required, Some("someone-else"))) {
+        Answer::Refused(f) => assert_eq!(f.reason.as_deref(), Some("identity_mismatch")),
+        other => panic!("{other:?}"),
+    }
+    // A library-level request to it is refused, not answered with a guess.
+    let mut jose = request(&token, Mode::Required, None);
+    jose.provider = None;
+    assert!(matches!(adapter.verify(&jose), Answer::Refused(_)));
+}
+
+/// A provider-level description must say which profiles it serves.
+#[test]
+fn a_provider_level_description_without_profiles_is_refused() {
+    let line = r#"{"ok":true,"name":"x","version":"1","algorithms":["HS256"],"clock":"system","level":"provider"}"#;
+    let command = format!("printf '%s\\n' '{line}'; cat >/dev/null");
+    let e = External::spawn(&command, TIMEOUT).unwrap_err();
+    assert!(matches!(e, AdapterError::Describe { .. }), "{e}");
+    assert!(e.to_string().contains("profiles"), "{e}");
 }

@@ -546,9 +546,12 @@ fn user_profiles_load_with_profile() {
 fn lint_leaves_app_id_rules_unchecked_without_one() {
     // An ES256 Privy token from the library's test key, with an audience.
     let key = Key::test_ec("privy-lint");
-    let header = serde_json::Map::new();
+    let header = serde_json::json!({"typ": "JWT"})
+        .as_object()
+        .cloned()
+        .unwrap();
     #[rustfmt::skip]
-    let claims = serde_json::json!({"sub": "u1", "iss": "privy.io", "aud": "app-7", "exp": 1_700_003_600});
+    let claims = serde_json::json!({"sub": "u1", "iss": "privy.io", "aud": "app-7", "exp": 1_700_003_600, "linked_accounts": "[]"});
     let token = idjwt::engine::sign_jwt(
         idjwt::Alg::ES256,
         &key,

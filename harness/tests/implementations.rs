@@ -43,6 +43,7 @@ fn sign_with(imp: &dyn Implementation, profile: &Profile, claims: Map<String, Va
         key: key.to_jwk(),
         header: profile.signing_header(key.kid.as_deref()).unwrap(),
         claims,
+        provider: None,
     };
     imp.sign(&request).unwrap_or_else(|f| {
         panic!(

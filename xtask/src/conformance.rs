@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use idjwt::suite::conformance::{conformance, Config};
+use idjwt::suite::conformance::{conformance, left_out_summary, Config, Services};
 use idjwt::suite::report::{render, summary, Format};
 
 /// Run implementations against the golden vectors and every provider; --all adds the adapters.
@@ -65,6 +65,30 @@ pub struct Args {
     /// The vectors directory (default: vectors/ of this repository).
     #[arg(long, value_name = "DIR")]
     vectors: Option<PathBuf>,
+    /// A running verification service to test (needs --provider and --key): each case's token,
+    /// re-signed with --key, is POSTed to URL as JSON; 2xx naming the user is verified, 401/403
+    /// rejected, anything else a crash.
+    #[arg(long, value_name = "URL")]
+    verifier_url: Option<String>,
+    /// The verify request body, with {token} and {claimed_user} standing for those values as
+    /// JSON (default: {"token": {token}, "claimed_user": {claimed_user}}).
+    #[arg(long, value_name = "TEMPLATE", requires = "verifier_url")]
+    body: Option<String>,
+    /// A running signer endpoint to probe (needs --provider and --key): URL holds {user} where
+    /// the user id goes, e.g. 'http://127.0.0.1:3000/generate-jwt/{user}'.
+    #[arg(long, value_name = "URL")]
+    signer_url: Option<String>,
+    /// The JSON member of the signer's answer that holds the token (default: the body itself
+    /// when it is a token, else the one member that is).
+    #[arg(long, value_name = "NAME", requires = "signer_url")]
+    token_member: Option<String>,
+    /// The key the services use, as a JWK or PEM file (for ES256 the private key, to re-sign
+    /// cases). Never printed.
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// The services' app id, where the provider takes one (Privy's aud, OneSignal's iss).
+    #[arg(long, value_name = "ID")]
+    app_id: Option<String>,
 }
 
 impl Args {
@@ -113,8 +137,48 @@ fn seconds(v: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// The services under test, when a URL is given: the provider and key they need.
+fn services(args: &Args) -> Result<Option<Services>, String> {
+    if args.verifier_url.is_none() && args.signer_url.is_none() {
+        return Ok(None);
+    }
+    let profile = args
+        .provider
+        .as_deref()
+        .ok_or("--verifier-url and --signer-url need --provider")?;
+    let profile = idjwt::profile::builtin(profile).map_err(|e| e.to_string())?;
+    let path = args
+        .key
+        .as_deref()
+        .ok_or("--verifier-url and --signer-url need --key FILE (the key the service uses)")?;
+    let set = idjwt::cli::keyfile::load_key_file(path).map_err(|e| e.to_string())?;
+    let alg = profile.signing_alg();
+    let key = set
+        .keys()
+        .iter()
+        .find(|k| k.fits(alg))
+        .cloned()
+        .ok_or_else(|| format!("{} holds no {alg} key", path.display()))?;
+    Ok(Some(Services {
+        profile: profile.id.clone(),
+        key,
+        app_id: args.app_id.clone(),
+        verifier_url: args.verifier_url.clone(),
+        body: args.body.clone(),
+        signer_url: args.signer_url.clone(),
+        token_member: args.token_member.clone(),
+    }))
+}
+
 pub fn main(args: Args) -> ExitCode {
     let mut config = args.config();
+    config.services = match services(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let external = args.external || args.all;
     if external {
         let adapters = match crate::adapters::ensure_installed(&crate::root()) {
@@ -141,6 +205,9 @@ pub fn main(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    for line in left_out_summary(&report.left_out) {
+        eprintln!("{line}");
+    }
     // Before the report, so that the report's own closing line ends the output.
     eprintln!(
         "{} results in {} ms",
@@ -170,7 +237,7 @@ pub fn main(args: Args) -> ExitCode {
 mod tests {
     use super::*;
 
-    fn conformance(line: &str) -> Result<Args, clap::Error> {
+    fn conformance(line: &str) -> Result<Box<Args>, clap::Error> {
         task_args!(Conformance, &format!("conformance {line}"))
     }
 
@@ -227,6 +294,21 @@ mod tests {
             .config();
         assert!(defaults.options.defaults_mode);
         assert_eq!(defaults.implementations, ["jsonwebtoken"]);
+    }
+
+    #[test]
+    fn services_need_a_provider_and_a_key() {
+        let none = conformance("--provider intercom").unwrap();
+        assert!(services(&none).unwrap().is_none());
+        let e = services(&conformance("--verifier-url http://127.0.0.1:1/v").unwrap()).unwrap_err();
+        assert!(e.contains("need --provider"), "{e}");
+        let e = services(
+            &conformance("--signer-url http://127.0.0.1:1/{user} --provider onesignal").unwrap(),
+        )
+        .unwrap_err();
+        assert!(e.contains("need --key FILE"), "{e}");
+        problem("--body x");
+        problem("--token-member jwt");
     }
 
     #[test]

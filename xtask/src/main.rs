@@ -44,7 +44,7 @@ struct Cli {
 /// The tasks, one module each.
 #[derive(Debug, Subcommand)]
 enum Task {
-    Conformance(conformance::Args),
+    Conformance(Box<conformance::Args>),
     Bench(bench::Args),
     Adapters(adapters::Args),
     Props(props::Args),
@@ -109,7 +109,7 @@ fn main() -> ExitCode {
     }
     // Usage errors exit with 2, --help with 0.
     match Cli::parse().task {
-        Task::Conformance(args) => conformance::main(args),
+        Task::Conformance(args) => conformance::main(*args),
         Task::Bench(args) => bench::main(args),
         Task::Adapters(args) => adapters::main(args),
         Task::Props(args) => props::main(args),

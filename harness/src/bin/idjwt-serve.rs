@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use idjwt::contract::{serve_line, WireRequest};
-use idjwt::impls::{self, faulty, faulty::ProcessFault};
+use idjwt::impls::{self, faulty, faulty::ProcessFault, provider_level};
 
 const USAGE: &str = "\
 usage: idjwt-serve [--impl NAME] [--fault KIND [--fault-id TEXT]]
@@ -18,8 +18,9 @@ Serves an implementation over adapter protocol v1: one JSON request per line on 
 JSON response per line on stdout. Exits 0 at the end of stdin.
 
   --impl NAME       the implementation (default: reference): a built-in
-                    (reference, jsonwebtoken) or a deliberately faulty one
-                    (faulty-accepts-none, faulty-ignores-exp, faulty-key-confusion)
+                    (reference, jsonwebtoken, …), a deliberately faulty one
+                    (faulty-accepts-none, faulty-ignores-exp, faulty-key-confusion, …),
+                    or the provider-level reference-provider
   --fault KIND      make the process misbehave on verify requests, for testing the
                     harness's containment of adapters:
                       hang-on-verify     sleep forever, never answer
@@ -98,6 +99,7 @@ fn main() -> ExitCode {
     };
     let Some(imp) = impls::builtin(&options.implementation)
         .or_else(|| faulty::by_name(&options.implementation))
+        .or_else(|| provider_level::by_name(&options.implementation))
     else {
         let known: Vec<&str> = impls::BUILTIN_NAMES
             .iter()

@@ -44,6 +44,11 @@ pub enum Command {
     Providers(ProvidersArgs),
     /// Print a token's header and claims WITHOUT verifying anything.
     Decode(DecodeArgs),
+    /// Ask a running signer endpoint for tokens for user ids chosen to break signers, and name
+    /// per user id every rule its token breaks.
+    ///
+    /// Exit status: 0 every answer is right, 1 something is wrong, 2 usage error.
+    Probe(ProbeArgs),
 }
 
 /// Text for people or JSON for programs.
@@ -217,6 +222,34 @@ pub struct DecodeArgs {
     /// The token, or `-` (the default) to read it from standard input.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+}
+
+/// `idjwt probe`.
+#[derive(Clone, Debug, Args)]
+pub struct ProbeArgs {
+    /// The provider profile the signer signs for.
+    #[arg(long, value_name = "NAME")]
+    pub provider: String,
+    /// The signer's URL, with {user} where the percent-encoded user id goes, e.g.
+    /// 'http://127.0.0.1:3000/generate-jwt/{user}' (plain http only).
+    #[arg(long, value_name = "URL")]
+    pub signer_url: String,
+    /// The key that verifies the signer's tokens.
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// The provider application id the signer uses (Privy audience, OneSignal issuer).
+    #[arg(long, value_name = "ID")]
+    pub app_id: Option<String>,
+    /// The JSON member of the answer that holds the token (default: the body itself when it
+    /// is a token, else the one member that is).
+    #[arg(long, value_name = "NAME")]
+    pub token_member: Option<String>,
+    /// Seconds each request may take, connecting and reading included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub timeout: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// `--mode` values.

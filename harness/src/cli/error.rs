@@ -63,6 +63,10 @@ pub enum CliError {
     /// The engine refused to sign, or the token it signed does not verify under the profile.
     #[error("cannot sign: {reason}")]
     Sign { reason: Reason },
+    /// `probe` was given a signer URL it cannot use, or no key that verifies the profile's
+    /// algorithm.
+    #[error("probe: {problem}")]
+    Probe { problem: String },
 }
 
 impl CliError {
@@ -84,6 +88,7 @@ impl CliError {
             CliError::Encode { .. } => "encode",
             CliError::Verify(e) => e.code(),
             CliError::Sign { .. } => "sign",
+            CliError::Probe { .. } => "probe",
         }
     }
 

@@ -67,6 +67,7 @@ pub fn check(request: &Request<'_>) -> Result<Report, VerifyError> {
                 issuer: None,
                 audience: None,
                 mode: VerifyMode::Configured,
+                provider: None,
             };
             let verdict = match guard::catch(|| without_signature(&request)) {
                 Ok(Ok(_)) => Verdict::Verified {

@@ -24,6 +24,7 @@ pub mod keyfile;
 pub mod keygen;
 pub mod keyless;
 pub mod lint;
+pub mod probe;
 pub mod providers;
 pub mod report;
 pub mod secrets;
@@ -141,6 +142,38 @@ fn dispatch(cli: Cli, io: &mut Io<'_>) -> Result<u8, CliError> {
             };
             write(io, &text)?;
             Ok(0)
+        }
+        Command::Probe(a) => {
+            let profile = profiles.get(&a.provider)?;
+            let keys = keyfile::load(&a.key, io.env)?;
+            let alg = profile.signing_alg();
+            let key = keys
+                .iter()
+                .find(|k| k.fits(alg))
+                .ok_or_else(|| CliError::Probe {
+                    problem: format!("none of the keys given is an {alg} key"),
+                })?;
+            let limits = crate::suite::http::Limits {
+                timeout: std::time::Duration::from_secs(a.timeout.clamp(1, 600)),
+                ..Default::default()
+            };
+            let signer = crate::suite::probe::HttpSigner::new(
+                &a.signer_url,
+                a.token_member.as_deref(),
+                limits,
+            )
+            .map_err(|e| CliError::Probe {
+                problem: e.to_string(),
+            })?;
+            let probed = crate::suite::probe::probe(profile, key, a.app_id.as_deref(), &|user| {
+                signer.fetch(user)
+            });
+            let text = match a.format {
+                Format::Text => probe::text(profile, &a.signer_url, &probed),
+                Format::Json => json::pretty(&probe::json(profile, &a.signer_url, &probed)),
+            };
+            write(io, &text)?;
+            Ok(u8::from(probed.iter().any(|p| !p.problems.is_empty())))
         }
         Command::Decode(a) => {
             let token = read_token(a.token.as_deref(), io.stdin)?;

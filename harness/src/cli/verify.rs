@@ -130,6 +130,7 @@ fn jwt_verdict(algorithms: &[Alg], ctx: &Context, keys: &[Jwk], token: Option<&s
         issuer: None,
         audience: None,
         mode: Default::default(),
+        provider: None,
     };
     match Reference::default().verify(&request) {
         Ok(_) => verified_without_identity(),

@@ -12,7 +12,9 @@ use serde_json::{Map, Value};
 
 use super::claims::REGISTERED;
 use super::json;
-use crate::contract::{Decoded, Failure, Implementation, Jwk, VerifyRequest};
+use crate::contract::{
+    Decoded, Failure, Implementation, Jwk, ProviderAnswer, ProviderVerify, VerifyRequest,
+};
 use crate::guard;
 use crate::profile::{Config, Mode, Profile, ProfileError, Shape, ValueType};
 use crate::verdict::{describe_json, Identity, Part, Reason, Verdict};
@@ -73,7 +75,61 @@ pub fn verify_request(
         issuer,
         audience,
         mode: Default::default(),
+        provider: None,
     })
+}
+
+/// The verify request that asks a provider-level implementation for the whole verification:
+/// the v1 fields as [`verify_request`] writes them (for reference) and the provider context.
+/// No token at all is sent as the empty string.
+pub fn provider_request(
+    profile: &Profile,
+    ctx: &Context,
+    id: &str,
+    token: Option<&str>,
+    keys: &[Jwk],
+) -> Result<VerifyRequest, ProfileError> {
+    let mut request = verify_request(profile, ctx, id, token.unwrap_or_default(), keys)?;
+    request.provider = Some(ProviderVerify {
+        profile: profile.id.clone(),
+        app_id: ctx.config.app_id.clone(),
+        claimed_user: ctx.claimed_user_id.clone(),
+        mode: ctx.mode.unwrap_or(profile.mode),
+    });
+    Ok(request)
+}
+
+/// The provider-level pipeline, beside [`verify_through`]: the request with the provider
+/// context, the implementation's answer (from `call`, which may break down), and its verdict
+/// taken as it is, for the harness applies no rule of its own at this level.
+pub fn verify_at_provider_level<E>(
+    profile: &Profile,
+    ctx: &Context,
+    id: &str,
+    token: Option<&str>,
+    keys: &[Jwk],
+    call: impl FnOnce(&VerifyRequest) -> Result<Result<ProviderAnswer, Failure>, E>,
+) -> Result<Judged, NoVerdict<E>> {
+    let request = provider_request(profile, ctx, id, token, keys).map_err(NoVerdict::Profile)?;
+    let verdict = provider_verdict(ctx, call(&request).map_err(NoVerdict::Broke)?);
+    Ok(Judged {
+        accepted: verdict.identity().is_some(),
+        verdict,
+    })
+}
+
+/// A provider-level implementation's answer as a verdict.
+pub fn provider_verdict(ctx: &Context, answer: Result<ProviderAnswer, Failure>) -> Verdict {
+    match answer {
+        Ok(ProviderAnswer::Verified(identity)) => Verdict::Verified { identity },
+        Ok(ProviderAnswer::Unverified(why)) => Verdict::Unverified {
+            claimed: ctx.claimed_user_id.clone(),
+            why: why.into(),
+        },
+        Err(refusal) => Verdict::Rejected {
+            reason: refusal.into(),
+        },
+    }
 }
 
 /// What one verification came to, and whether the implementation itself accepted the token

@@ -64,6 +64,7 @@ fn description(name: &str) -> Description {
         cannot_enforce: Vec::new(),
         modes: Vec::new(),
         defaults_clock: None,
+        ..Default::default()
     }
 }
 
@@ -572,6 +573,7 @@ mod tests {
             issuer: None,
             audience: None,
             mode: Default::default(),
+            provider: None,
         }
     }
 

@@ -9,6 +9,7 @@
 
 pub mod faulty;
 pub mod jsonwebtoken;
+pub mod provider_level;
 pub mod reference;
 mod support;
 #[cfg(test)]

@@ -73,6 +73,7 @@ impl Implementation for Reference {
             // Its defaults are the policy: `verify` does the same in both modes.
             modes: VerifyMode::ALL.to_vec(),
             defaults_clock: None,
+            ..Default::default()
         }
     }
 
@@ -142,6 +143,7 @@ mod tests {
             key: key.to_jwk(),
             header: Map::new(),
             claims,
+            provider: None,
         };
         let first = reference.sign(&request).unwrap();
         assert_eq!(reference.sign(&request).unwrap(), first);
@@ -158,6 +160,7 @@ mod tests {
             issuer: None,
             audience: None,
             mode: Default::default(),
+            provider: None,
         };
         assert_eq!(reference.verify(&verify).unwrap().claims["sub"], "u");
         assert_eq!(reference.verify(&verify).unwrap().claims["sub"], "u");

@@ -52,6 +52,7 @@ pub(crate) fn description(
             .collect(),
         modes: VerifyMode::ALL.to_vec(),
         defaults_clock: defaults_clock.filter(|c| *c != clock),
+        ..Default::default()
     }
 }
 

@@ -87,6 +87,7 @@ pub(crate) fn sign_with(
         key,
         header: header.as_object().cloned().expect("header object"),
         claims,
+        provider: None,
     };
     implementation.sign(&request).expect("signing works")
 }
@@ -110,6 +111,7 @@ pub(crate) fn verify_request_at(
         issuer: Some(ISSUER.into()),
         audience: Some(AUDIENCE.into()),
         mode: Default::default(),
+        provider: None,
     }
 }
 
@@ -213,6 +215,7 @@ pub(crate) fn sign_request_at(now: i64, alg: &str, key: Jwk, header: Value) -> S
         key,
         header: header.as_object().cloned().expect("header object"),
         claims: claims_at(now, json!({})),
+        provider: None,
     }
 }
 

@@ -97,6 +97,7 @@ impl Case {
             issuer: None,
             audience: None,
             mode: Default::default(),
+            provider: None,
         }
     }
 }

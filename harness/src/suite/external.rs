@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 
 use super::subject::{Answer, Subject};
 use crate::contract::{
-    Decoded, Description, Failure, SignRequest, VerifyRequest, WireRequest, WireResponse,
+    Decoded, Description, Failure, Level, ProviderAnswer, SignRequest, VerifyRequest, WireRequest,
+    WireResponse,
 };
 
 /// Response lines longer than this are refused as garbage (and not buffered further).
@@ -344,6 +345,9 @@ fn describe_problem(bytes: &[u8]) -> Result<Description, String> {
         ));
     }
     let missing = |field: &str| format!("the describe response has no `{field}`");
+    if response.level == Level::Provider && response.profiles.is_empty() {
+        return Err("a provider-level description must list its `profiles`".into());
+    }
     Ok(Description {
         name: response.name.ok_or_else(|| missing("name"))?,
         version: response.version.ok_or_else(|| missing("version"))?,
@@ -352,6 +356,9 @@ fn describe_problem(bytes: &[u8]) -> Result<Description, String> {
         cannot_enforce: response.cannot_enforce,
         modes: response.modes,
         defaults_clock: response.defaults_clock,
+        level: response.level,
+        profiles: response.profiles,
+        signs: response.signs,
     })
 }
 
@@ -561,6 +568,19 @@ impl Subject for External {
                 (Some(header), Some(claims)) => Ok(Decoded { header, claims }),
                 (None, _) => Err("\"ok\":true without \"header\""),
                 (_, None) => Err("\"ok\":true without \"claims\""),
+            },
+        )
+    }
+
+    fn verify_provider(&self, request: &VerifyRequest) -> Answer<ProviderAnswer> {
+        self.call(
+            &WireRequest::Verify(request.clone()),
+            &request.id,
+            |r| match (r.identity, r.unverified) {
+                (Some(identity), None) => Ok(ProviderAnswer::Verified(identity)),
+                (None, Some(why)) => Ok(ProviderAnswer::Unverified(why)),
+                (None, None) => Err("\"ok\":true without \"identity\" or \"unverified\""),
+                (Some(_), Some(_)) => Err("\"ok\":true with both \"identity\" and \"unverified\""),
             },
         )
     }

@@ -223,6 +223,9 @@ pub struct Report {
     /// The divergence classes of the implementations that ran.
     pub classes: Vec<ClassInfo>,
     pub stale_exceptions: Vec<StaleException>,
+    /// Cases a service run could not send, with why (see `suite::service::rekey`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<super::service::NotRekeyed>,
     /// Wall time of the run in milliseconds (not part of snapshots).
     #[serde(skip)]
     pub elapsed_ms: u128,

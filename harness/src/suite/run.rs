@@ -11,7 +11,7 @@ use super::outcome::{
 };
 use super::subject::{InMode, Subject};
 use crate::contract::{Clock, Description, VerifyMode};
-use crate::engine::provider::{verify_through, Judged, NoVerdict};
+use crate::engine::provider::{verify_at_provider_level, verify_through, Judged, NoVerdict};
 use crate::profile::{builtin, Profile};
 use crate::verdict::{Reason, Verdict};
 
@@ -56,8 +56,11 @@ fn run_subjects(
             .map(|subject| {
                 let selected = &selected;
                 scope.spawn(move || {
+                    // A provider-level verifier is asked only about the profiles it serves.
+                    let d = subject.description();
                     selected
                         .iter()
+                        .filter(|case| d.runs_profile(case.provider.as_deref()))
                         .map(|case| evaluate(case, *subject))
                         .collect::<Vec<_>>()
                 })
@@ -347,14 +350,17 @@ fn reach(case: &Case, profile: Option<&Profile>, subject: &dyn Subject) -> Reach
             Err(outcome) => Reached::Broke(outcome),
         };
     };
-    let judged = verify_through(
-        profile,
-        &case.context(),
-        &case.id,
-        case.token.as_deref(),
-        &case.keys,
-        |request| subject.verify(request).into_result(),
-    );
+    let ctx = case.context();
+    let token = case.token.as_deref();
+    let judged = if subject.description().is_provider_level() {
+        verify_at_provider_level(profile, &ctx, &case.id, token, &case.keys, |request| {
+            subject.verify_provider(request).into_result()
+        })
+    } else {
+        verify_through(profile, &ctx, &case.id, token, &case.keys, |request| {
+            subject.verify(request).into_result()
+        })
+    };
     match judged {
         Ok(Judged { verdict, accepted }) => Reached::Verdict {
             verdict,
@@ -390,7 +396,12 @@ fn run_once(
             other => other.reason().map(|r| clip_detail(r.to_string())),
         },
     };
-    let outcome = classify(case, &verdict, raw_ok);
+    let outcome = classify(
+        case,
+        &verdict,
+        raw_ok,
+        subject.description().is_provider_level(),
+    );
     let mismatch = match (&case.expected_reason, verdict.reason()) {
         (Some(expected), Some(got)) if got.code() != expected => Some(got.code().to_owned()),
         _ => None,
@@ -398,7 +409,30 @@ fn run_once(
     (outcome, actual, mismatch)
 }
 
-fn classify(case: &Case, verdict: &Verdict, raw_ok: bool) -> Outcome {
+/// Whether an implementation's identity is the expected one. A provider-level verifier names
+/// the user in its own words (`partial`): every member it gives must be right, and what it
+/// leaves out (an email it does not return, attributes it does not pass on) is not judged. An
+/// email or attribute the expected identity does not have is wrong: a verifier that trusts an
+/// unverified email hands out someone else's account.
+pub fn identity_agrees(
+    expected: &crate::Identity,
+    actual: &crate::Identity,
+    partial: bool,
+) -> bool {
+    if !partial {
+        return expected == actual;
+    }
+    let given = |e: &Option<String>, a: &Option<String>| a.is_none() || a == e;
+    expected.user_id == actual.user_id
+        && given(&expected.email, &actual.email)
+        && given(&expected.name, &actual.name)
+        && actual
+            .attributes
+            .iter()
+            .all(|(k, v)| expected.attributes.get(k) == Some(v))
+}
+
+fn classify(case: &Case, verdict: &Verdict, raw_ok: bool, partial_identity: bool) -> Outcome {
     // The implementation accepted a token lacking a claim it was asked to require; the profile
     // layer only noticed because it could not find the user id. That is the implementation's
     // accept, not a rejection.
@@ -407,10 +441,12 @@ fn classify(case: &Case, verdict: &Verdict, raw_ok: bool) -> Outcome {
     match (case.expected, verdict) {
         (Expectation::Either, _) => Outcome::Pass,
         (Expectation::Verified, Verdict::Verified { identity }) => match &case.expected_identity {
-            Some(expected) if expected != identity => Outcome::WrongIdentity {
-                expected: identity_text(expected),
-                actual: identity_text(identity),
-            },
+            Some(expected) if !identity_agrees(expected, identity, partial_identity) => {
+                Outcome::WrongIdentity {
+                    expected: identity_text(expected),
+                    actual: identity_text(identity),
+                }
+            }
             _ => Outcome::Pass,
         },
         (Expectation::Verified, _) => Outcome::UnexpectedReject,

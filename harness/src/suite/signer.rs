@@ -6,10 +6,14 @@ use serde_json::{Map, Value};
 use super::case::Expectation;
 use super::options::RunOptions;
 use super::outcome::{clip_detail, Actual, CaseResult, Outcome};
+use super::probe::token_problems;
+use super::run::identity_agrees;
 use super::subject::Subject;
-use crate::contract::{Decoded, Description, SignRequest};
+use crate::contract::{Decoded, Description, ProviderSign, SignRequest};
 use crate::engine::keys::Key;
-use crate::engine::provider::{apply, judge, verify_through, Context, Judged, NoVerdict};
+use crate::engine::provider::{
+    apply, judge, verify_at_provider_level, verify_through, Context, Judged, NoVerdict,
+};
 use crate::engine::{claims::DATE_CLAIMS, compact, json, wall_clock, Alg};
 use crate::impls::reference::Reference;
 use crate::profile::{Config, Profile};
@@ -151,8 +155,14 @@ pub fn run(
             }
         };
         let alg = profile.signing_alg();
+        let serves = |d: &Description| d.runs_profile(Some(&profile.id));
         for signer in subjects {
             let name = &signer.description().name;
+            // An implementation that only verifies is no signer; a provider-level one is asked
+            // only about its own profiles.
+            if !signer.description().signs || !serves(signer.description()) {
+                continue;
+            }
             let signer_id = format!("signer::{}", profile.id);
             let interop_id = format!("interop::{}@{name}", profile.id);
             if !supports(signer.description(), alg) {
@@ -168,12 +178,20 @@ pub fn run(
                 ));
                 continue;
             }
+            // A provider-level signer is told whom to sign for and builds the token itself; it
+            // is held to the profile's rules rather than to the canonical bytes.
+            let provider_level = signer.description().is_provider_level();
             let request = SignRequest {
                 id: signer_id.clone(),
                 alg: alg.as_str().into(),
                 key: canon.key.to_jwk(),
                 header: canon.header.clone(),
                 claims: canon.claims.clone(),
+                provider: provider_level.then(|| ProviderSign {
+                    profile: profile.id.clone(),
+                    user_id: SIGNER_USER.into(),
+                    app_id: canon.ctx.config.app_id.clone(),
+                }),
             };
             let signed = signer.sign(&request).into_result().and_then(|answer| {
                 answer.map_err(|f| Outcome::NonConformantToken {
@@ -189,7 +207,12 @@ pub fn run(
                 }
             };
             if options.selects(&signer_id, Some(&profile.id)) {
-                let problems = conformance_problems(&canon, &token);
+                let problems = if provider_level {
+                    let keys = [canon.key.public_jwk()];
+                    token_problems(profile, &keys, &canon.ctx, SIGNER_USER, &token)
+                } else {
+                    conformance_problems(&canon, &token)
+                };
                 let outcome = if problems.is_empty() {
                     Outcome::Pass
                 } else {
@@ -207,7 +230,7 @@ pub fn run(
             if !options.selects(&interop_id, Some(&profile.id)) {
                 continue;
             }
-            for verifier in subjects {
+            for verifier in subjects.iter().filter(|v| serves(v.description())) {
                 let vname = &verifier.description().name;
                 if !supports(verifier.description(), alg) {
                     let skip = Outcome::Skip {
@@ -241,9 +264,16 @@ fn interop(canon: &Canonical<'_>, token: &str, verifier: &dyn Subject) -> (Outco
     // Verify when the token is fresh for this verifier's clock too.
     ctx.now = ctx.now.max(wall_clock());
     let keys = [canon.key.public_jwk()];
-    let judged = verify_through(canon.profile, &ctx, "interop", Some(token), &keys, |r| {
-        verifier.verify(r).into_result()
-    });
+    let provider_level = verifier.description().is_provider_level();
+    let judged = if provider_level {
+        verify_at_provider_level(canon.profile, &ctx, "interop", Some(token), &keys, |r| {
+            verifier.verify_provider(r).into_result()
+        })
+    } else {
+        verify_through(canon.profile, &ctx, "interop", Some(token), &keys, |r| {
+            verifier.verify(r).into_result()
+        })
+    };
     let verified = || Actual {
         verdict: "verified".into(),
         ..Actual::default()
@@ -252,7 +282,9 @@ fn interop(canon: &Canonical<'_>, token: &str, verifier: &dyn Subject) -> (Outco
         Ok(Judged {
             verdict: Verdict::Verified { identity },
             ..
-        }) if identity == canon.identity => (Outcome::Pass, verified()),
+        }) if identity_agrees(&canon.identity, &identity, provider_level) => {
+            (Outcome::Pass, verified())
+        }
         Ok(Judged {
             verdict: Verdict::Verified { identity },
             ..

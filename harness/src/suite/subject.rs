@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::contract::{
-    Decoded, Description, Failure, Implementation, SignRequest, VerifyMode, VerifyRequest,
+    Decoded, Description, Failure, Implementation, ProviderAnswer, SignRequest, VerifyMode,
+    VerifyRequest,
 };
 use crate::guard;
 
@@ -64,6 +65,15 @@ pub trait Subject: Send + Sync {
     fn sign(&self, request: &SignRequest) -> Answer<String>;
     /// Asks it to verify.
     fn verify(&self, request: &VerifyRequest) -> Answer<Decoded>;
+    /// Asks a provider-level implementation to verify and name the user (`request.provider`
+    /// set). A JWT library cannot answer this.
+    fn verify_provider(&self, request: &VerifyRequest) -> Answer<ProviderAnswer> {
+        let _ = request;
+        Answer::Crash(format!(
+            "{} is not a provider-level implementation",
+            self.description().name
+        ))
+    }
     /// The verify mode its requests are sent in.
     fn mode(&self) -> VerifyMode {
         VerifyMode::Configured
@@ -116,6 +126,10 @@ impl Subject for InMode<'_> {
         self.inner.verify(&request)
     }
 
+    fn verify_provider(&self, request: &VerifyRequest) -> Answer<ProviderAnswer> {
+        self.inner.verify_provider(request)
+    }
+
     fn mode(&self) -> VerifyMode {
         self.mode
     }
@@ -163,15 +177,7 @@ impl InProcess {
         quiet_worker_panics();
         let mut this = InProcess {
             imp,
-            description: Description {
-                name: String::new(),
-                version: String::new(),
-                algorithms: Vec::new(),
-                clock: crate::contract::Clock::Injected,
-                cannot_enforce: Vec::new(),
-                modes: Vec::new(),
-                defaults_clock: None,
-            },
+            description: Description::default(),
             timeout: describe_timeout,
         };
         this.description = match this.call(|imp| Ok(imp.describe())) {
@@ -226,6 +232,11 @@ impl Subject for InProcess {
         let request = request.clone();
         self.call(move |imp| imp.verify(&request))
     }
+
+    fn verify_provider(&self, request: &VerifyRequest) -> Answer<ProviderAnswer> {
+        let request = request.clone();
+        self.call(move |imp| imp.verify_provider(&request))
+    }
 }
 
 /// A circuit breaker around a subject: after `limit` consecutive hangs or crashes, every
@@ -278,6 +289,10 @@ impl Subject for Breaker {
         self.call(|s| s.verify(request))
     }
 
+    fn verify_provider(&self, request: &VerifyRequest) -> Answer<ProviderAnswer> {
+        self.call(|s| s.verify_provider(request))
+    }
+
     fn mode(&self) -> VerifyMode {
         self.inner.mode()
     }
@@ -300,6 +315,7 @@ mod tests {
                 cannot_enforce: vec![],
                 modes: vec![],
                 defaults_clock: None,
+                ..Default::default()
             }
         }
         fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
@@ -325,6 +341,7 @@ mod tests {
             key: Default::default(),
             header: Default::default(),
             claims: Default::default(),
+            provider: None,
         }
     }
 

@@ -101,6 +101,7 @@ impl Plan {
             key: self.key().to_jwk(),
             header: self.header.clone(),
             claims: self.claims_at(now),
+            provider: None,
         }
     }
 

@@ -22,12 +22,17 @@ policy.md §6.2: `exp` required";
 const METADATA: &str = "\"return JSON.parse(payload.custom_metadata as string);\"; policy.md §6.2 \
 (`custom_metadata`, when present, is a string holding the JSON text of an object)";
 const ACCOUNTS: &str = "\"claims contain information about the currently authenticated user, \
-including their linked accounts\"; policy.md §6.2 (`linked_accounts`, when present, is a string \
-holding the JSON text of an array)";
+including their linked accounts\"; docs/decisions.md (`linked_accounts` is required: both of \
+Privy's server SDKs refuse a token without it); policy.md §6.2 (a string holding the JSON text \
+of an array)";
+const TYP: &str = "docs/decisions.md (Privy `typ`): tokens carry `typ: JWT`, which \
+@privy-io/node 0.35.0 requires and @privy-io/server-auth 1.32.5 does not look at; where the two \
+SDKs disagree the case is `either`; RFC 7515 §4.1.9: `typ` compares case-insensitively";
 
 /// Every case of the namespace, in file order.
 pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
     out_rules(p, out);
+    header(p, out);
     json_claims(p, out);
     seed(p, out);
 }
@@ -87,7 +92,7 @@ fn json_claims(p: &P, out: &mut Vec<Case>) {
         ("custom-metadata-null", "custom_metadata null", "null", TYPE),
     ]));
     out.extend(p.claim_cases("linked_accounts", ACCOUNTS, &[], claim_rows![
-        ("linked-accounts-absent", "no linked_accounts (it is optional)", "", Verified),
+        ("linked-accounts-absent", "no linked_accounts (both of Privy's SDKs require it)", "", Rejected("missing_claim")),
         ("linked-accounts-empty-array", "linked_accounts the JSON text []", quote("[]"), Verified),
         ("linked-accounts-wallet", "linked_accounts JSON text with an email and a wallet account", quote(r#"[{"type":"email","address":"user@example.test"},{"type":"wallet","address":"0x0000000000000000000000000000000000000001","chain_type":"ethereum"}]"#), Verified),
         ("linked-accounts-object", "linked_accounts the JSON text of an object", quote("{}"), SHAPE),
@@ -96,6 +101,27 @@ fn json_claims(p: &P, out: &mut Vec<Case>) {
         ("linked-accounts-array", "linked_accounts an array instead of JSON text", r#"[{"type":"email"}]"#, TYPE),
         ("linked-accounts-boolean", "linked_accounts a boolean", "true", TYPE),
     ]));
+}
+
+#[rustfmt::skip]
+fn header(p: &P, out: &mut Vec<Case>) {
+    use Want::{Either, Rejected, Verified};
+    // (name, what, raw text or absent, verdict): Privy's two SDKs disagree on the first two; a
+    // `typ` that is no string is malformed whatever the SDKs do (RFC 7515 §4.1.9).
+    let rows = [
+        ("typ-missing", "no typ", None, Either),
+        ("typ-jws", "typ JWS", Some("\"JWS\""), Either),
+        ("typ-number", "typ a number", Some("1"), Rejected("header_member_type")),
+        ("typ-lowercase", "typ jwt in lowercase", Some("\"jwt\""), Verified),
+    ];
+    for (name, what, raw, want) in rows {
+        let tok = match raw {
+            Some(raw) => p.tok().header_member("typ", raw),
+            None => p.tok().without_header("typ"),
+        };
+        let description = format!("The canonical token with {what} in its header.");
+        out.push(p.own(name, &description, TYP).rule("header.typ").tok(tok).want(want));
+    }
 }
 
 #[rustfmt::skip]

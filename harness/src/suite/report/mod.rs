@@ -569,6 +569,7 @@ pub(crate) mod fixture {
                 mode: None,
                 why: "its case globs match no case".into(),
             }],
+            left_out: Vec::new(),
             elapsed_ms: 1234,
         }
     }
