@@ -200,6 +200,43 @@ fn the_example_signer_passes_and_each_mistake_is_named_per_user() {
         }
     }
 
+    // The command line names the fault per user id and exits 1; the right endpoint exits 0.
+    let idjwt = |url: &str| {
+        Command::new(env!("CARGO_BIN_EXE_idjwt"))
+            .args([
+                "probe",
+                "--provider",
+                "onesignal",
+                "--app-id",
+                "app-1",
+                "--key",
+                file,
+            ])
+            .args(["--signer-url", &format!("{url}/generate-jwt/{{user}}")])
+            .output()
+            .unwrap()
+    };
+    let out = idjwt(&millis.1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("9 user ids, 1 right, 8 wrong"), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("WRONG  digits")),
+        "{text}"
+    );
+    assert!(text.contains("milliseconds"), "{text}");
+    assert!(
+        !text.contains(&key.to_jwk().d.unwrap()),
+        "the key is never printed"
+    );
+    let out = idjwt(&right.1);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
     let numeric = start("node", &args(Some("numeric-id")));
     let report = service_run(
         "onesignal",

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use idjwt::engine::keys::KeyMaterial;
 use idjwt::suite::conformance::{conformance, left_out_summary, Config, Services};
 use idjwt::suite::report::{render, summary, Format};
 
@@ -159,6 +160,13 @@ fn services(args: &Args) -> Result<Option<Services>, String> {
         .find(|k| k.fits(alg))
         .cloned()
         .ok_or_else(|| format!("{} holds no {alg} key", path.display()))?;
+    // Cases are re-signed for a verification service: its key must sign.
+    if args.verifier_url.is_some() && matches!(key.material, KeyMaterial::EcPublic(_)) {
+        return Err(format!(
+            "{} holds a public key; --verifier-url re-signs the cases and needs the private key",
+            path.display()
+        ));
+    }
     Ok(Some(Services {
         profile: profile.id.clone(),
         key,
