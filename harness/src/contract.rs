@@ -329,6 +329,10 @@ pub struct ProviderSign {
     /// The app id the profile takes, where it takes one.
     #[serde(default)]
     pub app_id: Option<String>,
+    /// Further claims the token should carry, named as the profile names them (a display name,
+    /// an email); none when empty.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub attributes: Map<String, Value>,
 }
 
 /// A provider-level verify request's context: what a whole verifier needs besides the token.
@@ -495,6 +499,8 @@ pub fn protocol_schema() -> schemars::Schema {
 /// One protocol v1 request line.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
+// One line is parsed at a time; boxing a variant would only change the serde shape's code.
+#[allow(clippy::large_enum_variant)]
 pub enum WireRequest {
     Describe,
     Sign(SignRequest),

@@ -338,7 +338,7 @@ fn provider_level_answers_with_the_user() {
     let d = adapter.description();
     assert_eq!(d.level, Level::Provider);
     assert!(d.profiles.iter().any(|p| p == "drift") && d.signs);
-    let key = Key::test_hmac("drift-provider");
+    let key = Key::test_hmac("intercom-provider");
     let sign = SignRequest {
         id: "s".into(),
         alg: "HS256".into(),
@@ -346,9 +346,10 @@ fn provider_level_answers_with_the_user() {
         header: Map::new(),
         claims: Map::new(),
         provider: Some(ProviderSign {
-            profile: "drift".into(),
+            profile: "intercom".into(),
             user_id: "12345".into(),
             app_id: None,
+            attributes: json!({"name": "Ada"}).as_object().cloned().unwrap(),
         }),
     };
     let Answer::Ok(token) = adapter.sign(&sign) else {
@@ -361,19 +362,22 @@ fn provider_level_answers_with_the_user() {
         keys: vec![key.public_jwk()],
         now: idjwt::engine::wall_clock(),
         leeway: 0,
-        required: vec!["sub".into()],
+        required: vec!["user_id".into()],
         issuer: None,
         audience: None,
         mode: Default::default(),
         provider: Some(ProviderVerify {
-            profile: "drift".into(),
+            profile: "intercom".into(),
             app_id: None,
             claimed_user: claimed.map(str::to_owned),
             mode,
         }),
     };
     match adapter.verify_provider(&request(&token, Mode::Required, None)) {
-        Answer::Ok(ProviderAnswer::Verified(identity)) => assert_eq!(identity.user_id, "12345"),
+        Answer::Ok(ProviderAnswer::Verified(identity)) => {
+            assert_eq!(identity.user_id, "12345");
+            assert_eq!(identity.attributes["name"], "Ada", "{identity:?}");
+        }
         other => panic!("{other:?}"),
     }
     let tampered = format!("{token}x");

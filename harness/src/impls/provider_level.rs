@@ -46,7 +46,8 @@ impl Implementation for ReferenceProvider {
         }
     }
 
-    /// Signs the profile's canonical claims for the requested user at the wall clock.
+    /// Signs the profile's canonical claims for the requested user at the wall clock, with the
+    /// requested attributes as further claims.
     fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
         let Some(subject) = &request.provider else {
             return Err(Failure::message(
@@ -61,9 +62,10 @@ impl Implementation for ReferenceProvider {
         let header = profile
             .signing_header(key.kid.as_deref())
             .map_err(|e| Failure::message(e.to_string()))?;
-        let claims = profile
+        let mut claims = profile
             .canonical_claims(&subject.user_id, &config, wall_clock())
             .map_err(|e| Failure::message(e.to_string()))?;
+        claims.extend(subject.attributes.clone());
         engine::sign_jwt(profile.signing_alg(), &key, &header, &claims).map_err(Failure::from)
     }
 

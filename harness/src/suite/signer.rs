@@ -191,6 +191,7 @@ pub fn run(
                     profile: profile.id.clone(),
                     user_id: SIGNER_USER.into(),
                     app_id: canon.ctx.config.app_id.clone(),
+                    attributes: Map::new(),
                 }),
             };
             let signed = signer.sign(&request).into_result().and_then(|answer| {
