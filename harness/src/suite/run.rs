@@ -247,6 +247,10 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
         if !remint {
             return (run_once(case, profile, subject), false);
         }
+        let inside = case.mint.as_ref().is_some_and(within_a_second);
+        if inside {
+            wait_for_early_second();
+        }
         let now = crate::engine::wall_clock();
         let mut shifted = case.clone();
         shifted.now = now;
@@ -267,8 +271,14 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
             None => {}
         }
         let out = run_once(&shifted, profile, subject);
-        // A second boundary crossed between minting and verifying changes the case; try again.
-        (out, crate::engine::wall_clock() != now)
+        // A second boundary crossed between minting and verifying changes the case, and so does
+        // the middle of the second for a case with a date inside it; try again.
+        let crossed = if inside {
+            millis_since_epoch() >= now.saturating_mul(1000).saturating_add(EARLY_MS)
+        } else {
+            crate::engine::wall_clock() != now
+        };
+        (out, crossed)
     };
     // A case re-minted in one second and verified in the next is not the case any more
     // (`exp == now` becomes `exp < now`): measure again until both fall in the same second.
@@ -308,6 +318,36 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
     r.reason_mismatch = mismatch;
     r.reminted = remint;
     r
+}
+
+/// Whether a recipe puts a date inside a second (`${now+0.5}`).
+fn within_a_second(recipe: &crate::suite::case::Mint) -> bool {
+    recipe.payload.split("${now").skip(1).any(|rest| {
+        rest.split('}')
+            .next()
+            .is_some_and(|offset| offset.contains('.'))
+    })
+}
+
+/// How far into a second a case with a date inside a second must have been verified.
+const EARLY_MS: i64 = 500;
+
+fn millis_since_epoch() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Waits for the start of the next second unless the wall clock is in the first 50 ms of one.
+/// A case with a date inside a second is pinned at a whole second; a library that reads its
+/// clock to the millisecond sees that case only before the half second (`exp = now + 0.5` has
+/// passed at `now + 0.7`), so such cases are minted at the start of a second, and measured
+/// again when the answer comes after [`EARLY_MS`].
+fn wait_for_early_second() {
+    let into = millis_since_epoch().rem_euclid(1000);
+    if into > 50 {
+        std::thread::sleep(std::time::Duration::from_millis((1002 - into) as u64));
+    }
 }
 
 fn result(case: &Case, subject: &dyn Subject, outcome: Outcome, actual: Actual) -> CaseResult {

@@ -1,0 +1,243 @@
+#!/usr/bin/env node
+// idjwt adapter protocol v1 (docs/adapter-protocol.md) for the `fast-jwt` npm package.
+// One JSON request per line on stdin, one JSON response per line on stdout.
+//
+// The library is used as its README shows. Signing: `createSigner({ key, algorithm, kid, header,
+// noTimestamp })(claims)`. Verifying (configured mode): `createVerifier({ key, algorithms,
+// allowedIss, allowedAud, clockTimestamp, clockTolerance, requiredClaims, complete: true,
+// cache: false })(token)`, where `key` is an async key function that picks the key the header's
+// `kid` names, as the README's JWKS integration (get-jwks) does. fast-jwt takes no JWK: a secret
+// is a Buffer, an EC key a PEM string (README "createVerifier", `key`). A key function returns
+// one key; for a token without `kid` each configured key of the algorithm's family is tried in
+// turn, as an application rotating keys would. Source references are to node_modules/fast-jwt/
+// (6.3.6).
+//
+// Defaults mode (`"mode":"defaults"`): `createVerifier({ key, algorithms, complete: true })`,
+// the key being the one the application picks by `kid` (a Buffer or PEM string, the README's
+// plain form). `complete` only makes it return the header too. Left at its defaults, the
+// verifier compares `exp` and `nbf` with the system clock and no tolerance (src/verifier.js:310,
+// 507, 613-632), requires no claim (src/verifier.js:301-307) and compares no `iss` or `aud`
+// (src/verifier.js:642-648, each only when the option is given); the cache is off
+// (src/verifier.js:94-97, 598).
+'use strict';
+
+const crypto = require('node:crypto');
+const { createSigner, createVerifier, createDecoder, TokenError, TOKEN_ERROR_CODES: C } = require('fast-jwt');
+const { version } = require('fast-jwt/package.json');
+const { Refusal, family, isObject, serve } = require('../node-common/protocol.cjs');
+
+const DESCRIPTION = {
+  ok: true,
+  name: 'node-fast-jwt',
+  version,
+  algorithms: ['HS256', 'ES256'],
+  // src/verifier.js:310 compares dates with `clockTimestamp || Date.now()`: the option injects
+  // the clock; in defaults mode it is not given.
+  clock: 'injected',
+  modes: ['configured', 'defaults'],
+  defaults_clock: 'system',
+  cannot_enforce: [
+    { check: 'duplicate_members', why: 'header and payload go through plain JSON.parse (src/decoder.js:48, 59), where the last duplicate wins; there is no option to refuse them' },
+  ],
+};
+
+// The key material fast-jwt takes for a JWK: a Buffer secret, or an EC key as a PEM string
+// (src/crypto.js:276-281, 331-336 refuse anything but a string or a Buffer).
+function keyMaterial(jwk, usage) {
+  if (!isObject(jwk)) throw new Refusal('invalid_key', 'the key is not a JWK object');
+  if (jwk.kty === 'oct') {
+    if (typeof jwk.k !== 'string') throw new Refusal('invalid_key', 'the oct key has no "k"');
+    return Buffer.from(jwk.k, 'base64url');
+  }
+  if (jwk.kty === 'EC') {
+    const { kid, ...key } = jwk; // eslint-disable-line no-unused-vars
+    try {
+      return usage === 'sign'
+        ? crypto.createPrivateKey({ key, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' })
+        : crypto.createPublicKey({ key, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+    } catch (e) {
+      throw new Refusal('invalid_key', `cannot import the EC key: ${e.message}`);
+    }
+  }
+  throw new Refusal('invalid_key', `unsupported key type ${JSON.stringify(jwk.kty)}`);
+}
+
+function sign(req) {
+  // src/signer.js:202-207 builds `{ alg, typ: typ || 'JWT', kid, ...header }`: the `header`
+  // option overrides `typ`, and an undefined member is dropped by JSON.stringify, so nothing
+  // but the requested members is written. `noTimestamp` stops it adding `iat`, but also drops a
+  // given one (src/signer.js:213-218); without it a given integral `iat` is kept as it is.
+  const { kid, ...rest } = isObject(req.header) ? req.header : {};
+  const options = {
+    key: keyMaterial(req.key, 'sign'),
+    algorithm: req.alg,
+    header: { typ: undefined, ...rest },
+    noTimestamp: !(isObject(req.claims) && Object.hasOwn(req.claims, 'iat')),
+  };
+  if (kid !== undefined) {
+    if (typeof kid === 'string') options.kid = kid;
+    else options.header.kid = kid;
+  }
+  return createSigner(options)(req.claims);
+}
+
+// The configured keys a token may be verified with: the one its `kid` names, or without `kid`
+// those of its algorithm's family (all of them when none is, so that the library says why).
+function candidates(header, keys) {
+  if (!Array.isArray(keys) || keys.length === 0) throw new Refusal('no_key', 'no key is configured');
+  if (isObject(header) && header.kid !== undefined) {
+    const named = keys.filter((k) => k?.kid === header.kid);
+    if (named.length === 0) {
+      const reason = typeof header.kid === 'string' ? 'unknown_kid' : 'header_member_type';
+      throw new Refusal(reason, `no configured key has kid ${JSON.stringify(header.kid)}`);
+    }
+    return { keys: named, byKid: true };
+  }
+  const same = keys.filter((k) => k?.kty === family(isObject(header) ? header.alg : null));
+  return { keys: same.length > 0 ? same : keys, byKid: false };
+}
+
+const HMAC_LENGTHS = { HS256: 32, HS384: 48, HS512: 64 };
+
+// The closest reason code for an error thrown by a fast-jwt verifier.
+function reasonOf(e, token) {
+  if (e instanceof Refusal) return e.reason;
+  if (!(e instanceof TokenError)) return undefined;
+  const orig = e.originalError;
+  if (orig instanceof Refusal) return orig.reason; // thrown by the key function, wrapped
+  const m = String(e.message);
+  const parts = String(token).split('.');
+  const header = (() => {
+    try { return JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf-8')); } catch (_) { return null; }
+  })();
+  switch (e.code) {
+    case C.malformed:
+      if (/^The token is malformed/.test(m)) return 'segment_count';
+      if (/header is not a valid JSON object/.test(m)) return 'not_an_object';
+      {
+        // The decoder refuses a segment outside the base64url alphabet, then JSON it cannot parse
+        // (src/decoder.js:35-40, 71-76).
+        const segment = /payload/.test(m) ? parts[1] : parts[0];
+        if (parts.length !== 3) return 'segment_count';
+        if (segment === '') return 'empty_segment';
+        if (!/^[\w-]*$/.test(segment)) return 'invalid_base64';
+        return 'invalid_json';
+      }
+    case C.invalidPayload: return 'not_an_object';
+    case C.missingSignature: return 'empty_segment';
+    case C.missingKey: return 'no_key';
+    case C.invalidCritHeader: return 'crit_present';
+    case C.missingRequiredClaim: return 'missing_claim';
+    case C.invalidClaimType: return 'claim_type';
+    case C.invalidClaimValue:
+      if (/must be a/.test(m)) return 'claim_type';
+      if (/\biss\b/.test(m)) return 'issuer_mismatch';
+      if (/\baud\b/.test(m)) return 'audience_mismatch';
+      return 'claim_value';
+    case C.expired: return 'expired';
+    case C.inactive: return 'not_yet_valid';
+    case C.invalidSignature:
+      // The decoder refuses a signature segment outside the base64url alphabet with this code
+      // (src/decoder.js:41-43) before any key is used.
+      if (parts.length === 3 && !/^[\w-]*$/.test(parts[2])) return 'invalid_base64';
+      // An HMAC tag of another length makes timingSafeEqual throw, which verifySignature turns
+      // into `false` (src/crypto.js:396-401): the signature was refused for its length.
+      if (isObject(header) && Object.hasOwn(HMAC_LENGTHS, header.alg)
+        && Buffer.from(parts[2], 'base64url').length !== HMAC_LENGTHS[header.alg]) return 'signature_length';
+      return 'bad_signature';
+    case C.verifyError:
+      // joseToDer refuses an ES signature of the wrong length (src/crypto.js:411-420).
+      if (orig && /signatures must be/.test(String(orig.message))) return 'signature_length';
+      return 'bad_signature';
+    case C.invalidKey:
+      if (/cannot be an empty/.test(m)) return 'empty_key';
+      if (/^Invalid public key provided for algorithms/.test(m)) return 'key_family_mismatch';
+      return 'invalid_key';
+    case C.invalidAlgorithm:
+      if (!isObject(header)) return 'not_an_object';
+      if (header.alg === undefined) return 'alg_missing';
+      if (typeof header.alg !== 'string') return 'header_member_type';
+      return header.alg.toLowerCase() === 'none' ? 'alg_none' : 'alg_not_allowed';
+    case C.invalidOption: return 'invalid_key';
+    case C.keyFetchingError: return 'invalid_key';
+    default: return undefined;
+  }
+}
+
+// A refusal with the library's error and the closest reason code.
+function refusal(e, token) {
+  if (e instanceof Refusal) return e;
+  const code = e?.code ? `${e.code}: ` : '';
+  const cause = e?.originalError ? ` (${e.originalError.message})` : '';
+  return new Refusal(reasonOf(e, token), `fast-jwt: ${code}${e?.message ?? e}${cause}`);
+}
+
+// Only a signature or key failure depends on the key tried; anything else is final.
+const KEY_DEPENDENT = ['bad_signature', 'key_family_mismatch', 'invalid_key', 'signature_length', 'empty_key'];
+
+function answer(decoded) {
+  return { ok: true, header: decoded.header, claims: decoded.payload };
+}
+
+async function verifyConfigured(req) {
+  // The key function receives the decoded token (src/verifier.js:441, src/utils.js:3-14) and
+  // picks the key by `kid`; for a token without `kid` the attempt number picks the family key.
+  let attempt = 0;
+  let tried = 1;
+  const keyFor = async ({ header }) => {
+    const { keys, byKid } = candidates(header, req.keys);
+    tried = byKid ? 1 : keys.length;
+    return keyMaterial(keys[Math.min(attempt, keys.length - 1)], 'verify');
+  };
+  let failure = null;
+  for (; attempt < tried; attempt += 1) {
+    try {
+      const verifier = createVerifier({
+        key: keyFor,
+        algorithms: req.algorithms,
+        allowedIss: req.issuer ?? undefined,
+        allowedAud: req.audience ?? undefined,
+        clockTimestamp: req.now * 1000,
+        clockTolerance: req.leeway * 1000,
+        requiredClaims: req.required ?? [],
+        complete: true,
+        cache: false,
+      });
+      return answer(await verifier(req.token));
+    } catch (e) {
+      const err = refusal(e, req.token);
+      if (!KEY_DEPENDENT.includes(err.reason)) throw err;
+      if (!failure || failure.reason !== 'bad_signature') failure = err;
+    }
+  }
+  throw failure;
+}
+
+async function verifyDefaults(req) {
+  // The application picks the key by `kid` from the decoded header, then hands it over.
+  let header = null;
+  try { header = createDecoder({ complete: true })(req.token).header; } catch (_) { /* the verifier says */ }
+  let picked;
+  try { picked = candidates(header, req.keys).keys; } catch (e) {
+    if (header !== null || e.reason === 'no_key') throw e;
+    picked = req.keys; // undecodable: any key will do, the verifier refuses the token
+  }
+  let failure = null;
+  for (const jwk of picked) {
+    try {
+      const verifier = createVerifier({ key: keyMaterial(jwk, 'verify'), algorithms: req.algorithms, complete: true });
+      return answer(verifier(req.token));
+    } catch (e) {
+      const err = refusal(e, req.token);
+      if (!KEY_DEPENDENT.includes(err.reason)) throw err;
+      if (!failure || failure.reason !== 'bad_signature') failure = err;
+    }
+  }
+  throw failure;
+}
+
+function verify(req) {
+  return req.mode === 'defaults' ? verifyDefaults(req) : verifyConfigured(req);
+}
+
+serve({ description: DESCRIPTION, sign, verify });
