@@ -19,7 +19,11 @@ a key does not make, so no date is compared and no clock read.
 import base64
 import json
 import math
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-common"))
+from protocol import fail, serve  # noqa: E402
 import warnings
 
 import joserfc
@@ -46,12 +50,6 @@ class Refusal(Exception):
         super().__init__(message)
         self.reason = reason
 
-
-def fail(error, reason=None):
-    out = {"ok": False, "error": error}
-    if reason:
-        out["reason"] = reason
-    return out
 
 
 def family(alg):
@@ -227,55 +225,6 @@ def verify(req):
         return fail(f"{type(e).__name__}: {e}", reason_for(e, header))
 
 
-def wire_safe(value):
-    """NaN/Infinity and lone surrogates, which Python's json accepts but RFC 8259 cannot carry,
-    become strings / U+FFFD so that the answer stays parseable; the verdict is unchanged."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
-    if isinstance(value, str):
-        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
-    if isinstance(value, list):
-        return [wire_safe(v) for v in value]
-    if isinstance(value, dict):
-        return {wire_safe(k): wire_safe(v) for k, v in value.items()}
-    return value
-
-
-OPS = {"describe": describe, "sign": sign, "verify": verify}
-
-
-def dump(out):
-    return json.dumps(out, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def secrets(req):
-    keys = req.get("keys") or [req.get("key") or {}]
-    return [k[m] for k in keys if isinstance(k, dict) for m in ("k", "d")
-            if isinstance(k.get(m), str) and k.get(m)]
-
-
-def main():
-    for line in sys.stdin:
-        rid = req = None
-        try:
-            req = json.loads(line)
-            rid = req.get("id")
-            op = OPS.get(req.get("op"))
-            out = op(req) if op else fail(f"unknown op {req.get('op')!r}")
-        except Exception as e:
-            out = fail(f"{type(e).__name__}: {e}")
-        if not out["ok"]:  # an error message must never show a secret
-            for secret in secrets(req if isinstance(req, dict) else {}):
-                out["error"] = out["error"].replace(secret, "<redacted>")
-        out = out if rid is None else {"id": rid, **out}
-        try:
-            data = dump(out)
-        except ValueError:  # NaN/Infinity, or a lone surrogate (UnicodeEncodeError)
-            print(f"{rid}: the answer held values JSON cannot carry; rewritten", file=sys.stderr)
-            data = dump(wire_safe(out))
-        sys.stdout.buffer.write(data + b"\n")
-        sys.stdout.buffer.flush()
-
 
 if __name__ == "__main__":
-    main()
+    serve({"describe": describe, "sign": sign, "verify": verify})
