@@ -1,5 +1,5 @@
-//! `cargo xtask results [--check]`: regenerate `docs/results.md` from a run of every built-in
-//! implementation and every adapter, or fail when the committed page differs.
+//! `cargo xtask results [--check]`: regenerate `docs/results.md` and `docs/results/*.md` from a
+//! run of every built-in implementation and every adapter, or fail when a committed page differs.
 
 use std::process::ExitCode;
 
@@ -10,11 +10,12 @@ use idjwt::suite::report::{render, Format};
 /// vectors/exceptions/; --check fails on drift.
 ///
 /// Runs every built-in implementation and every adapter under adapters/ (installing them on
-/// first use), each in both verify modes, and writes the Markdown report to docs/results.md, and
-/// the README's findings block from the divergence classes in vectors/exceptions/.
+/// first use), each in both verify modes, and writes the Markdown report to docs/results.md (the
+/// findings matrix) and docs/results/<implementation>.md (one page each), and the README's
+/// findings block from the divergence classes in vectors/exceptions/.
 ///
 /// Exit status: 0 written or up to date and the run passed, 1 drift found by --check, a
-/// failing run or a section of the page over 16 KiB, 2 usage or set-up error.
+/// failing run or a page over 150 KiB, 2 usage or set-up error.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Change nothing; exit 1 if either differs from what it should be.
@@ -22,26 +23,58 @@ pub struct Args {
     pub check: bool,
 }
 
-/// The findings page is read by people, one implementation's section at a time: past this size
-/// a section is a data dump. (The page grows with the implementations tested; each section
-/// must not.)
-const MAX_SECTION_BYTES: usize = 16 * 1024;
+/// A findings page is read by people: past this size it is a data dump (#11).
+const MAX_PAGE_BYTES: usize = 150 * 1024;
 
-/// The page's `## ` sections over [`MAX_SECTION_BYTES`], with their sizes.
-fn oversized_sections(page: &str) -> Vec<(String, usize)> {
-    let mut sections: Vec<(String, usize)> = Vec::new();
-    for line in page.split_inclusive('\n') {
+/// The pages of the report: `docs/results.md` (the summary and the findings matrix, then a link
+/// to each implementation's page) and `docs/results/<implementation>.md` (its sections in both
+/// modes), as (path relative to `docs/`, text). One page per implementation keeps every page a
+/// size a person reads however many implementations are tested.
+fn pages(report: &str) -> Vec<(String, String)> {
+    let mut index = String::new();
+    let mut sections: Vec<(String, String)> = Vec::new();
+    for line in report.split_inclusive('\n') {
         match line.strip_prefix("## ") {
-            Some(title) => sections.push((title.trim().to_owned(), line.len())),
-            None => {
-                if let Some((_, size)) = sections.last_mut() {
-                    *size += line.len();
+            Some(title) if title.trim() != "Findings" => {
+                let name = title.trim().trim_end_matches(" (defaults)").to_owned();
+                if sections.last().is_none_or(|(n, _)| *n != name) {
+                    sections.push((name, String::new()));
                 }
             }
+            _ => {}
+        }
+        match sections.last_mut() {
+            Some((_, text)) => text.push_str(line),
+            None => index.push_str(line),
         }
     }
-    sections.retain(|(_, size)| *size > MAX_SECTION_BYTES);
-    sections
+    let mut out = Vec::new();
+    index.push_str("\n## Per implementation\n\nEach page lists an implementation's classes, limitations and reason mismatches, as configured and in defaults mode:\n");
+    for (i, (name, text)) in sections.into_iter().enumerate() {
+        let sep = if i == 0 { "\n" } else { ", " };
+        index.push_str(&format!("{sep}[{name}](results/{name}.md)"));
+        let page = format!(
+            "# Conformance results: {name}\n\nPart of [the conformance results](../results.md).\n\n{text}"
+        );
+        out.push((format!("results/{name}.md"), page));
+    }
+    index.push_str(".\n");
+    out.insert(0, ("results.md".to_owned(), index));
+    out
+}
+
+/// The committed pages under `docs/results/` that a run would not write.
+fn stale_pages(docs: &std::path::Path, pages: &[(String, String)]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(docs.join("results")) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| format!("results/{}", e.file_name().to_string_lossy()))
+        .filter(|name| !pages.iter().any(|(p, _)| p == name))
+        .collect();
+    stale.sort();
+    stale
 }
 
 pub fn main(Args { check }: Args) -> ExitCode {
@@ -86,34 +119,61 @@ pub fn main(Args { check }: Args) -> ExitCode {
         }
     };
     let text = render(&report, Format::Markdown);
-    let path = root.join("docs/results.md");
+    let docs = root.join("docs");
+    let pages = pages(&text);
     if check {
-        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-        if on_disk != text {
+        let mut drift: Vec<String> = pages
+            .iter()
+            .filter(|(path, page)| {
+                std::fs::read_to_string(docs.join(path)).unwrap_or_default() != *page
+            })
+            .map(|(path, _)| format!("docs/{path}"))
+            .collect();
+        drift.extend(
+            stale_pages(&docs, &pages)
+                .into_iter()
+                .map(|p| format!("docs/{p} (not written by a run)")),
+        );
+        if !drift.is_empty() {
             eprintln!(
-                "{} differs from the results of this run; run `cargo xtask results` and commit it",
-                path.display()
+                "these pages differ from the results of this run; run `cargo xtask results` and commit them: {}",
+                drift.join(", ")
             );
             return ExitCode::from(1);
         }
-        println!("{} is up to date", path.display());
+        println!(
+            "docs/results.md and {} implementation pages are up to date",
+            pages.len() - 1
+        );
     } else {
-        if let Err(e) = std::fs::write(&path, &text) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
+        let _ = std::fs::create_dir_all(docs.join("results"));
+        for stale in stale_pages(&docs, &pages) {
+            let _ = std::fs::remove_file(docs.join(&stale));
         }
-        println!("wrote {}", path.display());
+        for (path, page) in &pages {
+            if let Err(e) = std::fs::write(docs.join(path), page) {
+                eprintln!("error: cannot write docs/{path}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        println!(
+            "wrote docs/results.md and {} implementation pages",
+            pages.len() - 1
+        );
     }
     if report.failed() {
         eprintln!("the run has failures; see the report");
         return ExitCode::from(1);
     }
-    let oversized = oversized_sections(&text);
-    for (title, size) in &oversized {
+    let oversized: Vec<&(String, String)> = pages
+        .iter()
+        .filter(|(_, page)| page.len() > MAX_PAGE_BYTES)
+        .collect();
+    for (path, page) in &oversized {
         eprintln!(
-            "{}: section {title:?} is {size} bytes, over the {MAX_SECTION_BYTES} a person reads: \
-             show less in it (per-case data belongs in the JSON and HTML reports)",
-            path.display()
+            "docs/{path} is {} bytes, over the {MAX_PAGE_BYTES} a person reads: show less \
+             (per-case data belongs in the JSON and HTML reports)",
+            page.len()
         );
     }
     if !oversized.is_empty() {
@@ -127,15 +187,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sections_are_measured_one_by_one() {
-        let small = format!("# t\n\n## a\n{}\n## b\nx\n", "y".repeat(100));
-        assert!(oversized_sections(&small).is_empty());
-        let big = format!("## a\nx\n## b\n{}\n", "y".repeat(MAX_SECTION_BYTES));
-        let over = oversized_sections(&big);
-        assert_eq!(over.len(), 1);
-        assert_eq!(over[0].0, "b");
-        // The committed page keeps to the bound.
-        let page = std::fs::read_to_string(crate::root().join("docs/results.md")).unwrap();
-        assert_eq!(oversized_sections(&page), Vec::new());
+    fn one_page_per_implementation_both_modes_together() {
+        let report = "# R\n\n**1 passed**\n\n## Findings\n\n| m |\n\n## a\n\nA\n\n## a (defaults)\n\nAD\n\n## b\n\nB\n";
+        let pages = pages(report);
+        let paths: Vec<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["results.md", "results/a.md", "results/b.md"]);
+        assert!(
+            pages[0].1.contains("## Findings")
+                && pages[0].1.contains("[a](results/a.md), [b](results/b.md).")
+        );
+        assert!(!pages[0].1.contains("AD"));
+        assert!(pages[1].1.contains("## a\n\nA") && pages[1].1.contains("## a (defaults)\n\nAD"));
+        assert!(pages[1]
+            .1
+            .contains("[the conformance results](../results.md)"));
+        // The committed pages keep to the bound.
+        let docs = crate::root().join("docs");
+        for name in std::iter::once("results.md".to_owned()).chain(stale_pages(&docs, &[])) {
+            let page = std::fs::read_to_string(docs.join(&name)).unwrap();
+            assert!(page.len() <= MAX_PAGE_BYTES, "{name}: {}", page.len());
+        }
     }
 }
