@@ -63,13 +63,10 @@ impl Jwk {
 }
 
 /// Whether an implementation verifies against the `now` it is given or its own clock.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Clock {
     /// `now` in a verify request is honoured.
-    #[default]
     Injected,
     /// The implementation reads the system clock; time-relative cases must be re-minted.
     System,
