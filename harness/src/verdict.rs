@@ -297,6 +297,21 @@ reasons! {
     /// A claim's structure breaks the profile (object members, array items, JSON-in-string).
     ClaimShape { claim: String, problem: String } => "claim_shape", Profile,
         format_args!("claim {claim:?}: {problem}");
+    /// None of a group of claims of which the profile requires one is present.
+    MissingOneOf { claims: Vec<String> } => "missing_one_of", Profile,
+        format_args!("the token must carry at least one of {}", claims.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", "));
+    /// `iat` is further in the future than the profile allows.
+    IssuedInFuture { iat: f64, now: i64, allowed: u64, leeway: u64 } => "issued_in_future", Profile,
+        format_args!("\"iat\" {iat} is in the future: after now {now} + {allowed}s allowed + leeway {leeway}s");
+    /// The token was issued longer ago than the profile allows.
+    TooOld { iat: f64, now: i64, max_age: u64, leeway: u64 } => "token_too_old", Profile,
+        format_args!("the token is too old: issued at {iat}, now {now}, at most {max_age}s + leeway {leeway}s allowed");
+    /// `exp` is further after `iat` (or now, without `iat`) than the profile allows.
+    LifetimeTooLong { exp: f64, from: String, start: f64, max: u64 } => "lifetime_too_long", Profile,
+        format_args!("the token lives too long: exp {exp} is {}s after {from} {start}, at most {max}s allowed", exp - start);
+    /// The signature segment is a value the profile refuses outright (a development token).
+    ForbiddenSignature { value: String } => "forbidden_signature", Profile,
+        format_args!("the signature is the literal {value:?}: a development token, never valid");
     /// The token's user id differs from the user id the client claimed.
     IdentityMismatch { claimed: String, token: String } => "identity_mismatch", Profile,
         format_args!("the token is for user {token:?} but the client claimed {claimed:?}");

@@ -393,9 +393,13 @@ fn sign_then_verify_round_trips_for_every_provider() {
             serde_json::json!(1_700_003_600),
             "{provider}"
         );
-        // Another app id: refused for the providers that bind one (Privy aud, OneSignal iss).
+        // Another app id: refused for the providers that bind one (Privy aud, OneSignal iss,
+        // Pusher's issuer built from the instance id, UserJot's project id).
         let other = idjwt_at(&d, &[&other_app_args[..], &[token]].concat());
-        let binds_app = matches!(provider, "privy" | "onesignal");
+        let profile = idjwt::profile::builtin(provider).unwrap();
+        let binds_app = profile
+            .issuer_and_audience(&idjwt::profile::Config::default())
+            .is_err();
         assert_eq!(
             other.status,
             i32::from(binds_app),

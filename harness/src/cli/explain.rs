@@ -9,6 +9,8 @@
 //! (`lint`), nothing is verified at all, so every rule is examined as far as the token decodes,
 //! and the signature is reported as not checked.
 
+use std::ops::ControlFlow;
+
 use serde_json::{Map, Value};
 
 use super::report::{reason_message, Check, Status};
@@ -17,7 +19,7 @@ use crate::engine::claims::{self, ClaimChecks, DATE_CLAIMS};
 use crate::engine::keys::KeySet;
 use crate::engine::provider::{self, Context};
 use crate::engine::{compact, header, json, signature, Alg, Limits};
-use crate::profile::{HeaderRules, Mode, Profile};
+use crate::profile::{Mode, Profile};
 use crate::verdict::{describe_json, Part, Reason};
 
 const SIZE_BASIS: &str =
@@ -92,7 +94,8 @@ pub fn explain(
         match layers {
             Layers::Provider(profile) => {
                 claims_layer(&mut out, Some(profile), ctx, &claims);
-                profile_layer(&mut out, profile, ctx, &header, &claims);
+                let signature = token.rsplit('.').next();
+                profile_layer(&mut out, profile, ctx, signature, &header, &claims);
             }
             Layers::Jwt(_) => claims_layer(&mut out, None, ctx, &claims),
             Layers::Jws(_) => {}
@@ -434,56 +437,19 @@ fn profile_layer(
     out: &mut Checks,
     profile: &Profile,
     ctx: &Context,
+    signature: Option<&str>,
     header: &Map<String, Value>,
     claims: &Map<String, Value>,
 ) {
-    if let Some(typ) = &profile.header.typ {
-        let alone = Profile {
-            header: HeaderRules {
-                typ: Some(typ.clone()),
-                kid: None,
-            },
-            ..profile.clone()
+    provider::profile_rules(profile, ctx, signature, header, claims, &mut |rule| {
+        let passed = if rule.result.is_ok() {
+            (rule.passed)()
+        } else {
+            String::new()
         };
-        out.push(
-            "header.typ",
-            provider::check_header(&alone, header),
-            &format!("typ is {:?}", typ.value),
-            &typ.basis,
-        );
-    }
-    if let Some(kid) = profile.header.kid.as_ref().filter(|k| k.required) {
-        let alone = Profile {
-            header: HeaderRules {
-                typ: None,
-                kid: Some(kid.clone()),
-            },
-            ..profile.clone()
-        };
-        out.push(
-            "header.kid",
-            provider::check_header(&alone, header),
-            "kid is present",
-            &kid.basis,
-        );
-    }
-    for rule in &profile.claims {
-        let rule_name = format!("claim.{}", rule.name);
-        match claims.get(&rule.name) {
-            Some(value) => {
-                out.push(
-                    &rule_name,
-                    provider::check_shape(&rule.name, &rule.shape, value),
-                    &format!("{} = {}", rule.name, header::shorten(&value.to_string())),
-                    &rule.basis,
-                );
-            }
-            None if rule.required => {} // reported by claim.<name>.required
-            None => {
-                out.push(&rule_name, Ok(()), "absent (optional)", &rule.basis);
-            }
-        }
-    }
+        out.push(rule.name, rule.result, &passed, rule.basis);
+        ControlFlow::Continue(())
+    });
     let identity = provider::extract_identity(profile, claims);
     let id_rule = &profile.identity.user_id;
     let id_msg = match &identity {

@@ -50,7 +50,8 @@ pub fn parse_claim(arg: &str) -> Result<(String, Value), CliError> {
     Ok((name.to_owned(), value))
 }
 
-/// The claims a token for `user` carries: required claims, `exp`, then the overrides.
+/// The claims a token for `user` carries: required claims and the claim naming the user (which
+/// a profile with a one-of group may not require), `exp`, then the overrides.
 pub fn claims(input: &SignInput<'_>) -> Result<Map<String, Value>, CliError> {
     let config = Config {
         app_id: input.app_id.clone(),
@@ -60,7 +61,10 @@ pub fn claims(input: &SignInput<'_>) -> Result<Map<String, Value>, CliError> {
         .canonical_claims(input.user, &config, input.now)?;
     let mut claims: Map<String, Value> = canonical
         .into_iter()
-        .filter(|(name, _)| input.profile.claim(name).is_some_and(|r| r.required))
+        .filter(|(name, _)| {
+            input.profile.claim(name).is_some_and(|r| r.required)
+                || *name == input.profile.identity.user_id.claim
+        })
         .collect();
     claims.insert(
         "exp".into(),

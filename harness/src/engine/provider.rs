@@ -7,6 +7,7 @@
 //! checked again here: re-checking would hide an implementation's bugs.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 use serde_json::{Map, Value};
 
@@ -177,7 +178,12 @@ pub fn verify_through<E>(
     let answer = call(&request).map_err(NoVerdict::Broke)?;
     Ok(Judged {
         accepted: answer.is_ok(),
-        verdict: conclude(profile, ctx, answer.map_err(Reason::from)),
+        verdict: conclude(
+            profile,
+            ctx,
+            token.rsplit('.').next(),
+            answer.map_err(Reason::from),
+        ),
     })
 }
 
@@ -229,22 +235,43 @@ pub fn token_to_verify<'t>(
 }
 
 /// The verdict on an implementation's answer: the profile's own rules and identity on what it
-/// decoded, the mode's fallback on what it refused.
-pub fn conclude(profile: &Profile, ctx: &Context, answer: Result<Decoded, Reason>) -> Verdict {
-    match answer.and_then(|d| apply(profile, ctx, &d)) {
+/// decoded, the mode's fallback on what it refused. `signature` is the token's third segment,
+/// for the profile's forbidden values.
+pub fn conclude(
+    profile: &Profile,
+    ctx: &Context,
+    signature: Option<&str>,
+    answer: Result<Decoded, Reason>,
+) -> Verdict {
+    match answer.and_then(|d| apply(profile, ctx, signature, &d)) {
         Ok(identity) => Verdict::Verified { identity },
         Err(reason) => fall_back(profile, ctx, reason),
     }
 }
 
 /// Applies the profile's own rules to a decoded token and extracts the bound identity.
-pub fn apply(profile: &Profile, ctx: &Context, decoded: &Decoded) -> Result<Identity, Reason> {
-    check_header(profile, &decoded.header)?;
-    for rule in &profile.claims {
-        if let Some(value) = decoded.claims.get(&rule.name) {
-            check_shape(&rule.name, &rule.shape, value)?;
-        }
-    }
+pub fn apply(
+    profile: &Profile,
+    ctx: &Context,
+    signature: Option<&str>,
+    decoded: &Decoded,
+) -> Result<Identity, Reason> {
+    let mut first_failure = Ok(());
+    profile_rules(
+        profile,
+        ctx,
+        signature,
+        &decoded.header,
+        &decoded.claims,
+        &mut |rule| match rule.result {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(reason) => {
+                first_failure = Err(reason);
+                ControlFlow::Break(())
+            }
+        },
+    );
+    first_failure?;
     let identity = extract_identity(profile, &decoded.claims)?;
     if let Some(claimed) = &ctx.claimed_user_id {
         if *claimed != identity.user_id {
@@ -257,32 +284,241 @@ pub fn apply(profile: &Profile, ctx: &Context, decoded: &Decoded) -> Result<Iden
     Ok(identity)
 }
 
-/// The profile's header rules (`typ`, `kid`) alone, as [`apply`] checks them first.
+/// One of the profile's own rules, checked on its own.
+pub struct Rule<'a> {
+    /// The rule's name as `idjwt verify` shows it (`header.typ`, `claim.iat.age`).
+    pub name: &'a str,
+    pub result: Result<(), Reason>,
+    /// What a passing check says (built only when asked for).
+    pub passed: &'a dyn Fn() -> String,
+    /// Where the rule comes from.
+    pub basis: &'a str,
+}
+
+/// Every rule of the profile layer before the identity, in order, each checked on its own and
+/// handed to `sink` until it breaks: the forbidden signature values, header `typ` and `kid`,
+/// each claim present (an absent optional claim passes; an absent required one is the claims
+/// layer's), the one-of groups, then the time rules on the dates present. [`apply`] stops at
+/// the first failure; `idjwt verify` shows them all.
+pub fn profile_rules(
+    profile: &Profile,
+    ctx: &Context,
+    signature: Option<&str>,
+    header: &Map<String, Value>,
+    claims: &Map<String, Value>,
+    sink: &mut dyn FnMut(Rule<'_>) -> ControlFlow<()>,
+) {
+    macro_rules! emit {
+        ($name:expr, $result:expr, $passed:expr, $basis:expr) => {
+            if sink(Rule {
+                name: $name,
+                result: $result,
+                passed: &|| $passed,
+                basis: $basis,
+            })
+            .is_break()
+            {
+                return;
+            }
+        };
+    }
+    if let Some(signature) = signature {
+        for forbidden in &profile.forbidden_signatures {
+            let result = if signature == forbidden.value {
+                Err(Reason::ForbiddenSignature {
+                    value: forbidden.value.clone(),
+                })
+            } else {
+                Ok(())
+            };
+            let passed = format!("the signature is not the literal {:?}", forbidden.value);
+            emit!(
+                "signature.forbidden",
+                result,
+                passed.clone(),
+                &forbidden.basis
+            );
+        }
+    }
+    if let Some(typ) = &profile.header.typ {
+        emit!(
+            "header.typ",
+            check_typ(&typ.value, header),
+            format!("typ is {:?}", typ.value),
+            &typ.basis
+        );
+    }
+    if let Some(kid) = profile.header.kid.as_ref().filter(|k| k.required) {
+        let result = if header.contains_key("kid") {
+            Ok(())
+        } else {
+            Err(Reason::HeaderMissing {
+                member: "kid".into(),
+            })
+        };
+        emit!(
+            "header.kid",
+            result,
+            "kid is present".to_owned(),
+            &kid.basis
+        );
+    }
+    for rule in &profile.claims {
+        let name = format!("claim.{}", rule.name);
+        match claims.get(&rule.name) {
+            Some(value) => emit!(
+                &name,
+                check_shape(&rule.name, &rule.shape, value),
+                format!(
+                    "{} = {}",
+                    rule.name,
+                    super::header::shorten(&value.to_string())
+                ),
+                &rule.basis
+            ),
+            None if rule.required => {}
+            None => emit!(&name, Ok(()), "absent (optional)".to_owned(), &rule.basis),
+        }
+    }
+    for group in &profile.one_of {
+        let name = format!("claims.one_of({})", group.claims.join("|"));
+        let present: Vec<&str> = group
+            .claims
+            .iter()
+            .filter(|c| claims.contains_key(*c))
+            .map(String::as_str)
+            .collect();
+        let result = if present.is_empty() {
+            Err(Reason::MissingOneOf {
+                claims: group.claims.clone(),
+            })
+        } else {
+            Ok(())
+        };
+        emit!(
+            &name,
+            result,
+            format!("{} present", present.join(" and ")),
+            &group.basis
+        );
+    }
+    time_rules(profile, ctx, claims, sink);
+}
+
+/// The profile's time rules on the dates present and numeric, as [`profile_rules`] runs them.
+fn time_rules(
+    profile: &Profile,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    sink: &mut dyn FnMut(Rule<'_>) -> ControlFlow<()>,
+) {
+    let date = |name: &str| claims.get(name).and_then(Value::as_f64);
+    let (now, leeway) = (ctx.now, ctx.leeway);
+    let time = &profile.time;
+    if let (Some(rule), Some(iat)) = (&time.iat_max_future, date("iat")) {
+        let allowed = rule.seconds;
+        let result = if iat > (now as f64) + (allowed + leeway) as f64 {
+            Err(Reason::IssuedInFuture {
+                iat,
+                now,
+                allowed,
+                leeway,
+            })
+        } else {
+            Ok(())
+        };
+        let passed = || format!("iat {iat} is not after now {now} + {allowed}s + leeway {leeway}s");
+        if sink(Rule {
+            name: "claim.iat.future",
+            result,
+            passed: &passed,
+            basis: &rule.basis,
+        })
+        .is_break()
+        {
+            return;
+        }
+    }
+    if let (Some(rule), Some(iat)) = (&time.iat_max_age, date("iat")) {
+        let max_age = rule.seconds;
+        let result = if (now as f64) - iat > (max_age + leeway) as f64 {
+            Err(Reason::TooOld {
+                iat,
+                now,
+                max_age,
+                leeway,
+            })
+        } else {
+            Ok(())
+        };
+        let passed = || {
+            format!(
+                "issued {}s before now, at most {max_age}s + leeway {leeway}s",
+                (now as f64) - iat
+            )
+        };
+        if sink(Rule {
+            name: "claim.iat.age",
+            result,
+            passed: &passed,
+            basis: &rule.basis,
+        })
+        .is_break()
+        {
+            return;
+        }
+    }
+    if let (Some(rule), Some(exp)) = (&time.max_lifetime, date("exp")) {
+        let max = rule.seconds;
+        let (from, start) = match date("iat") {
+            Some(iat) => ("iat", iat),
+            None => ("now", now as f64),
+        };
+        let result = if exp - start > max as f64 {
+            Err(Reason::LifetimeTooLong {
+                exp,
+                from: from.to_owned(),
+                start,
+                max,
+            })
+        } else {
+            Ok(())
+        };
+        let passed = || format!("exp is {}s after {from}, at most {max}s", exp - start);
+        let _ = sink(Rule {
+            name: "claim.exp.lifetime",
+            result,
+            passed: &passed,
+            basis: &rule.basis,
+        });
+    }
+}
+
+/// The header's `typ` against the value the profile requires (RFC 7515 §4.1.9: compared
+/// case-insensitively).
+fn check_typ(expected: &str, header: &Map<String, Value>) -> Result<(), Reason> {
+    match header.get("typ") {
+        None => Err(Reason::HeaderMissing {
+            member: "typ".into(),
+        }),
+        Some(Value::String(found)) if found.eq_ignore_ascii_case(expected) => Ok(()),
+        Some(Value::String(found)) => Err(Reason::HeaderValue {
+            member: "typ".into(),
+            expected: format!("{expected:?}"),
+            found: format!("{found:?}"),
+        }),
+        Some(other) => Err(Reason::HeaderMemberType {
+            member: "typ".into(),
+            expected: "a string".into(),
+            found: describe_json(other),
+        }),
+    }
+}
+
+/// The profile's header rules (`typ`, `kid`) alone.
 pub fn check_header(profile: &Profile, header: &Map<String, Value>) -> Result<(), Reason> {
     if let Some(typ) = &profile.header.typ {
-        match header.get("typ") {
-            None => {
-                return Err(Reason::HeaderMissing {
-                    member: "typ".into(),
-                })
-            }
-            // RFC 7515 §4.1.9: typ compares case-insensitively.
-            Some(Value::String(found)) if found.eq_ignore_ascii_case(&typ.value) => {}
-            Some(Value::String(found)) => {
-                return Err(Reason::HeaderValue {
-                    member: "typ".into(),
-                    expected: format!("{:?}", typ.value),
-                    found: format!("{found:?}"),
-                })
-            }
-            Some(other) => {
-                return Err(Reason::HeaderMemberType {
-                    member: "typ".into(),
-                    expected: "a string".into(),
-                    found: describe_json(other),
-                })
-            }
-        }
+        check_typ(&typ.value, header)?;
     }
     if profile.header.kid.as_ref().is_some_and(|k| k.required) && !header.contains_key("kid") {
         return Err(Reason::HeaderMissing {
@@ -443,13 +679,19 @@ pub fn extract_identity(
     let rule = &profile.identity;
     let uid = &rule.user_id;
     let missing = |claim: String| Reason::MissingClaim { claim };
-    let user_id = match &uid.member {
-        None => match claims.get(&uid.claim) {
+    let preferred = uid
+        .preferred_claims
+        .iter()
+        .find_map(|name| claims.get(name).map(|value| (name, value)));
+    let user_id = match (&uid.member, preferred) {
+        (_, Some((name, Value::String(s)))) => format!("{name}:{s}"),
+        (_, Some((name, other))) => return Err(type_error(name, "a string", other)),
+        (None, None) => match claims.get(&uid.claim) {
             Some(Value::String(s)) => s.clone(),
             Some(other) => return Err(type_error(&uid.claim, "a string", other)),
             None => return Err(missing(uid.claim.clone())),
         },
-        Some(member) => {
+        (Some(member), None) => {
             let object = match claims.get(&uid.claim) {
                 Some(Value::Object(o)) => o,
                 Some(other) => return Err(type_error(&uid.claim, "an object", other)),
@@ -505,6 +747,7 @@ pub fn extract_identity(
     if rule.other_claims_as_attributes {
         let used: Vec<&str> = [Some(uid.claim.as_str()), rule.name.as_deref()]
             .into_iter()
+            .chain(uid.preferred_claims.iter().map(|c| Some(c.as_str())))
             .chain(
                 rule.email
                     .iter()

@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use super::{Profile, ProfileError};
 
-/// (id, JSON text) of every built-in profile, in seed order: adding a provider is its JSON file
+/// (id, JSON text) of every built-in profile, the five seeds first: adding a provider is its JSON file
 /// and one row here.
 const FILES: &[(&str, &str)] = &[
     ("drift", include_str!("builtin/drift.json")),
@@ -12,6 +12,11 @@ const FILES: &[(&str, &str)] = &[
     ("intercom", include_str!("builtin/intercom.json")),
     ("onesignal", include_str!("builtin/onesignal.json")),
     ("zendesk", include_str!("builtin/zendesk.json")),
+    ("stream", include_str!("builtin/stream.json")),
+    ("sunshine", include_str!("builtin/sunshine.json")),
+    ("pusher", include_str!("builtin/pusher.json")),
+    ("kustomer", include_str!("builtin/kustomer.json")),
+    ("userjot", include_str!("builtin/userjot.json")),
 ];
 
 /// Every built-in profile, parsed once.

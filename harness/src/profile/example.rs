@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Config, Profile, ProfileError};
+use super::{Config, Profile, ProfileError, APP_ID_PLACEHOLDER};
 
 pub(super) fn canonical_claims(
     profile: &Profile,
@@ -30,10 +30,14 @@ fn substitute(
     Ok(match template {
         Value::String(s) => match s.as_str() {
             "${user_id}" => Value::String(user_id.to_owned()),
-            "${app_id}" => {
-                Value::String(config.app_id.clone().ok_or(ProfileError::MissingConfig {
-                    key: super::ConfigKey::AppId,
-                })?)
+            with_app_id if with_app_id.contains(APP_ID_PLACEHOLDER) => {
+                let app_id = config
+                    .app_id
+                    .as_deref()
+                    .ok_or(ProfileError::MissingConfig {
+                        key: super::ConfigKey::AppId,
+                    })?;
+                Value::String(with_app_id.replace(APP_ID_PLACEHOLDER, app_id))
             }
             other => match other
                 .strip_prefix("${now+")

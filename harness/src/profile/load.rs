@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ClaimRule, ConfigKey, ExpectedValue, Profile, Shape, ValueType};
+use super::{ClaimRule, ConfigKey, ExpectedValue, Profile, Shape, ValueType, APP_ID_PLACEHOLDER};
 
 /// Why a profile could not be loaded or used.
 #[derive(Debug, thiserror::Error)]
@@ -100,10 +100,24 @@ impl Profile {
             ));
         }
         for (field, value) in [("issuer", &self.issuer), ("audience", &self.audience)] {
-            if let Some(ExpectedValue { fixed, config, .. }) = value {
-                if fixed.is_some() == config.is_some() {
-                    return Err(invalid(field, "needs exactly one of `fixed` and `config`"));
+            if let Some(ExpectedValue {
+                fixed,
+                config,
+                template,
+                basis,
+            }) = value
+            {
+                let given = [fixed.is_some(), config.is_some(), template.is_some()];
+                if given.iter().filter(|g| **g).count() != 1 {
+                    return Err(invalid(
+                        field,
+                        "needs exactly one of `fixed`, `config` and `template`",
+                    ));
                 }
+                if let Some(t) = template {
+                    check_template(&format!("{field}.template"), t)?;
+                }
+                check_basis(field, basis)?;
             }
         }
         let mut seen = std::collections::BTreeSet::new();
@@ -119,6 +133,7 @@ impl Profile {
             check_shape(&format!("{field}.shape"), &rule.shape)?;
             check_date_claim(&field, rule)?;
         }
+        self.validate_rule_kinds()?;
         let uid = &self.identity.user_id;
         let Some(rule) = self.claim(&uid.claim) else {
             return Err(invalid(
@@ -137,8 +152,104 @@ impl Profile {
                 "the user id claim must be a string (or an object when `member` is set)",
             ));
         }
+        for (i, name) in uid.preferred_claims.iter().enumerate() {
+            if self.claim(name).map(|r| r.shape.kind) != Some(ValueType::String)
+                || name == &uid.claim
+            {
+                return Err(invalid(
+                    &format!("identity.user_id.preferred_claims[{i}]"),
+                    "must name another claim whose rule makes it a string",
+                ));
+            }
+        }
         Ok(())
     }
+}
+
+impl Profile {
+    /// The one-of groups, the time rules and the forbidden signatures.
+    fn validate_rule_kinds(&self) -> Result<(), ProfileError> {
+        let invalid = |field: String, problem: &str| ProfileError::Invalid {
+            field,
+            problem: problem.to_owned(),
+        };
+        for (i, group) in self.one_of.iter().enumerate() {
+            let field = format!("one_of[{i}]");
+            if group.claims.len() < 2 {
+                return Err(invalid(
+                    format!("{field}.claims"),
+                    "must name two claims or more",
+                ));
+            }
+            for (j, name) in group.claims.iter().enumerate() {
+                if self.claim(name).is_none() {
+                    return Err(invalid(
+                        format!("{field}.claims[{j}]"),
+                        "must name a claim that has a rule in `claims`",
+                    ));
+                }
+                if group.claims[..j].contains(name) {
+                    return Err(invalid(
+                        format!("{field}.claims[{j}]"),
+                        "names a claim twice",
+                    ));
+                }
+            }
+            check_basis(&field, &group.basis)?;
+        }
+        let time = [
+            ("iat_max_future", &self.time.iat_max_future, &["iat"][..], 0),
+            ("iat_max_age", &self.time.iat_max_age, &["iat"][..], 1),
+            ("max_lifetime", &self.time.max_lifetime, &["exp"][..], 1),
+        ];
+        for (name, rule, dates, least) in time {
+            let Some(rule) = rule else { continue };
+            let field = format!("time.{name}");
+            for date in dates {
+                if self.claim(date).is_none() {
+                    return Err(invalid(
+                        field.clone(),
+                        &format!("needs a rule for `{date}` in `claims`"),
+                    ));
+                }
+            }
+            if rule.seconds < least {
+                return Err(invalid(format!("{field}.seconds"), "must be at least 1"));
+            }
+            check_basis(&field, &rule.basis)?;
+        }
+        // A bound counted from `iat` means nothing if `iat` may lie in the future.
+        let from_iat = self.time.iat_max_age.is_some() || self.time.max_lifetime.is_some();
+        if from_iat && self.claim("iat").is_some() && self.time.iat_max_future.is_none() {
+            return Err(invalid(
+                "time.iat_max_future".to_owned(),
+                "is needed with iat_max_age or max_lifetime: a future iat would void them",
+            ));
+        }
+        for (i, forbidden) in self.forbidden_signatures.iter().enumerate() {
+            let field = format!("forbidden_signatures[{i}]");
+            if forbidden.value.is_empty() || forbidden.value.contains('.') {
+                return Err(invalid(
+                    format!("{field}.value"),
+                    "must be a non-empty signature segment (no `.`)",
+                ));
+            }
+            check_basis(&field, &forbidden.basis)?;
+        }
+        Ok(())
+    }
+}
+
+/// A template holds the app id placeholder and no other `${…}`.
+fn check_template(field: &str, template: &str) -> Result<(), ProfileError> {
+    let others = template.replace(APP_ID_PLACEHOLDER, "");
+    if !template.contains(APP_ID_PLACEHOLDER) || others.contains("${") {
+        return Err(ProfileError::Invalid {
+            field: field.to_owned(),
+            problem: format!("must contain {APP_ID_PLACEHOLDER} and no other placeholder"),
+        });
+    }
+    Ok(())
 }
 
 fn check_basis(field: &str, basis: &str) -> Result<(), ProfileError> {

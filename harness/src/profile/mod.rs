@@ -38,6 +38,16 @@ pub struct Profile {
     pub audience: Option<ExpectedValue>,
     /// Per-claim rules, in the order they are checked.
     pub claims: Vec<ClaimRule>,
+    /// Groups of claims of which at least one must be present (Kustomer: `externalId` or
+    /// `email`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub one_of: Vec<OneOfRule>,
+    /// Bounds on `iat` against the clock and on `exp − iat`.
+    #[serde(default, skip_serializing_if = "TimeRules::is_empty")]
+    pub time: TimeRules,
+    /// Signature segments that never verify, whatever the key (Stream's development token).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbidden_signatures: Vec<ForbiddenSignature>,
     /// How the identity is extracted and bound.
     pub identity: IdentityRule,
     /// The enforcement mode when the caller does not choose one.
@@ -80,7 +90,8 @@ pub struct KidRule {
     pub basis: String,
 }
 
-/// A value fixed by the provider (`privy.io`) or taken from the caller's configuration.
+/// A value fixed by the provider (`privy.io`), taken from the caller's configuration, or built
+/// from it (`https://${app_id}.pushnotifications.pusher.com`): exactly one of the three.
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +100,56 @@ pub struct ExpectedValue {
     pub fixed: Option<String>,
     /// A configuration key whose value the caller supplies.
     pub config: Option<ConfigKey>,
+    /// A string in which `${app_id}` stands for the configured app id.
+    pub template: Option<String>,
+    pub basis: String,
+}
+
+/// Claims of which at least one must be present.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OneOfRule {
+    /// Two or more claims, each with a rule in `claims`.
+    pub claims: Vec<String>,
+    pub basis: String,
+}
+
+/// A bound in seconds, with where it comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecondsRule {
+    pub seconds: u64,
+    pub basis: String,
+}
+
+/// The profile's own rules about time, beyond `exp` and `nbf` (which are the claims layer's).
+/// Each is checked only on dates present and numeric: presence and type are the claims
+/// layer's, so a token that lacks a date is refused there or not at all.
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeRules {
+    /// `iat` may be at most this far in the future (plus the verifier's leeway).
+    pub iat_max_future: Option<SecondsRule>,
+    /// `now − iat` may be at most this (plus the verifier's leeway).
+    pub iat_max_age: Option<SecondsRule>,
+    /// `exp − iat` may be at most this; with no `iat`, `exp − now`.
+    pub max_lifetime: Option<SecondsRule>,
+}
+
+impl TimeRules {
+    /// No time rule at all.
+    pub fn is_empty(&self) -> bool {
+        self == &TimeRules::default()
+    }
+}
+
+/// A signature segment value that is refused as such.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForbiddenSignature {
+    /// The exact third segment of the compact token.
+    pub value: String,
     pub basis: String,
 }
 
@@ -201,6 +262,11 @@ pub struct UserIdRule {
     /// Without `member`, use the first other member (by name) as `name:value`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub fallback_to_other_members: bool,
+    /// String claims that, when present, name the user instead of `claim` (the first present
+    /// wins: Kustomer's `email` over `externalId`), written `name:value` so that such a value
+    /// can never pose as a value of `claim`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preferred_claims: Vec<String>,
     pub basis: String,
 }
 
@@ -260,16 +326,27 @@ impl Config {
     }
 }
 
+/// What stands for the configured app id in templates and examples.
+pub const APP_ID_PLACEHOLDER: &str = "${app_id}";
+
 impl ExpectedValue {
     /// The value, resolved against the configuration.
     pub fn resolve(&self, config: &Config) -> Result<String, ProfileError> {
-        match (&self.fixed, self.config) {
-            (Some(v), _) => Ok(v.clone()),
-            (None, Some(key)) => config
+        let app_id = || {
+            config
+                .get(ConfigKey::AppId)
+                .ok_or(ProfileError::MissingConfig {
+                    key: ConfigKey::AppId,
+                })
+        };
+        match (&self.fixed, self.config, &self.template) {
+            (Some(v), _, _) => Ok(v.clone()),
+            (None, Some(key), _) => config
                 .get(key)
                 .map(str::to_owned)
                 .ok_or(ProfileError::MissingConfig { key }),
-            (None, None) => Err(ProfileError::MissingConfig {
+            (None, None, Some(template)) => Ok(template.replace(APP_ID_PLACEHOLDER, app_id()?)),
+            (None, None, None) => Err(ProfileError::MissingConfig {
                 key: ConfigKey::AppId,
             }),
         }

@@ -80,7 +80,7 @@ fn canonical(profile: &Profile) -> Result<Canonical<'_>, String> {
         claims: claims.clone(),
     };
     // The identity the profile gives the claims as intended, independent of any signer.
-    let identity = apply(profile, &ctx, &decoded).map_err(|e| e.to_string())?;
+    let identity = apply(profile, &ctx, None, &decoded).map_err(|e| e.to_string())?;
     Ok(Canonical {
         profile,
         key,

@@ -29,7 +29,7 @@ fn drift_example_token_structure() {
     assert_eq!(parts.signature.len(), 32, "an HS256 tag is 32 bytes");
     let fx = Fixture::new("drift");
     let decoded = idjwt::Decoded { header, claims };
-    let identity = idjwt::engine::provider::apply(fx.profile, &fx.ctx, &decoded).unwrap();
+    let identity = idjwt::engine::provider::apply(fx.profile, &fx.ctx, None, &decoded).unwrap();
     assert_eq!(identity.user_id, "12345");
     // Under a key that is not Drift's, the example must not verify.
     assert_eq!(fx.outcome(token), "bad_signature");

@@ -131,9 +131,9 @@ fn date_tag(clock: &'static str) -> impl Fn(&Row, Draft) -> Draft {
 fn exp(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
     const EXPIRED: Want = Rejected("expired");
-    // Zendesk's exp must be integral: a fraction that survives the clock check is refused by
-    // the profile.
-    let fraction = if p.id == "zendesk" {
+    // Where the profile wants exp integral (Zendesk, Stream, Pusher), a fraction that survives
+    // the clock check is refused by the profile.
+    let fraction = if p.profile.claim("exp").is_some_and(|r| r.shape.integral) {
         Rejected("not_integral")
     } else {
         Verified
@@ -419,20 +419,28 @@ fn duplicates(p: &P, out: &mut Vec<Case>) {
     ] {
         out.push(p.case(NS, name, description, DUPLICATES).checks(&[checks::DUPLICATE_MEMBERS]).features(&["differential"]).tok(with_duplicate(first)).rejected("duplicate_member"));
     }
-    let exp_first = format!("{{\"exp\":${{now-60}},{}", &canonical.text()[1..]);
-    let exp_last = format!("{},\"exp\":${{now-60}}}}", open(&canonical));
+    // A date twice, one of them refusing the token: exp a minute ago, or where the canonical
+    // claims have no exp (Kustomer), iat an hour ago.
+    let (date, stale, what) = match canonical.get("exp") {
+        Some(_) => ("exp", "${now-60}", ["expired", "a minute ago", "the canonical hour ahead"]),
+        None => ("iat", "${now-3600}", ["stale", "an hour ago", "the canonical now"]),
+    };
+    let first = format!("{{\"{date}\":{stale},{}", &canonical.text()[1..]);
+    let last = format!("{},\"{date}\":{stale}}}", open(&canonical));
+    let [adjective, old, fresh] = what;
     for (name, text, description) in [
         (
-            "duplicate-exp-expired-first",
-            exp_first,
-            "exp twice: first a minute ago, then the canonical hour ahead.",
+            format!("duplicate-{date}-{adjective}-first"),
+            first,
+            format!("{date} twice: first {old}, then {fresh}."),
         ),
         (
-            "duplicate-exp-expired-last",
-            exp_last,
-            "exp twice: first the canonical hour ahead, then a minute ago.",
+            format!("duplicate-{date}-{adjective}-last"),
+            last,
+            format!("{date} twice: first {fresh}, then {old}."),
         ),
     ] {
+        let (name, description) = (name.as_str(), description.as_str());
         out.push(p.case(NS, name, description, DUPLICATES).checks(&[checks::DUPLICATE_MEMBERS]).features(&["differential"]).tok(p.tok().payload_text(text)).rejected("duplicate_member"));
     }
 }

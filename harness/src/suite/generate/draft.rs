@@ -35,6 +35,9 @@ pub(super) fn file(namespace: &str, description: &str, cases: Vec<Case>) -> Vect
     }
 }
 
+/// A row of [`P::time_cases`]: `(name, what, dates as (claim, raw), leeway, want)`.
+pub(crate) type TimeRow<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], u64, Want);
+
 /// A claim table for [`P::claim_cases`]: `(name, what, raw, want)` rows whose texts may be
 /// literals or built strings.
 macro_rules! claim_rows {
@@ -240,6 +243,30 @@ impl P {
         cases
     }
 
+    /// One case of this provider's namespace per row of a dates table, `(name, what, dates,
+    /// leeway, want)`: the canonical token with each `(claim, raw)` of `dates` set (removed where
+    /// `raw` is empty), verified with `leeway`, at the boundary of the profile's time rule
+    /// `rule` (`time.iat_max_age`). Every row is about the clock, so every case is `time`.
+    pub fn time_cases(&self, rule: &str, basis: &str, rows: &[TimeRow<'_>]) -> Vec<Case> {
+        rows.iter()
+            .map(|&(name, what, dates, leeway, want)| {
+                let tok = dates
+                    .iter()
+                    .fold(self.tok(), |tok, &(claim, raw)| match raw {
+                        "" => tok.without(claim),
+                        raw => tok.claim(claim, raw),
+                    });
+                let description = format!("The canonical token with {what}.");
+                self.own(name, &description, basis)
+                    .rule(rule)
+                    .features(&["time"])
+                    .leeway(leeway)
+                    .tok(tok)
+                    .want(want)
+            })
+            .collect()
+    }
+
     /// A case of a generic class: `ns::name@provider`.
     pub fn case(&self, ns: &str, name: &str, description: &str, basis: &str) -> Draft {
         self.draft(format!("{ns}::{name}@{}", self.id), description, basis)
@@ -428,7 +455,19 @@ impl Draft {
         }
     }
 
-    fn finish(self, expected: Expectation, reason: Option<&str>) -> Case {
+    fn finish(mut self, mut expected: Expectation, reason: Option<&str>) -> Case {
+        let mut reason = reason.map(str::to_owned);
+        let profile = self
+            .provider
+            .map(|id| builtin(id).expect("built-in profile"));
+        // A byte-level token was minted at TIMELESS: where the profile bounds `iat` from above,
+        // it is verified then too, or a lenient implementation's acceptance would be masked by
+        // an `iat` in the future.
+        if let (Token::Raw(_), Some(profile)) = (&self.token, profile) {
+            if self.now == NOW && profile.time.iat_max_future.is_some() {
+                self.now = TIMELESS + 60;
+            }
+        }
         let (token, recipe, payload) = match &self.token {
             Token::Minted(t) => (
                 Some(t.at(self.now)),
@@ -438,6 +477,21 @@ impl Draft {
             Token::Raw(s) => (Some(s.clone()), None, None),
             Token::Missing => (None, None, None),
         };
+        // A generic case knows the rules every provider has; a profile's own one-of groups and
+        // time rules may still refuse what it would verify.
+        if let (Some(profile), Some(payload), true) = (profile, &payload, self.id.contains('@')) {
+            if matches!(expected, Expectation::Verified | Expectation::Either) {
+                let claims = serde_json::from_str(payload).unwrap_or_default();
+                if let Some((code, basis)) =
+                    own_rules_refuse(profile, &claims, self.now, self.leeway)
+                {
+                    expected = Expectation::Rejected;
+                    reason = Some(code.to_owned());
+                    self.basis = format!("{}; under this profile: {basis}", self.basis);
+                    self.features.retain(|f| f != "either");
+                }
+            }
+        }
         let expected_identity = match (expected, self.provider) {
             (Expectation::Verified, Some(provider)) => {
                 let payload = payload.unwrap_or_else(|| {
@@ -463,11 +517,46 @@ impl Draft {
             token,
             context: self.context,
             expected,
-            expected_reason: reason.map(str::to_owned),
+            expected_reason: reason,
             expected_identity,
             mint: recipe,
         }
     }
+}
+
+/// The first of a profile's one-of groups and time rules (policy.md §6.9) that these claims
+/// break at `now`, as its reason code and basis; written from the policy, not by calling the
+/// engine's profile layer.
+fn own_rules_refuse<'p>(
+    profile: &'p Profile,
+    claims: &Map<String, Value>,
+    now: i64,
+    leeway: u64,
+) -> Option<(&'static str, &'p str)> {
+    for group in &profile.one_of {
+        if !group.claims.iter().any(|c| claims.contains_key(c)) {
+            return Some(("missing_one_of", &group.basis));
+        }
+    }
+    let date = |name: &str| claims.get(name).and_then(Value::as_f64);
+    let (now, leeway) = (now as f64, leeway as f64);
+    let time = &profile.time;
+    if let (Some(rule), Some(iat)) = (&time.iat_max_future, date("iat")) {
+        if iat > now + rule.seconds as f64 + leeway {
+            return Some(("issued_in_future", &rule.basis));
+        }
+    }
+    if let (Some(rule), Some(iat)) = (&time.iat_max_age, date("iat")) {
+        if now - iat > rule.seconds as f64 + leeway {
+            return Some(("token_too_old", &rule.basis));
+        }
+    }
+    if let (Some(rule), Some(exp)) = (&time.max_lifetime, date("exp")) {
+        if exp - date("iat").unwrap_or(now) > rule.seconds as f64 {
+            return Some(("lifetime_too_long", &rule.basis));
+        }
+    }
+    None
 }
 
 // ---- byte-level helpers ----

@@ -30,13 +30,18 @@ mod intercom;
 mod json;
 mod jws;
 mod keys;
+mod kustomer;
 mod modes;
 mod onesignal;
 mod privy;
+mod pusher;
 mod signature;
+mod stream;
+mod sunshine;
 #[cfg(test)]
 mod tests;
 mod token;
+mod userjot;
 mod wycheproof;
 mod zendesk;
 
@@ -60,6 +65,11 @@ const PROVIDER_NAMESPACES: &[(&str, &str, Generator, IdentityRule)] = &[
     ("intercom", "Intercom Messenger JWTs: user_id, email, exp, attributes, an email posing as the user id, the seed's sample payload.", intercom::cases, intercom::identity),
     ("onesignal", "OneSignal identity verification: iss = app id, exp, identity aliases, subscriptions, OneSignal.login with an alias, the seed's examples.", onesignal::cases, onesignal::identity),
     ("zendesk", "Zendesk messaging authentication: typ and kid headers, scope, external_id length in characters, integral exp, name, email kept only when email_verified is true, the seed's examples and snippets.", zendesk::cases, zendesk::identity),
+    ("stream", "Stream Chat user tokens: user_id, integral exp, iat never in the future, development tokens signed `devtoken`, connectUser binding, stream-chat-go's test tokens.", stream::cases, stream::identity),
+    ("sunshine", "Sunshine Conversations v1 app user tokens: kid header, scope exactly appUser (app and account scopes refused), userId a string, exp, the guide's and the REST documentation's samples.", sunshine::cases, sunshine::identity),
+    ("pusher", "Pusher Beams tokens: sub of 1 to 164 characters, iss built from the instance id, integral exp, iat never in the future, the server SDKs' tokens.", pusher::cases, pusher::identity),
+    ("kustomer", "Kustomer Chat identity: typ header, externalId or email with the email taking preference, iat at most 15 minutes old and never in the future, Kustomer's samples.", kustomer::cases, kustomer::identity),
+    ("userjot", "UserJot signed identity: sub, iss the project id, aud exactly userjot, exp at most an hour after iat, iat never in the future, trusted optional claims.", userjot::cases, userjot::identity),
 ];
 
 /// Every namespace's vector file, sorted by namespace.

@@ -186,15 +186,44 @@ fn changed_bytes(p: &P, out: &mut Vec<Case>) {
 
     let typ_at = header.find("\"JWT\"").expect("typ JWT") + 1;
     let uid_at = payload.find(super::draft::USER).expect("user id") + super::draft::USER.len() - 1;
-    let exp_at = payload.find("\"exp\":").expect("exp") + 6;
     let mid = payload.len() / 2;
-    let rows: Vec<(&str, &str, String)> = vec![
-        ("header-byte-changed", "The canonical signature over a header whose typ JWT became jWT.", splice(&change(&header, typ_at, b'j'), &payload)),
-        ("payload-user-byte-changed", "The canonical signature over claims whose user-1 became user-2.", splice(&header, &change(&payload, uid_at, b'2'))),
-        ("payload-exp-byte-changed", "The canonical signature over claims whose exp's first digit became 9 (centuries later).", splice(&header, &change(&payload, exp_at, b'9'))),
-        ("payload-middle-bit-flipped", "The canonical signature over claims with the lowest bit of their middle byte flipped.", splice(&header, &change(&payload, mid, payload.as_bytes()[mid] ^ 1))),
-        ("payload-last-byte-changed", "The canonical signature over claims whose closing brace became a space.", splice(&header, &change(&payload, payload.len() - 1, b' '))),
+    let mut rows: Vec<(&str, &str, String)> = vec![
+        (
+            "header-byte-changed",
+            "The canonical signature over a header whose typ JWT became jWT.",
+            splice(&change(&header, typ_at, b'j'), &payload),
+        ),
+        (
+            "payload-user-byte-changed",
+            "The canonical signature over claims whose user-1 became user-2.",
+            splice(&header, &change(&payload, uid_at, b'2')),
+        ),
     ];
+    // The first date of the canonical claims (Kustomer's have iat alone).
+    let dates = [
+        ("\"exp\":", "payload-exp-byte-changed", "The canonical signature over claims whose exp's first digit became 9 (centuries later)."),
+        ("\"iat\":", "payload-iat-byte-changed", "The canonical signature over claims whose iat's first digit became 9 (centuries later)."),
+    ];
+    if let Some((member, name, description)) = dates.iter().find(|d| payload.contains(d.0)) {
+        let at = payload.find(member).expect("present") + member.len();
+        rows.push((
+            name,
+            description,
+            splice(&header, &change(&payload, at, b'9')),
+        ));
+    }
+    rows.extend([
+        (
+            "payload-middle-bit-flipped",
+            "The canonical signature over claims with the lowest bit of their middle byte flipped.",
+            splice(&header, &change(&payload, mid, payload.as_bytes()[mid] ^ 1)),
+        ),
+        (
+            "payload-last-byte-changed",
+            "The canonical signature over claims whose closing brace became a space.",
+            splice(&header, &change(&payload, payload.len() - 1, b' ')),
+        ),
+    ]);
     for (name, description, t) in rows {
         out.push(c(name, description).raw(t).rejected("bad_signature"));
     }

@@ -211,6 +211,22 @@ fn every_profile_rule_has_accept_and_reject() {
         if p.kid_required() {
             rules.push("header.kid".into());
         }
+        let profile = p.profile;
+        rules.extend(
+            profile
+                .one_of
+                .iter()
+                .map(|g| format!("one_of.{}", g.claims.join("|"))),
+        );
+        let time = [
+            ("iat_max_future", profile.time.iat_max_future.is_some()),
+            ("iat_max_age", profile.time.iat_max_age.is_some()),
+            ("max_lifetime", profile.time.max_lifetime.is_some()),
+        ];
+        rules.extend(time.iter().filter(|t| t.1).map(|t| format!("time.{}", t.0)));
+        if !profile.forbidden_signatures.is_empty() {
+            rules.push("forbidden_signatures".into());
+        }
         let prefix = format!("{}::", p.id);
         let mut by_rule: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
         for c in all.iter().filter(|c| c.id.starts_with(&prefix)) {
