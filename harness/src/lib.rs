@@ -1,7 +1,7 @@
 //! idjwt: a conformance, fuzzing and benchmarking harness for signed-identity JWTs.
 //!
 //! Data flows one way: **profile + keys + token → engine layers → verdict**. The pieces:
-//! - [`profile`]: the provider rules table (five built-in profiles, or your own file);
+//! - [`profile`]: the provider rules table (ten built-in profiles, or your own file);
 //! - [`engine`]: the strict reference engine, one module per layer, usable one at a time;
 //! - [`contract`]: the one trait any implementation is plugged in through (protocol v1 types);
 //! - [`impls`]: the built-in implementations;

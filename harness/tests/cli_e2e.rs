@@ -666,3 +666,150 @@ fn a_secret_of_the_users_own_list_is_named_by_its_line_only() {
         missing.stderr
     );
 }
+
+/// The rule names `idjwt verify` shows for a token of `provider` signed with `extra` claims.
+fn verified_rules(d: &Path, provider: &str, extra: &[&str]) -> Vec<String> {
+    let kid = format!("{provider}-rules");
+    let r = idjwt_at(d, &["keygen", "--provider", provider, "--kid", &kid]);
+    assert_eq!(r.status, 0, "{provider}: {}", r.stderr);
+    let private = format!("{kid}.jwk");
+    let public = if d.join(format!("{kid}.pem")).exists() {
+        format!("{kid}.pub.pem")
+    } else {
+        private.clone()
+    };
+    #[rustfmt::skip]
+    let mut sign = vec!["sign", "--provider", provider, "--key", &private, "--user", "user-42", "--app-id", "app-7", "--now", NOW];
+    for claim in extra {
+        sign.extend(["--claim", claim]);
+    }
+    let signed = idjwt_at(d, &sign);
+    assert_eq!(signed.status, 0, "{provider}: {}", signed.stderr);
+    #[rustfmt::skip]
+    let verify = ["verify", "--provider", provider, "--key", &public, "--kid", &kid, "--app-id", "app-7", "--now", "1700000060", "--format", "json", signed.stdout.trim()];
+    let v = idjwt_at(d, &verify);
+    assert_eq!(v.status, 0, "{provider}: {}{}", v.stdout, v.stderr);
+    let json: serde_json::Value = serde_json::from_str(&v.stdout).unwrap();
+    json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn verify_explains_every_rule_of_every_profile_by_name() {
+    use idjwt::engine::provider::rule_names;
+    let d = dir("every-rule");
+    for profile in idjwt::profile::builtins() {
+        // An iat now makes every time rule of the profile apply.
+        let iat = format!("iat:={NOW}");
+        let extra: Vec<&str> = match profile.claim("iat") {
+            Some(_) => vec![&iat],
+            None => vec![],
+        };
+        let shown = verified_rules(&d, &profile.id, &extra);
+        let mut expected: Vec<String> = profile
+            .claims
+            .iter()
+            .map(|c| format!("claim.{}", c.name))
+            .collect();
+        expected.extend(profile.one_of.iter().map(|g| rule_names::one_of(&g.claims)));
+        let time = [
+            (
+                rule_names::IAT_FUTURE,
+                profile.time.iat_max_future.is_some(),
+            ),
+            (rule_names::IAT_AGE, profile.time.iat_max_age.is_some()),
+            (rule_names::LIFETIME, profile.time.max_lifetime.is_some()),
+            (
+                rule_names::FORBIDDEN_SIGNATURE,
+                !profile.forbidden_signatures.is_empty(),
+            ),
+            ("header.typ", profile.header.typ.is_some()),
+            ("header.kid", profile.header.kid.is_some()),
+            ("claim.iss.issuer", profile.issuer.is_some()),
+            ("claim.aud.audience", profile.audience.is_some()),
+        ];
+        expected.extend(time.iter().filter(|t| t.1).map(|t| t.0.to_owned()));
+        expected.push("identity.user_id".to_owned());
+        for rule in expected {
+            assert!(
+                shown.contains(&rule),
+                "{}: no {rule} in {shown:?}",
+                profile.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_new_rule_kinds_are_explained_when_they_fail() {
+    let d = dir("rule-kinds");
+    let secret = write(&d.join("s"), SECRET);
+    // (provider, claims, the rule that fails, its code)
+    let rows = [
+        (
+            "kustomer",
+            r#"{"externalId":"u1","iat":1699999000}"#,
+            "claim.iat.age",
+            "token_too_old",
+        ),
+        (
+            "kustomer",
+            r#"{"iat":1700000000}"#,
+            "claims.one_of(externalId|email)",
+            "missing_one_of",
+        ),
+        (
+            "userjot",
+            r#"{"sub":"u1","iss":"app-7","aud":"userjot","iat":1700000000,"exp":1700003601}"#,
+            "claim.exp.lifetime",
+            "lifetime_too_long",
+        ),
+        (
+            "stream",
+            r#"{"user_id":"u1","iat":1700000061}"#,
+            "claim.iat.future",
+            "issued_in_future",
+        ),
+    ];
+    for (provider, claims, rule, code) in rows {
+        let header = match provider {
+            "kustomer" => r#"{"alg":"HS256","typ":"JWT"}"#,
+            _ => r#"{"alg":"HS256"}"#,
+        };
+        let b64 = |s: &str| {
+            use base64::Engine as _;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+        };
+        let input = format!("{}.{}", b64(header), b64(claims));
+        let mac = {
+            use hmac::Mac as _;
+            let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+            m.update(input.as_bytes());
+            b64_bytes(&m.finalize().into_bytes())
+        };
+        let token = format!("{input}.{mac}");
+        #[rustfmt::skip]
+        let r = idjwt_at(&d, &["verify", "--provider", provider, "--secret-file", &secret, "--app-id", "app-7", "--now", "1700000060", "--format", "json", &token]);
+        assert_eq!(r.status, 1, "{provider}: {}{}", r.stdout, r.stderr);
+        let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(json["reason"]["code"], code, "{provider}: {}", r.stdout);
+        let failed = json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["rule"] == rule)
+            .unwrap_or_else(|| panic!("{provider}: no {rule}: {}", r.stdout));
+        assert_eq!(failed["status"], "fail", "{provider}");
+        let message = failed["message"].as_str().unwrap();
+        assert!(message.contains("(source: "), "{provider}: {message}");
+    }
+}
+
+fn b64_bytes(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}

@@ -41,7 +41,7 @@ pub struct Args {
     /// mode is reported as not run in it).
     #[arg(long)]
     defaults: bool,
-    /// Only this provider's cases (drift, privy, intercom, onesignal, zendesk).
+    /// Only this provider's cases (a built-in profile id: `idjwt providers` lists them).
     #[arg(long, value_name = "P")]
     provider: Option<String>,
     /// Only case ids matching GLOB (e.g. 'zendesk::*' or '*exp*').

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::engine::provider::rule_names;
 use crate::profile::{ExpectedValue, Profile, Shape, ValueType};
 
 /// One line per profile.
@@ -108,10 +109,11 @@ pub fn describe(shape: &Shape) -> String {
 }
 
 fn expected(v: &ExpectedValue) -> String {
-    match (&v.fixed, v.config) {
-        (Some(f), _) => format!("{f:?}"),
-        (None, Some(_)) => "the configured app id (--app-id)".to_owned(),
-        (None, None) => "?".to_owned(),
+    match (&v.fixed, v.config, &v.template) {
+        (Some(f), _, _) => format!("{f:?}"),
+        (None, Some(_), _) => "the configured app id (--app-id)".to_owned(),
+        (None, None, Some(t)) => format!("{t:?}, with the configured app id (--app-id)"),
+        (None, None, None) => "?".to_owned(),
     }
 }
 
@@ -151,6 +153,43 @@ pub fn rules(p: &Profile) -> String {
             c.basis.clone(),
         ));
     }
+    for group in &p.one_of {
+        rows.push((
+            rule_names::one_of(&group.claims),
+            format!("at least one of {} present", group.claims.join(", ")),
+            group.basis.clone(),
+        ));
+    }
+    let time = [
+        (
+            rule_names::IAT_FUTURE,
+            &p.time.iat_max_future,
+            "iat at most {}s after now (+ leeway)",
+        ),
+        (
+            rule_names::IAT_AGE,
+            &p.time.iat_max_age,
+            "now − iat at most {}s (+ leeway)",
+        ),
+        (
+            rule_names::LIFETIME,
+            &p.time.max_lifetime,
+            "exp − iat at most {}s (exp − now without iat)",
+        ),
+    ];
+    for (name, rule, what) in time {
+        if let Some(rule) = rule {
+            let what = what.replace("{}", &rule.seconds.to_string());
+            rows.push((name.to_owned(), what, rule.basis.clone()));
+        }
+    }
+    for forbidden in &p.forbidden_signatures {
+        rows.push((
+            rule_names::FORBIDDEN_SIGNATURE.to_owned(),
+            format!("never the literal {:?}", forbidden.value),
+            forbidden.basis.clone(),
+        ));
+    }
     let id = &p.identity;
     let uid = match &id.user_id.member {
         Some(m) => format!("{}.{m}", id.user_id.claim),
@@ -161,9 +200,16 @@ pub fn rules(p: &Profile) -> String {
     } else {
         ""
     };
+    let preferred = match id.user_id.preferred_claims.as_slice() {
+        [] => String::new(),
+        names => format!(
+            " (but {} when present, as name:value)",
+            names.join(", then ")
+        ),
+    };
     rows.push((
         "identity.user_id".into(),
-        format!("{uid}{fallback}"),
+        format!("{uid}{fallback}{preferred}"),
         id.user_id.basis.clone(),
     ));
     if let Some(e) = &id.email {

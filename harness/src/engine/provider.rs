@@ -284,6 +284,24 @@ pub fn apply(
     Ok(identity)
 }
 
+/// The names of the profile rules beyond header and claim shapes, as `idjwt verify` and
+/// `idjwt providers` show them.
+pub mod rule_names {
+    /// A forbidden signature value.
+    pub const FORBIDDEN_SIGNATURE: &str = "signature.forbidden";
+    /// `iat` not in the future.
+    pub const IAT_FUTURE: &str = "claim.iat.future";
+    /// The maximum age `now − iat`.
+    pub const IAT_AGE: &str = "claim.iat.age";
+    /// The maximum lifetime `exp − iat`.
+    pub const LIFETIME: &str = "claim.exp.lifetime";
+
+    /// A one-of group: `claims.one_of(externalId|email)`.
+    pub fn one_of(claims: &[String]) -> String {
+        format!("claims.one_of({})", claims.join("|"))
+    }
+}
+
 /// One of the profile's own rules, checked on its own.
 pub struct Rule<'a> {
     /// The rule's name as `idjwt verify` shows it (`header.typ`, `claim.iat.age`).
@@ -381,7 +399,7 @@ pub fn profile_rules(
         }
     }
     for group in &profile.one_of {
-        let name = format!("claims.one_of({})", group.claims.join("|"));
+        let name = rule_names::one_of(&group.claims);
         let present: Vec<&str> = group
             .claims
             .iter()
@@ -429,7 +447,7 @@ fn time_rules(
         };
         let passed = || format!("iat {iat} is not after now {now} + {allowed}s + leeway {leeway}s");
         if sink(Rule {
-            name: "claim.iat.future",
+            name: rule_names::IAT_FUTURE,
             result,
             passed: &passed,
             basis: &rule.basis,
@@ -458,7 +476,7 @@ fn time_rules(
             )
         };
         if sink(Rule {
-            name: "claim.iat.age",
+            name: rule_names::IAT_AGE,
             result,
             passed: &passed,
             basis: &rule.basis,
@@ -486,7 +504,7 @@ fn time_rules(
         };
         let passed = || format!("exp is {}s after {from}, at most {max}s", exp - start);
         let _ = sink(Rule {
-            name: "claim.exp.lifetime",
+            name: rule_names::LIFETIME,
             result,
             passed: &passed,
             basis: &rule.basis,

@@ -461,7 +461,7 @@ fn library_failure(e: &LibError, ctx: &Context) -> Failure {
             JWTError::TokenHasExpired => Some("expired"),
             JWTError::TokenNotValidYet => Some("not_yet_valid"),
             // `iat` later than now + leeway (claims.rs:604-608).
-            JWTError::ClockDrift => Some("claim_value"),
+            JWTError::ClockDrift => Some("issued_in_future"),
             JWTError::RequiredIssuerMismatch => Some("issuer_mismatch"),
             JWTError::RequiredAudienceMismatch => Some("audience_mismatch"),
             JWTError::RequiredIssuerMissing

@@ -4,8 +4,8 @@ use std::sync::OnceLock;
 
 use super::{Profile, ProfileError};
 
-/// (id, JSON text) of every built-in profile, the five seeds first: adding a provider is its JSON file
-/// and one row here.
+/// (id, JSON text) of every built-in profile, in the order they were added: adding a provider is
+/// its JSON file and one row here.
 const FILES: &[(&str, &str)] = &[
     ("drift", include_str!("builtin/drift.json")),
     ("privy", include_str!("builtin/privy.json")),

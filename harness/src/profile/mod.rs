@@ -1,6 +1,6 @@
 //! The provider rules table: each provider is a declarative profile, loaded from JSON.
 //!
-//! The five built-in profiles (policy.md §6) are data files embedded in the binary
+//! The ten built-in profiles (policy.md §6) are data files embedded in the binary
 //! ([`builtin`]); a user's own profile loads from a file with [`Profile::from_file`]. Every rule
 //! carries a `basis`: the seed sentence (or RFC section) it comes from.
 

@@ -37,6 +37,8 @@ pub enum Kind {
     Header,
     Alg,
     Binding,
+    /// A profile's own rule beyond shapes: a one-of group, an `iat` bound, the lifetime.
+    OwnRule,
 }
 
 /// One rule of a profile, broken.
@@ -64,6 +66,9 @@ enum Edit {
     SetHeader(String, Value),
     SignWith(Alg),
     Claim(String),
+    RemoveAll(Vec<String>),
+    /// `exp` this many seconds past the profile's maximum lifetime from `iat` (or now).
+    OutliveBy(i64),
 }
 
 /// A plan breaking exactly one rule.
@@ -351,6 +356,10 @@ fn rules(profile: &'static Profile) -> Vec<(Breach, BoxedStrategy<Edit>)> {
         |name: &str, breaking: Vec<Breaking>, out: &mut Vec<(Breach, BoxedStrategy<Edit>)>| {
             for (mut b, s) in breaking {
                 b.claim = Some(name.to_owned());
+                // `aud`'s type is part of the audience check the request delegates.
+                if name == "aud" && b.kind == Kind::WrongType {
+                    b.check = b.check.or(Some(checks::AUDIENCE));
+                }
                 let name = name.to_owned();
                 out.push((b, s.prop_map(move |v| Edit::Set(name.clone(), v)).boxed()));
             }
@@ -475,6 +484,7 @@ fn rules(profile: &'static Profile) -> Vec<(Breach, BoxedStrategy<Edit>)> {
             Just(Edit::SignWith(alg)).boxed(),
         ));
     }
+    own_rules(profile, &mut out);
     out.push((
         breach(
             "identity: bound to the claimed user id".into(),
@@ -485,6 +495,52 @@ fn rules(profile: &'static Profile) -> Vec<(Breach, BoxedStrategy<Edit>)> {
         user_id(profile).prop_map(Edit::Claim).boxed(),
     ));
     out
+}
+
+/// The profile's one-of groups and time rules (policy.md §6.9), each broken alone.
+fn own_rules(profile: &'static Profile, out: &mut Vec<(Breach, BoxedStrategy<Edit>)>) {
+    let own = |rule: String, code| breach(rule, code, None, Kind::OwnRule);
+    for group in &profile.one_of {
+        out.push((
+            own(format!("one of {:?}", group.claims), "missing_one_of"),
+            Just(Edit::RemoveAll(group.claims.clone())).boxed(),
+        ));
+    }
+    let time = &profile.time;
+    let integral = profile.claim("iat").is_some_and(|r| r.shape.integral);
+    let set_iat = |v: Value| Edit::Set("iat".into(), v);
+    if let Some(rule) = &time.iat_max_future {
+        let ahead = date(rule.seconds as i64 + 1, DECADE, integral).prop_map(set_iat);
+        let b = Breach {
+            claim: Some("iat".into()),
+            ..own(
+                format!("iat: at most {}s ahead", rule.seconds),
+                "issued_in_future",
+            )
+        };
+        out.push((b, ahead.boxed()));
+    }
+    if let Some(rule) = &time.iat_max_age {
+        let old = date(-DECADE, -(rule.seconds as i64) - 1, integral).prop_map(set_iat);
+        let b = Breach {
+            claim: Some("iat".into()),
+            ..own(
+                format!("iat: at most {}s old", rule.seconds),
+                "token_too_old",
+            )
+        };
+        out.push((b, old.boxed()));
+    }
+    if let Some(rule) = &time.max_lifetime {
+        let b = Breach {
+            claim: Some("exp".into()),
+            ..own(
+                format!("exp: at most {}s after iat", rule.seconds),
+                "lifetime_too_long",
+            )
+        };
+        out.push((b, (1..DECADE).prop_map(Edit::OutliveBy).boxed()));
+    }
 }
 
 fn apply(valid: Valid, mut b: Breach, edit: Edit) -> Broken {
@@ -505,6 +561,27 @@ fn apply(valid: Valid, mut b: Breach, edit: Edit) -> Broken {
             plan.header.insert(name, value);
         }
         Edit::SignWith(alg) => plan.alg = alg,
+        Edit::RemoveAll(names) => {
+            for name in names {
+                plan.claims.remove(&name);
+            }
+        }
+        Edit::OutliveBy(extra) => {
+            let max = plan
+                .profile
+                .time
+                .max_lifetime
+                .as_ref()
+                .map_or(0, |r| r.seconds);
+            let start = plan
+                .claims
+                .get("iat")
+                .and_then(Value::as_i64)
+                .unwrap_or(BASE_NOW);
+            let exp = Value::from(start + max as i64 + extra);
+            b.value = Some(exp.clone());
+            plan.claims.insert("exp".into(), exp);
+        }
         Edit::Claim(mut claimed) => {
             if claimed == valid.user_id {
                 claimed.push('x');

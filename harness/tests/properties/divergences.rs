@@ -37,11 +37,13 @@ pub enum Class {
     TypOtherThanJwtRefused,
     /// A date past year 9999 panics inside the library instead of being refused.
     PanicsOnHugeDates,
+    /// `iat` is not read at all: any JSON value passes.
+    IatUnchecked,
 }
 
 impl Class {
     /// Every class, for the test that each is on record.
-    const ALL: [Class; 10] = [
+    const ALL: [Class; 11] = [
         Class::FractionsRefused,
         Class::FractionsToWholeSeconds,
         Class::NoUpperDateBound,
@@ -52,6 +54,7 @@ impl Class {
         Class::NoLeeway,
         Class::TypOtherThanJwtRefused,
         Class::PanicsOnHugeDates,
+        Class::IatUnchecked,
     ];
 
     /// The name its divergence class has in every implementation's file
@@ -68,6 +71,7 @@ impl Class {
             Class::NoLeeway => "no-leeway",
             Class::TypOtherThanJwtRefused => "typ-other-than-jwt-refused",
             Class::PanicsOnHugeDates => "panics-on-huge-dates",
+            Class::IatUnchecked => "iat-unchecked",
         }
     }
 }
@@ -110,6 +114,13 @@ pub fn broken(implementation: &str, b: &Broken) -> Option<Class> {
     }
     let claim = b.breach.claim.as_deref().unwrap_or_default();
     let registered = idjwt::engine::claims::REGISTERED.contains(&claim);
+    let iat_breach = matches!(
+        b.breach.kind,
+        Kind::WrongType | Kind::DateAboveRange | Kind::DateBelowRange
+    );
+    if claim == "iat" && iat_breach && has(implementation, Class::IatUnchecked) {
+        return Some(Class::IatUnchecked);
+    }
     let class = match b.breach.kind {
         Kind::DateAboveRange => Class::NoUpperDateBound,
         // Truncated toward zero, a date in (-1, 0) becomes 0: in range.

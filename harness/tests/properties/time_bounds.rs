@@ -82,8 +82,13 @@ fn date(offset: f64) -> Value {
     }
 }
 
-/// The plan with its `exp` and `nbf` replaced; `exp` stays where the profile requires it.
+/// The plan with its `exp` and `nbf` replaced; `exp` stays where the profile requires it, and an
+/// `iat` is moved to now, so that the profile's own time rules (age, lifetime) hold whatever
+/// `exp` becomes.
 fn with_times(mut plan: Plan, t: &Times) -> Plan {
+    if plan.claims.contains_key("iat") && !plan.profile.time.is_empty() {
+        plan.claims.insert("iat".into(), date(0.0));
+    }
     for (name, offset) in [("exp", t.exp), ("nbf", t.nbf)] {
         match offset {
             Some(o) => {

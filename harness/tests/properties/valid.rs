@@ -6,8 +6,8 @@ use idjwt::profile::{Profile, Shape};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::plan::Plan;
-use crate::values::{fitting, fitting_object, leaf, string_of, valid_date};
+use crate::plan::{Plan, BASE_NOW};
+use crate::values::{date, fitting, fitting_object, leaf, string_of, valid_date, DECADE};
 
 /// A valid plan and the identity it names.
 #[derive(Clone, Debug)]
@@ -60,6 +60,16 @@ fn claim_value(profile: &'static Profile, name: &str, user_id: &str) -> BoxedStr
             return Just(Value::String(iss)).boxed();
         }
     }
+    if name == "iat" {
+        return valid_iat(profile, rule.shape.integral);
+    }
+    // An `aud` array holding the audience is valid, unless the profile wants a string (UserJot).
+    let aud_may_be_array = rule.shape.kind != idjwt::profile::ValueType::String;
+    if name == "aud" && !aud_may_be_array {
+        if let Some(aud) = resolved(&profile.audience) {
+            return Just(Value::String(aud)).boxed();
+        }
+    }
     if name == "aud" {
         if let Some(aud) = resolved(&profile.audience) {
             let others = proptest::collection::vec(string_of(0, Some(8)), 0..3);
@@ -74,6 +84,55 @@ fn claim_value(profile: &'static Profile, name: &str, user_id: &str) -> BoxedStr
         }
     }
     fitting(&rule.shape, name)
+}
+
+/// An `iat` the profile's time rules admit: never in the future, no older than the maximum age,
+/// and early enough that an `exp` a minute ahead fits the maximum lifetime.
+fn valid_iat(profile: &Profile, integral: bool) -> BoxedStrategy<Value> {
+    let time = &profile.time;
+    let oldest = [
+        Some(DECADE),
+        time.iat_max_age.as_ref().map(|r| r.seconds as i64),
+        time.max_lifetime.as_ref().map(|r| r.seconds as i64 - 60),
+    ];
+    let oldest = oldest.into_iter().flatten().min().unwrap_or(DECADE);
+    date(-oldest, 0, integral)
+}
+
+/// The claims with `exp` brought within the profile's maximum lifetime from `iat` (never below
+/// a minute ahead, which [`valid_iat`] leaves room for).
+fn within_lifetime(profile: &Profile, claims: &mut Map<String, Value>) {
+    let Some(max) = profile.time.max_lifetime.as_ref().map(|r| r.seconds as f64) else {
+        return;
+    };
+    let date = |name: &str| claims.get(name).and_then(Value::as_f64);
+    let start = date("iat").unwrap_or(BASE_NOW as f64);
+    if date("exp").is_some_and(|exp| exp - start > max) {
+        let capped = start + max;
+        let value = if capped.fract() == 0.0 {
+            Value::from(capped as i64)
+        } else {
+            Value::from(capped)
+        };
+        claims.insert("exp".to_owned(), value);
+    }
+}
+
+/// The user id a verified token names: the first preferred claim present (`name:value`), else
+/// the one generated.
+fn named_user(profile: &Profile, claims: &Map<String, Value>, generated: String) -> String {
+    profile
+        .identity
+        .user_id
+        .preferred_claims
+        .iter()
+        .find_map(|name| {
+            claims
+                .get(name)
+                .and_then(Value::as_str)
+                .map(|v| format!("{name}:{v}"))
+        })
+        .unwrap_or(generated)
 }
 
 /// Claims no rule names and RFC 7519 does not register: passed through untouched.
@@ -110,9 +169,10 @@ pub fn valid(profile: &'static Profile) -> BoxedStrategy<Valid> {
             for (k, v) in parts.into_iter().flatten().chain(unknown) {
                 claims.entry(k).or_insert(v);
             }
+            within_lifetime(profile, &mut claims);
             Valid {
+                user_id: named_user(profile, &claims, user_id),
                 plan: Plan::new(profile, claims),
-                user_id,
             }
         })
         .boxed()
