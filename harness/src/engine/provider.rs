@@ -349,11 +349,10 @@ pub fn profile_rules(
             } else {
                 Ok(())
             };
-            let passed = format!("the signature is not the literal {:?}", forbidden.value);
             emit!(
-                "signature.forbidden",
+                rule_names::FORBIDDEN_SIGNATURE,
                 result,
-                passed.clone(),
+                format!("the signature is not the literal {:?}", forbidden.value),
                 &forbidden.basis
             );
         }
@@ -420,16 +419,7 @@ pub fn profile_rules(
             &group.basis
         );
     }
-    time_rules(profile, ctx, claims, sink);
-}
-
-/// The profile's time rules on the dates present and numeric, as [`profile_rules`] runs them.
-fn time_rules(
-    profile: &Profile,
-    ctx: &Context,
-    claims: &Map<String, Value>,
-    sink: &mut dyn FnMut(Rule<'_>) -> ControlFlow<()>,
-) {
+    // The time rules, on the dates present and numeric (presence and type are layer 5's).
     let date = |name: &str| claims.get(name).and_then(Value::as_f64);
     let (now, leeway) = (ctx.now, ctx.leeway);
     let time = &profile.time;
@@ -445,21 +435,16 @@ fn time_rules(
         } else {
             Ok(())
         };
-        let passed = || format!("iat {iat} is not after now {now} + {allowed}s + leeway {leeway}s");
-        if sink(Rule {
-            name: rule_names::IAT_FUTURE,
+        emit!(
+            rule_names::IAT_FUTURE,
             result,
-            passed: &passed,
-            basis: &rule.basis,
-        })
-        .is_break()
-        {
-            return;
-        }
+            format!("iat {iat} is not after now {now} + {allowed}s + leeway {leeway}s"),
+            &rule.basis
+        );
     }
     if let (Some(rule), Some(iat)) = (&time.iat_max_age, date("iat")) {
-        let max_age = rule.seconds;
-        let result = if (now as f64) - iat > (max_age + leeway) as f64 {
+        let (max_age, age) = (rule.seconds, (now as f64) - iat);
+        let result = if age > (max_age + leeway) as f64 {
             Err(Reason::TooOld {
                 iat,
                 now,
@@ -469,22 +454,12 @@ fn time_rules(
         } else {
             Ok(())
         };
-        let passed = || {
-            format!(
-                "issued {}s before now, at most {max_age}s + leeway {leeway}s",
-                (now as f64) - iat
-            )
-        };
-        if sink(Rule {
-            name: rule_names::IAT_AGE,
+        emit!(
+            rule_names::IAT_AGE,
             result,
-            passed: &passed,
-            basis: &rule.basis,
-        })
-        .is_break()
-        {
-            return;
-        }
+            format!("issued {age}s before now, at most {max_age}s + leeway {leeway}s"),
+            &rule.basis
+        );
     }
     if let (Some(rule), Some(exp)) = (&time.max_lifetime, date("exp")) {
         let max = rule.seconds;
@@ -502,13 +477,12 @@ fn time_rules(
         } else {
             Ok(())
         };
-        let passed = || format!("exp is {}s after {from}, at most {max}s", exp - start);
-        let _ = sink(Rule {
-            name: rule_names::LIFETIME,
+        emit!(
+            rule_names::LIFETIME,
             result,
-            passed: &passed,
-            basis: &rule.basis,
-        });
+            format!("exp is {}s after {from}, at most {max}s", exp - start),
+            &rule.basis
+        );
     }
 }
 
@@ -785,4 +759,59 @@ pub fn extract_identity(
         email,
         attributes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A profile with a lifetime bound, no `iat` rule and a preferred user-id claim.
+    const PROFILE: &str = r#"{
+        "id": "acme", "title": "Acme",
+        "algorithms": {"allowed": ["HS256"], "basis": "acme docs"},
+        "claims": [
+            {"name": "uid", "shape": {"type": "string"}, "basis": "acme docs"},
+            {"name": "email", "shape": {"type": "string"}, "basis": "acme docs"},
+            {"name": "exp", "shape": {"type": "numeric_date"}, "basis": "acme docs"}
+        ],
+        "one_of": [{"claims": ["uid", "email"], "basis": "acme docs"}],
+        "time": {"max_lifetime": {"seconds": 60, "basis": "acme docs"}},
+        "identity": {"user_id": {"claim": "uid", "preferred_claims": ["email"], "basis": "acme docs"},
+                     "binding": "acme docs"}
+    }"#;
+
+    fn applied(claims: Value) -> Result<Identity, Reason> {
+        let profile = Profile::from_json(PROFILE).expect("valid profile");
+        let ctx = Context {
+            now: 1_000,
+            ..Context::default()
+        };
+        let decoded = Decoded {
+            header: Map::new(),
+            claims: claims.as_object().cloned().expect("object"),
+        };
+        apply(&profile, &ctx, None, &decoded)
+    }
+
+    #[test]
+    fn a_lifetime_without_iat_counts_from_now() {
+        let ok = applied(serde_json::json!({"uid": "u", "exp": 1_060}));
+        assert_eq!(ok.map(|i| i.user_id), Ok("u".to_owned()));
+        let long = applied(serde_json::json!({"uid": "u", "exp": 1_061})).unwrap_err();
+        assert_eq!(long.code(), "lifetime_too_long");
+        assert!(long.to_string().contains("after now 1000"), "{long}");
+    }
+
+    #[test]
+    fn a_preferred_claim_names_the_user_labelled() {
+        let both = applied(serde_json::json!({"uid": "u", "email": "a@example.test"}));
+        assert_eq!(
+            both.map(|i| i.user_id),
+            Ok("email:a@example.test".to_owned())
+        );
+        let neither = applied(serde_json::json!({})).unwrap_err();
+        assert_eq!(neither.code(), "missing_one_of");
+        let wrong = applied(serde_json::json!({"uid": "u", "email": 7})).unwrap_err();
+        assert_eq!(wrong.code(), "claim_type");
+    }
 }

@@ -396,6 +396,99 @@ mod tests {
         );
     }
 
+    /// MINIMAL with `iat` and `exp` rules and these top-level members added.
+    fn with_dates(members: &str) -> String {
+        let dates = r#""claims": [
+            {"name": "iat", "shape": {"type": "numeric_date"}, "basis": "acme docs"},
+            {"name": "exp", "shape": {"type": "numeric_date"}, "basis": "acme docs"},
+            {"name": "email", "shape": {"type": "number"}, "basis": "acme docs"},"#;
+        MINIMAL.replacen(r#""claims": ["#, dates, 1).replacen(
+            r#""identity""#,
+            &format!(r#"{members} "identity""#),
+            1,
+        )
+    }
+
+    #[test]
+    fn the_rule_kinds_beyond_claims_load_and_are_checked() {
+        let future = r#"{"seconds": 0, "basis": "acme docs"}"#;
+        let ok = with_dates(&format!(
+            r#""one_of": [{{"claims": ["sub", "iat"], "basis": "acme docs"}}],
+               "time": {{"iat_max_future": {future}, "iat_max_age": {{"seconds": 900, "basis": "acme docs"}},
+                         "max_lifetime": {{"seconds": 3600, "basis": "acme docs"}}}},
+               "forbidden_signatures": [{{"value": "devtoken", "basis": "acme docs"}}],
+               "issuer": {{"template": "https://${{app_id}}.example", "basis": "acme docs"}},"#
+        ));
+        let p = Profile::from_json(&ok).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.time.iat_max_age.as_ref().map(|r| r.seconds), Some(900));
+        let config = super::super::Config {
+            app_id: Some("a1".into()),
+        };
+        assert_eq!(
+            p.issuer.as_ref().unwrap().resolve(&config).unwrap(),
+            "https://a1.example"
+        );
+        let cases = [
+            (
+                r#""one_of": [{"claims": ["sub"], "basis": "acme docs"}],"#.to_owned(),
+                "one_of[0].claims",
+            ),
+            (
+                r#""one_of": [{"claims": ["sub", "uid"], "basis": "acme docs"}],"#.to_owned(),
+                "one_of[0].claims[1]",
+            ),
+            (
+                r#""one_of": [{"claims": ["sub", "sub"], "basis": "acme docs"}],"#.to_owned(),
+                "one_of[0].claims[1]",
+            ),
+            (
+                r#""time": {"iat_max_age": {"seconds": 900, "basis": "acme docs"}},"#.to_owned(),
+                "time.iat_max_future",
+            ),
+            (
+                format!(
+                    r#""time": {{"iat_max_future": {future}, "max_lifetime": {{"seconds": 0, "basis": "acme docs"}}}},"#
+                ),
+                "time.max_lifetime.seconds",
+            ),
+            (
+                r#""forbidden_signatures": [{"value": "a.b", "basis": "acme docs"}],"#.to_owned(),
+                "forbidden_signatures[0].value",
+            ),
+            (
+                r#""issuer": {"template": "https://example", "basis": "acme docs"},"#.to_owned(),
+                "issuer.template",
+            ),
+            (
+                r#""issuer": {"template": "${app_id}${user_id}", "basis": "acme docs"},"#
+                    .to_owned(),
+                "issuer.template",
+            ),
+            (
+                r#""issuer": {"fixed": "x", "template": "${app_id}", "basis": "acme docs"},"#
+                    .to_owned(),
+                "issuer",
+            ),
+        ];
+        for (members, field) in cases {
+            match error_of(&with_dates(&members)) {
+                ProfileError::Invalid { field: f, problem } => assert_eq!(f, field, "{problem}"),
+                other => panic!("expected an invalid-field error at {field}, got {other}"),
+            }
+        }
+        // A preferred user-id claim must be a string claim.
+        let numeric = with_dates("").replace(
+            r#""claim": "sub","#,
+            r#""claim": "sub", "preferred_claims": ["email"],"#,
+        );
+        match error_of(&numeric) {
+            ProfileError::Invalid { field, .. } => {
+                assert_eq!(field, "identity.user_id.preferred_claims[0]")
+            }
+            other => panic!("{other}"),
+        }
+    }
+
     #[test]
     fn semantic_errors_name_the_field() {
         let cases = [

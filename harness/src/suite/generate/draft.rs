@@ -35,6 +35,9 @@ pub(super) fn file(namespace: &str, description: &str, cases: Vec<Case>) -> Vect
     }
 }
 
+/// A row of [`P::header_cases`]: `(name, what, raw JSON text or None for absent, want)`.
+pub(crate) type HeaderRow<'a> = (&'a str, &'a str, Option<&'a str>, Want);
+
 /// A row of [`P::time_cases`]: `(name, what, dates as (claim, raw), leeway, want)`.
 pub(crate) type TimeRow<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], u64, Want);
 
@@ -241,6 +244,31 @@ impl P {
             ("exp-numeric-string", "exp a string of digits", "\"${now+3600}\"", Rejected("claim_type")),
         ]));
         cases
+    }
+
+    /// One case of this provider's namespace per row of a header table, `(name, what, raw,
+    /// want)`: the canonical token with header member `member` set to the raw JSON text (removed
+    /// where it is `None`), described as "the canonical token with {what} in its header", at the
+    /// boundary of the profile's `header.<member>` rule. Selecting a key by a `kid` the header
+    /// carries is the implementation's check to make.
+    pub fn header_cases(&self, member: &str, basis: &str, rows: &[HeaderRow<'_>]) -> Vec<Case> {
+        rows.iter()
+            .map(|&(name, what, raw, want)| {
+                let tok = match raw {
+                    Some(raw) => self.tok().header_member(member, raw),
+                    None => self.tok().without_header(member),
+                };
+                let description = format!("The canonical token with {what} in its header.");
+                let mut d = self
+                    .own(name, &description, basis)
+                    .rule(&format!("header.{member}"))
+                    .tok(tok);
+                if member == "kid" && raw.is_some() {
+                    d = d.checks(&[checks::KID]);
+                }
+                d.want(want)
+            })
+            .collect()
     }
 
     /// One case of this provider's namespace per row of a dates table, `(name, what, dates,

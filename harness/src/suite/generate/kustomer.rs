@@ -43,21 +43,13 @@ pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
 fn header(p: &P, out: &mut Vec<Case>) {
     use Want::{Either, Rejected, Verified};
     out.push(p.own("canonical", "The canonical Kustomer token: typ JWT, externalId and iat now.", ONE_OF).rule("header.typ").rule("externalId").rule("email").rule("iat").rule("one_of.externalId|email").rule("time.iat_max_age").rule("time.iat_max_future").verified());
-    // (name, what, raw text or absent, verdict)
-    let rows = [
+    out.extend(p.header_cases("typ", TYP, &[
         ("typ-missing", "no typ", None, Rejected("header_missing")),
         ("typ-jws", "typ JWS", Some("\"JWS\""), Rejected("header_value")),
         ("typ-number", "typ a number", Some("1"), Rejected("header_member_type")),
         ("typ-lowercase", "typ jwt in lowercase", Some("\"jwt\""), Either),
         ("typ-jwt", "typ exactly JWT", Some("\"JWT\""), Verified),
-    ];
-    for (name, what, raw, want) in rows {
-        let tok = match raw {
-            Some(raw) => p.tok().header_member("typ", raw),
-            None => p.tok().without_header("typ"),
-        };
-        out.push(p.own(name, &format!("The canonical token with {what} in its header."), TYP).rule("header.typ").tok(tok).want(want));
-    }
+    ]));
 }
 
 #[rustfmt::skip]

@@ -49,25 +49,13 @@ pub(super) fn cases(p: &P, out: &mut Vec<Case>) {
 fn header(p: &P, out: &mut Vec<Case>) {
     use Want::{Rejected, Verified};
     out.push(p.own("canonical", "The canonical Sunshine Conversations token: kid in the header, scope appUser, userId and exp an hour ahead.", SCOPE).rule("header.kid").rule("scope").rule("userId").rule("exp").verified());
-    // (name, what, raw text or absent, verdict)
-    let rows = [
+    out.extend(p.header_cases("kid", KID, &[
         ("kid-missing", "no kid", None, Rejected("header_missing")),
         ("kid-unknown", "a kid nobody configured", Some("\"app_unknown\""), Rejected("unknown_kid")),
         ("kid-number", "a numeric kid", Some("1"), Rejected("header_member_type")),
         ("kid-guide-example", "the guide's example kid, which is not configured here", Some("\"app_5deaa3531c7f940010cc4ba4\""), Rejected("unknown_kid")),
         ("kid-configured", "the configured key's kid", Some("\"sunshine-key-1\""), Verified),
-    ];
-    for (name, what, raw, want) in rows {
-        let tok = match raw {
-            Some(raw) => p.tok().header_member("kid", raw),
-            None => p.tok().without_header("kid"),
-        };
-        let mut d = p.own(name, &format!("The canonical token with {what} in its header."), KID).rule("header.kid").tok(tok);
-        if raw.is_some() {
-            d = d.checks(&[checks::KID]);
-        }
-        out.push(d.want(want));
-    }
+    ]));
     out.push(p.own("typ-jwt", "The canonical token with typ JWT added to its header, as the documents' samples write it.", TYP).tok(p.tok().header_str("typ", "JWT")).verified());
 }
 
