@@ -136,7 +136,6 @@ fn floors(c: &mut Criterion) {
                 |b, i| b.iter(|| floor.verify(black_box(i), black_box(&signature))),
             );
         }
-        #[cfg(feature = "ring")]
         if let Some(floor) = floors::RingFloor::new(fx) {
             assert!(floor.verify(input, &signature));
             group.bench_with_input(BenchmarkId::new("ring-sign", fx.provider), input, |b, i| {

@@ -66,14 +66,12 @@ impl P256Floor {
 }
 
 /// ECDSA P-256 with SHA-256 on ring (random nonces).
-#[cfg(feature = "ring")]
 pub struct RingFloor {
     pair: ring::signature::EcdsaKeyPair,
     public: Vec<u8>,
     rng: ring::rand::SystemRandom,
 }
 
-#[cfg(feature = "ring")]
 impl RingFloor {
     /// The floor for an ES256 fixture; `None` for other keys.
     pub fn new(fixture: &Fixture) -> Option<RingFloor> {

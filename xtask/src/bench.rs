@@ -30,9 +30,6 @@ pub struct Args {
     /// Also measure the installed adapters under adapters/ over their pipes.
     #[arg(long)]
     external: bool,
-    /// The reference engine on its ring ES256 backend (idjwt feature `ring`).
-    #[arg(long)]
-    ring: bool,
 }
 
 pub fn main(options: Args) -> ExitCode {
@@ -67,19 +64,18 @@ fn cargo(args: &[&str], env: &[(&str, String)]) -> Result<(), String> {
 }
 
 fn run(options: &Args) -> Result<(), String> {
-    let features: &[&str] = if options.ring {
-        &["--features", "ring"]
-    } else {
-        &[]
-    };
     // The server the pipe figures use, optimised like the benchmarks.
-    let mut build = vec!["build", "--release", "-p", "idjwt", "--bin", "idjwt-serve"];
-    build.extend_from_slice(features);
+    let build = ["build", "--release", "-p", "idjwt", "--bin", "idjwt-serve"];
     cargo(&build, &[])?;
 
-    let mut bench = vec!["bench", "-p", "idjwt-benches", "--bench", "throughput"];
-    bench.extend_from_slice(features);
-    bench.push("--");
+    let mut bench = vec![
+        "bench",
+        "-p",
+        "idjwt-benches",
+        "--bench",
+        "throughput",
+        "--",
+    ];
     if options.quick {
         bench.extend_from_slice(&[
             "--warm-up-time",
@@ -193,21 +189,25 @@ fn lookup(estimates: &[Estimate], group: &str, function: &str, parameter: &str) 
         .map(|e| e.median_ns)
 }
 
+/// The reference engine's ES256 backend in the benchmarks, which build `idjwt` with its default
+/// features (`ring`); every other library is compared with the `p256` floor.
+const REFERENCE_ES256: &str = "ring";
+
 /// The floor of an operation: HMAC for HS256; for ES256 the backend the implementation uses
-/// (the reference's is ring with `--ring`, every other library is compared with p256).
+/// (the reference's is the one compiled in, ring by default; every other library is compared
+/// with p256).
 fn floor_of(
     estimates: &[Estimate],
     implementation: &str,
     alg: &str,
     op: &str,
     provider: &str,
-    ring: bool,
 ) -> Option<(String, f64)> {
     let name = match alg {
         "HS256" => "hmac-sha256".to_owned(),
         _ => {
             let reference = implementation == "reference" || implementation == "serve-reference";
-            let backend = if ring && reference { "ring" } else { "p256" };
+            let backend = if reference { REFERENCE_ES256 } else { "p256" };
             format!("{backend}-{op}")
         }
     };
@@ -236,14 +236,7 @@ fn summarise(estimates: &[Estimate], options: &Args) -> Value {
             "direct" => "reference".to_owned(),
             _ => e.function.clone(),
         };
-        let floor = floor_of(
-            estimates,
-            &implementation,
-            &alg,
-            op,
-            &e.parameter,
-            options.ring,
-        );
+        let floor = floor_of(estimates, &implementation, &alg, op, &e.parameter);
         rows.push(json!({
             "implementation": implementation,
             "via": match kind {
@@ -283,7 +276,7 @@ fn summarise(estimates: &[Estimate], options: &Args) -> Value {
     json!({
         "date": today(),
         "quick": options.quick,
-        "es256_backend": if options.ring { "ring" } else { "p256" },
+        "es256_backend": REFERENCE_ES256,
         "machine": machine(),
         "goals": goals(&rows, estimates),
         "rows": rows,
@@ -463,11 +456,12 @@ mod tests {
 
     #[test]
     fn options_parse() {
-        let o = bench("--quick --impl reference --impl=jsonwebtoken --ring").unwrap();
-        assert!(o.quick && o.ring && !o.external);
+        let o = bench("--quick --impl reference --impl=jsonwebtoken").unwrap();
+        assert!(o.quick && !o.external);
         assert_eq!(o.implementations, ["reference", "jsonwebtoken"]);
         let o = bench("").unwrap();
-        assert!(!o.quick && !o.ring && !o.external && o.implementations.is_empty());
+        assert!(!o.quick && !o.external && o.implementations.is_empty());
+        assert_eq!(bench("--ring").unwrap_err().exit_code(), 2);
         assert!(bench("--external").unwrap().external);
         assert_eq!(bench("--fast").unwrap_err().exit_code(), 2);
         assert_eq!(bench("--impl").unwrap_err().exit_code(), 2);
@@ -496,7 +490,6 @@ mod tests {
             quick: true,
             implementations: Vec::new(),
             external: false,
-            ring: false,
         };
         let summary = summarise(&estimates, &options);
         let goals = summary["goals"].as_array().unwrap();

@@ -1,8 +1,9 @@
 //! Key state prepared once per key, and the ES256 backend behind the signature layer.
 //!
 //! An HMAC key is keyed once, when the key is loaded: every later tag starts from a clone of
-//! that state instead of hashing the padded secret twice again. ES256 runs on RustCrypto `p256`;
-//! with the `ring` feature, verification and [`sign_fast`] run on ring instead. Ring signs with
+//! that state instead of hashing the padded secret twice again. ES256 verification and
+//! [`sign_fast`] run on ring with the `ring` feature (the default), on RustCrypto `p256`
+//! without it. Ring signs with
 //! a random nonce, so [`sign_deterministic`] (RFC 6979) stays on `p256` in every build: the
 //! generated vectors depend on its bytes. Ring's key pairs are kept per thread, a few at most:
 //! they hold the private scalar, which is in memory anyway while its key is in use.
@@ -139,18 +140,26 @@ mod ring_pairs {
     }
 }
 
-/// Whether a 64-byte R‖S `signature` (scalars already checked to lie in [1, n−1]) verifies.
-#[cfg(not(feature = "ring"))]
+/// Whether a 64-byte R‖S `signature` (scalars already checked to lie in [1, n−1]) verifies, on
+/// the compiled-in backend.
 pub fn verify(key: &VerifyingKey, input: &[u8], signature: &[u8]) -> bool {
+    #[cfg(feature = "ring")]
+    return verify_ring(key, input, signature);
+    #[cfg(not(feature = "ring"))]
+    return verify_p256(key, input, signature);
+}
+
+/// [`verify`] on RustCrypto `p256`, compiled in every build.
+pub fn verify_p256(key: &VerifyingKey, input: &[u8], signature: &[u8]) -> bool {
     use p256::ecdsa::signature::Verifier;
     // p256 0.13 (ecdsa 0.16 `hazmat::verify_prehashed`) accepts high-S signatures as they are,
     // which RFC 7515 A.3 requires (its example's s is above n/2); no normalization is needed.
     Signature::from_slice(signature).is_ok_and(|s| key.verify(input, &s).is_ok())
 }
 
-/// Whether a 64-byte R‖S `signature` (scalars already checked to lie in [1, n−1]) verifies.
+/// [`verify`] on ring.
 #[cfg(feature = "ring")]
-pub fn verify(key: &VerifyingKey, input: &[u8], signature: &[u8]) -> bool {
+pub fn verify_ring(key: &VerifyingKey, input: &[u8], signature: &[u8]) -> bool {
     // ring, like p256, accepts high-S signatures (RFC 7515 A.3 needs it).
     let point = key.to_encoded_point(false);
     ring::signature::UnparsedPublicKey::new(
@@ -159,4 +168,68 @@ pub fn verify(key: &VerifyingKey, input: &[u8], signature: &[u8]) -> bool {
     )
     .verify(input, signature)
     .is_ok()
+}
+
+/// The two backends give the same verdict on the same bytes: valid signatures, their high-S
+/// twins, and every single-bit change of signature or input. (The vectors run on the default
+/// backend; this keeps the other one honest without a second build.)
+#[cfg(all(test, feature = "ring"))]
+mod tests {
+    use super::*;
+
+    /// The group order n of P-256, big-endian.
+    const N: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63,
+        0x25, 0x51,
+    ];
+
+    /// n − s, for the high-S twin of a signature.
+    fn negate(s: &[u8]) -> Vec<u8> {
+        let mut out = vec![0u8; 32];
+        let mut borrow = 0i16;
+        for i in (0..32).rev() {
+            let d = i16::from(N[i]) - i16::from(s[i]) - borrow;
+            (out[i], borrow) = if d < 0 {
+                ((d + 256) as u8, 1)
+            } else {
+                (d as u8, 0)
+            };
+        }
+        out
+    }
+
+    #[test]
+    fn ring_and_p256_agree() {
+        let mut checked = 0;
+        for k in 1..=8u8 {
+            let key = SigningKey::from_slice(&[k; 32]).expect("a scalar below n");
+            let public = key.verifying_key();
+            for len in [0usize, 1, 31, 64, 200] {
+                let input: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(k)).collect();
+                let sig = sign_deterministic(&key, &input).expect("signs");
+                let high = [&sig[..32], &negate(&sig[32..])[..]].concat();
+                let mut variants = vec![(sig.to_vec(), input.clone()), (high, input.clone())];
+                for bit in (0..512).step_by(37) {
+                    let mut s = sig.to_vec();
+                    s[bit / 8] ^= 1 << (bit % 8);
+                    variants.push((s, input.clone()));
+                }
+                if let Some(first) = input.first() {
+                    let mut changed = input.clone();
+                    changed[0] = first ^ 1;
+                    variants.push((sig.to_vec(), changed));
+                }
+                for (signature, message) in variants {
+                    assert_eq!(
+                        verify_p256(public, &message, &signature),
+                        verify_ring(public, &message, &signature),
+                        "key {k}, input of {len} bytes"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
+    }
 }
