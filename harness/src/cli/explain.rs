@@ -447,7 +447,7 @@ fn profile_layer(
         } else {
             String::new()
         };
-        out.push(rule.name, rule.result, &passed, rule.basis);
+        out.push(&rule.name.to_string(), rule.result, &passed, rule.basis);
         ControlFlow::Continue(())
     });
     let identity = provider::extract_identity(profile, claims);

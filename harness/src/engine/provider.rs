@@ -298,14 +298,35 @@ pub mod rule_names {
 
     /// A one-of group: `claims.one_of(externalId|email)`.
     pub fn one_of(claims: &[String]) -> String {
-        format!("claims.one_of({})", claims.join("|"))
+        super::RuleName::OneOf(claims).to_string()
+    }
+}
+
+/// A rule's name as `idjwt verify` shows it, written out only when shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleName<'a> {
+    /// A name of its own (`header.typ`, `claim.iat.age`).
+    Fixed(&'a str),
+    /// The rule for a claim: `claim.<name>`.
+    Claim(&'a str),
+    /// A one-of group: `claims.one_of(<a>|<b>)`.
+    OneOf(&'a [String]),
+}
+
+impl std::fmt::Display for RuleName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RuleName::Fixed(name) => f.write_str(name),
+            RuleName::Claim(claim) => write!(f, "claim.{claim}"),
+            RuleName::OneOf(claims) => write!(f, "claims.one_of({})", claims.join("|")),
+        }
     }
 }
 
 /// One of the profile's own rules, checked on its own.
 pub struct Rule<'a> {
-    /// The rule's name as `idjwt verify` shows it (`header.typ`, `claim.iat.age`).
-    pub name: &'a str,
+    /// The rule's name.
+    pub name: RuleName<'a>,
     pub result: Result<(), Reason>,
     /// What a passing check says (built only when asked for).
     pub passed: &'a dyn Fn() -> String,
@@ -350,7 +371,7 @@ pub fn profile_rules(
                 Ok(())
             };
             emit!(
-                rule_names::FORBIDDEN_SIGNATURE,
+                RuleName::Fixed(rule_names::FORBIDDEN_SIGNATURE),
                 result,
                 format!("the signature is not the literal {:?}", forbidden.value),
                 &forbidden.basis
@@ -359,7 +380,7 @@ pub fn profile_rules(
     }
     if let Some(typ) = &profile.header.typ {
         emit!(
-            "header.typ",
+            RuleName::Fixed("header.typ"),
             check_typ(&typ.value, header),
             format!("typ is {:?}", typ.value),
             &typ.basis
@@ -374,17 +395,17 @@ pub fn profile_rules(
             })
         };
         emit!(
-            "header.kid",
+            RuleName::Fixed("header.kid"),
             result,
             "kid is present".to_owned(),
             &kid.basis
         );
     }
     for rule in &profile.claims {
-        let name = format!("claim.{}", rule.name);
+        let name = RuleName::Claim(&rule.name);
         match claims.get(&rule.name) {
             Some(value) => emit!(
-                &name,
+                name,
                 check_shape(&rule.name, &rule.shape, value),
                 format!(
                     "{} = {}",
@@ -394,18 +415,12 @@ pub fn profile_rules(
                 &rule.basis
             ),
             None if rule.required => {}
-            None => emit!(&name, Ok(()), "absent (optional)".to_owned(), &rule.basis),
+            None => emit!(name, Ok(()), "absent (optional)".to_owned(), &rule.basis),
         }
     }
     for group in &profile.one_of {
-        let name = rule_names::one_of(&group.claims);
-        let present: Vec<&str> = group
-            .claims
-            .iter()
-            .filter(|c| claims.contains_key(*c))
-            .map(String::as_str)
-            .collect();
-        let result = if present.is_empty() {
+        let present = || group.claims.iter().filter(|c| claims.contains_key(*c));
+        let result = if present().next().is_none() {
             Err(Reason::MissingOneOf {
                 claims: group.claims.clone(),
             })
@@ -413,9 +428,12 @@ pub fn profile_rules(
             Ok(())
         };
         emit!(
-            &name,
+            RuleName::OneOf(&group.claims),
             result,
-            format!("{} present", present.join(" and ")),
+            format!(
+                "{} present",
+                present().cloned().collect::<Vec<_>>().join(" and ")
+            ),
             &group.basis
         );
     }
@@ -436,7 +454,7 @@ pub fn profile_rules(
             Ok(())
         };
         emit!(
-            rule_names::IAT_FUTURE,
+            RuleName::Fixed(rule_names::IAT_FUTURE),
             result,
             format!("iat {iat} is not after now {now} + {allowed}s + leeway {leeway}s"),
             &rule.basis
@@ -455,7 +473,7 @@ pub fn profile_rules(
             Ok(())
         };
         emit!(
-            rule_names::IAT_AGE,
+            RuleName::Fixed(rule_names::IAT_AGE),
             result,
             format!("issued {age}s before now, at most {max_age}s + leeway {leeway}s"),
             &rule.basis
@@ -478,7 +496,7 @@ pub fn profile_rules(
             Ok(())
         };
         emit!(
-            rule_names::LIFETIME,
+            RuleName::Fixed(rule_names::LIFETIME),
             result,
             format!("exp is {}s after {from}, at most {max}s", exp - start),
             &rule.basis
