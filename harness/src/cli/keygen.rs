@@ -30,7 +30,7 @@ pub struct Written {
 
 fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, CliError> {
     let mut bytes = Zeroizing::new([0u8; N]);
-    getrandom::getrandom(bytes.as_mut_slice()).map_err(|e| CliError::Random {
+    getrandom::fill(bytes.as_mut_slice()).map_err(|e| CliError::Random {
         problem: e.to_string(),
     })?;
     Ok(bytes)

@@ -502,7 +502,7 @@ fn decode_member(member: &'static str, text: &str) -> Result<Zeroizing<Vec<u8>>,
                 DecodeError::InvalidLength(length) => {
                     format!("{length} characters is not a valid unpadded base64url length")
                 }
-                DecodeError::InvalidLastSymbol(offset, _) => {
+                DecodeError::InvalidLastSymbol { offset, .. } => {
                     format!("the last character (offset {offset}) has non-zero trailing bits")
                 }
                 DecodeError::InvalidPadding => "padding is not allowed".to_owned(),

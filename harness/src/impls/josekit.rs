@@ -345,7 +345,7 @@ fn library_failure(e: &JoseError, request: &VerifyRequest) -> Failure {
     let reason = if let Some(json) = inner.and_then(|s| s.downcast_ref::<serde_json::Error>()) {
         classify_json(json)
     } else if inner
-        .and_then(|s| s.downcast_ref::<base64::DecodeError>())
+        .and_then(|s| s.downcast_ref::<base64_josekit::DecodeError>())
         .is_some()
     {
         Some("invalid_base64")
