@@ -30,7 +30,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-common"))
-from protocol import fail, serve  # noqa: E402
+from protocol import Refusal, fail, family, serve  # noqa: E402
 import warnings
 
 # Short HMAC keys or the deprecation of authlib.jose: warnings go to standard error, once each.
@@ -46,23 +46,6 @@ CANNOT_ENFORCE = [{
            "(common/encoding.py:32-33, called from jose/util.py:16 and rfc7519/jwt.py:119), "
            "which keeps the last duplicate member; decode takes no JSON parser or hook",
 }]
-
-
-class Refusal(Exception):
-    """A refusal decided while picking the key (the application's part), with its reason."""
-
-    def __init__(self, reason, message):
-        super().__init__(message)
-        self.reason = reason
-
-
-
-def family(alg):
-    if isinstance(alg, str) and alg.startswith("HS"):
-        return "oct"
-    if isinstance(alg, str) and alg.startswith("ES"):
-        return "EC"
-    return None
 
 
 UNREADABLE = object()

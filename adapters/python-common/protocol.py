@@ -19,6 +19,23 @@ def fail(error, reason=None):
     return out
 
 
+class Refusal(Exception):
+    """A refusal decided while picking the key (the application's part), with its reason."""
+
+    def __init__(self, reason, message):
+        super().__init__(message)
+        self.reason = reason
+
+
+def family(alg):
+    """The JWK key type an ``alg`` of the harness needs (``oct`` for HS*, ``EC`` for ES*)."""
+    if isinstance(alg, str) and alg.startswith("HS"):
+        return "oct"
+    if isinstance(alg, str) and alg.startswith("ES"):
+        return "EC"
+    return None
+
+
 def wire_safe(value):
     """NaN/Infinity and lone surrogates, which Python's json accepts but RFC 8259 cannot carry,
     become strings / U+FFFD so that the answer stays parseable; the verdict is unchanged."""

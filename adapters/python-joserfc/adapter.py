@@ -23,7 +23,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-common"))
-from protocol import fail, serve  # noqa: E402
+from protocol import Refusal, fail, family, serve  # noqa: E402
 import warnings
 
 import joserfc
@@ -41,23 +41,6 @@ CANNOT_ENFORCE = [{
            "decoder_cls (jwt.py:92, :114) reaches the claims only, so no setting refuses a "
            "duplicate header member",
 }]
-
-
-class Refusal(Exception):
-    """A refusal decided while picking the key (the application's part), with its reason."""
-
-    def __init__(self, reason, message):
-        super().__init__(message)
-        self.reason = reason
-
-
-
-def family(alg):
-    if isinstance(alg, str) and alg.startswith("HS"):
-        return "oct"
-    if isinstance(alg, str) and alg.startswith("ES"):
-        return "EC"
-    return None
 
 
 def header_reason(header, msg):
