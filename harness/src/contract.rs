@@ -7,10 +7,14 @@
 //! `profiles` and `signs`, a request's `provider`, an answer's `identity` or `unverified`): an
 //! adapter that does not know them keeps working.
 
+pub mod prepared;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+pub use prepared::{KeyCache, KeyUse, PreparedKeys};
 
 /// The protocol version these types implement.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -458,6 +462,13 @@ impl From<Failure> for crate::Reason {
 /// Implementations are configured per request as well as the library allows. The harness never
 /// re-checks what it asked an implementation to check; only rules no JWT library can express are
 /// applied afterwards by the profile layer ([`crate::engine::provider`]).
+///
+/// Keys: an implementation that can keep its library's key objects between calls prepares them
+/// once in [`Implementation::prepare`] and signs and verifies with them in
+/// [`Implementation::sign_prepared`] and [`Implementation::verify_prepared`]; its `sign` and
+/// `verify` then prepare and call those ([`prepared::sign_unprepared`],
+/// [`prepared::verify_unprepared`]). An implementation that prepares nothing (an adapter program,
+/// a service) keeps the three defaults, which hand the request to `sign` and `verify`.
 pub trait Implementation: Send + Sync {
     /// Name, version, algorithms, clock and limitations.
     fn describe(&self) -> Description;
@@ -465,6 +476,30 @@ pub trait Implementation: Send + Sync {
     fn sign(&self, request: &SignRequest) -> Result<String, Failure>;
     /// Verify a token and return its decoded header and claims.
     fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure>;
+    /// Turns `keys` into the library's own key types for `key_use`, as its documentation
+    /// recommends doing once. Never fails (a key the library cannot read keeps its failure for
+    /// the request that uses it) and depends on nothing but `key_use` and `keys`, so callers may
+    /// keep the result for any later request with the same keys ([`KeyCache`]).
+    fn prepare(&self, key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
+        let _ = (key_use, keys);
+        PreparedKeys::nothing()
+    }
+    /// [`Implementation::sign`] with `keys` prepared from `[request.key]` for
+    /// [`KeyUse::Sign`]; the answer is the one `sign` gives.
+    fn sign_prepared(&self, keys: &PreparedKeys, request: &SignRequest) -> Result<String, Failure> {
+        let _ = keys;
+        self.sign(request)
+    }
+    /// [`Implementation::verify`] with `keys` prepared from `request.keys` for
+    /// [`KeyUse::Verify`]; the answer is the one `verify` gives.
+    fn verify_prepared(
+        &self,
+        keys: &PreparedKeys,
+        request: &VerifyRequest,
+    ) -> Result<Decoded, Failure> {
+        let _ = keys;
+        self.verify(request)
+    }
     /// Provider level ([`Level::Provider`]): verify a token under `request.provider` and
     /// return the user. JWT libraries keep the default, which refuses.
     fn verify_provider(&self, request: &VerifyRequest) -> Result<ProviderAnswer, Failure> {
@@ -645,14 +680,15 @@ impl WireResponse {
 ///
 /// This is what makes an in-process implementation and an adapter program interchangeable: the
 /// same line goes to either. A line that is not a v1 request gets `{"ok":false,"error":…}`.
-pub fn serve_line(imp: &dyn Implementation, line: &str) -> WireResponse {
+/// Keys are prepared once per key list in `keys`, which must serve `imp` alone.
+pub fn serve_line(imp: &dyn Implementation, keys: &KeyCache, line: &str) -> WireResponse {
     match serde_json::from_str::<WireRequest>(line) {
         Ok(WireRequest::Describe) => WireResponse::describe(imp.describe()),
-        Ok(WireRequest::Sign(r)) => WireResponse::signed(&r.id, imp.sign(&r)),
+        Ok(WireRequest::Sign(r)) => WireResponse::signed(&r.id, keys.sign(imp, &r)),
         Ok(WireRequest::Verify(r)) if r.provider.is_some() => {
             WireResponse::judged(&r.id, imp.verify_provider(&r))
         }
-        Ok(WireRequest::Verify(r)) => WireResponse::verified(&r.id, imp.verify(&r)),
+        Ok(WireRequest::Verify(r)) => WireResponse::verified(&r.id, keys.verify(imp, &r)),
         Err(e) => WireResponse {
             ok: false,
             error: Some(format!("not a protocol v1 request: {e}")),

@@ -8,7 +8,7 @@ use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use idjwt::contract::{serve_line, WireRequest};
+use idjwt::contract::{serve_line, KeyCache, WireRequest};
 use idjwt::impls::{self, faulty, faulty::ProcessFault, provider_level};
 
 const USAGE: &str = "\
@@ -114,6 +114,9 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
 
+    // Requests carry their keys; each distinct key list is prepared once, whichever
+    // implementation is served.
+    let keys = KeyCache::new();
     let stdin = io::stdin();
     let mut input = stdin.lock();
     let mut output = io::stdout().lock();
@@ -144,12 +147,13 @@ fn main() -> ExitCode {
                 }
             }
         }
-        let response = serde_json::to_string(&serve_line(imp.as_ref(), line)).unwrap_or_else(|e| {
-            format!(
-                "{{\"ok\":false,\"error\":{}}}",
-                serde_json::Value::String(format!("cannot encode the response: {e}"))
-            )
-        });
+        let response = serde_json::to_string(&serve_line(imp.as_ref(), &keys, line))
+            .unwrap_or_else(|e| {
+                format!(
+                    "{{\"ok\":false,\"error\":{}}}",
+                    serde_json::Value::String(format!("cannot encode the response: {e}"))
+                )
+            });
         if writeln!(output, "{response}")
             .and_then(|()| output.flush())
             .is_err()

@@ -48,11 +48,14 @@ use ::biscuit::{
 };
 use serde_json::{Map, Value};
 
+use super::support::Unusable;
 use super::support::{
     alg_enum_header_reason, alg_refusal, fail, json_reason, library_keys, no_key_of_family,
     p256_pkcs8, unusable_kid, verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
 };
-use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyMode, VerifyRequest};
+use crate::contract::{
+    checks, Decoded, Failure, Jwk, KeyUse, PreparedKeys, SignRequest, VerifyMode, VerifyRequest,
+};
 use crate::verdict::Part;
 
 /// The version of the `biscuit` crate this adapter is built against (checked against
@@ -104,10 +107,74 @@ const LIMITATIONS: &[(&str, &str)] = &[
     ),
 ];
 
-fn sign_token(request: &SignRequest) -> Result<String, Failure> {
+/// The library's keys, made once.
+enum Prepared {
+    /// The signing JWK as an HS256 and as an ES256 `Secret` (each, or why it is not one).
+    Signing {
+        hs256: Result<Secret, Failure>,
+        es256: Result<Secret, Failure>,
+    },
+    /// The verifying JWKs the library reads, as its `JWKSet` (for a `kid`), each one's
+    /// `Secret` for HS256 and for ES256 where it is of that family (without a `kid`), and the
+    /// JWKs it cannot read, with their `kid`.
+    Verifying {
+        set: JWKSet<Empty>,
+        secrets: Vec<[Option<Secret>; 2]>,
+        unusable: Vec<Unusable>,
+    },
+}
+
+fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
+    PreparedKeys::new(match key_use {
+        KeyUse::Sign => {
+            let none = || fail(Some("invalid_key"), "no key");
+            Prepared::Signing {
+                hs256: keys.first().ok_or_else(none).and_then(hmac_secret),
+                es256: keys.first().ok_or_else(none).and_then(ecdsa_secret),
+            }
+        }
+        KeyUse::Verify => {
+            // A key the library cannot read is remembered, so that a `kid` naming it is reported
+            // as an unusable key.
+            let (keys, unusable): (Vec<JWK<Empty>>, _) =
+                library_keys(keys, |jwk| library_jwk(&jwk.public()));
+            let secrets = keys
+                .iter()
+                .map(|key| match &key.algorithm {
+                    AlgorithmParameters::OctetKey(oct) => {
+                        [Some(Secret::Bytes(oct.value.clone())), None]
+                    }
+                    AlgorithmParameters::EllipticCurve(ec) if ec.curve == EllipticCurve::P256 => {
+                        [None, Some(ec.jws_public_key_secret())]
+                    }
+                    _ => [None, None],
+                })
+                .collect();
+            Prepared::Verifying {
+                set: JWKSet { keys },
+                secrets,
+                unusable,
+            }
+        }
+    })
+}
+
+fn sign_token(keys: &PreparedKeys, request: &SignRequest) -> Result<String, Failure> {
+    let (hs256, es256) = match keys.get::<Prepared>()? {
+        Prepared::Signing { hs256, es256 } => (hs256, es256),
+        Prepared::Verifying { .. } => {
+            return Err(fail(None, "these keys were prepared for verifying"))
+        }
+    };
     let (alg, secret) = match request.alg.as_str() {
-        "HS256" => (SignatureAlgorithm::HS256, hmac_secret(&request.key)?),
-        "ES256" => (SignatureAlgorithm::ES256, ecdsa_secret(&request.key)?),
+        "HS256" => (
+            SignatureAlgorithm::HS256,
+            hs256.as_ref().map_err(Clone::clone)?,
+        ),
+        "ES256" => (
+            SignatureAlgorithm::ES256,
+            es256.as_ref().map_err(Clone::clone)?,
+        ),
         other => {
             return Err(fail(
                 None,
@@ -123,7 +190,7 @@ fn sign_token(request: &SignRequest) -> Result<String, Failure> {
                 format!("biscuit's ClaimsSet cannot carry these claims: {e}"),
             )
         })?;
-    match JWT::new_decoded(header, claims).into_encoded(&secret) {
+    match JWT::new_decoded(header, claims).into_encoded(secret) {
         Ok(Compact::Encoded(compact)) => Ok(compact.encode()),
         Ok(Compact::Decoded { .. }) => Err(fail(None, "biscuit returned an unencoded token")),
         Err(e) => Err(fail(None, format!("biscuit could not sign: {e}"))),
@@ -224,7 +291,15 @@ impl Drop for TempKeyFile {
     }
 }
 
-fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
+fn verify_token(keys: &PreparedKeys, request: &VerifyRequest) -> Result<Decoded, Failure> {
+    let (set, secrets, unusable) = match keys.get::<Prepared>()? {
+        Prepared::Verifying {
+            set,
+            secrets,
+            unusable,
+        } => (set, secrets, unusable),
+        Prepared::Signing { .. } => return Err(fail(None, "these keys were prepared for signing")),
+    };
     let token: JWT<Map<String, Value>, Empty> = JWT::new_encoded(&request.token);
     // The library's own header parse (`unverified_header`, jws/compact.rs:368), for the `kid`
     // that decides between a key-set lookup and trying every key.
@@ -255,26 +330,20 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
         }
     }
 
-    // Keys: the request's JWKs through the library's own `Deserialize`. A key it cannot read is
-    // remembered, so that a `kid` naming it is reported as an unusable key.
-    let (keys, unusable): (Vec<JWK<Empty>>, _) =
-        library_keys(&request.keys, |jwk| library_jwk(&jwk.public()));
-
     let decoded = match &header.registered.key_id {
         Some(kid) => {
             // `decode_with_jwks` resolves the `kid` with `JWKSet::find` (jwk.rs:661-665) and checks
             // the header's `alg` against the expected one before verifying
             // (jws/compact.rs:166-196); it takes one expected algorithm, so each allowed one is
             // offered in turn.
-            let set = JWKSet { keys };
             if set.find(kid).is_none() {
-                if let Some(failure) = unusable_kid(&unusable, kid) {
+                if let Some(failure) = unusable_kid(unusable, kid) {
                     return Err(failure);
                 }
             }
-            decode_by_kid(&token, &set, &allowed, request, header_alg)?
+            decode_by_kid(&token, set, &allowed, request, header_alg)?
         }
-        None => decode_without_kid(&token, &keys, &allowed, &unusable, request, header_alg)?,
+        None => decode_without_kid(&token, secrets, &allowed, unusable, request, header_alg)?,
     };
     validated(request, &decoded)
 }
@@ -315,7 +384,7 @@ fn decode_by_kid(
 /// before comparing the header's `alg` with it (jws/compact.rs:104-130).
 fn decode_without_kid(
     token: &JWT<Map<String, Value>, Empty>,
-    keys: &[JWK<Empty>],
+    secrets: &[[Option<Secret>; 2]],
     allowed: &[SignatureAlgorithm],
     unusable: &[(Option<String>, String)],
     request: &VerifyRequest,
@@ -324,20 +393,14 @@ fn decode_without_kid(
     let mut tried = false;
     let mut last: Option<BiscuitError> = None;
     for alg in allowed {
-        for key in keys {
-            let secret = match (alg, &key.algorithm) {
-                (SignatureAlgorithm::HS256, AlgorithmParameters::OctetKey(oct)) => {
-                    Secret::Bytes(oct.value.clone())
-                }
-                (SignatureAlgorithm::ES256, AlgorithmParameters::EllipticCurve(ec))
-                    if ec.curve == EllipticCurve::P256 =>
-                {
-                    ec.jws_public_key_secret()
-                }
+        for [hs256, es256] in secrets {
+            let secret = match (alg, hs256, es256) {
+                (SignatureAlgorithm::HS256, Some(secret), _)
+                | (SignatureAlgorithm::ES256, _, Some(secret)) => secret,
                 _ => continue,
             };
             tried = true;
-            match token.decode(&secret, *alg) {
+            match token.decode(secret, *alg) {
                 Ok(decoded) => return Ok(decoded),
                 // Only the signature (and, with it, which algorithm fits) depends on the key and
                 // the algorithm offered; anything else is final.
@@ -371,7 +434,7 @@ fn decode_without_kid(
         Some(&algorithm_name(header_alg)),
         &request.algorithms,
         &key_problems,
-        !keys.is_empty(),
+        !secrets.is_empty(),
     ))
 }
 

@@ -45,11 +45,14 @@ use ::josekit::jwt::{self, JwtPayload, JwtPayloadValidator};
 use ::josekit::JoseError;
 use serde_json::{Map, Value};
 
+use super::support::Unusable;
 use super::support::{
     alg_refusal, fail, header_members, json_reason, library_keys, no_key_of_family, unknown_kid,
     unusable_kid, verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
 };
-use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyMode, VerifyRequest};
+use crate::contract::{
+    checks, Decoded, Failure, Jwk, KeyUse, PreparedKeys, SignRequest, VerifyMode, VerifyRequest,
+};
 
 /// The version of the `josekit` crate this adapter is built against (checked against
 /// `Cargo.lock` by a unit test, so a dependency bump cannot silently mislabel results).
@@ -90,22 +93,131 @@ const LIMITATIONS: &[(&str, &str)] = &[
     ),
 ];
 
-fn sign_token(request: &SignRequest) -> Result<String, Failure> {
-    let jwk = library_jwk(&request.key).map_err(|p| fail(Some("invalid_key"), p))?;
-    // The signer would add its JWK's `kid` to the header (jws/jws_context.rs:101-103); the
-    // header must carry exactly the requested members, so the id is dropped from the signer and
-    // `kid` comes from the request's header only.
-    let signer: Box<dyn JwsSigner> = match request.alg.as_str() {
-        "HS256" => {
-            let mut s = HS256.signer_from_jwk(&jwk).map_err(|e| key_failure(&e))?;
-            s.remove_key_id();
-            Box::new(s)
+/// The library's keys, made once.
+enum Prepared {
+    /// The signing JWK's HS256 and ES256 signers (each, or why the library refuses the key for
+    /// it), or why the library cannot read the JWK at all.
+    Signing(Result<Signers, Failure>),
+    /// The verifying keys as the library's `JwkSet`, the JWKs it could not read, and per key of
+    /// the set the verifiers for each algorithm of [`ALGORITHMS`].
+    Verifying {
+        set: JwkSet,
+        unusable: Vec<Unusable>,
+        verifiers: Vec<Vec<Option<Result<KidVerifiers, KeyProblem>>>>,
+    },
+}
+
+/// A JWK's signers, without its key id: the signer would add it to the header
+/// (jws/jws_context.rs:101-103), and the header must carry exactly the requested members.
+struct Signers {
+    hs256: Result<Box<dyn JwsSigner>, Failure>,
+    es256: Result<Box<dyn JwsSigner>, Failure>,
+}
+
+/// One key's verifier for one algorithm, as the library makes it: keeping the JWK's id (for a
+/// token with a `kid`, which the library checks against it, jws/jws_context.rs:439-446) and
+/// without it (for a token without one, which the library would otherwise refuse).
+struct KidVerifiers {
+    with_kid: Box<dyn JwsVerifier>,
+    without_kid: Box<dyn JwsVerifier>,
+}
+
+/// Why the library refuses a key for an algorithm: a reason code and its message.
+type KeyProblem = (&'static str, String);
+
+fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
+    PreparedKeys::new(match key_use {
+        KeyUse::Sign => Prepared::Signing(match keys.first() {
+            None => Err(fail(Some("invalid_key"), "no key")),
+            Some(jwk) => library_jwk(jwk)
+                .map_err(|p| fail(Some("invalid_key"), p))
+                .map(|jwk| Signers {
+                    hs256: HS256
+                        .signer_from_jwk(&jwk)
+                        .map(|mut s| {
+                            s.remove_key_id();
+                            Box::new(s) as Box<dyn JwsSigner>
+                        })
+                        .map_err(|e| key_failure(&e)),
+                    es256: ES256
+                        .signer_from_jwk(&jwk)
+                        .map(|mut s| {
+                            s.remove_key_id();
+                            Box::new(s) as Box<dyn JwsSigner>
+                        })
+                        .map_err(|e| key_failure(&e)),
+                }),
+        }),
+        KeyUse::Verify => {
+            // A key the library cannot read is remembered, so that a `kid` naming it is reported
+            // as an unusable key rather than an unknown one.
+            let (keys, unusable) = library_keys(keys, |jwk| library_jwk(&jwk.public()));
+            let mut set = JwkSet::new();
+            for k in keys {
+                set.push_key(k);
+            }
+            let verifiers = set
+                .keys()
+                .into_iter()
+                .map(|jwk| {
+                    ALGORITHMS
+                        .iter()
+                        .map(|alg| kid_verifiers(alg, jwk))
+                        .collect()
+                })
+                .collect();
+            Prepared::Verifying {
+                set,
+                unusable,
+                verifiers,
+            }
         }
-        "ES256" => {
-            let mut s = ES256.signer_from_jwk(&jwk).map_err(|e| key_failure(&e))?;
-            s.remove_key_id();
-            Box::new(s)
+    })
+}
+
+/// `jwk`'s verifiers for `alg`, `None` when the key is not of `alg`'s family.
+fn kid_verifiers(alg: &str, jwk: &LibJwk) -> Option<Result<KidVerifiers, KeyProblem>> {
+    let make = |strip: bool| -> Result<Box<dyn JwsVerifier>, JoseError> {
+        match alg {
+            "HS256" => HS256.verifier_from_jwk(jwk).map(|mut v| {
+                if strip {
+                    v.remove_key_id();
+                }
+                Box::new(v) as Box<dyn JwsVerifier>
+            }),
+            _ => ES256.verifier_from_jwk(jwk).map(|mut v| {
+                if strip {
+                    v.remove_key_id();
+                }
+                Box::new(v) as Box<dyn JwsVerifier>
+            }),
         }
+    };
+    match (alg, jwk.key_type()) {
+        ("HS256", "oct") | ("ES256", "EC") => Some(
+            make(false)
+                .and_then(|with_kid| {
+                    Ok(KidVerifiers {
+                        with_kid,
+                        without_kid: make(true)?,
+                    })
+                })
+                .map_err(|e| (key_problem_code(&e), e.to_string())),
+        ),
+        _ => None,
+    }
+}
+
+fn sign_token(keys: &PreparedKeys, request: &SignRequest) -> Result<String, Failure> {
+    let signers = match keys.get::<Prepared>()? {
+        Prepared::Signing(signers) => signers.as_ref().map_err(Clone::clone)?,
+        Prepared::Verifying { .. } => {
+            return Err(fail(None, "these keys were prepared for verifying"))
+        }
+    };
+    let signer: &dyn JwsSigner = match request.alg.as_str() {
+        "HS256" => signers.hs256.as_ref().map_err(Clone::clone)?.as_ref(),
+        "ES256" => signers.es256.as_ref().map_err(Clone::clone)?.as_ref(),
         other => {
             return Err(fail(
                 None,
@@ -116,7 +228,7 @@ fn sign_token(request: &SignRequest) -> Result<String, Failure> {
     let header = build_header(&request.alg, &request.header)?;
     let payload = JwtPayload::from_map(request.claims.clone())
         .map_err(|e| fail(None, format!("josekit refuses these claims: {e}")))?;
-    jwt::encode_with_signer(&payload, &header, signer.as_ref())
+    jwt::encode_with_signer(&payload, &header, signer)
         .map_err(|e| fail(None, format!("josekit could not sign: {e}")))
 }
 
@@ -134,7 +246,15 @@ fn build_header(alg: &str, members: &Map<String, Value>) -> Result<JwsHeader, Fa
     })
 }
 
-fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
+fn verify_token(keys: &PreparedKeys, request: &VerifyRequest) -> Result<Decoded, Failure> {
+    let (set, unusable, prepared) = match keys.get::<Prepared>()? {
+        Prepared::Verifying {
+            set,
+            unusable,
+            verifiers,
+        } => (set, unusable, verifiers),
+        Prepared::Signing(_) => return Err(fail(None, "these keys were prepared for signing")),
+    };
     // The library's own header parse (jwt/jwt_context.rs:124-148), for the `kid` to look up and
     // the `alg` whose verifier to hand over.
     let header = jwt::decode_header(&request.token).map_err(|e| library_failure(&e, request))?;
@@ -158,23 +278,21 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
         }
     }
 
-    // Keys: the request's JWKs become the library's `JwkSet`, and a `kid` is resolved with
-    // `JwkSet::get` (jwk/jwk_set.rs:94). A key the library cannot read is remembered, so that a
-    // `kid` naming it is reported as an unusable key rather than an unknown one.
-    let (keys, unusable) = library_keys(&request.keys, |jwk| library_jwk(&jwk.public()));
-    let mut set = JwkSet::new();
-    for k in keys {
-        set.push_key(k);
-    }
-    let chosen: Vec<&LibJwk> = match kid {
+    // A `kid` is resolved with `JwkSet::get` (jwk/jwk_set.rs:94) in the library's `JwkSet` of
+    // the request's keys.
+    let all = set.keys();
+    let chosen: Vec<usize> = match kid {
         Some(kid) => {
             let found = set.get(kid);
             if found.is_empty() {
-                return Err(unusable_kid(&unusable, kid).unwrap_or_else(|| unknown_kid(kid)));
+                return Err(unusable_kid(unusable, kid).unwrap_or_else(|| unknown_kid(kid)));
             }
             found
+                .iter()
+                .filter_map(|f| all.iter().position(|k| std::ptr::eq(*k, *f)))
+                .collect()
         }
-        None => set.keys(),
+        None => (0..all.len()).collect(),
     };
 
     // One verifier per chosen key and allowed algorithm of its family: the allow-list is the set
@@ -182,31 +300,21 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
     // (jws/jws_context.rs:428-437). With a `kid`, the verifier keeps the JWK's id and the library
     // checks it against the header (lines 439-446); without one, every key of the family is
     // tried, so the id is dropped (the library would otherwise demand a `kid`).
-    let mut verifiers: Vec<Box<dyn JwsVerifier>> = Vec::new();
+    let mut verifiers: Vec<&dyn JwsVerifier> = Vec::new();
     let mut key_problems: Vec<(&'static str, String)> = unusable
-        .into_iter()
-        .map(|(_, p)| ("invalid_key", p))
+        .iter()
+        .map(|(_, p)| ("invalid_key", p.clone()))
         .collect();
-    for jwk in &chosen {
+    for &key in &chosen {
         for alg in &allowed {
-            let built: Result<Box<dyn JwsVerifier>, JoseError> = match (*alg, jwk.key_type()) {
-                ("HS256", "oct") => HS256.verifier_from_jwk(jwk).map(|mut v| {
-                    if kid.is_none() {
-                        v.remove_key_id();
-                    }
-                    Box::new(v) as Box<dyn JwsVerifier>
-                }),
-                ("ES256", "EC") => ES256.verifier_from_jwk(jwk).map(|mut v| {
-                    if kid.is_none() {
-                        v.remove_key_id();
-                    }
-                    Box::new(v) as Box<dyn JwsVerifier>
-                }),
-                _ => continue,
+            let Some(slot) = ALGORITHMS.iter().position(|a| a == alg) else {
+                continue;
             };
-            match built {
-                Ok(v) => verifiers.push(v),
-                Err(e) => key_problems.push((key_problem_code(&e), e.to_string())),
+            match &prepared[key][slot] {
+                Some(Ok(v)) if kid.is_some() => verifiers.push(v.with_kid.as_ref()),
+                Some(Ok(v)) => verifiers.push(v.without_kid.as_ref()),
+                Some(Err(problem)) => key_problems.push(problem.clone()),
+                None => {}
             }
         }
     }
@@ -215,14 +323,14 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
     let matching: Vec<&dyn JwsVerifier> = verifiers
         .iter()
         .filter(|v| Some(v.algorithm().name()) == header_alg)
-        .map(|v| v.as_ref())
+        .copied()
         .collect();
     let candidates: Vec<&dyn JwsVerifier> = if !matching.is_empty() {
         matching
     } else if let Some(first) = verifiers.first() {
         // No verifier for the header's `alg`: the library is handed one it has, and its own
         // comparison refuses the token.
-        vec![first.as_ref()]
+        vec![*first]
     } else {
         return Err(no_key_of_family(
             header_alg,

@@ -34,13 +34,15 @@ use ::jsonwebtoken::{
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
+use super::support::Unusable;
 use super::support::{
     alg_enum_header_reason, b64url, description, fail, json_reason, library_keys, p256_pkcs8,
     unknown_kid, unusable_kid, verified_header, JsonRules, SURROGATE,
 };
+use crate::contract::prepared::{sign_unprepared, verify_unprepared};
 use crate::contract::{
-    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, SignRequest, VerifyMode,
-    VerifyRequest,
+    checks, Clock, Decoded, Description, Failure, Implementation, Jwk, KeyUse, PreparedKeys,
+    SignRequest, VerifyMode, VerifyRequest,
 };
 use crate::verdict::Part;
 
@@ -99,6 +101,26 @@ fn backend() -> Result<(), Failure> {
     outcome.clone().map_err(|e| fail(None, e))
 }
 
+/// The library's keys, prepared once.
+enum Prepared {
+    /// The signing key, or why the JWK is not one.
+    Signing(Result<EncodingKey, Failure>),
+    /// The verifying keys: the library's `JwkSet`, each key's `DecodingKey` (same order), and
+    /// the JWKs that did not convert, with their `kid`.
+    Verifying {
+        set: JwkSet,
+        decoding: Vec<Result<DecodingKey, String>>,
+        unusable: Vec<Unusable>,
+    },
+    /// No crypto backend could be installed: every request gets this failure.
+    NoBackend(Failure),
+}
+
+/// The answer to keys prepared for the other use.
+fn wrong_use() -> Failure {
+    fail(None, "these keys were prepared for the other use")
+}
+
 /// The claims `Validation::required_spec_claims` understands (validation.rs:252-260); any other
 /// name in that set is skipped by the library.
 const SPEC_CLAIMS: &[&str] = &["exp", "nbf", "aud", "iss", "sub"];
@@ -119,7 +141,51 @@ impl Implementation for JsonWebToken {
     }
 
     fn sign(&self, request: &SignRequest) -> Result<String, Failure> {
+        sign_unprepared(self, request)
+    }
+
+    fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+        verify_unprepared(self, request)
+    }
+
+    /// Signing: the `EncodingKey`. Verifying: the request's JWKs as the library's `JwkSet` (a key
+    /// that does not convert is remembered with its `kid`, so that a `kid` naming it is reported
+    /// as an unusable key rather than an unknown one) and each one's `DecodingKey::from_jwk`.
+    fn prepare(&self, key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
+        if let Err(failure) = backend() {
+            return PreparedKeys::new(Prepared::NoBackend(failure));
+        }
+        match key_use {
+            KeyUse::Sign => PreparedKeys::new(Prepared::Signing(
+                keys.first()
+                    .map(encoding_key)
+                    .unwrap_or_else(|| Err(fail(Some("invalid_key"), "no key"))),
+            )),
+            KeyUse::Verify => {
+                let (keys, unusable) = library_keys(keys, library_jwk);
+                let decoding = keys
+                    .iter()
+                    .map(|jwk| {
+                        DecodingKey::from_jwk(jwk)
+                            .map_err(|e| format!("DecodingKey::from_jwk: {e}"))
+                    })
+                    .collect();
+                PreparedKeys::new(Prepared::Verifying {
+                    set: JwkSet { keys },
+                    decoding,
+                    unusable,
+                })
+            }
+        }
+    }
+
+    fn sign_prepared(&self, keys: &PreparedKeys, request: &SignRequest) -> Result<String, Failure> {
         backend()?;
+        let key = match keys.get::<Prepared>()? {
+            Prepared::Signing(key) => key,
+            Prepared::NoBackend(failure) => return Err(failure.clone()),
+            Prepared::Verifying { .. } => return Err(wrong_use()),
+        };
         let alg = Algorithm::from_str(&request.alg).map_err(|_| {
             fail(
                 None,
@@ -127,10 +193,10 @@ impl Implementation for JsonWebToken {
             )
         })?;
         let header = build_header(&request.alg, alg, &request.header)?;
-        let key = encoding_key(&request.key)?;
+        let key = key.as_ref().map_err(Clone::clone)?;
         // The claims go in as the request's map, unchanged (insertion order is kept because
         // serde_json is built with `preserve_order`).
-        encode(&header, &request.claims, &key).map_err(|e| {
+        encode(&header, &request.claims, key).map_err(|e| {
             let reason = match e.kind() {
                 // encoding.rs:152: the key's family does not fit `alg`.
                 ErrorKind::InvalidAlgorithm => Some("key_family_mismatch"),
@@ -141,8 +207,21 @@ impl Implementation for JsonWebToken {
         })
     }
 
-    fn verify(&self, request: &VerifyRequest) -> Result<Decoded, Failure> {
+    fn verify_prepared(
+        &self,
+        keys: &PreparedKeys,
+        request: &VerifyRequest,
+    ) -> Result<Decoded, Failure> {
         backend()?;
+        let (set, decoding, unusable) = match keys.get::<Prepared>()? {
+            Prepared::Verifying {
+                set,
+                decoding,
+                unusable,
+            } => (set, decoding, unusable),
+            Prepared::NoBackend(failure) => return Err(failure.clone()),
+            Prepared::Signing(_) => return Err(wrong_use()),
+        };
         // The library's own header parse: it is what `decode` does first (decoding.rs:276), and
         // it gives the `kid` to look up.
         let header =
@@ -161,28 +240,27 @@ impl Implementation for JsonWebToken {
         }
         let alg_allowed = allowed.contains(&header.alg);
 
-        // Keys: the request's JWKs become the library's `JwkSet`, and a `kid` is resolved with
-        // `JwkSet::find` (jwk.rs:678-682), the lookup the library documents. A key that does not
-        // convert is remembered, so that a `kid` naming it is reported as an unusable key
-        // rather than an unknown one.
-        let (keys, unusable) = library_keys(&request.keys, library_jwk);
-        let set = JwkSet { keys };
-        let chosen: Vec<&LibJwk> = match &header.kid {
+        // A `kid` is resolved with `JwkSet::find` (jwk.rs:678-682), the lookup the library
+        // documents; the prepared `DecodingKey` at the same place is the one it gives.
+        let chosen: Vec<usize> = match &header.kid {
             Some(kid) => match set.find(kid) {
-                Some(k) => vec![k],
-                None => {
-                    return Err(unusable_kid(&unusable, kid).unwrap_or_else(|| unknown_kid(kid)))
-                }
+                Some(found) => set
+                    .keys
+                    .iter()
+                    .position(|k| std::ptr::eq(k, found))
+                    .into_iter()
+                    .collect(),
+                None => return Err(unusable_kid(unusable, kid).unwrap_or_else(|| unknown_kid(kid))),
             },
-            None => set.keys.iter().collect(),
+            None => (0..set.keys.len()).collect(),
         };
 
-        let mut keys: Vec<DecodingKey> = Vec::new();
-        let mut key_problems: Vec<String> = unusable.into_iter().map(|(_, p)| p).collect();
-        for jwk in chosen {
-            match DecodingKey::from_jwk(jwk) {
+        let mut keys: Vec<&DecodingKey> = Vec::new();
+        let mut key_problems: Vec<&str> = unusable.iter().map(|(_, p)| p.as_str()).collect();
+        for index in chosen {
+            match &decoding[index] {
                 Ok(k) => keys.push(k),
-                Err(e) => key_problems.push(format!("DecodingKey::from_jwk: {e}")),
+                Err(problem) => key_problems.push(problem),
             }
         }
         if keys.is_empty() {
@@ -209,9 +287,9 @@ impl Implementation for JsonWebToken {
         // is the library's own.
         let family = header.alg.family();
         let candidates: Vec<&DecodingKey> = if keys.iter().any(|k| k.family() == family) {
-            keys.iter().filter(|k| k.family() == family).collect()
+            keys.into_iter().filter(|k| k.family() == family).collect()
         } else {
-            keys.iter().collect()
+            keys
         };
 
         let leeway = leeway_for_library(request.leeway);

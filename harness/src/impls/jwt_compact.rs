@@ -41,10 +41,12 @@ use ::jwt_compact::{
 use serde_json::{json, Map, Value};
 
 use super::support::{
-    alg_refused, allowed, cannot_sign, fail, json_reason, keys_for_kid, library_claims,
-    no_verifier, typed_member_reason, verified_header, verifiers, JsonRules, SURROGATE,
+    alg_refused, allowed, fail, json_reason, library_claims, no_verifier, typed_member_reason,
+    verified_header, Either, JsonRules, KeyTable, SigningKey, SURROGATE,
 };
-use crate::contract::{checks, Decoded, Failure, Jwk, SignRequest, VerifyMode, VerifyRequest};
+use crate::contract::{
+    checks, Decoded, Failure, Jwk, KeyUse, PreparedKeys, SignRequest, VerifyMode, VerifyRequest,
+};
 use crate::verdict::Part;
 
 /// The version of the `jwt-compact` crate this adapter is built against (checked against
@@ -120,29 +122,21 @@ const LIMITATIONS: &[(&str, &str)] = &[
 /// `Header::other_fields`, the library's extension point (token.rs:221-233). Nothing is added.
 /// Member order is the library's (alg, jku, kid, x5u, x5t, x5t#S256, typ, others), not the
 /// request's. `cty` is refused: `token` always writes its own (none, traits.rs:192-196).
-fn sign_token(request: &SignRequest) -> Result<String, Failure> {
+fn sign_token(keys: &PreparedKeys, request: &SignRequest) -> Result<String, Failure> {
     let header = build_header(&request.alg, &request.header)?;
     // The claims go in as the request's map, unchanged: `exp`, `nbf`, `iat` stay `None`
     // (skipped on output) and the map is flattened in order.
     let claims = Claims::new(request.claims.clone());
-    let jwk = library_jwk(&request.key)?;
-    let signed = match (request.alg.as_str(), request.key.kty.as_str()) {
-        ("HS256", "oct") => {
-            let key = Hs256Key::try_from(&jwk)
-                .map_err(|e| fail(Some("invalid_key"), format!("Hs256Key from the JWK: {e}")))?;
-            Hs256.token(&header, &claims, &key)
-        }
-        ("ES256", "EC") => {
-            let key = EsSigningKey::try_from(&jwk)
-                .map_err(|e| fail(Some("invalid_key"), format!("ES256 key from the JWK: {e}")))?;
-            Es256.token(&header, &claims, &key)
-        }
-        (alg, kty) => return Err(cannot_sign(alg, kty, "jwt-compact")),
+    let key = keys.get::<Prepared>()?.signing()?;
+    let signed = match key.for_alg(&request.alg, "jwt-compact")? {
+        Either::Hs256(key) => Hs256.token(&header, &claims, key),
+        Either::Es256(key) => Es256.token(&header, &claims, key),
     };
     signed.map_err(|e| fail(None, format!("jwt-compact could not sign: {e}")))
 }
 
-fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
+fn verify_token(keys: &PreparedKeys, request: &VerifyRequest) -> Result<Decoded, Failure> {
+    let table = keys.get::<Prepared>()?.verifying()?;
     let token = UntrustedToken::new(&request.token).map_err(|e| parse_failure(&e))?;
     let ctx = Context {
         token_alg: token.algorithm().to_owned(),
@@ -151,14 +145,11 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
 
     // A `kid` selects the first configured key with that id (decisions.md); without one,
     // every configured key is offered.
-    let chosen: Vec<&Jwk> = keys_for_kid(&request.keys, token.header().key_id.as_deref())?;
+    let chosen = table.for_kid(token.header().key_id.as_deref())?;
 
-    // Each (key, allowed algorithm) pair that fits becomes a validator.
-    let (verifiers, key_problems) = verifiers(
-        &chosen,
-        &allowed(&request.algorithms, ALGORITHMS),
-        Verifier::new,
-    );
+    // Each (key, allowed algorithm) pair that fits is a validator's key.
+    let (verifiers, key_problems) =
+        table.verifiers(&chosen, &allowed(&request.algorithms, ALGORITHMS));
     if verifiers.is_empty() {
         // The library cannot be called without a key.
         return Err(no_verifier(
@@ -170,7 +161,7 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
     }
 
     let mut key_dependent: Vec<ValidationError> = Vec::new();
-    for verifier in &verifiers {
+    for verifier in verifiers {
         match verifier.validate(&token) {
             Ok(verified) => {
                 if request.mode == VerifyMode::Configured {
@@ -202,6 +193,55 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
         Some(e) => Err(validation_failure(e, &ctx)),
         None => Err(fail(None, "jwt-compact verified nothing")),
     }
+}
+
+/// The library's keys, made once: the signing key of the JWK's family (or why the JWK is not
+/// one the library reads), and a [`Verifier`] per configured key and algorithm.
+enum Prepared {
+    Signing(Result<SigningKey<Hs256Key, EsSigningKey>, Failure>),
+    Verifying(KeyTable<Verifier>),
+}
+
+impl Prepared {
+    fn signing(&self) -> Result<&SigningKey<Hs256Key, EsSigningKey>, Failure> {
+        match self {
+            Prepared::Signing(key) => key.as_ref().map_err(Clone::clone),
+            Prepared::Verifying(_) => Err(fail(None, "these keys were prepared for verifying")),
+        }
+    }
+
+    fn verifying(&self) -> Result<&KeyTable<Verifier>, Failure> {
+        match self {
+            Prepared::Verifying(table) => Ok(table),
+            Prepared::Signing(_) => Err(fail(None, "these keys were prepared for signing")),
+        }
+    }
+}
+
+fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
+    PreparedKeys::new(match key_use {
+        KeyUse::Sign => Prepared::Signing(
+            // The library reads the JWK before the algorithm is looked at.
+            keys.first()
+                .map_or(Ok(()), |jwk| library_jwk(jwk).map(drop))
+                .map(|()| {
+                    SigningKey::new(
+                        keys,
+                        |jwk| {
+                            Hs256Key::try_from(&library_jwk(jwk)?).map_err(|e| {
+                                fail(Some("invalid_key"), format!("Hs256Key from the JWK: {e}"))
+                            })
+                        },
+                        |jwk| {
+                            EsSigningKey::try_from(&library_jwk(jwk)?).map_err(|e| {
+                                fail(Some("invalid_key"), format!("ES256 key from the JWK: {e}"))
+                            })
+                        },
+                    )
+                }),
+        ),
+        KeyUse::Verify => Prepared::Verifying(KeyTable::new(keys, ALGORITHMS, Verifier::new)),
+    })
 }
 
 /// A validator's algorithm and key.

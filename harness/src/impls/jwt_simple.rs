@@ -47,11 +47,12 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::support::{
-    alg_refused, allowed, cannot_sign, fail, json_reason, keys_for_kid, library_claims,
-    no_verifier, typed_member_reason, verified_header, verifiers, JsonRules, SURROGATE,
+    alg_refused, allowed, fail, json_reason, library_claims, no_verifier, typed_member_reason,
+    verified_header, Either, JsonRules, KeyTable, SigningKey, SURROGATE,
 };
 use crate::contract::{
-    checks, Clock, Decoded, Failure, Jwk, SignRequest, VerifyMode, VerifyRequest,
+    checks, Clock, Decoded, Failure, Jwk, KeyUse, PreparedKeys, SignRequest, VerifyMode,
+    VerifyRequest,
 };
 use crate::verdict::Part;
 
@@ -109,7 +110,7 @@ const LIMITATIONS: &[(&str, &str)] = &[
 /// request without `typ` gets the closest token, with `"typ":"JWT"` added, and the harness's
 /// signer checks judge it. Members the library cannot write at all are refused. Member order
 /// is `JWTHeader`'s declaration order (alg, cty, kid, typ), not the request's.
-fn sign_token(request: &SignRequest) -> Result<String, Failure> {
+fn sign_token(keys: &PreparedKeys, request: &SignRequest) -> Result<String, Failure> {
     let options = header_options(&request.alg, &request.header)?;
     let kid = match request.header.get("kid") {
         None => None,
@@ -125,43 +126,32 @@ fn sign_token(request: &SignRequest) -> Result<String, Failure> {
     // `JWTClaims` stays `None` (skipped on output) and the map is flattened in order.
     let mut claims: LibClaims = JWTClaims::new();
     claims.custom = request.claims.clone();
-    let signed = match (request.alg.as_str(), request.key.kty.as_str()) {
-        ("HS256", "oct") => {
-            let secret = oct_secret(&request.key)?;
-            let mut key = HS256Key::from_bytes(&secret);
+    let key = keys.get::<Prepared>()?.signing()?;
+    let signed = match key.for_alg(&request.alg, "jwt-simple")? {
+        Either::Hs256(key) => {
+            let mut key = key.clone();
             if let Some(kid) = kid {
                 key = key.with_key_id(kid);
             }
             key.authenticate_with_options(claims, &options)
         }
-        ("ES256", "EC") => {
-            // The JWK's own `kid` would become the header's (`from_jwk`, es256.rs:123-131);
-            // the header's `kid` is the one the request wants, so the JWK goes in without.
-            let jwk = Jwk {
-                kid: None,
-                ..request.key.clone()
-            };
-            let text = Zeroizing::new(
-                serde_json::to_string(&jwk)
-                    .map_err(|e| fail(Some("invalid_key"), format!("unusable JWK: {e}")))?,
-            );
-            let mut key_pair = ES256KeyPair::from_jwk(&text).map_err(|e| {
-                fail(
-                    Some("invalid_key"),
-                    format!("ES256KeyPair::from_jwk refused the key: {e}"),
-                )
-            })?;
-            if let Some(kid) = kid {
-                key_pair = key_pair.with_key_id(kid);
+        Either::Es256(pairs) => match (kid, &pairs.with_kid) {
+            (None, _) => pairs.plain.sign_with_options(claims, &options),
+            (Some(kid), Some((own, pair))) if kid == own => {
+                pair.sign_with_options(claims, &options)
             }
-            key_pair.sign_with_options(claims, &options)
-        }
-        (alg, kty) => return Err(cannot_sign(alg, kty, "jwt-simple")),
+            // A `kid` other than the JWK's own: the library's key pair is not `Clone`, so this
+            // (rare) request gets a key pair of its own.
+            (Some(kid), _) => ES256KeyPair::from_bytes(&pairs.plain.to_bytes())
+                .map(|pair| pair.with_key_id(kid))
+                .and_then(|pair| pair.sign_with_options(claims, &options)),
+        },
     };
     signed.map_err(|e| library_failure(&e, &Context::signing()))
 }
 
-fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
+fn verify_token(keys: &PreparedKeys, request: &VerifyRequest) -> Result<Decoded, Failure> {
+    let table = keys.get::<Prepared>()?.verifying()?;
     // The library's own header parse (token.rs:250-263), the one `verify_token` repeats.
     let metadata = Token::decode_metadata(&request.token);
     let (token_alg, kid) = match &metadata {
@@ -174,14 +164,11 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
 
     // A `kid` selects the first configured key with that id (decisions.md); without one,
     // every configured key is offered.
-    let chosen: Vec<&Jwk> = keys_for_kid(&request.keys, kid.as_deref())?;
+    let chosen = table.for_kid(kid.as_deref())?;
 
-    // Each (key, allowed algorithm) pair that fits becomes one of the library's key types.
-    let (verifiers, key_problems) = verifiers(
-        &chosen,
-        &allowed(&request.algorithms, ALGORITHMS),
-        Verifier::new,
-    );
+    // Each (key, allowed algorithm) pair that fits is one of the library's key types.
+    let (verifiers, key_problems) =
+        table.verifiers(&chosen, &allowed(&request.algorithms, ALGORITHMS));
 
     let ctx = Context {
         token_alg: token_alg.clone(),
@@ -212,7 +199,7 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
         VerifyMode::Defaults => None,
     };
     let mut key_dependent: Vec<(LibError, &Verifier)> = Vec::new();
-    for verifier in &verifiers {
+    for verifier in verifiers {
         match verifier.verify(&request.token, options.clone()) {
             Ok(claims) => {
                 let claims = library_claims("jwt-simple", &claims)?;
@@ -252,6 +239,76 @@ fn verify_token(request: &VerifyRequest) -> Result<Decoded, Failure> {
         Some((e, _)) => Err(library_failure(e, &ctx)),
         None => Err(fail(None, "jwt-simple verified nothing")),
     }
+}
+
+/// The library's keys, made once: `HS256Key` or `ES256KeyPair` to sign with, and a
+/// [`Verifier`] per configured key and algorithm to verify with.
+enum Prepared {
+    Signing(Box<SigningKey<HS256Key, Es256Pairs>>),
+    Verifying(KeyTable<Verifier>),
+}
+
+impl Prepared {
+    fn signing(&self) -> Result<&SigningKey<HS256Key, Es256Pairs>, Failure> {
+        match self {
+            Prepared::Signing(key) => Ok(key),
+            Prepared::Verifying(_) => Err(fail(None, "these keys were prepared for verifying")),
+        }
+    }
+
+    fn verifying(&self) -> Result<&KeyTable<Verifier>, Failure> {
+        match self {
+            Prepared::Verifying(table) => Ok(table),
+            Prepared::Signing(_) => Err(fail(None, "these keys were prepared for signing")),
+        }
+    }
+}
+
+fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
+    PreparedKeys::new(match key_use {
+        KeyUse::Sign => Prepared::Signing(Box::new(SigningKey::new(
+            keys,
+            |jwk| oct_secret(jwk).map(|secret| HS256Key::from_bytes(&secret)),
+            |jwk| {
+                Ok(Es256Pairs {
+                    plain: es256_key_pair(jwk)?,
+                    with_kid: match &jwk.kid {
+                        Some(kid) => Some((kid.clone(), es256_key_pair(jwk)?.with_key_id(kid))),
+                        None => None,
+                    },
+                })
+            },
+        ))),
+        KeyUse::Verify => Prepared::Verifying(KeyTable::new(keys, ALGORITHMS, Verifier::new)),
+    })
+}
+
+/// An EC JWK's `ES256KeyPair`s: the key id goes into the header the library writes, and the pair
+/// is not `Clone`, so the one with the JWK's own `kid` (what the header asks for, as a rule) is
+/// made next to the one without.
+struct Es256Pairs {
+    plain: ES256KeyPair,
+    with_kid: Option<(String, ES256KeyPair)>,
+}
+
+/// An EC JWK as the library's `ES256KeyPair`, without a key id.
+fn es256_key_pair(jwk: &Jwk) -> Result<ES256KeyPair, Failure> {
+    // The JWK's own `kid` would become the header's (`from_jwk`, es256.rs:123-131); the
+    // header's `kid` is the one the request wants, so the JWK goes in without.
+    let jwk = Jwk {
+        kid: None,
+        ..jwk.clone()
+    };
+    let text = Zeroizing::new(
+        serde_json::to_string(&jwk)
+            .map_err(|e| fail(Some("invalid_key"), format!("unusable JWK: {e}")))?,
+    );
+    ES256KeyPair::from_jwk(&text).map_err(|e| {
+        fail(
+            Some("invalid_key"),
+            format!("ES256KeyPair::from_jwk refused the key: {e}"),
+        )
+    })
 }
 
 /// One of the library's key types, with the algorithm it is for.

@@ -60,8 +60,9 @@ pub(crate) fn description(
 /// given doc comment) and its [`Implementation`](crate::contract::Implementation). `describe` is
 /// [`description`] of the adapter's `name`, `version`, `algorithms` and `limitations` with
 /// [`Clock::Injected`], and `defaults_clock` for defaults mode (where no option injects the
-/// clock); `sign` and `verify` are the invoking module's `sign_token` and `verify_token`, which
-/// read the request's `mode` themselves.
+/// clock). Keys are prepared by the invoking module's `prepare_keys(key_use, keys)`, and
+/// `sign_token(keys, request)` and `verify_token(keys, request)` sign and verify with them (they
+/// read the request's `mode` themselves); the plain `sign` and `verify` prepare first.
 ///
 /// A panic inside the library is left to the runner, which reports it as `panic`: it is a
 /// finding (anyone who can send such a token can take a server down), never a rejection.
@@ -92,14 +93,38 @@ macro_rules! injected_clock_adapter {
                 &self,
                 request: &$crate::contract::SignRequest,
             ) -> Result<String, $crate::contract::Failure> {
-                sign_token(request)
+                $crate::contract::prepared::sign_unprepared(self, request)
             }
 
             fn verify(
                 &self,
                 request: &$crate::contract::VerifyRequest,
             ) -> Result<$crate::contract::Decoded, $crate::contract::Failure> {
-                verify_token(request)
+                $crate::contract::prepared::verify_unprepared(self, request)
+            }
+
+            fn prepare(
+                &self,
+                key_use: $crate::contract::KeyUse,
+                keys: &[$crate::contract::Jwk],
+            ) -> $crate::contract::PreparedKeys {
+                prepare_keys(key_use, keys)
+            }
+
+            fn sign_prepared(
+                &self,
+                keys: &$crate::contract::PreparedKeys,
+                request: &$crate::contract::SignRequest,
+            ) -> Result<String, $crate::contract::Failure> {
+                sign_token(keys, request)
+            }
+
+            fn verify_prepared(
+                &self,
+                keys: &$crate::contract::PreparedKeys,
+                request: &$crate::contract::VerifyRequest,
+            ) -> Result<$crate::contract::Decoded, $crate::contract::Failure> {
+                verify_token(keys, request)
             }
         }
     };
@@ -184,23 +209,138 @@ pub(crate) fn unknown_kid(kid: &str) -> Failure {
     )
 }
 
-/// The keys a token may be verified with, for the adapters that look a `kid` up themselves: a
-/// `kid` selects the first configured key with that id (decisions.md); without one, every
-/// configured key is offered.
+/// A signing JWK in a library's key type, made once. The adapters that use it map HS256 onto
+/// `oct` keys and ES256 onto `EC` keys, so the key type decides which is made.
 #[cfg_attr(
     not(any(feature = "jwt-simple", feature = "jwt-compact")),
     allow(dead_code)
 )]
-pub(crate) fn keys_for_kid<'a>(
-    keys: &'a [Jwk],
-    kid: Option<&str>,
-) -> Result<Vec<&'a Jwk>, Failure> {
-    match kid {
-        Some(kid) => match keys.iter().find(|k| k.kid.as_deref() == Some(kid)) {
-            Some(key) => Ok(vec![key]),
-            None => Err(unknown_kid(kid)),
-        },
-        None => Ok(keys.iter().collect()),
+pub(crate) enum SigningKey<H, E> {
+    /// An `oct` key, or why the library cannot use it.
+    Hs256(Result<H, Failure>),
+    /// An `EC` key, or why the library cannot use it.
+    Es256(Result<E, Failure>),
+    /// A key of another type, named by its `kty`.
+    Other(String),
+}
+
+#[cfg_attr(
+    not(any(feature = "jwt-simple", feature = "jwt-compact")),
+    allow(dead_code)
+)]
+impl<H, E> SigningKey<H, E> {
+    /// The first of `keys` made into the library's type of its family.
+    pub(crate) fn new(
+        keys: &[Jwk],
+        hs256: impl FnOnce(&Jwk) -> Result<H, Failure>,
+        es256: impl FnOnce(&Jwk) -> Result<E, Failure>,
+    ) -> Self {
+        match keys.first() {
+            Some(jwk) if jwk.kty == "oct" => SigningKey::Hs256(hs256(jwk)),
+            Some(jwk) if jwk.kty == "EC" => SigningKey::Es256(es256(jwk)),
+            Some(jwk) => SigningKey::Other(jwk.kty.clone()),
+            None => SigningKey::Other(String::new()),
+        }
+    }
+
+    /// The key to sign `alg` with, or the refusal the adapter gives when the key is unusable or
+    /// not of `alg`'s family ([`cannot_sign`]).
+    pub(crate) fn for_alg(&self, alg: &str, library: &str) -> Result<Either<&H, &E>, Failure> {
+        match (alg, self) {
+            ("HS256", SigningKey::Hs256(key)) => {
+                key.as_ref().map(Either::Hs256).map_err(Clone::clone)
+            }
+            ("ES256", SigningKey::Es256(key)) => {
+                key.as_ref().map(Either::Es256).map_err(Clone::clone)
+            }
+            (alg, SigningKey::Hs256(_)) => Err(cannot_sign(alg, "oct", library)),
+            (alg, SigningKey::Es256(_)) => Err(cannot_sign(alg, "EC", library)),
+            (alg, SigningKey::Other(kty)) => Err(cannot_sign(alg, kty, library)),
+        }
+    }
+}
+
+/// One of a [`SigningKey`]'s two library types.
+#[cfg_attr(
+    not(any(feature = "jwt-simple", feature = "jwt-compact")),
+    allow(dead_code)
+)]
+pub(crate) enum Either<H, E> {
+    Hs256(H),
+    Es256(E),
+}
+
+/// The verifying keys of the adapters whose library takes the algorithm from the key type:
+/// each configured key made into the library's type for each algorithm the adapter maps, once.
+#[cfg_attr(
+    not(any(feature = "jwt-simple", feature = "jwt-compact")),
+    allow(dead_code)
+)]
+pub(crate) struct KeyTable<V> {
+    /// Each configured key's `kid`, in configuration order.
+    kids: Vec<Option<String>>,
+    /// The algorithms the adapter maps, in the order `made` lists them.
+    algorithms: &'static [&'static str],
+    /// Per key, per algorithm: `None` when the key is not of the algorithm's family, or the
+    /// library's key, or why the key is unusable.
+    made: Vec<Vec<Option<Result<V, String>>>>,
+}
+
+#[cfg_attr(
+    not(any(feature = "jwt-simple", feature = "jwt-compact")),
+    allow(dead_code)
+)]
+impl<V> KeyTable<V> {
+    /// Makes every (key, algorithm) pair with `make` (`None`: not of that family).
+    pub(crate) fn new(
+        keys: &[Jwk],
+        algorithms: &'static [&'static str],
+        make: impl Fn(&'static str, &Jwk) -> Option<Result<V, String>>,
+    ) -> Self {
+        KeyTable {
+            kids: keys.iter().map(|k| k.kid.clone()).collect(),
+            algorithms,
+            made: keys
+                .iter()
+                .map(|jwk| algorithms.iter().map(|alg| make(alg, jwk)).collect())
+                .collect(),
+        }
+    }
+
+    /// The keys a token may be verified with: a `kid` selects the first configured key with
+    /// that id (decisions.md); without one, every configured key is offered.
+    pub(crate) fn for_kid(&self, kid: Option<&str>) -> Result<Vec<usize>, Failure> {
+        match kid {
+            Some(kid) => match self.kids.iter().position(|k| k.as_deref() == Some(kid)) {
+                Some(index) => Ok(vec![index]),
+                None => Err(unknown_kid(kid)),
+            },
+            None => Ok((0..self.kids.len()).collect()),
+        }
+    }
+
+    /// The library's key for each of the `chosen` keys and each allowed algorithm of its
+    /// family, in that order, and why the unusable ones are unusable (in order).
+    pub(crate) fn verifiers(
+        &self,
+        chosen: &[usize],
+        allowed: &[&'static str],
+    ) -> (Vec<&V>, Vec<String>) {
+        let mut verifiers = Vec::new();
+        let mut key_problems = Vec::new();
+        for &key in chosen {
+            for alg in allowed {
+                let Some(slot) = self.algorithms.iter().position(|a| a == alg) else {
+                    continue;
+                };
+                match &self.made[key][slot] {
+                    Some(Ok(v)) => verifiers.push(v),
+                    Some(Err(problem)) => key_problems.push(problem.clone()),
+                    None => {}
+                }
+            }
+        }
+        (verifiers, key_problems)
     }
 }
 
@@ -284,33 +424,7 @@ pub(crate) fn alg_refused(alg: &str, allow_list: &[String]) -> Failure {
     }
 }
 
-/// The library's key for each of `keys` and each allowed algorithm of its family, for the
-/// adapters whose library takes the algorithm from the key type: `make` returns `None` for a key
-/// not of the algorithm's family, or why the key is unusable (collected in order).
-#[cfg_attr(
-    not(any(feature = "jwt-simple", feature = "jwt-compact")),
-    allow(dead_code)
-)]
-pub(crate) fn verifiers<V>(
-    keys: &[&Jwk],
-    algorithms: &[&'static str],
-    make: impl Fn(&'static str, &Jwk) -> Option<Result<V, String>>,
-) -> (Vec<V>, Vec<String>) {
-    let mut verifiers = Vec::new();
-    let mut key_problems = Vec::new();
-    for key in keys {
-        for alg in algorithms {
-            match make(alg, key) {
-                Some(Ok(v)) => verifiers.push(v),
-                Some(Err(problem)) => key_problems.push(problem),
-                None => {}
-            }
-        }
-    }
-    (verifiers, key_problems)
-}
-
-/// Why a token whose `alg` is `alg` cannot be handed to the library at all, when [`verifiers`]
+/// Why a token whose `alg` is `alg` cannot be handed to the library at all, when [`KeyTable::verifiers`]
 /// made no key: the `alg` is refused ([`alg_refused`]), a key of its family is unusable, no key
 /// is configured (`any_key` false), or none is of its family.
 #[cfg_attr(

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::contract::{
-    Decoded, Description, Failure, Implementation, ProviderAnswer, SignRequest, VerifyMode,
-    VerifyRequest,
+    Decoded, Description, Failure, Implementation, KeyCache, ProviderAnswer, SignRequest,
+    VerifyMode, VerifyRequest,
 };
 use crate::guard;
 
@@ -139,6 +139,8 @@ impl Subject for InMode<'_> {
 /// hanging implementation is reported instead of stopping the run.
 pub struct InProcess {
     imp: Arc<dyn Implementation>,
+    /// The implementation's keys, prepared once per key list for every case that uses them.
+    keys: Arc<KeyCache>,
     description: Description,
     timeout: Duration,
 }
@@ -177,10 +179,11 @@ impl InProcess {
         quiet_worker_panics();
         let mut this = InProcess {
             imp,
+            keys: Arc::new(KeyCache::new()),
             description: Description::default(),
             timeout: describe_timeout,
         };
-        this.description = match this.call(|imp| Ok(imp.describe())) {
+        this.description = match this.call(|imp, _| Ok(imp.describe())) {
             Answer::Ok(description) => description,
             Answer::Panic(m) => return Err(format!("describe panicked: {m}")),
             Answer::Hang(t) => return Err(format!("describe gave no answer within {t:?}")),
@@ -193,14 +196,15 @@ impl InProcess {
 
     fn call<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&dyn Implementation) -> Result<T, Failure> + Send + 'static,
+        f: impl FnOnce(&dyn Implementation, &KeyCache) -> Result<T, Failure> + Send + 'static,
     ) -> Answer<T> {
         let imp = Arc::clone(&self.imp);
+        let keys = Arc::clone(&self.keys);
         let (tx, rx) = mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name(WORKER.into())
             .spawn(move || {
-                let _ = tx.send(guard::catch(|| f(imp.as_ref())));
+                let _ = tx.send(guard::catch(|| f(imp.as_ref(), &keys)));
             });
         if let Err(e) = spawned {
             return Answer::Crash(format!("cannot start a worker thread: {e}"));
@@ -225,17 +229,17 @@ impl Subject for InProcess {
 
     fn sign(&self, request: &SignRequest) -> Answer<String> {
         let request = request.clone();
-        self.call(move |imp| imp.sign(&request))
+        self.call(move |imp, keys| keys.sign(imp, &request))
     }
 
     fn verify(&self, request: &VerifyRequest) -> Answer<Decoded> {
         let request = request.clone();
-        self.call(move |imp| imp.verify(&request))
+        self.call(move |imp, keys| keys.verify(imp, &request))
     }
 
     fn verify_provider(&self, request: &VerifyRequest) -> Answer<ProviderAnswer> {
         let request = request.clone();
-        self.call(move |imp| imp.verify_provider(&request))
+        self.call(move |imp, _| imp.verify_provider(&request))
     }
 }
 
