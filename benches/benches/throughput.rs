@@ -12,7 +12,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use idjwt::contract::WireRequest;
+use idjwt::contract::{KeyUse, WireRequest};
 use idjwt::engine::keys::KeySet;
 use idjwt::engine::{self, Alg, JwsOptions, Limits};
 use idjwt::impls::{builtin, BUILTIN_NAMES};
@@ -31,7 +31,9 @@ fn load() -> Vec<Fixture> {
     fixtures(wall_clock()).unwrap_or_else(|e| panic!("benchmark fixtures: {e}"))
 }
 
-/// Every in-process implementation through the contract.
+/// Every in-process implementation through the contract, on its prepared path: keys made into
+/// the library's own types once, as each library's documentation recommends, for every
+/// implementation alike. Preparing is measured apart (`prepare-sign-*`, `prepare-verify-*`).
 fn implementations(c: &mut Criterion) {
     let fixtures = load();
     let imps: Vec<_> = BUILTIN_NAMES
@@ -43,6 +45,7 @@ fn implementations(c: &mut Criterion) {
         for alg in Alg::ALL {
             let mut group = c.benchmark_group(format!("{op}-{alg}"));
             group.throughput(Throughput::Elements(1));
+            let mut preparing = Vec::new();
             for (name, imp) in &imps {
                 for fx in fixtures.iter().filter(|f| f.alg == alg) {
                     if let Some(why) = unusable(imp.as_ref(), fx) {
@@ -51,14 +54,34 @@ fn implementations(c: &mut Criterion) {
                     }
                     let id = BenchmarkId::new(*name, fx.provider);
                     if op == "sign" {
+                        let keys = imp.prepare(KeyUse::Sign, std::slice::from_ref(&fx.sign.key));
                         group.bench_with_input(id, fx, |b, fx| {
-                            b.iter(|| imp.sign(black_box(&fx.sign)))
+                            b.iter(|| imp.sign_prepared(&keys, black_box(&fx.sign)))
                         });
                     } else {
+                        let keys = imp.prepare(KeyUse::Verify, &fx.verify.keys);
                         group.bench_with_input(id, fx, |b, fx| {
-                            b.iter(|| imp.verify(black_box(&fx.verify)))
+                            b.iter(|| imp.verify_prepared(&keys, black_box(&fx.verify)))
                         });
                     }
+                    preparing.push((*name, imp, fx));
+                }
+            }
+            group.finish();
+            let mut group = c.benchmark_group(format!("prepare-{op}-{alg}"));
+            group.throughput(Throughput::Elements(1));
+            for (name, imp, fx) in preparing {
+                let id = BenchmarkId::new(name, fx.provider);
+                if op == "sign" {
+                    group.bench_with_input(id, fx, |b, fx| {
+                        b.iter(|| {
+                            imp.prepare(KeyUse::Sign, std::slice::from_ref(black_box(&fx.sign.key)))
+                        })
+                    });
+                } else {
+                    group.bench_with_input(id, fx, |b, fx| {
+                        b.iter(|| imp.prepare(KeyUse::Verify, black_box(&fx.verify.keys)))
+                    });
                 }
             }
             group.finish();
