@@ -3,14 +3,20 @@
 //! serde_json alone is too lenient for a security boundary: it keeps the last of two members with
 //! the same name, so two parsers can read the same bytes two ways (the first `alg` for one, the
 //! last for the other). It also recurses, so nesting depth must be bounded before it runs. This
-//! layer therefore runs an iterative strict RFC 8259 scan first (grammar, UTF-8, no byte-order
-//! mark, duplicate names at any depth compared after unescaping, lone surrogates, depth) and only
-//! then lets serde_json build the values.
+//! layer therefore reads the text in one iterative pass ([`parse_object`], `read.rs`) that holds
+//! it to RFC 8259 (grammar, UTF-8, no byte-order mark, duplicate names at any depth compared
+//! after unescaping, lone surrogates, depth) while it builds serde_json's values, numbers parsed
+//! exactly as serde_json parses them.
+//!
+//! The former reader, a strict scan (`scan.rs`, still [`validate`]) followed by
+//! `serde_json::from_slice`, stays as [`parse_object_two_pass`]: the oracle that the tests and
+//! the `claims_json` fuzz target hold the single pass to, result for result.
 
 mod path;
+mod read;
 mod scan;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 
 use crate::verdict::{Part, Reason};
 
@@ -20,11 +26,23 @@ use scan::{scan, Kind};
 /// budget reaches zero, so 128 levels already fail.
 const SERDE_JSON_MAX_DEPTH: usize = 127;
 
-/// Strictly validates `bytes` as one RFC 8259 JSON text, then parses it; the top level must be an object.
+/// Strictly validates `bytes` as one RFC 8259 JSON text and parses it, in one pass; the top
+/// level must be an object.
 ///
-/// The depth limit is capped at the deepest nesting serde_json can build, so a caller asking for
-/// more gets a clean [`Reason::JsonTooDeep`] that names the limit really applied.
+/// The depth limit is capped at the deepest nesting serde_json can build (as in
+/// [`parse_object_two_pass`], whose results this reproduces), so a caller asking for more gets
+/// a clean [`Reason::JsonTooDeep`] that names the limit really applied.
 pub fn parse_object(
+    bytes: &[u8],
+    part: Part,
+    max_depth: usize,
+) -> Result<Map<String, Value>, Reason> {
+    read::object(bytes, part, max_depth.min(SERDE_JSON_MAX_DEPTH))
+}
+
+/// The former reader, kept as the oracle the fuzz target and tests compare the single-pass
+/// reader ([`parse_object`]) with: the strict scan, then `serde_json::from_slice`.
+pub fn parse_object_two_pass(
     bytes: &[u8],
     part: Part,
     max_depth: usize,
@@ -46,6 +64,40 @@ pub fn parse_object(
 /// checked against the grammar, not against what an `f64` can hold.
 pub fn validate(bytes: &[u8], part: Part, max_depth: usize) -> Result<(), Reason> {
     scan(bytes, part, max_depth).map(|_| ())
+}
+
+/// Whether two readings are the same in every detail: member order at every depth, and each
+/// number's kind (`u64`, `i64` or `f64`) and bits.
+///
+/// `==` on a [`Map`] is not enough to hold two readers together: with `preserve_order` it
+/// compares members as a set, and it takes `0.0` and `-0.0` for the same number.
+pub fn identical(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|((name_a, a), (name_b, b))| name_a == name_b && identical_values(a, b))
+}
+
+fn identical_values(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => identical(a, b),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| identical_values(a, b))
+        }
+        (Value::Number(a), Value::Number(b)) => identical_numbers(a, b),
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Null, Value::Null) => true,
+        _ => false,
+    }
+}
+
+fn identical_numbers(a: &Number, b: &Number) -> bool {
+    if a.is_f64() || b.is_f64() {
+        a.is_f64() && b.is_f64() && a.as_f64().map(f64::to_bits) == b.as_f64().map(f64::to_bits)
+    } else {
+        a.as_u64() == b.as_u64() && a.as_i64() == b.as_i64()
+    }
 }
 
 /// Maps what serde_json refuses after the strict scan passed: numbers out of `f64` range, and

@@ -490,21 +490,13 @@ fn large_valid_input_is_accepted() {
     assert_eq!(duplicate(&input), ("m5".to_owned(), "$".to_owned()));
 }
 
-#[test]
-fn mutations_never_panic_and_never_pass_what_serde_json_refuses() {
-    let seed = br#"{"a":[1,-2.5e3,{"b":"\u00e9\ud83d\ude00\n"}],"c":true,"d":null}"#;
+/// The seed of the mutation tests.
+const MUTATION_SEED: &[u8] = br#"{"a":[1,-2.5e3,{"b":"\u00e9\ud83d\ude00\n"}],"c":true,"d":null}"#;
+
+/// Calls `check` on every truncation of `seed`, every one-byte replacement, every replacement
+/// followed by an insertion of the same byte at the same place, and every one-byte deletion.
+fn mutants(seed: &[u8], mut check: impl FnMut(&[u8])) {
     let replacements = b"{}[]\",:\\u0-+.eE \x00\x1f\x7f\xc3\xff'/tfnx";
-    let check = |input: &[u8]| {
-        let result = validate(input, P, DEFAULT);
-        let _ = parse_object(input, P, DEFAULT);
-        if result.is_ok() {
-            assert!(
-                serde_json::from_slice::<Value>(input).is_ok(),
-                "strict scan accepted what serde_json refuses: {:?}",
-                String::from_utf8_lossy(input)
-            );
-        }
-    };
     for end in 0..=seed.len() {
         check(&seed[..end]);
     }
@@ -520,4 +512,173 @@ fn mutations_never_panic_and_never_pass_what_serde_json_refuses() {
         input.remove(i);
         check(&input);
     }
+}
+
+#[test]
+fn mutations_never_panic_and_never_pass_what_serde_json_refuses() {
+    mutants(MUTATION_SEED, |input| {
+        let result = validate(input, P, DEFAULT);
+        let _ = parse_object(input, P, DEFAULT);
+        if result.is_ok() {
+            assert!(
+                serde_json::from_slice::<Value>(input).is_ok(),
+                "strict scan accepted what serde_json refuses: {:?}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    });
+}
+
+/// Asserts that the single-pass reader and the two-pass oracle answer `input` identically.
+fn same_as_oracle(input: &[u8], max_depth: usize) {
+    let single = parse_object(input, P, max_depth);
+    let oracle = parse_object_two_pass(input, P, max_depth);
+    let same = match (&single, &oracle) {
+        (Ok(a), Ok(b)) => identical(a, b),
+        (Err(a), Err(b)) => a == b,
+        _ => false,
+    };
+    assert!(
+        same,
+        "{:?} at depth limit {max_depth}:\n single pass: {single:?}\n two passes:  {oracle:?}",
+        String::from_utf8_lossy(input)
+    );
+}
+
+/// Seeds whose mutants reach what the first seed's do not: numbers serde_json refuses or reads
+/// as floats, line breaks before them (serde_json counts lines), escaped and nested names.
+const MORE_SEEDS: &[&[u8]] = &[
+    br#"{"exp":1e400,"n":[-0,18446744073709551616,-9223372036854775809],"x":"y"}"#,
+    b"{\n\"a\":\n-1.5E+308,\r\n\"b\":\t[\n1e-400 ,\n 2e308\n]}",
+    br#"{"\u0061":{"b\/":[{"c":0.1,"d":{}}],"e":[[]]},"a\"":false}"#,
+];
+
+#[test]
+fn single_pass_matches_two_passes_on_every_mutant() {
+    let mut cases = 0;
+    for seed in std::iter::once(MUTATION_SEED).chain(MORE_SEEDS.iter().copied()) {
+        mutants(seed, |input| {
+            same_as_oracle(input, DEFAULT);
+            cases += 1;
+        });
+    }
+    assert!(cases > 10_000, "{cases}");
+}
+
+#[test]
+fn single_pass_matches_two_passes_at_every_depth_limit() {
+    let mut inputs = Vec::new();
+    for depth in [1, 2, 3, 9, 10, 11, 63, 64, 65, 126, 127, 128, 200] {
+        inputs.push(nested_objects(depth));
+        inputs.push(nested_arrays(depth));
+        // Unclosed, and closed one bracket short: which refusal comes first depends on the limit.
+        inputs.push("{\"a\":".repeat(depth));
+        inputs.push(nested_objects(depth)[1..].to_owned());
+        let mut mixed = String::new();
+        for level in 0..depth {
+            mixed.push_str(if level % 2 == 0 {
+                "{\"k\":[0,"
+            } else {
+                "[1,{\"k\":2},"
+            });
+        }
+        for level in (0..depth).rev() {
+            mixed.push_str(if level % 2 == 0 { "1]}" } else { "2]" });
+        }
+        inputs.push(mixed);
+        // Past the limit, a duplicate and a number serde_json refuses: the first one wins.
+        inputs.push(format!("{}{}", "{\"a\":".repeat(depth), "1,\"a\":1e999}"));
+    }
+    inputs.push("[".repeat(10_000));
+    let mut cases = 0;
+    for input in &inputs {
+        for limit in [0, 1, 2, 10, 64, 127, 1000] {
+            same_as_oracle(input.as_bytes(), limit);
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, inputs.len() * 7);
+}
+
+#[test]
+fn single_pass_matches_two_passes_on_numbers() {
+    let numbers = [
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "0.0",
+        "-0.0",
+        "1.5",
+        "-2.5e3",
+        "1e5",
+        "1E+5",
+        "1e-5",
+        "9999999999999999999",
+        "-9999999999999999999",
+        "10000000000000000000",
+        "18446744073709551615",
+        "18446744073709551616",
+        "-9223372036854775807",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "12345678901234567890123",
+        "1000000005736967357431662590",
+        "0.1",
+        "0.30000000000000004",
+        "2.2250738585072014e-308",
+        "4.9e-324",
+        "2e-324",
+        "1.7976931348623157e308",
+        "1.7976931348623159e308",
+        "1e308",
+        "1e309",
+        "-1e309",
+        "1e400",
+        "1e-400",
+        "0e99999999999",
+        "1e99999999999",
+        "1e-99999999999",
+        "-0e-99999999999",
+        "123456789012345678901234567890e300",
+        "0.000000000000000000000000000001e330",
+        "12345678901234567890.5e300",
+    ];
+    let mut cases = 0;
+    for n in numbers {
+        for input in [
+            format!("{{\"n\":{n}}}"),
+            format!("{{\"a\":[1,\n{n} ],\"b\":{n}}}"),
+            format!("{{\"a\":\"x\",\n\n\"n\":\n{n}\n}}"),
+            format!("{{\"n\":{n},\"n\":1}}"),
+            format!("{{\"n\":{n},\"m\":01}}"),
+            format!("{{\"n\":{n},\"m\":1e999,\"o\":-1e999}}"),
+            format!("[{n}]"),
+            n.to_owned(),
+        ] {
+            same_as_oracle(input.as_bytes(), DEFAULT);
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, numbers.len() * 8);
+}
+
+#[test]
+fn identical_tells_order_and_number_kinds_apart() {
+    let read = |t: &str| parse_object(t.as_bytes(), P, DEFAULT).unwrap();
+    assert!(identical(
+        &read(r#"{"a":1,"b":[2.5]}"#),
+        &read(r#"{"a":1,"b":[2.5]}"#)
+    ));
+    assert!(!identical(
+        &read(r#"{"a":1,"b":2}"#),
+        &read(r#"{"b":2,"a":1}"#)
+    ));
+    assert!(!identical(&read(r#"{"a":0}"#), &read(r#"{"a":-0}"#)));
+    assert!(!identical(&read(r#"{"a":0.0}"#), &read(r#"{"a":-0.0}"#)));
+    assert!(!identical(&read(r#"{"a":1}"#), &read(r#"{"a":1.0}"#)));
+    assert!(!identical(
+        &read(r#"{"a":{"x":1,"y":2}}"#),
+        &read(r#"{"a":{"y":2,"x":1}}"#)
+    ));
 }
