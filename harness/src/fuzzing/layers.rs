@@ -28,12 +28,23 @@ pub fn parse_compact(data: &[u8]) {
     }
 }
 
-/// The strict JSON layer (policy.md §2) on raw bytes. What it accepts has no duplicate member
-/// at any depth (checked by an independent serde visitor), means the same to serde_json, and
-/// survives a round trip through serialisation.
+/// The strict JSON layer (policy.md §2) on raw bytes. The single-pass reader answers exactly as
+/// the two-pass oracle does (the same members in the same order with the same numbers, or the
+/// same refusal); what it accepts has no duplicate member at any depth (checked by an
+/// independent serde visitor), means the same to serde_json, and survives a round trip through
+/// serialisation.
 pub fn claims_json(data: &[u8]) {
     let depth = Limits::default().max_json_depth;
     let parsed = json::parse_object(data, Part::Payload, depth);
+    let oracle = json::parse_object_two_pass(data, Part::Payload, depth);
+    match (&parsed, &oracle) {
+        (Ok(single), Ok(two)) => assert!(
+            json::identical(single, two),
+            "the single pass read {single:?}, the two-pass oracle {two:?}"
+        ),
+        (Err(single), Err(two)) => assert_eq!(single, two, "the two readers refuse differently"),
+        _ => panic!("the single pass answered {parsed:?}, the two-pass oracle {oracle:?}"),
+    }
     let duplicates = serde_json::from_slice::<NoDuplicates>(data);
     match parsed {
         Ok(map) => {

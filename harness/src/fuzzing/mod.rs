@@ -49,7 +49,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         name: "claims_json",
-        about: "the strict JSON layer: what it accepts has no duplicate member and means the same to serde_json",
+        about: "the strict JSON layer: the single-pass reader answers exactly as the two-pass oracle; what it accepts has no duplicate member and means the same to serde_json",
         run: claims_json,
     },
     Target {
