@@ -14,7 +14,8 @@ use serde_json::{Map, Value};
 use super::claims::REGISTERED;
 use super::json;
 use crate::contract::{
-    Decoded, Failure, Implementation, Jwk, ProviderAnswer, ProviderVerify, VerifyRequest,
+    Decoded, Failure, Implementation, Jwk, PreparedKeys, ProviderAnswer, ProviderVerify,
+    VerifyRequest,
 };
 use crate::guard;
 use crate::profile::{Config, Mode, Profile, ProfileError, Shape, ValueType};
@@ -196,8 +197,36 @@ pub fn judge(
     keys: &[Jwk],
     imp: &dyn Implementation,
 ) -> Result<Verdict, JudgeError> {
+    judge_with(profile, ctx, token, keys, imp, |request| {
+        imp.verify(request)
+    })
+}
+
+/// [`judge`] with `keys` already prepared by `imp` ([`Implementation::prepare`] for
+/// [`KeyUse::Verify`](crate::contract::KeyUse::Verify)), for callers that judge many tokens
+/// with the same keys.
+pub fn judge_prepared(
+    profile: &Profile,
+    ctx: &Context,
+    token: Option<&str>,
+    (keys, prepared): (&[Jwk], &PreparedKeys),
+    imp: &dyn Implementation,
+) -> Result<Verdict, JudgeError> {
+    judge_with(profile, ctx, token, keys, imp, |request| {
+        imp.verify_prepared(prepared, request)
+    })
+}
+
+fn judge_with(
+    profile: &Profile,
+    ctx: &Context,
+    token: Option<&str>,
+    keys: &[Jwk],
+    imp: &dyn Implementation,
+    verify: impl Fn(&VerifyRequest) -> Result<Decoded, Failure>,
+) -> Result<Verdict, JudgeError> {
     let judged = verify_through(profile, ctx, "judge", token, keys, |request| {
-        guard::catch(|| imp.verify(request))
+        guard::catch(|| verify(request))
     });
     match judged {
         Ok(judged) => Ok(judged.verdict),

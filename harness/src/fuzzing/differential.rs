@@ -5,9 +5,11 @@ use arbitrary::Unstructured;
 use super::grammar::build;
 use super::known::classes;
 use super::reference::reference_verdict;
-use super::setup::context;
-use crate::contract::{Clock, Implementation};
-use crate::engine::provider::judge;
+use std::collections::HashMap;
+
+use super::setup::{context, providers};
+use crate::contract::{Clock, Description, Implementation, KeyUse, PreparedKeys};
+use crate::engine::provider::judge_prepared;
 use crate::engine::wall_clock;
 use crate::impls;
 use crate::profile::Mode;
@@ -30,14 +32,17 @@ pub fn differential(data: &[u8]) {
     }
     let ctx = context(now, Mode::Required, 0, None);
     let reference = reference_verdict(built.provider, &ctx, Some(&built.token));
-    for imp in others() {
-        let d = imp.describe();
-        let verdict = match judge(
+    for other in others() {
+        let (imp, d) = (other.imp.as_ref(), &other.description);
+        let Some(prepared) = other.keys.get(built.provider.profile.id.as_str()) else {
+            continue;
+        };
+        let verdict = match judge_prepared(
             built.provider.profile,
             &ctx,
             Some(&built.token),
-            &built.provider.jwks,
-            imp.as_ref(),
+            (&built.provider.jwks, prepared),
+            imp,
         ) {
             Ok(verdict) => verdict,
             Err(e) => match panic_finding(&d.name, &reference) {
@@ -106,13 +111,29 @@ fn compare(name: &str, reference: &Verdict, other: &Verdict) -> Option<String> {
     }
 }
 
-/// The in-process implementations besides the reference, built once.
-fn others() -> &'static [Box<dyn Implementation>] {
-    static OTHERS: std::sync::OnceLock<Vec<Box<dyn Implementation>>> = std::sync::OnceLock::new();
+/// An in-process implementation besides the reference, with what does not depend on the input.
+struct Other {
+    imp: Box<dyn Implementation>,
+    description: Description,
+    /// Each provider's configured keys as this implementation prepares them, by profile id.
+    keys: HashMap<&'static str, PreparedKeys>,
+}
+
+/// The in-process implementations besides the reference, built and given their keys once.
+fn others() -> &'static [Other] {
+    static OTHERS: std::sync::OnceLock<Vec<Other>> = std::sync::OnceLock::new();
     OTHERS.get_or_init(|| {
         impls::builtins()
             .into_iter()
-            .filter(|i| i.describe().name != "reference")
+            .map(|imp| Other {
+                description: imp.describe(),
+                keys: providers()
+                    .iter()
+                    .map(|p| (p.profile.id.as_str(), imp.prepare(KeyUse::Verify, &p.jwks)))
+                    .collect(),
+                imp,
+            })
+            .filter(|o| o.description.name != "reference")
             .collect()
     })
 }

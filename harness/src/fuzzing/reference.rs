@@ -46,7 +46,9 @@ pub(crate) fn reference_verdict(
     token: Option<&str>,
 ) -> Verdict {
     let judged = verify_through(provider.profile, ctx, "fuzz", token, &provider.jwks, |r| {
-        Ok::<_, std::convert::Infallible>(Reference::default().verify(r))
+        Ok::<_, std::convert::Infallible>(
+            Reference::default().verify_prepared(&provider.reference_keys, r),
+        )
     });
     match judged {
         Ok(judged) => judged.verdict,

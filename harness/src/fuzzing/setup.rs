@@ -3,10 +3,11 @@
 
 use std::sync::OnceLock;
 
-use crate::contract::Jwk;
+use crate::contract::{Implementation, Jwk, KeyUse, PreparedKeys};
 use crate::engine::keys::{Key, KeySet};
 use crate::engine::provider::Context;
 use crate::engine::Alg;
+use crate::impls::reference::Reference;
 use crate::profile::{Config, Mode, Profile};
 use crate::suite::generate::draft::{test_key, P};
 use crate::suite::generate::APP_ID;
@@ -27,6 +28,9 @@ pub(crate) struct Provider {
     pub keys: KeySet,
     /// Every configured key as a JWK (what a verify request carries).
     pub jwks: Vec<Jwk>,
+    /// `jwks` as the reference prepares them, once per process: loading an EC key costs more
+    /// than most inputs take to refuse.
+    pub reference_keys: PreparedKeys,
 }
 
 impl Provider {
@@ -44,13 +48,15 @@ pub(crate) fn providers() -> &'static [Provider] {
                 let p = P::get(id);
                 let other = test_key(p.other_alg(), &format!("{id}-other-family"));
                 let configured = vec![p.key(1), p.key(2), other.clone()];
+                let jwks: Vec<Jwk> = configured.iter().map(Key::to_jwk).collect();
                 Provider {
                     profile: p.profile,
                     signing: p.key(1),
                     rotation: p.key(2),
                     other_family: other,
                     attacker: p.attacker(),
-                    jwks: configured.iter().map(Key::to_jwk).collect(),
+                    reference_keys: Reference::default().prepare(KeyUse::Verify, &jwks),
+                    jwks,
                     keys: KeySet::new(configured),
                 }
             })
