@@ -10,10 +10,11 @@ use std::collections::HashMap;
 use super::setup::{context, providers};
 use crate::contract::{Clock, Description, Implementation, KeyUse, PreparedKeys};
 use crate::engine::provider::judge_prepared;
-use crate::engine::wall_clock;
+use crate::engine::{claims, compact, wall_clock};
 use crate::impls;
 use crate::profile::Mode;
-use crate::verdict::Verdict;
+use crate::verdict::{Part, Verdict};
+use serde_json::{Map, Value};
 
 /// A grammar-built token, valid at the current time unless an edit made it otherwise, goes
 /// to the reference and to every other built-in implementation through the contract. Where
@@ -45,7 +46,7 @@ pub fn differential(data: &[u8]) {
             imp,
         ) {
             Ok(verdict) => verdict,
-            Err(e) => match panic_finding(&d.name, &reference) {
+            Err(e) => match panic_finding(&d.name, &reference, &built.token) {
                 Some(why) => panic!(
                     "differential finding, {} on {}: {why}: {e}\n  token {}",
                     d.name, built.provider.profile.id, built.token
@@ -67,12 +68,37 @@ pub fn differential(data: &[u8]) {
 }
 
 /// Why a panic of `name` on a token the reference judged so is a finding: always, unless a
-/// `crashes` class records panics on tokens the reference refuses for the same reason.
-fn panic_finding(name: &str, reference: &Verdict) -> Option<&'static str> {
+/// `crashes` class records panics on tokens the reference refuses for the same reason. A token
+/// can carry several faults and the reference names only the first it meets (a header it
+/// refuses, a duplicate member), while the library may read the claims regardless; so the
+/// reference's refusals of the token's date claims, each read on its own, count as well.
+fn panic_finding(name: &str, reference: &Verdict, token: &str) -> Option<&'static str> {
+    let panics = &classes(name).panics;
     let known = reference
         .reason()
-        .is_some_and(|r| classes(name).panics.contains(r.code()));
+        .is_some_and(|r| panics.contains(r.code()))
+        || date_refusals(token)
+            .iter()
+            .any(|code| panics.contains(code));
     (!known).then_some("panicked")
+}
+
+/// The reference's refusal codes for the `exp`, `nbf` and `iat` members of the token's claims
+/// (the last of duplicates, as a lenient reader keeps it), each checked alone.
+fn date_refusals(token: &str) -> Vec<String> {
+    let claims = token
+        .split('.')
+        .nth(1)
+        .and_then(|segment| compact::decode_segment(segment, Part::Payload).ok())
+        .and_then(|json| serde_json::from_slice::<Map<String, Value>>(&json).ok());
+    let Some(claims) = claims else {
+        return Vec::new();
+    };
+    ["exp", "nbf", "iat"]
+        .into_iter()
+        .filter_map(|name| claims::numeric_date(&claims, name).err())
+        .map(|reason| reason.code().to_owned())
+        .collect()
 }
 
 /// Why two verdicts on one token are a finding, if they are.
@@ -175,5 +201,27 @@ mod tests {
         assert!(!classes("jsonwebtoken")
             .accepts
             .contains_key("bad_signature"));
+    }
+
+    #[test]
+    fn panics_on_dates_are_known_behind_an_earlier_refusal() {
+        use crate::engine::compact::encode;
+        let token = |claims: &str| format!("{}.{}.c2ln", encode(b"{}"), encode(claims.as_bytes()));
+        let huge = token(r#"{"iat":4991472274275881546,"exp":1}"#);
+        assert_eq!(date_refusals(&huge), ["date_out_of_range"]);
+        assert!(date_refusals(&token(r#"{"iat":1,"exp":2}"#)).is_empty());
+        assert!(date_refusals("not a token").is_empty());
+        // The reference refused the token for its header (a duplicate member), not its dates:
+        // josekit's recorded panics on dates past year 9999 still cover it; biscuit's too.
+        let header = Verdict::Rejected {
+            reason: Reason::DuplicateMember {
+                part: Part::Header,
+                name: "cty".into(),
+                path: "$".into(),
+            },
+        };
+        assert!(panic_finding("josekit", &header, &huge).is_none());
+        assert!(panic_finding("josekit", &header, &token(r#"{"iat":1}"#)).is_some());
+        assert!(panic_finding("unheard-of", &header, &huge).is_some());
     }
 }

@@ -46,17 +46,15 @@ fn seed(target: &'static str, bytes: Vec<u8>) -> Seed {
     }
 }
 
-/// The verify_reference selector byte that reproduces a case's context (see
+/// The verify_reference selector byte that reproduces a case's context and profile (see
 /// [`verify_reference`](super::verify_reference)).
 fn selector(case: &Case) -> u8 {
-    let enabled = u8::from(case.context.mode == Some(Mode::Enabled));
-    let leeway = u8::try_from((case.leeway / 30).min(3)).unwrap_or(3);
-    let claimed = if case.context.claimed_user_id.is_some() {
-        8
-    } else {
-        0
-    };
-    enabled | (leeway << 1) | claimed
+    super::reference::selector(
+        case.context.mode.unwrap_or(Mode::Required),
+        case.leeway,
+        case.context.claimed_user_id.is_some(),
+        case.provider.as_deref(),
+    )
 }
 
 /// Every seed, from the golden vectors `cases` (one case per name: the same case for another
