@@ -258,5 +258,17 @@ fn jose_confusion(out: &mut Vec<Case>) {
     let tok = es
         .header_text(r#"{"alg":"HS256","kid":"jose-ec-key-1"}"#)
         .key(Key::hmac(secret, None));
-    out.push(jose(NS, "jose-hs256-with-public-key-pem-and-kid", &both, &format!("HS256 and ES256 allowed; an HS256 token whose kid names the configured EC key and whose MAC key is that key as {what}."), CONFUSION).features(&["key-confusion"]).checks(&[checks::KID]).keys(&[key]).tok(tok).rejected("key_family_mismatch"));
+    out.push(jose(NS, "jose-hs256-with-public-key-pem-and-kid", &both, &format!("HS256 and ES256 allowed; an HS256 token whose kid names the configured EC key and whose MAC key is that key as {what}."), CONFUSION).features(&["key-confusion"]).checks(&[checks::KID]).keys(std::slice::from_ref(&key)).tok(tok).rejected("key_family_mismatch"));
+    // The mirror image: the kid names the HMAC secret on an ES256 token. Nobody needs a key to
+    // write this header; a verifier that hands the secret to its ECDSA code may fail in ways
+    // other than a refusal.
+    let secret = super::draft::test_key(Alg::HS256, "jose-hmac-key-1");
+    let es_by_kid = Tok {
+        header: super::token::Text::Raw(r#"{"alg":"ES256","kid":"jose-hmac-key-1"}"#.into()),
+        payload: super::token::Text::Raw(payload.into()),
+        alg: Alg::ES256.into(),
+        key,
+        form: SignatureForm::Valid,
+    };
+    out.push(jose(NS, "jose-es256-with-kid-of-hmac-key", &both, "HS256 and ES256 allowed, only an HMAC secret configured; an ES256 token, signed by an EC key nobody configured, whose kid names that secret.", CONFUSION).features(&["key-confusion"]).checks(&[checks::KID]).keys(&[secret]).tok(es_by_kid).rejected("key_family_mismatch"));
 }
