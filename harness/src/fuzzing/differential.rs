@@ -83,22 +83,53 @@ fn panic_finding(name: &str, reference: &Verdict, token: &str) -> Option<&'stati
     (!known).then_some("panicked")
 }
 
-/// The reference's refusal codes for the `exp`, `nbf` and `iat` members of the token's claims
-/// (the last of duplicates, as a lenient reader keeps it), each checked alone.
+/// The reference's refusal codes for the `exp`, `nbf` and `iat` members of the token's claims,
+/// each occurrence checked alone: a library that reads members one by one may meet the first
+/// of two duplicates where serde_json's map keeps the last.
 fn date_refusals(token: &str) -> Vec<String> {
-    let claims = token
+    let members = token
         .split('.')
         .nth(1)
         .and_then(|segment| compact::decode_segment(segment, Part::Payload).ok())
-        .and_then(|json| serde_json::from_slice::<Map<String, Value>>(&json).ok());
-    let Some(claims) = claims else {
+        .and_then(|json| serde_json::from_slice::<Members>(&json).ok());
+    let Some(Members(members)) = members else {
         return Vec::new();
     };
-    ["exp", "nbf", "iat"]
+    members
         .into_iter()
-        .filter_map(|name| claims::numeric_date(&claims, name).err())
+        .filter(|(name, _)| ["exp", "nbf", "iat"].contains(&name.as_str()))
+        .filter_map(|(name, value)| {
+            let alone = Map::from_iter([(name.clone(), value)]);
+            claims::numeric_date(&alone, &name).err()
+        })
         .map(|reason| reason.code().to_owned())
         .collect()
+}
+
+/// A JSON object's members in order, duplicates included.
+struct Members(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// Why two verdicts on one token are a finding, if they are.
@@ -211,6 +242,9 @@ mod tests {
         assert_eq!(date_refusals(&huge), ["date_out_of_range"]);
         assert!(date_refusals(&token(r#"{"iat":1,"exp":2}"#)).is_empty());
         assert!(date_refusals("not a token").is_empty());
+        // The first of two `iat` members is the one out of range.
+        let first = token(r#"{"iat":-8790916975012556214,"exp":1,"iat":1}"#);
+        assert_eq!(date_refusals(&first), ["date_out_of_range"]);
         // The reference refused the token for its header (a duplicate member), not its dates:
         // josekit's recorded panics on dates past year 9999 still cover it; biscuit's too.
         let header = Verdict::Rejected {
