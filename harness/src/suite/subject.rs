@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::contract::{
@@ -143,6 +143,32 @@ pub struct InProcess {
     keys: Arc<KeyCache>,
     description: Description,
     timeout: Duration,
+    /// Worker threads waiting for a call. A call takes one (or starts one) and gives it back
+    /// once it has answered; a worker that hung is left to finish on its own and never reused.
+    idle: Mutex<Vec<Worker>>,
+}
+
+/// What a worker thread runs: one call, which sends its own answer.
+type Job = Box<dyn FnOnce(&dyn Implementation, &KeyCache) + Send>;
+
+/// A thread that runs calls one after another, so that a run does not start a thread per call.
+struct Worker {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Worker {
+    fn start(imp: Arc<dyn Implementation>, keys: Arc<KeyCache>) -> std::io::Result<Worker> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name(WORKER.into())
+            .spawn(move || {
+                // Ends when the worker is dropped (its sender with it) and the queue is empty.
+                while let Ok(job) = queue.recv() {
+                    job(imp.as_ref(), &keys);
+                }
+            })?;
+        Ok(Worker { jobs })
+    }
 }
 
 /// The name of the threads implementations run on.
@@ -182,6 +208,7 @@ impl InProcess {
             keys: Arc::new(KeyCache::new()),
             description: Description::default(),
             timeout: describe_timeout,
+            idle: Mutex::new(Vec::new()),
         };
         this.description = match this.call(|imp, _| Ok(imp.describe())) {
             Answer::Ok(description) => description,
@@ -198,27 +225,38 @@ impl InProcess {
         &self,
         f: impl FnOnce(&dyn Implementation, &KeyCache) -> Result<T, Failure> + Send + 'static,
     ) -> Answer<T> {
-        let imp = Arc::clone(&self.imp);
-        let keys = Arc::clone(&self.keys);
+        let idle = self.lock_idle().pop();
+        let worker = match idle {
+            Some(worker) => worker,
+            None => match Worker::start(Arc::clone(&self.imp), Arc::clone(&self.keys)) {
+                Ok(worker) => worker,
+                Err(e) => return Answer::Crash(format!("cannot start a worker thread: {e}")),
+            },
+        };
         let (tx, rx) = mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name(WORKER.into())
-            .spawn(move || {
-                let _ = tx.send(guard::catch(|| f(imp.as_ref(), &keys)));
-            });
-        if let Err(e) = spawned {
-            return Answer::Crash(format!("cannot start a worker thread: {e}"));
+        let job: Job = Box::new(move |imp, keys| {
+            let _ = tx.send(guard::catch(|| f(imp, keys)));
+        });
+        if worker.jobs.send(job).is_err() {
+            return Answer::Crash("the worker thread ended without an answer".into());
         }
-        match rx.recv_timeout(self.timeout) {
+        let answer = match rx.recv_timeout(self.timeout) {
             Ok(Ok(Ok(value))) => Answer::Ok(value),
             Ok(Ok(Err(failure))) => Answer::Refused(failure),
             Ok(Err(message)) => Answer::Panic(message),
             // The worker is left behind: a thread cannot be killed, but the run goes on.
-            Err(mpsc::RecvTimeoutError::Timeout) => Answer::Hang(self.timeout),
+            Err(mpsc::RecvTimeoutError::Timeout) => return Answer::Hang(self.timeout),
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                Answer::Crash("the worker thread ended without an answer".into())
+                return Answer::Crash("the worker thread ended without an answer".into())
             }
-        }
+        };
+        self.lock_idle().push(worker);
+        answer
+    }
+
+    fn lock_idle(&self) -> std::sync::MutexGuard<'_, Vec<Worker>> {
+        // Workers are pushed and popped whole, so a poisoned list is still sound.
+        self.idle.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
