@@ -58,6 +58,29 @@ pub fn parse_object_two_pass(
     serde_json::from_slice(bytes).map_err(|e| from_serde(bytes, part, limit, &e))
 }
 
+/// Reads `bytes` with both readers: the single pass's answer when the two-pass oracle gives
+/// exactly the same ([`identical`] members, or the same refusal), else both answers, described.
+pub fn read_against_oracle(
+    bytes: &[u8],
+    part: Part,
+    max_depth: usize,
+) -> Result<Result<Map<String, Value>, Reason>, String> {
+    let single = parse_object(bytes, part, max_depth);
+    let oracle = parse_object_two_pass(bytes, part, max_depth);
+    let same = match (&single, &oracle) {
+        (Ok(a), Ok(b)) => identical(a, b),
+        (Err(a), Err(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Ok(single);
+    }
+    Err(format!(
+        "{:?} at depth limit {max_depth}:\n single pass: {single:?}\n two passes:  {oracle:?}",
+        String::from_utf8_lossy(bytes)
+    ))
+}
+
 /// The strict scan alone (grammar, UTF-8, duplicates at any depth, depth, lone surrogates), without building values.
 ///
 /// Any top-level value is accepted here; only [`parse_object`] insists on an object. Numbers are
