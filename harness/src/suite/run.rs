@@ -373,11 +373,6 @@ fn millis_since_epoch() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// Waits for the start of the next second unless the wall clock is in the first 50 ms of one.
-/// A case with a date inside a second is pinned at a whole second; a library that reads its
-/// clock to the millisecond sees that case only before the half second (`exp = now + 0.5` has
-/// passed at `now + 0.7`), so such cases are minted at the start of a second, and measured
-/// again when the answer comes after [`EARLY_MS`].
 /// Whether `subject` verifies `case` on the system clock with a date inside a second, which
 /// must happen before [`EARLY_MS`] into a second.
 fn needs_early_second(case: &Case, subject: &Description) -> bool {
@@ -388,6 +383,11 @@ fn needs_early_second(case: &Case, subject: &Description) -> bool {
 /// milliseconds, so this leaves ample room before [`EARLY_MS`] (and a late one is measured again).
 const START_BY_MS: i64 = 300;
 
+/// Waits for the start of the next second unless the wall clock is within [`START_BY_MS`] of
+/// the start of one. A case with a date inside a second is pinned at a whole second; a library
+/// that reads its clock to the millisecond sees that case only before the half second
+/// (`exp = now + 0.5` has passed at `now + 0.7`), so such cases are minted early in a second,
+/// and measured again when the answer comes after [`EARLY_MS`].
 fn wait_for_early_second() {
     let into = millis_since_epoch().rem_euclid(1000);
     if into > START_BY_MS {
