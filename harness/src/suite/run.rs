@@ -257,7 +257,7 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
         if !remint {
             return (run_once(case, profile, subject), false);
         }
-        let inside = case.mint.as_ref().is_some_and(within_a_second);
+        let inside = needs_early_second(case, d);
         if inside {
             wait_for_early_second();
         }
