@@ -19,13 +19,15 @@ pub use prepared::{KeyCache, KeyUse, PreparedKeys};
 /// The protocol version these types implement.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// A JSON Web Key as protocol v1 exchanges it: `oct` (HS256) or `EC` P-256 (ES256).
+/// A JSON Web Key as protocol v1 exchanges it: `oct` (HS256), `EC` P-256 (ES256) or `RSA`
+/// (RS256, RS512).
 ///
-/// `Debug` never prints the secret members `k` and `d`.
+/// `Debug` never prints the secret members (`k`, `d`, and an RSA key's `p`, `q`, `dp`, `dq`,
+/// `qi`).
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Jwk {
-    /// `oct` or `EC`.
+    /// `oct`, `EC` or `RSA`.
     pub kty: String,
     /// The HMAC secret, base64url (oct keys).
     pub k: Option<String>,
@@ -35,8 +37,22 @@ pub struct Jwk {
     pub x: Option<String>,
     /// The public point's y coordinate, base64url (EC keys).
     pub y: Option<String>,
-    /// The private scalar, base64url (EC private keys, signing only).
+    /// The modulus, base64url of its minimal big-endian bytes (RSA keys).
+    pub n: Option<String>,
+    /// The public exponent, base64url of its minimal big-endian bytes (RSA keys).
+    pub e: Option<String>,
+    /// The private scalar (EC) or private exponent (RSA), base64url (signing only).
     pub d: Option<String>,
+    /// RSA private keys: the first prime factor.
+    pub p: Option<String>,
+    /// RSA private keys: the second prime factor.
+    pub q: Option<String>,
+    /// RSA private keys: d mod (p − 1).
+    pub dp: Option<String>,
+    /// RSA private keys: d mod (q − 1).
+    pub dq: Option<String>,
+    /// RSA private keys: q⁻¹ mod p.
+    pub qi: Option<String>,
     /// The key id.
     pub kid: Option<String>,
 }
@@ -50,7 +66,14 @@ impl fmt::Debug for Jwk {
             .field("crv", &self.crv)
             .field("x", &self.x)
             .field("y", &self.y)
+            .field("n", &self.n)
+            .field("e", &self.e)
             .field("d", &redact(&self.d))
+            .field("p", &redact(&self.p))
+            .field("q", &redact(&self.q))
+            .field("dp", &redact(&self.dp))
+            .field("dq", &redact(&self.dq))
+            .field("qi", &redact(&self.qi))
             .field("kid", &self.kid)
             .finish()
     }
@@ -61,6 +84,11 @@ impl Jwk {
     pub fn public(&self) -> Jwk {
         Jwk {
             d: None,
+            p: None,
+            q: None,
+            dp: None,
+            dq: None,
+            qi: None,
             ..self.clone()
         }
     }

@@ -107,7 +107,7 @@ fn describes_itself() {
     let d = subject.description();
     assert_eq!(d.name, "reference");
     assert_eq!(d.version, env!("CARGO_PKG_VERSION"));
-    assert_eq!(d.algorithms, ["HS256", "ES256"]);
+    assert_eq!(d.algorithms, ["HS256", "ES256", "RS256", "RS512"]);
     assert_eq!(d.clock, Clock::Injected);
     assert!(d.cannot_enforce.is_empty());
 

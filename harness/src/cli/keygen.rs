@@ -1,23 +1,20 @@
 //! `idjwt keygen`: a fresh key of the provider's kind, in files only the owner can read.
 //!
 //! HS256 providers get a 32-byte secret as an `oct` JWK (`PREFIX.jwk`; a shared secret has no
-//! PEM form). ES256 providers get a P-256 pair: `PREFIX.jwk` and `PREFIX.pem` (PKCS#8) hold the
-//! private key, `PREFIX.pub.jwk` and `PREFIX.pub.pem` (SPKI) the public key to configure on the
-//! verifying side. Every file is created with mode 0600, and nothing is overwritten without
+//! PEM form). ES256 providers get a P-256 pair and RS256 providers a 2048-bit RSA pair (e =
+//! 65537): `PREFIX.jwk` and `PREFIX.pem` (PKCS#8) hold the private key, `PREFIX.pub.jwk` and
+//! `PREFIX.pub.pem` (SPKI) the public key to configure on the verifying side. Every file is created with mode 0600, and nothing is overwritten without
 //! `--force`: no file is written unless all of them can be.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use p256::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use zeroize::Zeroizing;
 
 use super::error::CliError;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 
-use crate::engine::keys::{Key, KeyFamily};
-use crate::engine::Alg;
+use crate::engine::keys::{Key, KeyFamily, KeyMaterial};
+use crate::engine::rsa::PrivateRsa;
 use crate::profile::Profile;
 
 /// A file keygen writes.
@@ -45,16 +42,26 @@ pub fn default_kid(profile: &Profile) -> Result<String, CliError> {
 
 /// A fresh key for the profile's signing algorithm.
 pub fn generate(profile: &Profile, kid: &str) -> Result<Key, CliError> {
-    match profile.signing_alg() {
-        Alg::HS256 => Ok(Key::hmac(random::<32>()?.to_vec(), Some(kid.to_owned()))),
-        Alg::ES256 => {
-            let pem = private_pem(&random_scalar()?)?;
-            Key::from_pem(&pem, Some(kid.to_owned())).map_err(|e| CliError::Encode {
-                problem: e.to_string(),
-            })
-        }
+    let alg = profile.signing_alg();
+    let kid = Some(kid.to_owned());
+    match alg.family() {
+        KeyFamily::Hmac => Ok(Key::hmac(random::<32>()?.to_vec(), kid)),
+        KeyFamily::Ec => Ok(Key {
+            kid,
+            material: KeyMaterial::EcPrivate(random_scalar()?.into()),
+        }),
+        KeyFamily::Rsa => Ok(Key {
+            kid,
+            material: KeyMaterial::RsaPrivate(Box::new(
+                PrivateRsa::generate(RSA_BITS).map_err(|problem| CliError::Random { problem })?,
+            )),
+        }),
     }
 }
+
+/// The size of a generated RSA key: the shortest policy.md §4.10 allows, as the RSA providers
+/// ask for.
+const RSA_BITS: usize = 2048;
 
 /// A uniformly random P-256 private key.
 fn random_scalar() -> Result<p256::SecretKey, CliError> {
@@ -64,14 +71,6 @@ fn random_scalar() -> Result<p256::SecretKey, CliError> {
             return Ok(secret);
         }
     }
-}
-
-fn private_pem(secret: &p256::SecretKey) -> Result<Zeroizing<String>, CliError> {
-    secret
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| CliError::Encode {
-            problem: format!("PKCS#8: {e}"),
-        })
 }
 
 fn with_suffix(prefix: &Path, suffix: &str) -> PathBuf {
@@ -91,42 +90,71 @@ type KeyFile = (PathBuf, Zeroizing<String>, &'static str);
 
 /// The files for `key`.
 fn files(key: &Key, prefix: &Path) -> Result<Vec<KeyFile>, CliError> {
-    let private = key.to_jwk();
-    let mut out = vec![(with_suffix(prefix, ".jwk"), json(&private), "")];
-    match key.family() {
-        KeyFamily::Hmac => out[0].2 = "HS256 secret (32 random bytes) as an oct JWK",
-        KeyFamily::Ec => {
-            out[0].2 = "P-256 private key as a JWK";
-            // Back from the JWK: the PEM files hold exactly the key the JWK holds.
-            let d = private.d.as_deref().unwrap_or_default();
-            let bytes = Zeroizing::new(URL_SAFE_NO_PAD.decode(d).unwrap_or_default());
-            let secret = p256::SecretKey::from_slice(&bytes).map_err(|e| CliError::Encode {
-                problem: format!("private scalar: {e}"),
-            })?;
-            let public_pem = secret
-                .public_key()
-                .to_public_key_pem(LineEnding::LF)
-                .map_err(|e| CliError::Encode {
-                    problem: format!("SPKI: {e}"),
-                })?;
-            out.push((
-                with_suffix(prefix, ".pem"),
-                private_pem(&secret)?,
-                "P-256 private key, PKCS#8 PEM",
-            ));
-            out.push((
-                with_suffix(prefix, ".pub.jwk"),
-                json(&key.public_jwk()),
-                "P-256 public key as a JWK (for the verifier)",
-            ));
-            out.push((
-                with_suffix(prefix, ".pub.pem"),
-                Zeroizing::new(public_pem),
-                "P-256 public key, SPKI PEM (for the verifier)",
-            ));
+    let kind = match key.family() {
+        KeyFamily::Hmac => {
+            let holds = "HS256 secret (32 random bytes) as an oct JWK";
+            return Ok(vec![(
+                with_suffix(prefix, ".jwk"),
+                json(&key.to_jwk()),
+                holds,
+            )]);
+        }
+        KeyFamily::Ec => Kind::P256,
+        KeyFamily::Rsa => Kind::Rsa,
+    };
+    let public = key.public();
+    let pem = |key: &Key| {
+        key.to_pem().ok_or_else(|| CliError::Encode {
+            problem: "the key has no PEM form".into(),
+        })
+    };
+    Ok(vec![
+        (
+            with_suffix(prefix, ".jwk"),
+            json(&key.to_jwk()),
+            kind.holds(0),
+        ),
+        (with_suffix(prefix, ".pem"), pem(key)?, kind.holds(1)),
+        (
+            with_suffix(prefix, ".pub.jwk"),
+            json(&public.to_jwk()),
+            kind.holds(2),
+        ),
+        (
+            with_suffix(prefix, ".pub.pem"),
+            pem(&public)?,
+            kind.holds(3),
+        ),
+    ])
+}
+
+/// The kinds of key pair keygen writes four files for.
+#[derive(Clone, Copy)]
+enum Kind {
+    P256,
+    Rsa,
+}
+
+impl Kind {
+    /// What file `n` (private JWK, private PEM, public JWK, public PEM) holds.
+    fn holds(self, n: usize) -> &'static str {
+        const P256: [&str; 4] = [
+            "P-256 private key as a JWK",
+            "P-256 private key, PKCS#8 PEM",
+            "P-256 public key as a JWK (for the verifier)",
+            "P-256 public key, SPKI PEM (for the verifier)",
+        ];
+        const RSA: [&str; 4] = [
+            "RSA 2048-bit private key as a JWK",
+            "RSA 2048-bit private key, PKCS#8 PEM",
+            "RSA public key as a JWK (for the verifier)",
+            "RSA public key, SPKI PEM (for the verifier)",
+        ];
+        match self {
+            Kind::P256 => P256[n],
+            Kind::Rsa => RSA[n],
         }
     }
-    Ok(out)
 }
 
 /// Writes the key's files; refuses to overwrite any unless `force`.

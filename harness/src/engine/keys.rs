@@ -1,10 +1,11 @@
-//! Key material for the signature layer (policy.md §4): HMAC secrets and EC P-256 keys, loaded
-//! from JWKs, JWK sets and PEM, and grouped into [`KeySet`]s.
+//! Key material for the signature layer (policy.md §4): HMAC secrets, EC P-256 keys and RSA
+//! keys, loaded from JWKs, JWK sets and PEM, and grouped into [`KeySet`]s.
 //!
 //! Loading is strict: JWK members are canonical unpadded base64url, EC coordinates are exactly 32
-//! bytes and name a point on P-256, and a private scalar `d` must belong to the `x`/`y` it comes
-//! with. No error message and no `Debug` output ever shows secret material (`k`, `d`, or bytes
-//! of them), so both are safe to log.
+//! bytes and name a point on P-256, a private scalar `d` must belong to the `x`/`y` it comes
+//! with, and an RSA key must pass [`crate::engine::rsa::check_public`] with private members that
+//! agree. No error message and no `Debug` output ever shows secret material (`k`, `d`, an RSA
+//! key's primes, or bytes of them), so both are safe to log.
 
 use std::fmt;
 
@@ -13,14 +14,17 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{DecodeError, Engine as _};
 use p256::ecdsa::{SigningKey, VerifyingKey};
-use p256::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use p256::pkcs8::spki::SubjectPublicKeyInfoRef;
+use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, ObjectIdentifier, PrivateKeyInfo};
 use p256::{EncodedPoint, FieldBytes};
+use rsa::BigUint;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::contract::Jwk;
 pub use crate::engine::backend::HmacSecret;
+use crate::engine::rsa::{PrivateParts, PrivateRsa, PublicRsa};
 use crate::engine::Alg;
 
 /// Canonical unpadded base64url (RFC 7515 §2): padding and non-zero trailing bits are errors, so
@@ -43,6 +47,8 @@ pub enum KeyFamily {
     Hmac,
     /// An EC P-256 key, public or private (JWK `EC`), for ES256.
     Ec,
+    /// An RSA key, public or private (JWK `RSA`), for RS256 and RS512.
+    Rsa,
 }
 
 impl fmt::Display for KeyFamily {
@@ -50,6 +56,7 @@ impl fmt::Display for KeyFamily {
         f.write_str(match self {
             KeyFamily::Hmac => "HMAC secret",
             KeyFamily::Ec => "EC P-256",
+            KeyFamily::Rsa => "RSA",
         })
     }
 }
@@ -64,6 +71,11 @@ pub enum KeyMaterial {
     EcPublic(VerifyingKey),
     /// A P-256 private scalar (and its public point): signs and verifies ES256.
     EcPrivate(SigningKey),
+    /// An RSA public key: verifies RS256 and RS512, cannot sign. (Boxed, as is the private key:
+    /// an RSA key is several times the size of the others.)
+    RsaPublic(Box<PublicRsa>),
+    /// An RSA private key (and its public half): signs and verifies RS256 and RS512.
+    RsaPrivate(Box<PrivateRsa>),
 }
 
 impl fmt::Debug for KeyMaterial {
@@ -87,6 +99,8 @@ impl fmt::Debug for KeyMaterial {
                     .field("d", &"<redacted>")
                     .finish()
             }
+            KeyMaterial::RsaPublic(public) => public.fmt(f),
+            KeyMaterial::RsaPrivate(private) => private.fmt(f),
         }
     }
 }
@@ -118,33 +132,24 @@ impl Key {
         }
     }
 
-    /// A key from a JWK: `oct` (`k`) or `EC` P-256 (`x`, `y`, and `d` for a private key).
+    /// A key from a JWK: `oct` (`k`), `EC` P-256 (`x`, `y`, and `d` for a private key) or `RSA`
+    /// (`n`, `e`, and `d` with optionally all of `p`, `q`, `dp`, `dq`, `qi` for a private key).
     ///
-    /// Members that belong to the other key type are refused rather than ignored: a JWK that is
+    /// Members that belong to another key type are refused rather than ignored: a JWK that is
     /// both an `oct` secret and an EC point is ambiguous, and guessing is how key confusion starts.
     pub fn from_jwk(jwk: &Jwk) -> Result<Key, KeyError> {
         let material = match jwk.kty.as_str() {
             "oct" => {
-                for (member, present) in [
-                    ("crv", jwk.crv.is_some()),
-                    ("x", jwk.x.is_some()),
-                    ("y", jwk.y.is_some()),
-                    ("d", jwk.d.is_some()),
-                ] {
-                    if present {
-                        return Err(KeyError::UnexpectedMember { kty: "oct", member });
-                    }
-                }
+                only_members(jwk, "oct", &["k"])?;
                 let k = required("oct", "k", &jwk.k)?;
                 KeyMaterial::Hmac(HmacSecret::new(decode_member("k", k)?))
             }
+            "RSA" => {
+                only_members(jwk, "RSA", &["n", "e", "d", "p", "q", "dp", "dq", "qi"])?;
+                rsa_from_jwk(jwk)?
+            }
             "EC" => {
-                if jwk.k.is_some() {
-                    return Err(KeyError::UnexpectedMember {
-                        kty: "EC",
-                        member: "k",
-                    });
-                }
+                only_members(jwk, "EC", &["crv", "x", "y", "d"])?;
                 let crv = required("EC", "crv", &jwk.crv)?;
                 if crv != "P-256" {
                     return Err(KeyError::UnsupportedCurve { found: clip(crv) });
@@ -175,8 +180,8 @@ impl Key {
         })
     }
 
-    /// A P-256 key from PEM: `PUBLIC KEY` (SPKI), `PRIVATE KEY` (PKCS#8) or `EC PRIVATE KEY`
-    /// (SEC1).
+    /// A P-256 or RSA key from PEM: `PUBLIC KEY` (SPKI) or `PRIVATE KEY` (PKCS#8) of either,
+    /// `EC PRIVATE KEY` (SEC1), `RSA PUBLIC KEY` or `RSA PRIVATE KEY` (PKCS#1).
     ///
     /// A leading `EC PARAMETERS` block (what `openssl ecparam -genkey` prints before the key) is
     /// skipped: the key block carries its own curve, which is checked.
@@ -191,6 +196,22 @@ impl Key {
         let der = Zeroizing::new(der);
         let invalid = |label, problem| KeyError::InvalidPemKey { label, problem };
         let material = match label {
+            "PUBLIC KEY" if is_rsa_spki(&der) => {
+                let info = SubjectPublicKeyInfoRef::try_from(&der[..])
+                    .map_err(|e| invalid("PUBLIC KEY", e.to_string()))?;
+                KeyMaterial::RsaPublic(Box::new(PublicRsa::from_pkcs1_der(
+                    info.subject_public_key.raw_bytes(),
+                )?))
+            }
+            "PRIVATE KEY" if is_rsa_pkcs8(&der) => {
+                let info = PrivateKeyInfo::try_from(&der[..])
+                    .map_err(|e| invalid("PRIVATE KEY", e.to_string()))?;
+                KeyMaterial::RsaPrivate(Box::new(PrivateRsa::from_pkcs1_der(info.private_key)?))
+            }
+            "RSA PUBLIC KEY" => KeyMaterial::RsaPublic(Box::new(PublicRsa::from_pkcs1_der(&der)?)),
+            "RSA PRIVATE KEY" => {
+                KeyMaterial::RsaPrivate(Box::new(PrivateRsa::from_pkcs1_der(&der)?))
+            }
             "PUBLIC KEY" => {
                 let public = p256::PublicKey::from_public_key_der(&der)
                     .map_err(|e| invalid("PUBLIC KEY", e.to_string()))?;
@@ -227,6 +248,33 @@ impl Key {
                 let d = Zeroizing::new(sk.to_bytes());
                 ec_jwk(sk.verifying_key(), Some(&d[..]), &self.kid)
             }
+            KeyMaterial::RsaPublic(public) => rsa_jwk(public, None, &self.kid),
+            KeyMaterial::RsaPrivate(private) => rsa_jwk(private.public(), Some(private), &self.kid),
+        }
+    }
+
+    /// The key as PEM: PKCS#8 `PRIVATE KEY` for an EC or RSA private key, SPKI `PUBLIC KEY` for
+    /// a public one; none for an HMAC secret, which has no PEM form.
+    pub fn to_pem(&self) -> Option<Zeroizing<String>> {
+        use p256::pkcs8::der::pem::{encode_string, LineEnding};
+        use p256::pkcs8::{EncodePrivateKey, EncodePublicKey};
+        let pem = |label: &str, der: &[u8]| encode_string(label, LineEnding::LF, der).ok();
+        match &self.material {
+            KeyMaterial::Hmac(_) => None,
+            KeyMaterial::EcPublic(vk) => {
+                let der = p256::PublicKey::from(vk).to_public_key_der().ok()?;
+                pem("PUBLIC KEY", der.as_bytes()).map(Zeroizing::new)
+            }
+            KeyMaterial::EcPrivate(sk) => {
+                let der = p256::SecretKey::from(sk).to_pkcs8_der().ok()?;
+                pem("PRIVATE KEY", der.as_bytes()).map(Zeroizing::new)
+            }
+            KeyMaterial::RsaPublic(public) => {
+                pem("PUBLIC KEY", &public.to_spki_der()).map(Zeroizing::new)
+            }
+            KeyMaterial::RsaPrivate(private) => {
+                pem("PRIVATE KEY", &private.to_pkcs8_der()).map(Zeroizing::new)
+            }
         }
     }
 
@@ -235,14 +283,18 @@ impl Key {
         self.public().to_jwk()
     }
 
-    /// The public half of an EC private key; other keys unchanged.
+    /// The public half of an EC or RSA private key; other keys unchanged.
     pub fn public(&self) -> Key {
-        match &self.material {
-            KeyMaterial::EcPrivate(sk) => Key {
-                kid: self.kid.clone(),
-                material: KeyMaterial::EcPublic(*sk.verifying_key()),
-            },
-            _ => self.clone(),
+        let material = match &self.material {
+            KeyMaterial::EcPrivate(sk) => KeyMaterial::EcPublic(*sk.verifying_key()),
+            KeyMaterial::RsaPrivate(private) => {
+                KeyMaterial::RsaPublic(Box::new(private.public().clone()))
+            }
+            _ => return self.clone(),
+        };
+        Key {
+            kid: self.kid.clone(),
+            material,
         }
     }
 
@@ -251,23 +303,31 @@ impl Key {
         match self.material {
             KeyMaterial::Hmac(_) => KeyFamily::Hmac,
             KeyMaterial::EcPublic(_) | KeyMaterial::EcPrivate(_) => KeyFamily::Ec,
+            KeyMaterial::RsaPublic(_) | KeyMaterial::RsaPrivate(_) => KeyFamily::Rsa,
         }
     }
 
-    /// Whether this key's family is the one `alg` uses (HS256: HMAC, ES256: EC P-256).
+    /// Whether this key's family is the one `alg` uses (HS256: HMAC, ES256: EC P-256, RS256 and
+    /// RS512: RSA).
     pub fn fits(&self, alg: Alg) -> bool {
-        matches!(
-            (alg, self.family()),
-            (Alg::HS256, KeyFamily::Hmac) | (Alg::ES256, KeyFamily::Ec)
-        )
+        self.family() == alg.family()
+    }
+
+    /// The RSA public key, for RSA keys.
+    pub fn rsa_public(&self) -> Option<&PublicRsa> {
+        match &self.material {
+            KeyMaterial::RsaPublic(public) => Some(public),
+            KeyMaterial::RsaPrivate(private) => Some(private.public()),
+            _ => None,
+        }
     }
 
     /// The P-256 public key, for EC keys.
     pub fn verifying_key(&self) -> Option<VerifyingKey> {
         match &self.material {
-            KeyMaterial::Hmac(_) => None,
             KeyMaterial::EcPublic(vk) => Some(*vk),
             KeyMaterial::EcPrivate(sk) => Some(*sk.verifying_key()),
+            _ => None,
         }
     }
 
@@ -307,6 +367,45 @@ impl Key {
             counter += 1;
         }
     }
+
+    /// TEST KEY ONLY: the test key of `alg`'s family with this label (also its `kid`).
+    pub fn test_for(alg: Alg, label: &str) -> Key {
+        match alg.family() {
+            KeyFamily::Hmac => Key::test_hmac(label),
+            KeyFamily::Ec => Key::test_ec(label),
+            KeyFamily::Rsa => Key::test_rsa(label),
+        }
+    }
+
+    /// TEST KEY ONLY: a 2048-bit RSA private key with e = 65537 derived from `label` (anyone can
+    /// recompute it; see [`PrivateRsa::test_key`]). `kid` = label.
+    pub fn test_rsa(label: &str) -> Key {
+        Key::test_rsa_sized(label, 2048, 65_537)
+    }
+
+    /// TEST KEY ONLY: [`Key::test_rsa`] with another modulus size or prime exponent, unchecked
+    /// (short keys and small exponents are what some vectors are about). Keys are derived once
+    /// per process: finding the primes takes a noticeable fraction of a second.
+    pub fn test_rsa_sized(label: &str, bits: usize, e: u32) -> Key {
+        use std::collections::HashMap;
+        use std::sync::{Mutex, OnceLock};
+        type Derived = HashMap<(String, usize, u32), PrivateRsa>;
+        static DERIVED: OnceLock<Mutex<Derived>> = OnceLock::new();
+        let cache = DERIVED.get_or_init(Default::default);
+        let id = (label.to_owned(), bits, e);
+        let cached = cache.lock().ok().and_then(|c| c.get(&id).cloned());
+        let private = cached.unwrap_or_else(|| {
+            let derived = PrivateRsa::test_key(label, bits, e);
+            if let Ok(mut c) = cache.lock() {
+                c.insert(id, derived.clone());
+            }
+            derived
+        });
+        Key {
+            kid: Some(label.to_owned()),
+            material: KeyMaterial::RsaPrivate(Box::new(private)),
+        }
+    }
 }
 
 /// Why a key could not be loaded. Messages name the JWK member or PEM label at fault and never
@@ -314,8 +413,8 @@ impl Key {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyError {
-    /// `kty` is neither `oct` nor `EC`.
-    #[error("unsupported kty {found:?} (expected \"oct\" or \"EC\")")]
+    /// `kty` is not `oct`, `EC` or `RSA`.
+    #[error("unsupported kty {found:?} (expected \"oct\", \"EC\" or \"RSA\")")]
     UnsupportedKty { found: String },
     /// A member the key type needs is absent.
     #[error("JWK with kty {kty:?} is missing member {member:?}")]
@@ -356,12 +455,31 @@ pub enum KeyError {
     /// `d`'s public point is not `x`/`y`.
     #[error("JWK member \"d\" does not match \"x\"/\"y\" (its public point differs)")]
     PrivateKeyMismatch,
+    /// A base64url integer (an RSA member) is empty or starts with a zero byte (RFC 7518
+    /// §6.3.1.1 asks for the shortest encoding).
+    #[error("JWK member {member:?} is not a minimal base64url integer: {problem}")]
+    NotMinimalInteger {
+        member: &'static str,
+        problem: &'static str,
+    },
+    /// The RSA modulus is shorter or longer than policy.md §4.10 allows.
+    #[error(
+        "RSA modulus is {bits} bits; policy.md §4.10 requires {min} to {max} bits (RFC 7518 §3.3 \
+         asks for at least 2048)"
+    )]
+    RsaModulusSize { bits: usize, min: usize, max: usize },
+    /// The RSA public exponent is refused by policy.md §4.11.
+    #[error("RSA public exponent e = {e} is refused (policy.md §4.11): {problem}")]
+    RsaExponent { e: String, problem: String },
+    /// The RSA key is malformed or its members do not agree.
+    #[error("RSA key is invalid: {problem}")]
+    InvalidRsaKey { problem: String },
     /// The text is not a PEM document.
     #[error("PEM is malformed: {problem}")]
     InvalidPem { problem: String },
     /// The PEM label names a kind of key this layer does not load.
     #[error(
-        "PEM label {label:?} not supported (expected \"PUBLIC KEY\", \"PRIVATE KEY\" or \"EC PRIVATE KEY\")"
+        "PEM label {label:?} not supported (expected \"PUBLIC KEY\", \"PRIVATE KEY\", \"EC PRIVATE KEY\", \"RSA PUBLIC KEY\" or \"RSA PRIVATE KEY\")"
     )]
     UnsupportedPemLabel { label: String },
     /// The PEM block's contents are not a P-256 key of the kind its label says.
@@ -391,6 +509,10 @@ impl KeyError {
             KeyError::PointNotOnCurve => "point_not_on_curve",
             KeyError::InvalidPrivateScalar => "invalid_private_scalar",
             KeyError::PrivateKeyMismatch => "private_key_mismatch",
+            KeyError::NotMinimalInteger { .. } => "not_minimal_integer",
+            KeyError::RsaModulusSize { .. } => "rsa_modulus_size",
+            KeyError::RsaExponent { .. } => "rsa_exponent",
+            KeyError::InvalidRsaKey { .. } => "invalid_rsa_key",
             KeyError::InvalidPem { .. } => "invalid_pem",
             KeyError::UnsupportedPemLabel { .. } => "unsupported_pem_label",
             KeyError::InvalidPemKey { .. } => "invalid_pem_key",
@@ -469,7 +591,7 @@ impl KeySet {
         self.keys.iter().filter(move |k| k.fits(alg))
     }
 
-    /// The same set with every EC private key replaced by its public key (HMAC keys stay).
+    /// The same set with every private key replaced by its public key (HMAC keys stay).
     pub fn public(&self) -> KeySet {
         KeySet::new(self.keys.iter().map(Key::public).collect())
     }
@@ -544,6 +666,112 @@ fn ec_jwk(vk: &VerifyingKey, d: Option<&[u8]>, kid: &Option<String>) -> Jwk {
         kid: kid.clone(),
         ..Jwk::default()
     }
+}
+
+/// Refuses every key-material member of `jwk` that `kty` does not have.
+fn only_members(jwk: &Jwk, kty: &'static str, own: &[&str]) -> Result<(), KeyError> {
+    let members = [
+        ("k", &jwk.k),
+        ("crv", &jwk.crv),
+        ("x", &jwk.x),
+        ("y", &jwk.y),
+        ("n", &jwk.n),
+        ("e", &jwk.e),
+        ("d", &jwk.d),
+        ("p", &jwk.p),
+        ("q", &jwk.q),
+        ("dp", &jwk.dp),
+        ("dq", &jwk.dq),
+        ("qi", &jwk.qi),
+    ];
+    match members
+        .into_iter()
+        .find(|(name, value)| value.is_some() && !own.contains(name))
+    {
+        Some((member, _)) => Err(KeyError::UnexpectedMember { kty, member }),
+        None => Ok(()),
+    }
+}
+
+/// An RSA JWK: `n` and `e`; `d` makes it private, and `p`, `q`, `dp`, `dq`, `qi` come all
+/// together or not at all (RFC 7518 §6.3.2, without `oth`: multi-prime keys are not loaded).
+fn rsa_from_jwk(jwk: &Jwk) -> Result<KeyMaterial, KeyError> {
+    let n = integer("n", required("RSA", "n", &jwk.n)?)?;
+    let e = integer("e", required("RSA", "e", &jwk.e)?)?;
+    let crt_members = [
+        ("p", &jwk.p),
+        ("q", &jwk.q),
+        ("dp", &jwk.dp),
+        ("dq", &jwk.dq),
+        ("qi", &jwk.qi),
+    ];
+    let Some(d) = &jwk.d else {
+        if crt_members.iter().any(|(_, v)| v.is_some()) {
+            return Err(KeyError::MissingMember {
+                kty: "RSA",
+                member: "d",
+            });
+        }
+        return Ok(KeyMaterial::RsaPublic(Box::new(PublicRsa::new(n, e)?)));
+    };
+    let crt = if crt_members.iter().all(|(_, v)| v.is_none()) {
+        None
+    } else {
+        let mut values = Vec::with_capacity(5);
+        for (member, value) in crt_members {
+            values.push(integer(member, required("RSA", member, value)?)?);
+        }
+        let [p, q, dp, dq, qi]: [BigUint; 5] =
+            values.try_into().map_err(|_| KeyError::InvalidRsaKey {
+                problem: "five CRT members expected".into(),
+            })?;
+        Some([p, q, dp, dq, qi])
+    };
+    let d = integer("d", d)?;
+    let private = PrivateRsa::from_parts(n, e, PrivateParts { d, crt })?;
+    Ok(KeyMaterial::RsaPrivate(Box::new(private)))
+}
+
+/// A base64url unsigned integer (RFC 7518 §2 "Base64urlUInt"): non-empty, no leading zero byte.
+fn integer(member: &'static str, text: &str) -> Result<BigUint, KeyError> {
+    let bytes = decode_member(member, text)?;
+    match bytes.first() {
+        None => Err(KeyError::NotMinimalInteger {
+            member,
+            problem: "it is empty",
+        }),
+        Some(0) if bytes.len() > 1 => Err(KeyError::NotMinimalInteger {
+            member,
+            problem: "it starts with a zero byte",
+        }),
+        Some(_) => Ok(BigUint::from_bytes_be(&bytes)),
+    }
+}
+
+fn rsa_jwk(public: &PublicRsa, private: Option<&PrivateRsa>, kid: &Option<String>) -> Jwk {
+    let mut jwk = Jwk {
+        kty: "RSA".to_owned(),
+        n: Some(B64URL.encode(public.n())),
+        e: Some(B64URL.encode(public.e())),
+        kid: kid.clone(),
+        ..Jwk::default()
+    };
+    if let Some(private) = private {
+        let [d, p, q, dp, dq, qi] = private.private_members().map(|m| Some(B64URL.encode(&*m)));
+        (jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi) = (d, p, q, dp, dq, qi);
+    }
+    jwk
+}
+
+/// The object identifier rsaEncryption (RFC 8017 Appendix A.1).
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+
+fn is_rsa_spki(der: &[u8]) -> bool {
+    SubjectPublicKeyInfoRef::try_from(der).is_ok_and(|info| info.algorithm.oid == RSA_ENCRYPTION)
+}
+
+fn is_rsa_pkcs8(der: &[u8]) -> bool {
+    PrivateKeyInfo::try_from(der).is_ok_and(|info| info.algorithm.oid == RSA_ENCRYPTION)
 }
 
 /// Shortens a value quoted in an error (they are not secret, but may be arbitrarily long).
@@ -810,11 +1038,17 @@ mod tests {
             "\"crv\" must be \"P-256\", found \"P-384\"",
         );
 
-        let rsa = Jwk {
-            kty: "RSA".into(),
+        let okp = Jwk {
+            kty: "OKP".into(),
             ..Jwk::default()
         };
-        refused(&rsa, "unsupported_kty", "unsupported kty \"RSA\"");
+        refused(&okp, "unsupported_kty", "unsupported kty \"OKP\"");
+        let rsa = Jwk {
+            kty: "RSA".into(),
+            e: Some("AQAB".into()),
+            ..Jwk::default()
+        };
+        refused(&rsa, "missing_member", "missing member \"n\"");
 
         let no_k = Jwk {
             kty: "oct".into(),
@@ -996,7 +1230,7 @@ mod tests {
             .is_empty());
 
         // A bad key names its position.
-        let text = r#"{"keys":[{"kty":"oct","k":"AA"},{"kty":"RSA","n":"x","e":"AQAB"}]}"#;
+        let text = r#"{"keys":[{"kty":"oct","k":"AA"},{"kty":"OKP","x":"AA"}]}"#;
         let e = KeySet::from_jwks(text).unwrap_err();
         assert_eq!(e.code(), "unsupported_kty");
         assert!(e.to_string().starts_with("JWKS key #1:"), "{e}");

@@ -10,6 +10,7 @@ pub mod header;
 pub mod json;
 pub mod keys;
 pub mod provider;
+pub mod rsa;
 pub mod signature;
 
 use std::fmt;
@@ -35,17 +36,32 @@ pub enum Alg {
     HS256,
     /// ECDSA with P-256 and SHA-256, 64-byte R‖S signatures (RFC 7518 §3.4).
     ES256,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3).
+    RS256,
+    /// RSASSA-PKCS1-v1_5 with SHA-512 (RFC 7518 §3.3).
+    RS512,
 }
 
 impl Alg {
     /// Every algorithm the engine implements.
-    pub const ALL: [Alg; 2] = [Alg::HS256, Alg::ES256];
+    pub const ALL: [Alg; 4] = [Alg::HS256, Alg::ES256, Alg::RS256, Alg::RS512];
 
     /// The registered `alg` name.
     pub fn as_str(self) -> &'static str {
         match self {
             Alg::HS256 => "HS256",
             Alg::ES256 => "ES256",
+            Alg::RS256 => "RS256",
+            Alg::RS512 => "RS512",
+        }
+    }
+
+    /// The family of key the algorithm takes (policy.md §4.9: no other family is ever used).
+    pub fn family(self) -> keys::KeyFamily {
+        match self {
+            Alg::HS256 => keys::KeyFamily::Hmac,
+            Alg::ES256 => keys::KeyFamily::Ec,
+            Alg::RS256 | Alg::RS512 => keys::KeyFamily::Rsa,
         }
     }
 
@@ -216,6 +232,8 @@ fn assemble(alg: Alg, key: &Key, header: &[u8], payload: &[u8]) -> Result<String
     let signature_chars = match alg {
         Alg::HS256 => 43,
         Alg::ES256 => 86,
+        // A 2048-bit key's; longer keys grow the string once.
+        Alg::RS256 | Alg::RS512 => 342,
     };
     let encoded = |n: usize| n.div_ceil(3) * 4;
     let mut token =

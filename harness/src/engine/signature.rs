@@ -1,11 +1,11 @@
-//! The signature layer (policy.md §4): HS256 and ES256 signing and verification over a JWS
-//! signing input (`BASE64URL(header) "." BASE64URL(payload)`).
+//! The signature layer (policy.md §4): HS256, ES256, RS256 and RS512 signing and verification
+//! over a JWS signing input (`BASE64URL(header) "." BASE64URL(payload)`).
 //!
 //! Every check that decides between "malformed" and "wrong" happens here, before any library
 //! sees the bytes: the key family must fit the algorithm (no key confusion), an HMAC secret must
 //! not be empty, the signature must have its algorithm's exact length (ES256 is 64-byte R‖S, never
-//! DER), and ES256 `r` and `s` must lie in [1, n−1] (CVE-2022-21449). Nothing here panics on any
-//! input.
+//! DER; RSA is the modulus length), ES256 `r` and `s` must lie in [1, n−1] (CVE-2022-21449), and
+//! an RSA signature must be below the modulus. Nothing here panics on any input.
 
 use hmac::{Hmac, Mac};
 use p256::elliptic_curve::{Field, PrimeField};
@@ -14,6 +14,7 @@ use sha2::Sha256;
 
 use crate::engine::backend::{self, HmacSecret};
 use crate::engine::keys::{Key, KeyMaterial};
+use crate::engine::rsa::RsaHash;
 use crate::engine::Alg;
 use crate::verdict::Reason;
 
@@ -22,16 +23,34 @@ const HS256_TAG_BYTES: usize = 32;
 /// Length of an ES256 signature: R and S, 32 bytes each, big-endian (RFC 7518 §3.4).
 const ES256_SIGNATURE_BYTES: usize = 64;
 
-/// A signature held without a heap allocation: a 32-byte HS256 tag or a 64-byte ES256 R‖S.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SignatureBytes {
-    bytes: [u8; ES256_SIGNATURE_BYTES],
-    len: usize,
+/// A signature: a 32-byte HS256 tag or a 64-byte ES256 R‖S held without a heap allocation, or
+/// an RSA signature as long as its modulus.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignatureBytes {
+    /// Up to 64 bytes, the first `len` of `bytes`.
+    Inline {
+        bytes: [u8; ES256_SIGNATURE_BYTES],
+        len: usize,
+    },
+    /// An RSA signature.
+    Heap(Vec<u8>),
 }
 
 impl AsRef<[u8]> for SignatureBytes {
     fn as_ref(&self) -> &[u8] {
-        &self.bytes[..self.len]
+        match self {
+            SignatureBytes::Inline { bytes, len } => &bytes[..*len],
+            SignatureBytes::Heap(bytes) => bytes,
+        }
+    }
+}
+
+/// The RSASSA-PKCS1-v1_5 hash of an RSA algorithm.
+fn rsa_hash(alg: Alg) -> Option<RsaHash> {
+    match alg {
+        Alg::RS256 => Some(RsaHash::Sha256),
+        Alg::RS512 => Some(RsaHash::Sha512),
+        Alg::HS256 | Alg::ES256 => None,
     }
 }
 
@@ -39,48 +58,77 @@ impl AsRef<[u8]> for SignatureBytes {
 ///
 /// ES256 signatures are deterministic (RFC 6979) in every build, on `p256` even with the `ring`
 /// feature: the same key and input always give the same 64 bytes, which keeps generated vectors
-/// reproducible.
+/// reproducible. RSA signatures (PKCS#1 v1.5) are deterministic on either backend; here they
+/// are made by RustCrypto `rsa`, with any RSA private key, short ones included.
 pub fn sign(alg: Alg, key: &Key, signing_input: &[u8]) -> Result<Vec<u8>, Reason> {
-    sign_with(alg, key, signing_input, backend::sign_deterministic).map(|s| s.as_ref().to_vec())
+    sign_with(alg, key, signing_input, Backend::Deterministic).map(|s| s.as_ref().to_vec())
 }
 
-/// Signs like [`sign`], on the compiled-in ES256 backend: with the `ring` feature, ES256
-/// signatures use a random nonce (equally valid, not reproducible).
+/// Signs like [`sign`], on the compiled-in backend: with the `ring` feature, ES256 signatures
+/// use a random nonce (equally valid, not reproducible) and RSA signs on ring.
 pub fn sign_fast(alg: Alg, key: &Key, signing_input: &[u8]) -> Result<SignatureBytes, Reason> {
-    sign_with(alg, key, signing_input, backend::sign_fast)
+    sign_with(alg, key, signing_input, Backend::Fast)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Deterministic,
+    Fast,
 }
 
 fn sign_with(
     alg: Alg,
     key: &Key,
     signing_input: &[u8],
-    es256: fn(&p256::ecdsa::SigningKey, &[u8]) -> Option<[u8; ES256_SIGNATURE_BYTES]>,
+    backend: Backend,
 ) -> Result<SignatureBytes, Reason> {
     check_family(alg, key)?;
+    let public_only = |family: &str, member: &str| Reason::InvalidKey {
+        problem: format!(
+            "signing {alg} needs an {family} private key (JWK member \"{member}\"); this key is \
+             public only"
+        ),
+    };
     match (alg, &key.material) {
         (Alg::HS256, KeyMaterial::Hmac(secret)) => {
             let tag = hs256(secret, signing_input)?.finalize().into_bytes();
             let mut bytes = [0u8; ES256_SIGNATURE_BYTES];
             bytes[..HS256_TAG_BYTES].copy_from_slice(&tag);
-            Ok(SignatureBytes {
+            Ok(SignatureBytes::Inline {
                 bytes,
                 len: HS256_TAG_BYTES,
             })
         }
         (Alg::ES256, KeyMaterial::EcPrivate(sk)) => {
+            let es256 = match backend {
+                Backend::Deterministic => backend::sign_deterministic,
+                Backend::Fast => backend::sign_fast,
+            };
             let bytes = es256(sk, signing_input).ok_or_else(|| Reason::InvalidKey {
                 problem: "ECDSA signing failed with this P-256 key".to_owned(),
             })?;
-            Ok(SignatureBytes {
+            Ok(SignatureBytes::Inline {
                 bytes,
                 len: ES256_SIGNATURE_BYTES,
             })
         }
-        (Alg::ES256, KeyMaterial::EcPublic(_)) => Err(Reason::InvalidKey {
-            problem: "signing ES256 needs an EC P-256 private key (JWK member \"d\"); this key is \
-                      public only"
-                .to_owned(),
-        }),
+        (Alg::ES256, KeyMaterial::EcPublic(_)) => Err(public_only("EC P-256", "d")),
+        (Alg::RS256 | Alg::RS512, KeyMaterial::RsaPrivate(private)) => {
+            let hash = rsa_hash(alg).ok_or_else(|| mismatch(alg, key))?;
+            let signature = match backend {
+                Backend::Deterministic => private.sign_rsa_crate(hash, signing_input),
+                Backend::Fast => private.sign_fast(hash, signing_input),
+            };
+            signature
+                .map(SignatureBytes::Heap)
+                .ok_or_else(|| Reason::InvalidKey {
+                    problem: format!(
+                        "RSA signing failed with this {}-bit key",
+                        private.public().bits()
+                    ),
+                })
+        }
+        (Alg::RS256 | Alg::RS512, KeyMaterial::RsaPublic(_)) => Err(public_only("RSA", "d")),
         // check_family has already refused every other pairing.
         (alg, _) => Err(mismatch(alg, key)),
     }
@@ -132,6 +180,12 @@ pub fn verify(alg: Alg, key: &Key, signing_input: &[u8], signature: &[u8]) -> Re
         (Alg::ES256, KeyMaterial::EcPrivate(sk)) => {
             es256_verify(sk.verifying_key(), signing_input, signature)
         }
+        (Alg::RS256 | Alg::RS512, _) => match (rsa_hash(alg), key.rsa_public()) {
+            (Some(hash), Some(public)) => {
+                public.verify(hash, alg.as_str(), signing_input, signature)
+            }
+            _ => Err(mismatch(alg, key)),
+        },
         (alg, _) => Err(mismatch(alg, key)),
     }
 }

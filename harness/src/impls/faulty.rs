@@ -347,7 +347,7 @@ impl AnyHash {
                 p256::ecdsa::Signature::from_slice(&token.signature)
                     .is_ok_and(|sig| vk.verify_prehash(d, &sig).is_ok())
             }),
-            engine::keys::KeyMaterial::EcPrivate(_) => false,
+            _ => false,
         });
         matched.then(|| let_through(header, &token.payload, request, limits))
     }

@@ -184,6 +184,15 @@ pub enum MintAlg {
     /// ECDSA on the P-256 key over a SHA-512 digest, 64-byte `R ‖ S`.
     #[serde(rename = "ECDSA-P256-SHA512")]
     EcdsaP256Sha512,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3).
+    RS256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384 and the RSA key.
+    RS384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512 (RFC 7518 §3.3).
+    RS512,
+    /// RSASSA-PSS with SHA-256, MGF1 with SHA-256 and a 32-byte salt (RFC 7518 §3.5), the salt
+    /// derived from the key and input so that minting stays deterministic.
+    PS256,
 }
 
 impl From<Alg> for MintAlg {
@@ -191,6 +200,8 @@ impl From<Alg> for MintAlg {
         match alg {
             Alg::HS256 => MintAlg::HS256,
             Alg::ES256 => MintAlg::ES256,
+            Alg::RS256 => MintAlg::RS256,
+            Alg::RS512 => MintAlg::RS512,
         }
     }
 }
@@ -210,6 +221,9 @@ pub enum SignatureForm {
     Der,
     /// The first bit of the signature flipped (invalid).
     FlipFirstBit,
+    /// The last bit of the signature flipped (invalid): for RSA, where flipping the first bit
+    /// may lift the signature above the modulus and so change the reason it is refused for.
+    FlipLastBit,
 }
 
 impl SignatureForm {

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha384, Sha512};
 
 use super::case::{Mint, MintAlg, SignatureForm};
 use crate::engine::keys::{Key, KeyMaterial};
+use crate::engine::rsa::RsaHash;
 use crate::engine::{compact, signature, Alg};
 
 /// Why a recipe could not be minted.
@@ -94,6 +95,14 @@ pub fn sign_as(alg: MintAlg, key: &Key, input: &[u8]) -> Result<Vec<u8>, MintErr
         (MintAlg::EcdsaP256Sha512, KeyMaterial::EcPrivate(sk)) => {
             prehashed(sk, &Sha512::digest(input))
         }
+        (MintAlg::RS256, _) => engine(Alg::RS256),
+        (MintAlg::RS512, _) => engine(Alg::RS512),
+        (MintAlg::RS384, KeyMaterial::RsaPrivate(private)) => private
+            .sign_rsa_crate(RsaHash::Sha384, input)
+            .ok_or_else(unfit),
+        (MintAlg::PS256, KeyMaterial::RsaPrivate(private)) => {
+            private.sign_pss_sha256(input).ok_or_else(unfit)
+        }
         _ => Err(unfit()),
     }
 }
@@ -122,6 +131,12 @@ fn transform(mut sig: Vec<u8>, form: SignatureForm, alg: MintAlg) -> Result<Vec<
         SignatureForm::FlipFirstBit => {
             if let Some(b) = sig.first_mut() {
                 *b ^= 0x80;
+            }
+            Ok(sig)
+        }
+        SignatureForm::FlipLastBit => {
+            if let Some(b) = sig.last_mut() {
+                *b ^= 0x01;
             }
             Ok(sig)
         }
@@ -156,10 +171,7 @@ mod tests {
     use crate::engine::{verify_jws, JwsOptions, Limits};
 
     fn recipe(alg: Alg, form: SignatureForm) -> Mint {
-        let key = match alg {
-            Alg::HS256 => Key::test_hmac("mint"),
-            Alg::ES256 => Key::test_ec("mint"),
-        };
+        let key = Key::test_for(alg, "mint");
         Mint {
             header: format!(r#"{{"alg":"{alg}"}}"#),
             payload: r#"{"sub":"u","exp":${now+60},"nbf":${now-0.5},"iat":${now}}"#.into(),
@@ -253,6 +265,38 @@ mod tests {
             sign_as(MintAlg::EcdsaP256Sha384, &hmac, input),
             Err(MintError::Key(_))
         ));
+        let rsa = Key::test_rsa("mint");
+        let public = rsa.rsa_public().unwrap();
+        let rsa_sigs: Vec<Vec<u8>> = [
+            MintAlg::RS256,
+            MintAlg::RS384,
+            MintAlg::RS512,
+            MintAlg::PS256,
+        ]
+        .into_iter()
+        .map(|alg| sign_as(alg, &rsa, input).unwrap())
+        .collect();
+        assert_eq!(
+            rsa_sigs[3],
+            sign_as(MintAlg::PS256, &rsa, input).unwrap(),
+            "PS256 minting is deterministic"
+        );
+        for (hash, sig) in [RsaHash::Sha256, RsaHash::Sha384, RsaHash::Sha512]
+            .into_iter()
+            .zip(&rsa_sigs)
+        {
+            assert!(public.verify_rsa_crate(hash, input, sig), "{hash:?}");
+        }
+        for sig in &rsa_sigs[1..] {
+            assert_eq!(
+                signature::verify(Alg::RS256, &rsa, input, sig),
+                Err(crate::verdict::Reason::BadSignature)
+            );
+        }
+        assert!(matches!(
+            sign_as(MintAlg::PS256, &ec, input),
+            Err(MintError::Key(_))
+        ));
     }
 
     #[test]
@@ -267,8 +311,12 @@ mod tests {
         let der = mint(&recipe(Alg::ES256, SignatureForm::Der), 7).unwrap();
         assert_eq!(verifies(&der, Alg::ES256), Err("signature_length".into()));
         for alg in Alg::ALL {
-            let flipped = mint(&recipe(alg, SignatureForm::FlipFirstBit), 7).unwrap();
+            let flipped = mint(&recipe(alg, SignatureForm::FlipLastBit), 7).unwrap();
             assert_eq!(verifies(&flipped, alg), Err("bad_signature".into()));
+            if alg.family() != crate::engine::keys::KeyFamily::Rsa {
+                let flipped = mint(&recipe(alg, SignatureForm::FlipFirstBit), 7).unwrap();
+                assert_eq!(verifies(&flipped, alg), Err("bad_signature".into()));
+            }
         }
         assert!(matches!(
             mint(&recipe(Alg::HS256, SignatureForm::HighS), 7),

@@ -204,18 +204,36 @@ pub fn settle_exceptions(report: &mut Report, exceptions: &Exceptions, all_selec
 }
 
 /// Why a case cannot run against this implementation, if it cannot.
+///
+/// A profile's case runs where the implementation has one of the profile's algorithms; a
+/// provider-less case only where it has every algorithm of the case's allow-list, since that is
+/// the configuration the verdict is about (an HS256-only library cannot be set up to accept both
+/// HS256 and RS256).
 fn skip_reason(case: &Case, profile: Option<&Profile>, d: &Description) -> Option<String> {
-    let algs: Vec<String> = match profile {
-        Some(p) => p
-            .algorithms
-            .allowed
-            .iter()
-            .map(|a| a.as_str().to_owned())
-            .collect(),
-        None => case.algorithms.clone(),
-    };
-    if !algs.is_empty() && !algs.iter().any(|a| d.algorithms.contains(a)) {
-        return Some(format!("does not implement {}", algs.join(" or ")));
+    let implemented = |a: &String| d.algorithms.contains(a);
+    match profile {
+        Some(p) => {
+            let algs: Vec<String> = p
+                .algorithms
+                .allowed
+                .iter()
+                .map(|a| a.as_str().to_owned())
+                .collect();
+            if !algs.is_empty() && !algs.iter().any(implemented) {
+                return Some(format!("does not implement {}", algs.join(" or ")));
+            }
+        }
+        None => {
+            let missing: Vec<&str> = case
+                .algorithms
+                .iter()
+                .filter(|a| !implemented(a))
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() {
+                return Some(format!("does not implement {}", missing.join(", ")));
+            }
+        }
     }
     for check in &case.checks {
         if let Some(why) = d.limitation(check) {

@@ -38,11 +38,7 @@ pub fn is_signer_id(id: &str) -> bool {
 
 /// The signing key for a profile's canonical token (TEST KEY ONLY).
 pub fn signing_key(profile: &Profile) -> Key {
-    let label = format!("{}-key-1", profile.id);
-    match profile.signing_alg() {
-        Alg::HS256 => Key::test_hmac(&label),
-        Alg::ES256 => Key::test_ec(&label),
-    }
+    Key::test_for(profile.signing_alg(), &format!("{}-key-1", profile.id))
 }
 
 struct Canonical<'p> {

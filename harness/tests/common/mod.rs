@@ -28,10 +28,7 @@ pub struct Fixture {
 
 /// A deterministic test key of the family `alg` needs.
 pub fn test_key(alg: Alg, label: &str) -> Key {
-    match alg {
-        Alg::HS256 => Key::test_hmac(label),
-        Alg::ES256 => Key::test_ec(label),
-    }
+    Key::test_for(alg, label)
 }
 
 impl Fixture {

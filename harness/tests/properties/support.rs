@@ -73,11 +73,7 @@ pub fn wall_clock() -> i64 {
 
 /// TEST KEY: the deterministic key of `alg`'s family a profile's tokens are signed with.
 pub fn test_key(alg: Alg, profile: &Profile) -> Key {
-    let label = format!("properties-{}", profile.id);
-    match alg {
-        Alg::HS256 => Key::test_hmac(&label),
-        Alg::ES256 => Key::test_ec(&label),
-    }
+    Key::test_for(alg, &format!("properties-{}", profile.id))
 }
 
 /// The configured verification keys of a profile: its test key, public half only.

@@ -35,6 +35,7 @@ mod modes;
 mod onesignal;
 mod privy;
 mod pusher;
+mod rsa;
 mod signature;
 mod stream;
 mod sunshine;
@@ -84,6 +85,7 @@ pub fn all() -> Vec<VectorFile> {
         binding::file(),
         modes::file(),
         wycheproof::file(),
+        rsa::file(),
     ];
     for (id, description, generate, _) in PROVIDER_NAMESPACES {
         let mut cases = Vec::new();

@@ -234,11 +234,10 @@ pub(crate) fn nested_arrays(depth: usize) -> String {
     format!("{}{}", "[".repeat(depth), "]".repeat(depth))
 }
 
-/// The algorithm of a key's family.
+/// The first algorithm of a key's family (RS256 for RSA keys).
 pub(crate) fn family_alg(key: &Key) -> Alg {
-    if key.fits(Alg::HS256) {
-        Alg::HS256
-    } else {
-        Alg::ES256
-    }
+    Alg::ALL
+        .into_iter()
+        .find(|alg| key.fits(*alg))
+        .unwrap_or(Alg::HS256)
 }
