@@ -7,13 +7,21 @@
  *
  * The library is used as its header documents it (jwt.h, "JWT Object Creation"):
  *
- *  - sign: jwt_new, jwt_set_alg with the raw secret (HS256) or a PEM private key (ES256),
- *    jwt_add_headers_json for the requested header members, jwt_add_grants_json for the
- *    claims, jwt_encode_str.
+ *  - sign: jwt_new, jwt_set_alg with the raw secret (HS256) or a PEM private key (ES256,
+ *    RS256, RS512), jwt_add_headers_json for the requested header members,
+ *    jwt_add_grants_json for the claims, jwt_encode_str.
  *  - verify: jwt_decode(&jwt, token, key, key_len), which splits the token, parses header and
  *    claims with jansson, reads `alg` from the header and checks the signature with the key
- *    (a secret for HS*, a PEM public key for ES*, jwt.c:529-604); then the header and claims
- *    are read back with jwt_get_headers_json / jwt_get_grants_json.
+ *    (a secret for HS*, a PEM public key for ES* and RS*, jwt.c:529-604); then the header and
+ *    claims are read back with jwt_get_headers_json / jwt_get_grants_json.
+ *
+ * Keys: libjwt takes PEM for ES* and RS* (jwt-openssl.c:209, 368: PEM_read_bio_PrivateKey and
+ * PEM_read_bio_PUBKEY), so JWKs are turned into PEM here, DER written by hand with no OpenSSL
+ * call: an EC P-256 JWK into SPKI (`PUBLIC KEY`) to verify and SEC1 (`EC PRIVATE KEY`) to sign,
+ * an RSA JWK into SPKI (`PUBLIC KEY`, the only public form PEM_read_bio_PUBKEY reads) to verify
+ * and PKCS#1 (`RSA PRIVATE KEY`, all of n, e, d, p, q, dp, dq, qi) to sign. RSA integers are
+ * written in minimal DER whatever the JWK's bytes; nothing else about an RSA key (its size, its
+ * exponent) is checked here: that is the library's, or OpenSSL's, to judge.
  *
  * What libjwt 1.10 leaves to the application, and this adapter therefore does:
  *
@@ -195,6 +203,153 @@ static const char *jwk_str(json_t *jwk, const char *member)
 	return json_string_value(json_object_get(jwk, member));
 }
 
+/* AlgorithmIdentifier { rsaEncryption, NULL } (RFC 3279 §2.3.1). */
+static const unsigned char ALGID_RSA[15] = {
+	0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+};
+
+/* A growing DER buffer; `failed` sticks once an allocation fails. */
+struct der {
+	unsigned char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static void der_put(struct der *d, const unsigned char *bytes, size_t n)
+{
+	if (d->failed || n == 0)
+		return;
+	if (d->len + n > d->cap) {
+		size_t cap = (d->len + n) * 2 + 64;
+		unsigned char *grown = malloc(cap);
+
+		if (!grown) {
+			d->failed = 1;
+			return;
+		}
+		if (d->p) {
+			memcpy(grown, d->p, d->len);
+			memset(d->p, 0, d->cap);
+			free(d->p);
+		}
+		d->p = grown;
+		d->cap = cap;
+	}
+	memcpy(d->p + d->len, bytes, n);
+	d->len += n;
+}
+
+static void der_free(struct der *d)
+{
+	if (d->p) {
+		memset(d->p, 0, d->cap);
+		free(d->p);
+	}
+	memset(d, 0, sizeof *d);
+}
+
+/* Appends tag, length (DER: short form below 128, else long form) and `n` content bytes. */
+static void der_tlv(struct der *d, unsigned char tag, const unsigned char *content, size_t n)
+{
+	unsigned char head[6];
+	size_t h = 0, k;
+
+	head[h++] = tag;
+	if (n < 0x80) {
+		head[h++] = (unsigned char)n;
+	} else {
+		size_t bytes = n > 0xffffff ? 4 : n > 0xffff ? 3 : n > 0xff ? 2 : 1;
+
+		head[h++] = (unsigned char)(0x80 | bytes);
+		for (k = bytes; k-- > 0;)
+			head[h++] = (unsigned char)(n >> (8 * k));
+	}
+	der_put(d, head, h);
+	der_put(d, content, n);
+}
+
+/* Appends an INTEGER holding the unsigned big-endian `bytes`: leading zero bytes dropped, one
+ * put back where the first bit would read as a sign. */
+static void der_uint(struct der *d, const unsigned char *bytes, size_t n)
+{
+	struct der v = {0};
+	static const unsigned char zero = 0;
+
+	while (n > 0 && bytes[0] == 0) {
+		bytes++;
+		n--;
+	}
+	if (n == 0 || bytes[0] & 0x80)
+		der_put(&v, &zero, 1);
+	der_put(&v, bytes, n);
+	if (v.failed)
+		d->failed = 1;
+	else
+		der_tlv(d, 0x02, v.p, v.len);
+	der_free(&v);
+}
+
+/* Appends the INTEGER of a base64url JWK member; -1 when it is absent or not base64url. */
+static int der_jwk_uint(struct der *d, json_t *jwk, const char *member)
+{
+	const char *text = jwk_str(jwk, member);
+	unsigned char *raw;
+	size_t n = 0;
+
+	if (!text || !(raw = b64url_decode(text, &n)))
+		return -1;
+	der_uint(d, raw, n);
+	memset(raw, 0, n);
+	free(raw);
+	return 0;
+}
+
+/* The PEM libjwt takes for an RSA JWK: SPKI of RSAPublicKey { n, e } (RFC 8017 A.1.1) to
+ * verify; with `private`, RSAPrivateKey { 0, n, e, d, p, q, dp, dq, qi } (A.1.2). */
+static unsigned char *rsa_pem(json_t *jwk, int private, const char **why)
+{
+	static const char *PUBLIC[] = {"n", "e", NULL};
+	static const char *PRIVATE[] = {"n", "e", "d", "p", "q", "dp", "dq", "qi", NULL};
+	static const unsigned char version0[3] = {0x02, 0x01, 0x00};
+	const char **member;
+	struct der body = {0}, seq = {0}, bits = {0}, spki = {0};
+	unsigned char *pem = NULL;
+
+	if (private)
+		der_put(&body, version0, sizeof version0);
+	for (member = private ? PRIVATE : PUBLIC; *member; member++) {
+		if (der_jwk_uint(&body, jwk, *member)) {
+			*why = private ? "the RSA key lacks one of n, e, d, p, q, dp, dq, qi in base64url"
+				       : "the RSA key's n or e is not base64url";
+			der_free(&body);
+			return NULL;
+		}
+	}
+	der_tlv(&seq, 0x30, body.p, body.len);
+	if (private) {
+		if (!seq.failed && !body.failed)
+			pem = (unsigned char *)pem_wrap("RSA PRIVATE KEY", seq.p, seq.len);
+	} else {
+		static const unsigned char unused_bits = 0;
+
+		der_put(&bits, &unused_bits, 1);
+		der_put(&bits, seq.p, seq.len);
+		der_put(&spki, ALGID_RSA, sizeof ALGID_RSA);
+		der_tlv(&spki, 0x03, bits.p, bits.len);
+		der_free(&seq);
+		der_tlv(&seq, 0x30, spki.p, spki.len);
+		if (!body.failed && !bits.failed && !spki.failed && !seq.failed)
+			pem = (unsigned char *)pem_wrap("PUBLIC KEY", seq.p, seq.len);
+	}
+	der_free(&body);
+	der_free(&seq);
+	der_free(&bits);
+	der_free(&spki);
+	if (!pem)
+		*why = "out of memory";
+	return pem;
+}
+
 /* Decodes a base64url member of exactly `want` bytes into `out`; 0 on success. */
 static int jwk_coord(json_t *jwk, const char *member, unsigned char *out, size_t want)
 {
@@ -217,7 +372,8 @@ static int jwk_coord(json_t *jwk, const char *member, unsigned char *out, size_t
 }
 
 /* The key material libjwt takes for a JWK: the raw secret for `oct`, a PEM public key (or,
- * with `private`, a PEM private key) for EC P-256. NULL with `why` set when it has none. */
+ * with `private`, a PEM private key) for EC P-256 and for RSA. NULL with `why` set when it has
+ * none. */
 static unsigned char *library_key(json_t *jwk, int private, int *len, const char **why)
 {
 	const char *kty = jwk_str(jwk, "kty");
@@ -288,7 +444,14 @@ static unsigned char *library_key(json_t *jwk, int private, int *len, const char
 		*len = (int)strlen((char *)pem);
 		return pem;
 	}
-	*why = "unsupported key type (only oct and EC)";
+	if (kty && !strcmp(kty, "RSA")) {
+		unsigned char *pem = rsa_pem(jwk, private, why);
+
+		if (pem)
+			*len = (int)strlen((char *)pem);
+		return pem;
+	}
+	*why = "unsupported key type (only oct, EC and RSA)";
 	return NULL;
 }
 
@@ -336,12 +499,15 @@ static json_t *describe(void)
 	json_array_append_new(cannot, limitation("crit",
 		"`crit` is never read: jwt_verify_head (jwt.c:489-527) looks only at `alg` and `typ`"));
 
-	return json_pack("{s:b, s:s, s:s, s:[s,s], s:s, s:[s,s], s:o}", "ok", 1, "name", NAME,
-			 "version", LIBJWT_VERSION, "algorithms", "HS256", "ES256", "clock",
-			 "injected", "modes", "configured", "defaults", "cannot_enforce", cannot);
+	return json_pack("{s:b, s:s, s:s, s:[s,s,s,s], s:s, s:[s,s], s:o}", "ok", 1, "name",
+			 NAME, "version", LIBJWT_VERSION, "algorithms", "HS256", "ES256", "RS256",
+			 "RS512", "clock", "injected", "modes", "configured", "defaults",
+			 "cannot_enforce", cannot);
 }
 
 /* ---------------------------------------------------------------- sign */
+
+static const char *family_of(jwt_alg_t alg);
 
 static json_t *sign(json_t *req)
 {
@@ -356,18 +522,19 @@ static json_t *sign(json_t *req)
 	char *text, *token;
 	json_t *out;
 
-	if (!alg_name || (strcmp(alg_name, "HS256") && strcmp(alg_name, "ES256")))
+	if (!alg_name || (strcmp(alg_name, "HS256") && strcmp(alg_name, "ES256") &&
+			  strcmp(alg_name, "RS256") && strcmp(alg_name, "RS512")))
 		return fail(NULL, "unsupported algorithm");
 	if (!json_is_object(claims))
 		return fail(NULL, "claims is not an object");
 	if (header && !json_is_null(header) && !json_is_object(header))
 		return fail(NULL, "header is not an object");
 	alg = jwt_str_alg(alg_name);
-	key = library_key(json_object_get(req, "key"), alg == JWT_ALG_ES256, &key_len, &why);
+	key = library_key(json_object_get(req, "key"), alg != JWT_ALG_HS256, &key_len, &why);
 	if (!key)
 		return fail("invalid_key", "unusable key: %s", why);
-	kty = jwk_str(json_object_get(req, "key"), "kty"); /* "oct" or "EC": library_key took it */
-	if ((alg == JWT_ALG_HS256) != (kty && !strcmp(kty, "oct"))) {
+	kty = jwk_str(json_object_get(req, "key"), "kty"); /* oct, EC or RSA: library_key took it */
+	if (!kty || strcmp(kty, family_of(alg))) {
 		free_key(key, key_len);
 		return fail("key_family_mismatch", "the key does not fit %s", alg_name);
 	}
@@ -408,8 +575,8 @@ static json_t *sign(json_t *req)
 
 /* ---------------------------------------------------------------- verify */
 
-/* The family of keys an algorithm of the library needs: "oct", "EC" (also for RS*, whose keys
- * this protocol never carries), or NULL for none. */
+/* The family of keys an algorithm of the library needs: "oct", "RSA", "EC", or NULL for
+ * none. */
 static const char *family_of(jwt_alg_t alg)
 {
 	switch (alg) {
@@ -417,6 +584,10 @@ static const char *family_of(jwt_alg_t alg)
 	case JWT_ALG_HS384:
 	case JWT_ALG_HS512:
 		return "oct";
+	case JWT_ALG_RS256:
+	case JWT_ALG_RS384:
+	case JWT_ALG_RS512:
+		return "RSA";
 	case JWT_ALG_NONE:
 	case JWT_ALG_INVAL:
 		return NULL;

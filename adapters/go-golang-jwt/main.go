@@ -29,6 +29,13 @@
 // configured mode does, save the injected clock and the VerifyIssuer / VerifyAudience /
 // required-`exp` calls: iss and aud are compared with nothing, and no claim is required.
 //
+// Keys: an `oct` JWK is its raw secret ([]byte), an EC JWK an *ecdsa.PublicKey (verify) or
+// *ecdsa.PrivateKey (sign), and an RSA JWK an *rsa.PublicKey built from `n` and `e` (verify) or
+// an *rsa.PrivateKey with `d` and the primes `p`, `q`, checked by its Validate and completed by
+// Precompute (sign): the types rsa.go:48-49 and 77-78 ask for. The RSA import bounds nothing
+// the library or crypto/rsa would bound (modulus size, exponent value); `e` only has to fit
+// rsa.PublicKey's int.
+//
 // Nothing the library checks is re-checked here, and nothing it skips is added. The adapter's
 // own part is what an application does around Parse: turning JWKs into keys and picking the
 // key by kid.
@@ -39,6 +46,7 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -105,7 +113,7 @@ func describe() map[string]interface{} {
 		"ok":             true,
 		"name":           name,
 		"version":        fmt.Sprintf("%s (Debian golang-github-golang-jwt-jwt-dev %s)", upstream, version),
-		"algorithms":     []string{"HS256", "ES256"},
+		"algorithms":     supportedAlgorithms,
 		"clock":          "injected",
 		"defaults_clock": "system",
 		"modes":          []string{"configured", "defaults"},
@@ -166,8 +174,31 @@ func ecPoint(k jwk) (*big.Int, *big.Int, error) {
 	return x, y, nil
 }
 
-// The key golang-jwt takes for a JWK (hmac.go:10, ecdsa.go:17, 67-74, 101-108): the raw secret as
-// []byte for `oct`, *ecdsa.PublicKey to verify and *ecdsa.PrivateKey to sign for `EC`.
+// An RSA JWK's public part, as an application's JWK import would read it: `n` and `e` as
+// unsigned big-endian integers, `e` small enough for rsa.PublicKey's int. Nothing else is
+// checked: the modulus size and the exponent's value are the library's to judge.
+func rsaPublic(k jwk) (*rsa.PublicKey, error) {
+	nb, err := b64url(k, "n")
+	if err != nil {
+		return nil, err
+	}
+	eb, err := b64url(k, "e")
+	if err != nil {
+		return nil, err
+	}
+	n, e := new(big.Int).SetBytes(nb), new(big.Int).SetBytes(eb)
+	if n.Sign() == 0 {
+		return nil, refuse("invalid_key", "the RSA key's modulus n is zero")
+	}
+	if !e.IsInt64() || e.Int64() > int64(^uint(0)>>1) {
+		return nil, refuse("invalid_key", "the RSA key's exponent e does not fit an int")
+	}
+	return &rsa.PublicKey{N: n, E: int(e.Int64())}, nil
+}
+
+// The key golang-jwt takes for a JWK (hmac.go:10, ecdsa.go:17, 67-74, 101-108, rsa.go:48-49,
+// 77-78): the raw secret as []byte for `oct`, *ecdsa.PublicKey to verify and *ecdsa.PrivateKey
+// to sign for `EC`, *rsa.PublicKey to verify and *rsa.PrivateKey to sign for `RSA`.
 func libraryKey(k jwk, signing bool) (interface{}, error) {
 	switch kty, _ := k.str("kty"); kty {
 	case "oct":
@@ -193,12 +224,34 @@ func libraryKey(k jwk, signing bool) (interface{}, error) {
 			return nil, refuse("invalid_key", "the EC private key d does not match (x, y)")
 		}
 		return &ecdsa.PrivateKey{PublicKey: pub, D: d}, nil
+	case "RSA":
+		pub, err := rsaPublic(k)
+		if err != nil {
+			return nil, err
+		}
+		if !signing {
+			return pub, nil
+		}
+		var parts [3]*big.Int // d, p, q
+		for i, member := range []string{"d", "p", "q"} {
+			b, err := b64url(k, member)
+			if err != nil {
+				return nil, err
+			}
+			parts[i] = new(big.Int).SetBytes(b)
+		}
+		priv := &rsa.PrivateKey{PublicKey: *pub, D: parts[0], Primes: []*big.Int{parts[1], parts[2]}}
+		if err := priv.Validate(); err != nil {
+			return nil, refuse("invalid_key", "the RSA private key is inconsistent: %v", err)
+		}
+		priv.Precompute()
+		return priv, nil
 	default:
 		return nil, refuse("invalid_key", "unsupported key type %v", k["kty"])
 	}
 }
 
-// The key family (`oct` or `EC`) an alg calls for, or "".
+// The key family (`oct`, `EC` or `RSA`) an alg calls for, or "".
 func family(alg interface{}) string {
 	s, _ := alg.(string)
 	switch {
@@ -206,6 +259,8 @@ func family(alg interface{}) string {
 		return "oct"
 	case strings.HasPrefix(s, "ES"):
 		return "EC"
+	case strings.HasPrefix(s, "RS"), strings.HasPrefix(s, "PS"):
+		return "RSA"
 	}
 	return ""
 }
@@ -261,9 +316,21 @@ type request struct {
 	Mode       string                 `json:"mode"`
 }
 
+// The algorithms describe lists, the only ones sign accepts.
+var supportedAlgorithms = []string{"HS256", "ES256", "RS256", "RS512"}
+
+func supported(alg string) bool {
+	for _, a := range supportedAlgorithms {
+		if a == alg {
+			return true
+		}
+	}
+	return false
+}
+
 func sign(req *request) map[string]interface{} {
 	method := jwt.GetSigningMethod(req.Alg)
-	if method == nil || (req.Alg != "HS256" && req.Alg != "ES256") {
+	if method == nil || !supported(req.Alg) {
 		return fail(fmt.Sprintf("unsupported algorithm %q", req.Alg), "")
 	}
 	key, err := libraryKey(req.Key, true)
@@ -304,6 +371,7 @@ func verify(req *request) map[string]interface{} {
 	}
 
 	var tried []jwk
+	var lastKey interface{} // the key the Keyfunc last returned, for the reason table
 	var pickErr error
 	picked, unusable := false, false
 	for attempt := 0; ; attempt++ {
@@ -317,6 +385,7 @@ func verify(req *request) map[string]interface{} {
 				return nil, pickErr
 			}
 			key, err := libraryKey(tried[attempt], false)
+			lastKey = key
 			unusable = err != nil
 			return key, err
 		}
@@ -331,7 +400,7 @@ func verify(req *request) map[string]interface{} {
 			if keyFailed && picked && pickErr == nil && attempt+1 < len(tried) {
 				continue
 			}
-			return fail("golang-jwt: "+err.Error(), reasonFor(err, token, req.Token))
+			return fail("golang-jwt: "+err.Error(), reasonFor(err, token, req.Token, lastKey))
 		}
 		claims, _ := token.Claims.(jwt.MapClaims)
 		if configured {
@@ -385,7 +454,7 @@ func furtherChecks(claims jwt.MapClaims, req *request) *refusal {
 // ---- reasons --------------------------------------------------------------------------------
 
 // The closest reason code for an error of jwt.Parse (errors.go: the ValidationError flags).
-func reasonFor(err error, token *jwt.Token, raw string) string {
+func reasonFor(err error, token *jwt.Token, raw string, key interface{}) string {
 	var r *refusal
 	if errors.As(err, &r) {
 		return r.reason
@@ -438,6 +507,9 @@ func reasonFor(err error, token *jwt.Token, raw string) string {
 			return "invalid_base64"
 		}
 		want := map[string]int{"HS256": 32, "ES256": 64}[fmt.Sprint(header["alg"])]
+		if pub, ok := key.(*rsa.PublicKey); ok && family(header["alg"]) == "RSA" {
+			want = pub.Size() // RFC 8017 §8.2.2: as many bytes as the modulus
+		}
 		if sig, e := jwt.DecodeSegment(parts[2]); e == nil && want > 0 && len(sig) != want {
 			return "signature_length"
 		}

@@ -14,9 +14,10 @@ class Refusal extends Error {
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** The key family (`oct` or `EC`) an `alg` name calls for, or null. */
+/** The key family (`oct`, `EC` or `RSA`) an `alg` name calls for, or null. */
 const family = (alg) => (typeof alg !== 'string' ? null
-  : alg.startsWith('HS') ? 'oct' : alg.startsWith('ES') ? 'EC' : null);
+  : alg.startsWith('HS') ? 'oct' : alg.startsWith('ES') ? 'EC'
+    : alg.startsWith('RS') || alg.startsWith('PS') ? 'RSA' : null);
 
 async function answer(line, { description, sign, verify }) {
   let req;

@@ -7,10 +7,10 @@
 // allowedIss, allowedAud, clockTimestamp, clockTolerance, requiredClaims, complete: true,
 // cache: false })(token)`, where `key` is an async key function that picks the key the header's
 // `kid` names, as the README's JWKS integration (get-jwks) does. fast-jwt takes no JWK: a secret
-// is a Buffer, an EC key a PEM string (README "createVerifier", `key`). A key function returns
-// one key; for a token without `kid` each configured key of the algorithm's family is tried in
-// turn, as an application rotating keys would. Source references are to node_modules/fast-jwt/
-// (6.3.6).
+// is a Buffer, an EC or RSA key a PEM string (SPKI to verify, PKCS#8 to sign; README
+// "createVerifier", `key`). A key function returns one key; for a token without `kid` each
+// configured key of the algorithm's family is tried in turn, as an application rotating keys
+// would. Source references are to node_modules/fast-jwt/ (6.3.6).
 //
 // Defaults mode (`"mode":"defaults"`): `createVerifier({ key, algorithms, complete: true })`,
 // the key being the one the application picks by `kid` (a Buffer or PEM string, the README's
@@ -30,7 +30,7 @@ const DESCRIPTION = {
   ok: true,
   name: 'node-fast-jwt',
   version,
-  algorithms: ['HS256', 'ES256'],
+  algorithms: ['HS256', 'ES256', 'RS256', 'RS512'],
   // src/verifier.js:310 compares dates with `clockTimestamp || Date.now()`: the option injects
   // the clock; in defaults mode it is not given.
   clock: 'injected',
@@ -41,7 +41,7 @@ const DESCRIPTION = {
   ],
 };
 
-// The key material fast-jwt takes for a JWK: a Buffer secret, or an EC key as a PEM string
+// The key material fast-jwt takes for a JWK: a Buffer secret, or an EC or RSA key as a PEM string
 // (src/crypto.js:276-281, 331-336 refuse anything but a string or a Buffer).
 function keyMaterial(jwk, usage) {
   if (!isObject(jwk)) throw new Refusal('invalid_key', 'the key is not a JWK object');
@@ -49,14 +49,14 @@ function keyMaterial(jwk, usage) {
     if (typeof jwk.k !== 'string') throw new Refusal('invalid_key', 'the oct key has no "k"');
     return Buffer.from(jwk.k, 'base64url');
   }
-  if (jwk.kty === 'EC') {
+  if (jwk.kty === 'EC' || jwk.kty === 'RSA') {
     const { kid, ...key } = jwk; // eslint-disable-line no-unused-vars
     try {
       return usage === 'sign'
         ? crypto.createPrivateKey({ key, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' })
         : crypto.createPublicKey({ key, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
     } catch (e) {
-      throw new Refusal('invalid_key', `cannot import the EC key: ${e.message}`);
+      throw new Refusal('invalid_key', `cannot import the ${jwk.kty} key: ${e.message}`);
     }
   }
   throw new Refusal('invalid_key', `unsupported key type ${JSON.stringify(jwk.kty)}`);
@@ -99,8 +99,8 @@ function candidates(header, keys) {
 
 const HMAC_LENGTHS = { HS256: 32, HS384: 48, HS512: 64 };
 
-// The closest reason code for an error thrown by a fast-jwt verifier.
-function reasonOf(e, token) {
+// The closest reason code for an error thrown by a fast-jwt verifier; `jwk` is the key tried.
+function reasonOf(e, token, jwk) {
   if (e instanceof Refusal) return e.reason;
   if (!(e instanceof TokenError)) return undefined;
   const orig = e.originalError;
@@ -110,6 +110,12 @@ function reasonOf(e, token) {
   const header = (() => {
     try { return JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf-8')); } catch (_) { return null; }
   })();
+  // verifySignature turns a key of another family than `alg` into a failed signature: an HMAC
+  // over a public KeyObject throws and reads as `false`, an RSA or EC verification with a secret
+  // KeyObject throws `verifyError`, with an EC key for RS256 OpenSSL answers `false`
+  // (src/crypto.js:389-421). The library refused the key, not the signature.
+  const wrongFamily = isObject(header) && isObject(jwk) && family(header.alg) !== null
+    && family(header.alg) !== jwk.kty;
   switch (e.code) {
     case C.malformed:
       if (/^The token is malformed/.test(m)) return 'segment_count';
@@ -140,12 +146,14 @@ function reasonOf(e, token) {
       // The decoder refuses a signature segment outside the base64url alphabet with this code
       // (src/decoder.js:41-43) before any key is used.
       if (parts.length === 3 && !/^[\w-]*$/.test(parts[2])) return 'invalid_base64';
+      if (wrongFamily) return 'key_family_mismatch';
       // An HMAC tag of another length makes timingSafeEqual throw, which verifySignature turns
       // into `false` (src/crypto.js:396-401): the signature was refused for its length.
       if (isObject(header) && Object.hasOwn(HMAC_LENGTHS, header.alg)
         && Buffer.from(parts[2], 'base64url').length !== HMAC_LENGTHS[header.alg]) return 'signature_length';
       return 'bad_signature';
     case C.verifyError:
+      if (wrongFamily) return 'key_family_mismatch';
       // joseToDer refuses an ES signature of the wrong length (src/crypto.js:411-420).
       if (orig && /signatures must be/.test(String(orig.message))) return 'signature_length';
       return 'bad_signature';
@@ -165,11 +173,11 @@ function reasonOf(e, token) {
 }
 
 // A refusal with the library's error and the closest reason code.
-function refusal(e, token) {
+function refusal(e, token, jwk) {
   if (e instanceof Refusal) return e;
   const code = e?.code ? `${e.code}: ` : '';
   const cause = e?.originalError ? ` (${e.originalError.message})` : '';
-  return new Refusal(reasonOf(e, token), `fast-jwt: ${code}${e?.message ?? e}${cause}`);
+  return new Refusal(reasonOf(e, token, jwk), `fast-jwt: ${code}${e?.message ?? e}${cause}`);
 }
 
 // Only a signature or key failure depends on the key tried; anything else is final.
@@ -184,10 +192,12 @@ async function verifyConfigured(req) {
   // picks the key by `kid`; for a token without `kid` the attempt number picks the family key.
   let attempt = 0;
   let tried = 1;
+  let jwk = null;
   const keyFor = async ({ header }) => {
     const { keys, byKid } = candidates(header, req.keys);
     tried = byKid ? 1 : keys.length;
-    return keyMaterial(keys[Math.min(attempt, keys.length - 1)], 'verify');
+    jwk = keys[Math.min(attempt, keys.length - 1)];
+    return keyMaterial(jwk, 'verify');
   };
   let failure = null;
   for (; attempt < tried; attempt += 1) {
@@ -205,7 +215,7 @@ async function verifyConfigured(req) {
       });
       return answer(await verifier(req.token));
     } catch (e) {
-      const err = refusal(e, req.token);
+      const err = refusal(e, req.token, jwk);
       if (!KEY_DEPENDENT.includes(err.reason)) throw err;
       if (!failure || failure.reason !== 'bad_signature') failure = err;
     }
@@ -228,7 +238,7 @@ async function verifyDefaults(req) {
       const verifier = createVerifier({ key: keyMaterial(jwk, 'verify'), algorithms: req.algorithms, complete: true });
       return answer(verifier(req.token));
     } catch (e) {
-      const err = refusal(e, req.token);
+      const err = refusal(e, req.token, jwk);
       if (!KEY_DEPENDENT.includes(err.reason)) throw err;
       if (!failure || failure.reason !== 'bad_signature') failure = err;
     }

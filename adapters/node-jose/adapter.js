@@ -4,11 +4,12 @@
 //
 // The library is used as its documentation shows: `new SignJWT(claims).setProtectedHeader()
 // .sign(key)` and `jwtVerify(token, getKey, { algorithms, issuer, audience, requiredClaims,
-// currentDate, clockTolerance })`. Keys are the request's JWKs, which jose imports itself (a JWK
-// is a valid key input). `getKey` receives the protected header once jose has parsed it and
-// checked `crit` and the allow-list; it returns the key whose `kid` equals the header's, or,
-// without a `kid`, each key of the algorithm's family in turn. (`createLocalJWKSet` would do
-// the lookup but refuses symmetric keys.) Source references are to
+// currentDate, clockTolerance })`. Keys are the request's JWKs, oct, EC and RSA alike, which
+// jose imports itself (a JWK is a valid key input; an RSA JWK carries its private members only
+// to sign). `getKey` receives the protected header once jose has parsed it and checked `crit`
+// and the allow-list; it returns the key whose `kid` equals the header's, or, without a `kid`,
+// each key of the algorithm's family in turn. (`createLocalJWKSet` would do the lookup but
+// refuses symmetric keys.) Source references are to
 // node_modules/jose/dist/webapi/ (6.2.18).
 //
 // Defaults mode (`"mode":"defaults"`): `jwtVerify(token, getKey, { algorithms })`. Left at its
@@ -27,7 +28,7 @@ const DESCRIPTION = {
   ok: true,
   name: 'node-jose',
   version,
-  algorithms: ['HS256', 'ES256'],
+  algorithms: ['HS256', 'ES256', 'RS256', 'RS512'],
   // lib/jwt_claims_set.js:82 compares against `options.currentDate` when given, and the system
   // clock when not: in defaults mode it is not given.
   clock: 'injected',
@@ -68,7 +69,10 @@ function reasonOf(e, token) {
       if (e.reason === 'invalid') return 'claim_type';
       return { iss: 'issuer_mismatch', aud: 'audience_mismatch', nbf: 'not_yet_valid' }[e.claim] || 'claim_value';
     case 'ERR_JOSE_NOT_SUPPORTED':
-      return /Extension Header Parameter/.test(m) ? 'crit_present' : undefined;
+      if (/Extension Header Parameter/.test(m)) return 'crit_present';
+      // A public JWK whose `kty` is not the algorithm's, such as an EC key for RS256
+      // (lib/key.js:133-135).
+      return /unsupported JWK "alg"/.test(m) ? 'key_family_mismatch' : undefined;
     case 'ERR_JWT_INVALID':
     case 'ERR_JWS_INVALID':
       if (/^Invalid Compact JWS/.test(m)) return 'segment_count';

@@ -6,7 +6,9 @@
 // `jwt.verify(token, key, { algorithms, issuer, audience, clockTimestamp, clockTolerance,
 // complete: true })`. It has no key-set support, so the adapter picks the key the way an
 // application would: the request key whose `kid` equals the header's (`jwt.decode` reads it),
-// or, without a `kid`, each key of the algorithm's family in turn. Source references are to
+// or, without a `kid`, each key of the algorithm's family in turn. An oct JWK becomes a Buffer
+// secret; EC and RSA JWKs become Node KeyObjects (`crypto.createPublicKey` for verify,
+// `createPrivateKey` for sign, both with `format: 'jwk'`). Source references are to
 // node_modules/jsonwebtoken/ (9.0.3).
 //
 // Defaults mode (`"mode":"defaults"`): `jwt.verify(token, key, { algorithms, complete: true })`.
@@ -24,7 +26,7 @@ const DESCRIPTION = {
   ok: true,
   name: 'node-jsonwebtoken',
   version,
-  algorithms: ['HS256', 'ES256'],
+  algorithms: ['HS256', 'ES256', 'RS256', 'RS512'],
   // verify.js:57 uses `options.clockTimestamp` as "now" when given, and the system clock when
   // not: in defaults mode it is not given.
   clock: 'injected',
@@ -43,12 +45,12 @@ function keyMaterial(jwk, usage) {
     if (typeof jwk.k !== 'string') throw new Refusal('invalid_key', 'the oct key has no "k"');
     return Buffer.from(jwk.k, 'base64url');
   }
-  if (jwk.kty === 'EC') {
+  if (jwk.kty === 'EC' || jwk.kty === 'RSA') {
     const { kid, ...key } = jwk; // eslint-disable-line no-unused-vars
     try {
       return (usage === 'sign' ? crypto.createPrivateKey : crypto.createPublicKey)({ key, format: 'jwk' });
     } catch (e) {
-      throw new Refusal('invalid_key', `cannot import the EC key: ${e.message}`);
+      throw new Refusal('invalid_key', `cannot import the ${jwk.kty} key: ${e.message}`);
     }
   }
   throw new Refusal('invalid_key', `unsupported key type ${JSON.stringify(jwk.kty)}`);

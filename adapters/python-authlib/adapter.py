@@ -3,7 +3,8 @@
 (docs/adapter-protocol.md).
 
 The library is used as its documentation shows: keys through ``JsonWebKey.import_key`` (an
-``OctKey`` or ``ECKey`` by the JWK's ``kty``), a ``KeySet`` whose ``find_by_kid`` picks the key a
+``OctKey``, ``ECKey`` or ``RSAKey`` by the JWK's ``kty``: an RSA JWK is imported as it comes,
+public for verify, private for sign), a ``KeySet`` whose ``find_by_kid`` picks the key a
 token's ``kid`` names (rfc7517/key_set.py:19-37), ``JsonWebToken(algorithms)`` as the allow-list,
 ``jwt.encode(header, claims, key)``, and ``jwt.decode(token, key, claims_options={...})`` then
 ``claims.validate(now=..., leeway=...)``, with each required claim ``{"essential": True}`` and
@@ -127,7 +128,7 @@ def reason_for(e, header=UNREADABLE):
 
 def describe(_req):
     return {"ok": True, "name": "python-authlib", "version": authlib.__version__,
-            "algorithms": ["HS256", "ES256"], "clock": "injected",
+            "algorithms": ["HS256", "ES256", "RS256", "RS512"], "clock": "injected",
             "modes": ["configured", "defaults"], "cannot_enforce": CANNOT_ENFORCE}
 
 
@@ -177,7 +178,9 @@ def verify(req):
                 if bad:
                     raise Refusal(reason_for(bad[0]) or "invalid_key",
                                   f"the key with kid {kid!r} is unusable: {bad[0]}")
-                return key_set.find_by_kid(kid)  # raises ValueError("Key not found")
+                key = key_set.find_by_kid(kid)  # raises ValueError("Key not found")
+                seen["wrong_family"] = key.kty != family(header.get("alg"))
+                return key
             if not candidates:
                 same = [k for k in keys if k.kty == family(header.get("alg"))]
                 candidates.extend(same or keys)  # a key of the wrong family: Authlib refuses it
@@ -207,7 +210,9 @@ def verify(req):
     except Exception as e:  # every failure is an answer, never an exit
         header = seen["header"] if "header" in seen else peek_header(token)
         reason = reason_for(e, header)
-        if seen.get("wrong_family") and isinstance(e, (ValueError, TypeError)):
+        # A key of another family fails in the algorithm's prepare_key: bytes() of an RSAKey or
+        # ECKey for HS256 raises KeyError (common/encoding.py:15, rfc7517/base_key.py:56).
+        if seen.get("wrong_family") and isinstance(e, (ValueError, TypeError, KeyError)):
             reason = "key_family_mismatch"
         elif token.count(".") != 2 and isinstance(e, (E.DecodeError, E.UnsupportedAlgorithmError)):
             reason = "segment_count"  # four dots go the JWE way (rfc7519/jwt.py:102-108)

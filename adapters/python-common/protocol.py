@@ -28,11 +28,14 @@ class Refusal(Exception):
 
 
 def family(alg):
-    """The JWK key type an ``alg`` of the harness needs (``oct`` for HS*, ``EC`` for ES*)."""
+    """The JWK key type an ``alg`` needs (``oct`` for HS*, ``EC`` for ES*, ``RSA`` for RS* and
+    PS*)."""
     if isinstance(alg, str) and alg.startswith("HS"):
         return "oct"
     if isinstance(alg, str) and alg.startswith("ES"):
         return "EC"
+    if isinstance(alg, str) and alg.startswith(("RS", "PS")):
+        return "RSA"
     return None
 
 
@@ -54,10 +57,14 @@ def dump(out):
     return json.dumps(out, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+SECRET_MEMBERS = ("k", "d", "p", "q", "dp", "dq", "qi")
+
+
 def secrets(req):
-    """The secret members (``k``, ``d``) of the request's keys."""
+    """The secret members of the request's keys: ``k``, ``d``, and an RSA key's primes and CRT
+    values."""
     keys = req.get("keys") or [req.get("key") or {}]
-    return [k[m] for k in keys if isinstance(k, dict) for m in ("k", "d")
+    return [k[m] for k in keys if isinstance(k, dict) for m in SECRET_MEMBERS
             if isinstance(k.get(m), str) and k.get(m)]
 
 

@@ -8,7 +8,9 @@ option makes that claim required, jwt.py:480-485). The key is the JWK the header
 names; python-jose itself never reads ``kid`` (jws.py:209-268 tries every key it is given), so
 picking the key is the application's part, done here: the key with that ``kid``, or without one
 every configured key of the family the token's ``alg`` needs (an empty family: all of them), as
-a JWK set. Nothing the library checks is re-checked here, and nothing it skips is added.
+a JWK set. An RSA JWK goes in as it comes, like an EC one (public for verify, private for sign):
+python-jose builds the key object from the JWK and the ``alg`` (jwk.py:63-79). Nothing the
+library checks is re-checked here, and nothing it skips is added.
 python-jose compares dates with ``datetime.now(UTC)`` truncated to whole seconds (jwt.py:298,
 :328) and takes no "now", so the clock is ``system``. The ``cryptography`` backend is the one
 installed (``python-jose[cryptography]``): jose/backends/__init__.py prefers it.
@@ -37,7 +39,7 @@ CANNOT_ENFORCE = [{
            "keeps the last duplicate member; decode takes no JSON parser or hook",
 }]
 
-FAMILY = {"HS": "oct", "ES": "EC"}
+FAMILY = {"HS": "oct", "ES": "EC", "RS": "RSA", "PS": "RSA"}
 
 
 
@@ -93,6 +95,8 @@ def reason_for(e, header=None, token=""):
         return "invalid_key"
     if isinstance(e, ValueError) and "key" in m:
         return "invalid_key"  # cryptography refuses the JWK's point (backends, _process_jwk)
+    if isinstance(e, ValueError) and m.startswith(("e must be", "n must be")):
+        return "invalid_key"  # cryptography refuses the RSA JWK's numbers (RSAPublicNumbers)
     if isinstance(e, (TypeError, ValueError, OverflowError)):
         return "claim_type"  # int() of a list, object or Infinity (jwt.py:269, :294, :324)
     return None
@@ -100,7 +104,7 @@ def reason_for(e, header=None, token=""):
 
 def describe(_req):
     return {"ok": True, "name": "python-jose", "version": jose.__version__,
-            "algorithms": ["HS256", "ES256"], "clock": "system",
+            "algorithms": ["HS256", "ES256", "RS256", "RS512"], "clock": "system",
             "modes": ["configured", "defaults"], "cannot_enforce": CANNOT_ENFORCE}
 
 

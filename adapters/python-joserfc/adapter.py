@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """joserfc (with cryptography) behind idjwt adapter protocol v1 (docs/adapter-protocol.md).
 
-The library is used as its documentation shows: keys through ``jwk.import_key`` (``OctKey`` or
-``ECKey`` by the JWK's ``kty``), a ``jwk.KeySet`` when the token names a ``kid`` (the set picks
+The library is used as its documentation shows: keys through ``jwk.import_key`` (``OctKey``,
+``ECKey`` or ``RSAKey`` by the JWK's ``kty``: an RSA JWK is imported as it comes, public for
+verify, private for sign), a ``jwk.KeySet`` when the token names a ``kid`` (the set picks
 the key, _keys.py:143-153), ``jwt.encode(header, claims, key, default_type=None)`` and
 ``jwt.decode(token, key, algorithms=[...])``, then ``jwt.JWTClaimsRegistry(now=..., leeway=...,
 iss={"essential": True, "value": ...}, aud={...}, <required>={"essential": True})
@@ -132,7 +133,7 @@ def reason_for(e, header=UNREADABLE):
 
 def describe(_req):
     return {"ok": True, "name": "python-joserfc", "version": joserfc.__version__,
-            "algorithms": ["HS256", "ES256"], "clock": "injected",
+            "algorithms": ["HS256", "ES256", "RS256", "RS512"], "clock": "injected",
             "modes": ["configured", "defaults"], "cannot_enforce": CANNOT_ENFORCE}
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """jwcrypto (on cryptography) behind idjwt adapter protocol v1 (docs/adapter-protocol.md).
 
-The library is used as its documentation shows: the request's JWKs become a ``jwk.JWKSet``
+The library is used as its documentation shows: the request's JWKs become ``jwk.JWK(**jwk)``
+objects (an RSA JWK as it comes, public for verify, private for sign) in a ``jwk.JWKSet``
 (jwcrypto picks the key the header's ``kid`` names, or tries each key when there is none:
 jws.py:300-323), and ``jwt.JWT(algs=..., check_claims=..., expected_type="JWS",
 strict_serialization=True)`` with its ``leeway`` attribute set, then ``deserialize(token,
@@ -152,7 +153,7 @@ def reason_for(e, t=None, header=None, token=""):
 
 def describe(_req):
     return {"ok": True, "name": "python-jwcrypto", "version": VERSION,
-            "algorithms": ["HS256", "ES256"], "clock": "system",
+            "algorithms": ["HS256", "ES256", "RS256", "RS512"], "clock": "system",
             "modes": ["configured", "defaults"], "cannot_enforce": CANNOT_ENFORCE}
 
 

@@ -4,7 +4,15 @@
 The library is used as its documentation shows: keys through ``jwt.PyJWK``, ``jwt.encode`` and
 ``jwt.decode_complete`` (``jwt.decode`` plus the verified header) with ``algorithms``,
 ``audience``, ``issuer``, ``leeway`` and ``options={"require": [...]}``. Nothing the library
-checks is re-checked here, and nothing it skips is added. PyJWT compares against
+checks is re-checked here, and nothing it skips is added. A ``PyJWK`` is bound to one algorithm
+and verifies only tokens of that ``alg`` (api_jws.py:418-430); without an ``alg`` member an
+``EC`` P-256 JWK is bound to ES256 and an ``RSA`` one to RS256 (api_jwk.py:40-56). An RSA JWK
+(public for verify, private for sign) is therefore handed over as ``jwt.PyJWK(jwk, algorithm)``
+with the RSA algorithm the application uses it for: the token's ``alg`` when the allow-list
+holds it and it is RS256 or RS512, otherwise the first of those the allow-list holds (signing:
+the requested ``alg``). ``enforce_minimum_key_length`` is left at its default, off, which the
+documentation describes without recommending either way: a key below 2048 bits only warns
+(api_jwt.py:64, api_jws.py:438-443, algorithms.py:516-528). PyJWT compares against
 ``datetime.now()`` (api_jwt.py:401) and takes no "now", so the clock is ``system``.
 
 Defaults mode (``"mode": "defaults"``): ``jwt.decode_complete(token, key, algorithms=...)``.
@@ -79,12 +87,26 @@ def key_reason(e):
 
 def describe(_req):
     return {"ok": True, "name": "python-pyjwt", "version": jwt.__version__,
-            "algorithms": ["HS256", "ES256"], "clock": "system",
+            "algorithms": ["HS256", "ES256", "RS256", "RS512"], "clock": "system",
             "modes": ["configured", "defaults"], "cannot_enforce": CANNOT_ENFORCE}
 
 
+RSA_ALGS = ("RS256", "RS512")
+
+
+def import_key(data, algs, alg=None):
+    """``jwt.PyJWK`` of a JWK. An RSA JWK names no algorithm, so it is bound to the RSA
+    algorithm the application allows: ``alg`` if it is one of ``algs``, else the first RSA one of
+    ``algs`` (none: PyJWK's own choice, RS256)."""
+    if isinstance(data, dict) and data.get("kty") == "RSA" and "alg" not in data:
+        allowed = [a for a in algs if a in RSA_ALGS]
+        if allowed:
+            return jwt.PyJWK(data, algorithm=alg if alg in allowed else allowed[0])
+    return jwt.PyJWK(data)
+
+
 def sign(req):
-    key = jwt.PyJWK(req["key"])
+    key = import_key(req["key"], [req["alg"]])
     headers = dict(req.get("header") or {})
     # encode() starts from {"typ": "JWT", "alg": ...} and drops a falsy typ (api_jws.py:160-167).
     headers.setdefault("typ", None)
@@ -103,7 +125,7 @@ def verify(req):
         keys, unusable = [], []
         for jwk in req["keys"]:
             try:
-                keys.append(jwt.PyJWK(jwk))
+                keys.append(import_key(jwk, req["algorithms"], alg))
             except Exception as e:  # PyJWK wraps most problems in InvalidKeyError
                 unusable.append((jwk.get("kid"), e))
         kid = header.get("kid")

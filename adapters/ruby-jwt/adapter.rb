@@ -6,7 +6,9 @@
 # The library is used as its README shows: `JWT.encode(payload, key, alg, header_fields)` and
 # `JWT.decode(token, nil, true, options) { |header| key }` with `algorithms`, `iss`/`verify_iss`,
 # `aud`/`verify_aud`, `leeway` and `required_claims`; the key-finder block picks the key the
-# token's `kid` names. EC keys come from `JWT::JWK.import`. HMAC keys are the raw secret, as the
+# token's `kid` names. EC and RSA keys come from `JWT::JWK.import` (an OpenSSL::PKey::EC or
+# OpenSSL::PKey::RSA, public for verify and private when the JWK carries `d` and the CRT members,
+# built by jwk/rsa.rb:69-74, 92-106). HMAC keys are the raw secret, as the
 # README passes them: `JWT::JWK::HMAC.import` keeps the base64url text of `k` as the secret
 # (jwk/hmac.rb:62), which would sign with the wrong bytes. Nothing the library checks is
 # re-checked here. The library compares against `Time.now` (verify.rb:42, 81) and takes no
@@ -70,7 +72,8 @@ RULES = [
   [NoMethodError, "`[]'", 'not_an_object'],           # header not an object (decode.rb:124)
   [TypeError, 'string into integer', 'not_an_object'], # header or claims an array
   [NoMethodError, "`zero?'", 'header_member_type'],   # alg not a string (decode.rb:71)
-  [NoMethodError, "`group'", 'key_family_mismatch']   # ES256 with an HMAC secret (algos/ecdsa.rb:47)
+  [NoMethodError, "`group'", 'key_family_mismatch'],  # ES256 with an HMAC secret (algos/ecdsa.rb:47)
+  [NoMethodError, "`verify'", 'key_family_mismatch']  # RS256 with a secret (security_utils.rb:22)
 ].freeze
 
 # The error text: the first line only (Ruby 3.1 appends a code excerpt), and for NoMethodError
@@ -97,25 +100,29 @@ def b64url(text)
   Base64.urlsafe_decode64(text)
 end
 
-# The library's key for a JWK: the raw secret for `oct`, an OpenSSL::PKey::EC for `EC`.
+# The library's key for a JWK: the raw secret for `oct`, an OpenSSL::PKey::EC for `EC`, an
+# OpenSSL::PKey::RSA for `RSA`.
 def library_key(jwk)
   case jwk['kty']
   when 'oct' then b64url(jwk['k'].to_s)
-  when 'EC' then JWT::JWK.import(jwk).keypair
+  when 'EC', 'RSA' then JWT::JWK.import(jwk).keypair
   else raise JWT::JWKError, "unsupported key type #{jwk['kty'].inspect}"
   end
 end
 
 def describe(_req)
   { 'ok' => true, 'name' => NAME, 'version' => JWT::VERSION::STRING,
-    'algorithms' => %w[HS256 ES256], 'clock' => 'system', 'modes' => %w[configured defaults],
-    'cannot_enforce' => CANNOT_ENFORCE }
+    'algorithms' => %w[HS256 ES256 RS256 RS512], 'clock' => 'system',
+    'modes' => %w[configured defaults], 'cannot_enforce' => CANNOT_ENFORCE }
 end
 
 def sign(req)
   token = JWT.encode(req['claims'], library_key(req['key']), req['alg'], req['header'] || {})
   { 'ok' => true, 'token' => token }
 end
+
+# The key class each alg family takes, by the alg's prefix (EC for any other alg).
+FAMILIES = [['HS', String], ['ES', OpenSSL::PKey::EC], ['RS', OpenSSL::PKey::RSA]].freeze
 
 # The keys the library is handed for a header: the one its kid names, else every key of the
 # alg's family (policy §3), else all of them (the library then refuses the family).
@@ -141,7 +148,8 @@ def keys_for(header, jwks)
   end
   raise UnusableKey, "no usable key: #{problems.first}" if keys.empty? && !problems.empty?
 
-  family = header['alg'].to_s.start_with?('HS') ? String : OpenSSL::PKey::EC
+  _, family = FAMILIES.find { |prefix, _| header['alg'].to_s.start_with?(prefix) }
+  family ||= OpenSSL::PKey::EC
   same = keys.select { |k| k.is_a?(family) }
   same.empty? ? keys : same
 end

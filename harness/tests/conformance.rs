@@ -253,6 +253,7 @@ fn a_stale_class_fails_the_run() {
     let file = ExceptionsFile {
         implementation: "reference".into(),
         inherits: None,
+        not_inherited: Vec::new(),
         classes: vec![
             class("reference::passes", Impact::LetsForgedThrough, &[&first]),
             class(
@@ -296,6 +297,7 @@ fn a_class_covers_its_cases_by_glob_and_impact() {
     let file = ExceptionsFile {
         implementation: "faulty-ignores-exp".into(),
         inherits: None,
+        not_inherited: Vec::new(),
         classes: vec![
             class(
                 "faulty-ignores-exp::accepts-expired",

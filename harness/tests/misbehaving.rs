@@ -154,6 +154,7 @@ fn a_panic_is_a_finding_and_a_crashes_class_records_it() {
     let file = ExceptionsFile {
         implementation: "panics-once".into(),
         inherits: None,
+        not_inherited: Vec::new(),
         classes: vec![class],
     };
     let exceptions = Exceptions::from_files(vec![("panics-once.json".into(), file)]).unwrap();

@@ -51,7 +51,7 @@ use serde_json::{Map, Value};
 use super::support::Unusable;
 use super::support::{
     alg_enum_header_reason, alg_refusal, fail, json_reason, library_keys, no_key_of_family,
-    p256_pkcs8, unusable_kid, verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
+    p256_pkcs8, rsa_pkcs1_der, unusable_kid, verified_header, JsonRules, SURROGATE_OR_CUT_ESCAPE,
 };
 use crate::contract::{
     checks, Decoded, Failure, Jwk, KeyUse, PreparedKeys, SignRequest, VerifyMode, VerifyRequest,
@@ -63,7 +63,7 @@ use crate::verdict::Part;
 pub const BISCUIT_VERSION: &str = "0.8.0";
 
 /// The algorithms this adapter maps onto the library's `SignatureAlgorithm` (jwa.rs:78-112).
-const ALGORITHMS: &[&str] = &["HS256", "ES256"];
+const ALGORITHMS: &[&str] = &["HS256", "ES256", "RS256", "RS512"];
 
 /// The widest number of seconds chrono (and so `Timestamp::from`, lib.rs:699-707) represents
 /// without panicking, rounded down: about year 255,000 either side of 1970.
@@ -109,17 +109,19 @@ const LIMITATIONS: &[(&str, &str)] = &[
 
 /// The library's keys, made once.
 enum Prepared {
-    /// The signing JWK as an HS256 and as an ES256 `Secret` (each, or why it is not one).
+    /// The signing JWK as an HS256, an ES256 and an RSA `Secret` (each, or why it is not one).
     Signing {
         hs256: Result<Secret, Failure>,
         es256: Result<Secret, Failure>,
+        rsa: Result<Secret, Failure>,
     },
     /// The verifying JWKs the library reads, as its `JWKSet` (for a `kid`), each one's
-    /// `Secret` for HS256 and for ES256 where it is of that family (without a `kid`), and the
+    /// `Secret` for HS256, for ES256 and for RS256/RS512 where it is of that family (without a
+    /// `kid`), and the
     /// JWKs it cannot read, with their `kid`.
     Verifying {
         set: JWKSet<Empty>,
-        secrets: Vec<[Option<Secret>; 2]>,
+        secrets: Vec<[Option<Secret>; 3]>,
         unusable: Vec<Unusable>,
     },
 }
@@ -131,6 +133,7 @@ fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
             Prepared::Signing {
                 hs256: keys.first().ok_or_else(none).and_then(hmac_secret),
                 es256: keys.first().ok_or_else(none).and_then(ecdsa_secret),
+                rsa: keys.first().ok_or_else(none).and_then(rsa_secret),
             }
         }
         KeyUse::Verify => {
@@ -142,12 +145,16 @@ fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
                 .iter()
                 .map(|key| match &key.algorithm {
                     AlgorithmParameters::OctetKey(oct) => {
-                        [Some(Secret::Bytes(oct.value.clone())), None]
+                        [Some(Secret::Bytes(oct.value.clone())), None, None]
                     }
                     AlgorithmParameters::EllipticCurve(ec) if ec.curve == EllipticCurve::P256 => {
-                        [None, Some(ec.jws_public_key_secret())]
+                        [None, Some(ec.jws_public_key_secret()), None]
                     }
-                    _ => [None, None],
+                    // `Secret::RSAModulusExponent` (jwk.rs:468-476), verified on ring.
+                    AlgorithmParameters::RSA(rsa) => {
+                        [None, None, Some(rsa.jws_public_key_secret())]
+                    }
+                    _ => [None, None, None],
                 })
                 .collect();
             Prepared::Verifying {
@@ -160,8 +167,8 @@ fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
 }
 
 fn sign_token(keys: &PreparedKeys, request: &SignRequest) -> Result<String, Failure> {
-    let (hs256, es256) = match keys.get::<Prepared>()? {
-        Prepared::Signing { hs256, es256 } => (hs256, es256),
+    let (hs256, es256, rsa) = match keys.get::<Prepared>()? {
+        Prepared::Signing { hs256, es256, rsa } => (hs256, es256, rsa),
         Prepared::Verifying { .. } => {
             return Err(fail(None, "these keys were prepared for verifying"))
         }
@@ -175,10 +182,18 @@ fn sign_token(keys: &PreparedKeys, request: &SignRequest) -> Result<String, Fail
             SignatureAlgorithm::ES256,
             es256.as_ref().map_err(Clone::clone)?,
         ),
+        "RS256" => (
+            SignatureAlgorithm::RS256,
+            rsa.as_ref().map_err(Clone::clone)?,
+        ),
+        "RS512" => (
+            SignatureAlgorithm::RS512,
+            rsa.as_ref().map_err(Clone::clone)?,
+        ),
         other => {
             return Err(fail(
                 None,
-                format!("this adapter signs HS256 and ES256 only, not {other:?}"),
+                format!("this adapter signs HS256, ES256, RS256 and RS512 only, not {other:?}"),
             ))
         }
     };
@@ -247,6 +262,27 @@ fn ecdsa_secret(jwk: &Jwk) -> Result<Secret, Failure> {
         )
     })?;
     Secret::ecdsa_keypair_from_file(SignatureAlgorithm::ES256, path)
+        .map_err(|e| fail(Some("invalid_key"), format!("biscuit refused the key: {e}")))
+}
+
+/// The RSA signing key: PKCS#1 DER through a private temporary file, as for ES256
+/// (`Secret::rsa_keypair_from_file`, jws.rs, into ring's `RsaKeyPair::from_der`).
+fn rsa_secret(jwk: &Jwk) -> Result<Secret, Failure> {
+    if jwk.kty != "RSA" {
+        return Err(fail(
+            Some("key_family_mismatch"),
+            format!("RS256 needs an RSA key, not {:?}", jwk.kty),
+        ));
+    }
+    let der = rsa_pkcs1_der(jwk)?;
+    let file = TempKeyFile::write(&der)?;
+    let path = file.0.to_str().ok_or_else(|| {
+        fail(
+            None,
+            "the temporary directory's path is not UTF-8, which the library needs",
+        )
+    })?;
+    Secret::rsa_keypair_from_file(path)
         .map_err(|e| fail(Some("invalid_key"), format!("biscuit refused the key: {e}")))
 }
 
@@ -323,6 +359,8 @@ fn verify_token(keys: &PreparedKeys, request: &VerifyRequest) -> Result<Decoded,
         let alg = match name.as_str() {
             "HS256" => SignatureAlgorithm::HS256,
             "ES256" => SignatureAlgorithm::ES256,
+            "RS256" => SignatureAlgorithm::RS256,
+            "RS512" => SignatureAlgorithm::RS512,
             _ => continue,
         };
         if !allowed.contains(&alg) {
@@ -384,7 +422,7 @@ fn decode_by_kid(
 /// before comparing the header's `alg` with it (jws/compact.rs:104-130).
 fn decode_without_kid(
     token: &JWT<Map<String, Value>, Empty>,
-    secrets: &[[Option<Secret>; 2]],
+    secrets: &[[Option<Secret>; 3]],
     allowed: &[SignatureAlgorithm],
     unusable: &[(Option<String>, String)],
     request: &VerifyRequest,
@@ -393,10 +431,13 @@ fn decode_without_kid(
     let mut tried = false;
     let mut last: Option<BiscuitError> = None;
     for alg in allowed {
-        for [hs256, es256] in secrets {
-            let secret = match (alg, hs256, es256) {
-                (SignatureAlgorithm::HS256, Some(secret), _)
-                | (SignatureAlgorithm::ES256, _, Some(secret)) => secret,
+        for [hs256, es256, rsa] in secrets {
+            let secret = match (alg, hs256, es256, rsa) {
+                (SignatureAlgorithm::HS256, Some(secret), _, _)
+                | (SignatureAlgorithm::ES256, _, Some(secret), _)
+                | (SignatureAlgorithm::RS256 | SignatureAlgorithm::RS512, _, _, Some(secret)) => {
+                    secret
+                }
                 _ => continue,
             };
             tried = true;

@@ -40,7 +40,7 @@ use std::error::Error as _;
 use std::time::{Duration, SystemTime};
 
 use ::josekit::jwk::{Jwk as LibJwk, JwkSet};
-use ::josekit::jws::{JwsHeader, JwsSigner, JwsVerifier, ES256, HS256};
+use ::josekit::jws::{JwsHeader, JwsSigner, JwsVerifier, ES256, HS256, RS256, RS512};
 use ::josekit::jwt::{self, JwtPayload, JwtPayloadValidator};
 use ::josekit::JoseError;
 use serde_json::{Map, Value};
@@ -58,8 +58,9 @@ use crate::contract::{
 /// `Cargo.lock` by a unit test, so a dependency bump cannot silently mislabel results).
 pub const JOSEKIT_VERSION: &str = "0.10.3";
 
-/// The algorithms this adapter maps onto the library (`HS256`, `ES256` in jws.rs:21, 36).
-const ALGORITHMS: &[&str] = &["HS256", "ES256"];
+/// The algorithms this adapter maps onto the library (`HS256`, `RS256`, `RS512`, `ES256` in
+/// jws.rs:21-36).
+const ALGORITHMS: &[&str] = &["HS256", "ES256", "RS256", "RS512"];
 
 /// The latest NumericDate policy.md §5 allows (9999-12-31T23:59:59Z).
 const MAX_NUMERIC_DATE: u64 = 253_402_300_799;
@@ -95,8 +96,8 @@ const LIMITATIONS: &[(&str, &str)] = &[
 
 /// The library's keys, made once.
 enum Prepared {
-    /// The signing JWK's HS256 and ES256 signers (each, or why the library refuses the key for
-    /// it), or why the library cannot read the JWK at all.
+    /// The signing JWK's signer for each algorithm of [`ALGORITHMS`] (each, or why the library
+    /// refuses the key for it), or why the library cannot read the JWK at all.
     Signing(Result<Signers, Failure>),
     /// The verifying keys as the library's `JwkSet`, the JWKs it could not read, and per key of
     /// the set the verifiers for each algorithm of [`ALGORITHMS`].
@@ -107,11 +108,42 @@ enum Prepared {
     },
 }
 
-/// A JWK's signers, without its key id: the signer would add it to the header
-/// (jws/jws_context.rs:101-103), and the header must carry exactly the requested members.
-struct Signers {
-    hs256: Result<Box<dyn JwsSigner>, Failure>,
-    es256: Result<Box<dyn JwsSigner>, Failure>,
+/// A JWK's signers, one per algorithm of [`ALGORITHMS`], without its key id: the signer would
+/// add it to the header (jws/jws_context.rs:101-103), and the header must carry exactly the
+/// requested members.
+type Signers = Vec<Result<Box<dyn JwsSigner>, Failure>>;
+
+/// The library's signer or verifier for `alg` made from `jwk` (each algorithm has its own type).
+macro_rules! for_alg {
+    ($alg:expr, $jwk:expr, $make:ident, $boxed:ty, $strip:expr) => {{
+        let strip = $strip;
+        match $alg {
+            "HS256" => HS256.$make($jwk).map(|mut x| {
+                if strip {
+                    x.remove_key_id();
+                }
+                Box::new(x) as $boxed
+            }),
+            "ES256" => ES256.$make($jwk).map(|mut x| {
+                if strip {
+                    x.remove_key_id();
+                }
+                Box::new(x) as $boxed
+            }),
+            "RS256" => RS256.$make($jwk).map(|mut x| {
+                if strip {
+                    x.remove_key_id();
+                }
+                Box::new(x) as $boxed
+            }),
+            _ => RS512.$make($jwk).map(|mut x| {
+                if strip {
+                    x.remove_key_id();
+                }
+                Box::new(x) as $boxed
+            }),
+        }
+    }};
 }
 
 /// One key's verifier for one algorithm, as the library makes it: keeping the JWK's id (for a
@@ -131,21 +163,14 @@ fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
             None => Err(fail(Some("invalid_key"), "no key")),
             Some(jwk) => library_jwk(jwk)
                 .map_err(|p| fail(Some("invalid_key"), p))
-                .map(|jwk| Signers {
-                    hs256: HS256
-                        .signer_from_jwk(&jwk)
-                        .map(|mut s| {
-                            s.remove_key_id();
-                            Box::new(s) as Box<dyn JwsSigner>
+                .map(|jwk| {
+                    ALGORITHMS
+                        .iter()
+                        .map(|alg| {
+                            for_alg!(*alg, &jwk, signer_from_jwk, Box<dyn JwsSigner>, true)
+                                .map_err(|e| key_failure(&e))
                         })
-                        .map_err(|e| key_failure(&e)),
-                    es256: ES256
-                        .signer_from_jwk(&jwk)
-                        .map(|mut s| {
-                            s.remove_key_id();
-                            Box::new(s) as Box<dyn JwsSigner>
-                        })
-                        .map_err(|e| key_failure(&e)),
+                        .collect()
                 }),
         }),
         KeyUse::Verify => {
@@ -178,23 +203,10 @@ fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
 /// `jwk`'s verifiers for `alg`, `None` when the key is not of `alg`'s family.
 fn kid_verifiers(alg: &str, jwk: &LibJwk) -> Option<Result<KidVerifiers, KeyProblem>> {
     let make = |strip: bool| -> Result<Box<dyn JwsVerifier>, JoseError> {
-        match alg {
-            "HS256" => HS256.verifier_from_jwk(jwk).map(|mut v| {
-                if strip {
-                    v.remove_key_id();
-                }
-                Box::new(v) as Box<dyn JwsVerifier>
-            }),
-            _ => ES256.verifier_from_jwk(jwk).map(|mut v| {
-                if strip {
-                    v.remove_key_id();
-                }
-                Box::new(v) as Box<dyn JwsVerifier>
-            }),
-        }
+        for_alg!(alg, jwk, verifier_from_jwk, Box<dyn JwsVerifier>, strip)
     };
     match (alg, jwk.key_type()) {
-        ("HS256", "oct") | ("ES256", "EC") => Some(
+        ("HS256", "oct") | ("ES256", "EC") | ("RS256" | "RS512", "RSA") => Some(
             make(false)
                 .and_then(|with_kid| {
                     Ok(KidVerifiers {
@@ -215,13 +227,16 @@ fn sign_token(keys: &PreparedKeys, request: &SignRequest) -> Result<String, Fail
             return Err(fail(None, "these keys were prepared for verifying"))
         }
     };
-    let signer: &dyn JwsSigner = match request.alg.as_str() {
-        "HS256" => signers.hs256.as_ref().map_err(Clone::clone)?.as_ref(),
-        "ES256" => signers.es256.as_ref().map_err(Clone::clone)?.as_ref(),
-        other => {
+    let signer: &dyn JwsSigner = match ALGORITHMS.iter().position(|a| *a == request.alg) {
+        Some(slot) => signers[slot].as_ref().map_err(Clone::clone)?.as_ref(),
+        None => {
             return Err(fail(
                 None,
-                format!("this adapter signs HS256 and ES256 only, not {other:?}"),
+                format!(
+                    "this adapter signs {} only, not {:?}",
+                    ALGORITHMS.join(", "),
+                    request.alg
+                ),
             ))
         }
     };

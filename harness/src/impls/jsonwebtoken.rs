@@ -37,7 +37,7 @@ use zeroize::Zeroizing;
 use super::support::Unusable;
 use super::support::{
     alg_enum_header_reason, b64url, description, fail, json_reason, library_keys, p256_pkcs8,
-    unknown_kid, unusable_kid, verified_header, JsonRules, SURROGATE,
+    rsa_pkcs1_der, unknown_kid, unusable_kid, verified_header, JsonRules, SURROGATE,
 };
 use crate::contract::prepared::{sign_unprepared, verify_unprepared};
 use crate::contract::{
@@ -134,7 +134,7 @@ impl Implementation for JsonWebToken {
         description(
             NAME,
             JSONWEBTOKEN_VERSION,
-            &["HS256", "ES256"],
+            &["HS256", "ES256", "RS256", "RS512"],
             (Clock::System, None),
             LIMITATIONS,
         )
@@ -375,7 +375,7 @@ fn build_header(
 
 /// The signing key: `oct` → `EncodingKey::from_secret`; EC P-256 with `d` → PKCS#8 DER →
 /// `EncodingKey::from_ec_der` (both backends want PKCS#8: crypto/rust_crypto/ecdsa.rs:28,
-/// crypto/aws_lc/ecdsa.rs:26).
+/// crypto/aws_lc/ecdsa.rs:26); RSA → PKCS#1 DER → `EncodingKey::from_rsa_der`.
 fn encoding_key(jwk: &Jwk) -> Result<EncodingKey, Failure> {
     match jwk.kty.as_str() {
         "oct" => {
@@ -396,6 +396,7 @@ fn encoding_key(jwk: &Jwk) -> Result<EncodingKey, Failure> {
             let der = p256_pkcs8(jwk)?;
             Ok(EncodingKey::from_ec_der(der.as_bytes()))
         }
+        "RSA" => Ok(EncodingKey::from_rsa_der(&rsa_pkcs1_der(jwk)?)),
         other => Err(fail(
             Some("invalid_key"),
             format!("unsupported key type {other:?}"),

@@ -32,7 +32,9 @@
 //! and the leeway are made by the library's own NumericDate parser (claims.rs:214-275), from a
 //! `Claims` document, and a `TimeDelta` as the difference of two of them.
 
-use ::jwt_compact::alg::{Es256, Hs256, Hs256Key};
+use ::jwt_compact::alg::{
+    Es256, Hs256, Hs256Key, Rsa, RsaPrivateKey, RsaPublicKey, StrongAlg, StrongKey,
+};
 use ::jwt_compact::jwk::JsonWebKey;
 use ::jwt_compact::{
     Algorithm, AlgorithmExt as _, Claims, Empty, Header, ParseError, TimeOptions, Token,
@@ -54,7 +56,7 @@ use crate::verdict::Part;
 pub const JWT_COMPACT_VERSION: &str = "0.8.0";
 
 /// The algorithms this adapter maps onto the library's algorithm types.
-const ALGORITHMS: &[&str] = &["HS256", "ES256"];
+const ALGORITHMS: &[&str] = &["HS256", "ES256", "RS256", "RS512"];
 
 /// The largest leeway handed to the library, in seconds (about 95,000 years). chrono's dates end
 /// in the year 262,143; `not_before - leeway` is computed unchecked (claims.rs:204) and panics
@@ -65,6 +67,21 @@ const MAX_LEEWAY: u64 = 3_000_000_000_000;
 type EsVerifyingKey = <Es256 as Algorithm>::VerifyingKey;
 /// The ES256 signing key type (`p256::ecdsa::SigningKey`).
 type EsSigningKey = <Es256 as Algorithm>::SigningKey;
+
+/// RSA keys as the library's documentation asks: wrapped in `StrongKey`, used with
+/// `StrongAlg<Rsa>`, which refuses a modulus other than 2048, 3072 or 4096 bits
+/// (alg/rsa.rs:146-153, :330-350).
+type RsaSigning = StrongKey<RsaPrivateKey>;
+type RsaVerifying = StrongKey<RsaPublicKey>;
+
+/// The RSA algorithm for an allowed name.
+fn rsa_alg(alg: &str) -> StrongAlg<Rsa> {
+    StrongAlg(if alg == "RS512" {
+        Rsa::rs512()
+    } else {
+        Rsa::rs256()
+    })
+}
 
 /// Claims as the library decodes them: `exp`, `nbf`, `iat` typed, every other member kept.
 type LibClaims = Claims<Map<String, Value>>;
@@ -131,6 +148,7 @@ fn sign_token(keys: &PreparedKeys, request: &SignRequest) -> Result<String, Fail
     let signed = match key.for_alg(&request.alg, "jwt-compact")? {
         Either::Hs256(key) => Hs256.token(&header, &claims, key),
         Either::Es256(key) => Es256.token(&header, &claims, key),
+        Either::Rsa(key) => rsa_alg(&request.alg).token(&header, &claims, key),
     };
     signed.map_err(|e| fail(None, format!("jwt-compact could not sign: {e}")))
 }
@@ -198,14 +216,14 @@ fn verify_token(keys: &PreparedKeys, request: &VerifyRequest) -> Result<Decoded,
 /// The library's keys, made once: the signing key of the JWK's family (or why the JWK is not
 /// one the library reads), and a [`Verifier`] per configured key and algorithm.
 enum Prepared {
-    Signing(Result<SigningKey<Hs256Key, EsSigningKey>, Failure>),
+    Signing(Box<Result<SigningKey<Hs256Key, EsSigningKey, RsaSigning>, Failure>>),
     Verifying(KeyTable<Verifier>),
 }
 
 impl Prepared {
-    fn signing(&self) -> Result<&SigningKey<Hs256Key, EsSigningKey>, Failure> {
+    fn signing(&self) -> Result<&SigningKey<Hs256Key, EsSigningKey, RsaSigning>, Failure> {
         match self {
-            Prepared::Signing(key) => key.as_ref().map_err(Clone::clone),
+            Prepared::Signing(key) => key.as_ref().as_ref().map_err(Clone::clone),
             Prepared::Verifying(_) => Err(fail(None, "these keys were prepared for verifying")),
         }
     }
@@ -220,7 +238,7 @@ impl Prepared {
 
 fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
     PreparedKeys::new(match key_use {
-        KeyUse::Sign => Prepared::Signing(
+        KeyUse::Sign => Prepared::Signing(Box::new(
             // The library reads the JWK before the algorithm is looked at.
             keys.first()
                 .map_or(Ok(()), |jwk| library_jwk(jwk).map(drop))
@@ -237,9 +255,15 @@ fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
                                 fail(Some("invalid_key"), format!("ES256 key from the JWK: {e}"))
                             })
                         },
+                        |jwk| {
+                            let invalid = |e: String| fail(Some("invalid_key"), e);
+                            let key = RsaPrivateKey::try_from(&library_jwk(jwk)?)
+                                .map_err(|e| invalid(format!("RSA key from the JWK: {e}")))?;
+                            StrongKey::try_from(key).map_err(|e| invalid(format!("StrongKey: {e}")))
+                        },
                     )
                 }),
-        ),
+        )),
         KeyUse::Verify => Prepared::Verifying(KeyTable::new(keys, ALGORITHMS, Verifier::new)),
     })
 }
@@ -248,6 +272,7 @@ fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
 enum Verifier {
     Hs256(Hs256Key),
     Es256(EsVerifyingKey),
+    Rsa(StrongAlg<Rsa>, RsaVerifying),
 }
 
 impl Verifier {
@@ -266,6 +291,13 @@ impl Verifier {
                     .map(Verifier::Es256)
                     .map_err(|e| format!("ES256 key from the JWK: {e}"))
             })),
+            ("RS256" | "RS512", "RSA") => Some(converted(jwk).and_then(|lib| {
+                let key = RsaPublicKey::try_from(&lib)
+                    .map_err(|e| format!("RSA key from the JWK: {e}"))?;
+                StrongKey::try_from(key)
+                    .map(|key| Verifier::Rsa(rsa_alg(alg), key))
+                    .map_err(|e| format!("StrongKey: {e}"))
+            })),
             _ => None,
         }
     }
@@ -277,6 +309,7 @@ impl Verifier {
         match self {
             Verifier::Hs256(key) => Hs256.validator::<Map<String, Value>>(key).validate(token),
             Verifier::Es256(key) => Es256.validator::<Map<String, Value>>(key).validate(token),
+            Verifier::Rsa(alg, key) => alg.validator::<Map<String, Value>>(key).validate(token),
         }
     }
 }

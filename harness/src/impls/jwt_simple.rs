@@ -36,7 +36,8 @@ use std::collections::HashSet;
 
 use ::jwt_simple::prelude::{
     Duration as LibDuration, ECDSAP256KeyPairLike as _, ECDSAP256PublicKeyLike as _, ES256KeyPair,
-    ES256PublicKey, HS256Key, HeaderOptions, JWTClaims, MACLike as _, Token, TokenMetadata,
+    ES256PublicKey, HS256Key, HeaderOptions, JWTClaims, MACLike as _, RS256KeyPair, RS256PublicKey,
+    RS512KeyPair, RS512PublicKey, RSAKeyPairLike as _, RSAPublicKeyLike as _, Token, TokenMetadata,
     UnixTimeStamp, VerificationOptions,
 };
 use ::jwt_simple::reexports::ct_codecs;
@@ -47,8 +48,8 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::support::{
-    alg_refused, allowed, fail, json_reason, library_claims, no_verifier, typed_member_reason,
-    verified_header, Either, JsonRules, KeyTable, SigningKey, SURROGATE,
+    alg_refused, allowed, b64url, fail, json_reason, library_claims, no_verifier, rsa_pkcs1_der,
+    typed_member_reason, verified_header, Either, JsonRules, KeyTable, SigningKey, SURROGATE,
 };
 use crate::contract::{
     checks, Clock, Decoded, Failure, Jwk, KeyUse, PreparedKeys, SignRequest, VerifyMode,
@@ -68,7 +69,7 @@ const MAX_TOKEN_LENGTH: usize = 16 * 1024;
 const MAX_LIBRARY_SECONDS: u64 = u32::MAX as u64;
 
 /// The algorithms this adapter maps onto the library's key types.
-const ALGORITHMS: &[&str] = &["HS256", "ES256"];
+const ALGORITHMS: &[&str] = &["HS256", "ES256", "RS256", "RS512"];
 
 /// Claims as the library decodes them: its typed registered claims plus every other member.
 type LibClaims = JWTClaims<Map<String, Value>>;
@@ -146,6 +147,21 @@ fn sign_token(keys: &PreparedKeys, request: &SignRequest) -> Result<String, Fail
                 .map(|pair| pair.with_key_id(kid))
                 .and_then(|pair| pair.sign_with_options(claims, &options)),
         },
+        // RSA key pairs are `Clone`: the key id goes on a copy.
+        Either::Rsa(pairs) if request.alg == "RS512" => {
+            let mut pair = pairs.rs512.clone();
+            if let Some(kid) = kid {
+                pair = pair.with_key_id(kid);
+            }
+            pair.sign_with_options(claims, &options)
+        }
+        Either::Rsa(pairs) => {
+            let mut pair = pairs.rs256.clone();
+            if let Some(kid) = kid {
+                pair = pair.with_key_id(kid);
+            }
+            pair.sign_with_options(claims, &options)
+        }
     };
     signed.map_err(|e| library_failure(&e, &Context::signing()))
 }
@@ -244,12 +260,12 @@ fn verify_token(keys: &PreparedKeys, request: &VerifyRequest) -> Result<Decoded,
 /// The library's keys, made once: `HS256Key` or `ES256KeyPair` to sign with, and a
 /// [`Verifier`] per configured key and algorithm to verify with.
 enum Prepared {
-    Signing(Box<SigningKey<HS256Key, Es256Pairs>>),
+    Signing(Box<SigningKey<HS256Key, Es256Pairs, RsaPairs>>),
     Verifying(KeyTable<Verifier>),
 }
 
 impl Prepared {
-    fn signing(&self) -> Result<&SigningKey<HS256Key, Es256Pairs>, Failure> {
+    fn signing(&self) -> Result<&SigningKey<HS256Key, Es256Pairs, RsaPairs>, Failure> {
         match self {
             Prepared::Signing(key) => Ok(key),
             Prepared::Verifying(_) => Err(fail(None, "these keys were prepared for verifying")),
@@ -278,6 +294,19 @@ fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
                     },
                 })
             },
+            |jwk| {
+                let der = rsa_pkcs1_der(jwk)?;
+                let refused = |e: LibError| {
+                    fail(
+                        Some("invalid_key"),
+                        format!("RSAKeyPair::from_der refused the key: {e}"),
+                    )
+                };
+                Ok(RsaPairs {
+                    rs256: RS256KeyPair::from_der(&der).map_err(refused)?,
+                    rs512: RS512KeyPair::from_der(&der).map_err(refused)?,
+                })
+            },
         ))),
         KeyUse::Verify => Prepared::Verifying(KeyTable::new(keys, ALGORITHMS, Verifier::new)),
     })
@@ -289,6 +318,13 @@ fn prepare_keys(key_use: KeyUse, keys: &[Jwk]) -> PreparedKeys {
 struct Es256Pairs {
     plain: ES256KeyPair,
     with_kid: Option<(String, ES256KeyPair)>,
+}
+
+/// An RSA JWK's key pairs, one per algorithm (the library has a type per algorithm), from its
+/// PKCS#1 DER (`RS256KeyPair::from_der`, rsa.rs:523-528).
+struct RsaPairs {
+    rs256: RS256KeyPair,
+    rs512: RS512KeyPair,
 }
 
 /// An EC JWK as the library's `ES256KeyPair`, without a key id.
@@ -315,6 +351,8 @@ fn es256_key_pair(jwk: &Jwk) -> Result<ES256KeyPair, Failure> {
 enum Verifier {
     Hs256(HS256Key),
     Es256(ES256PublicKey),
+    Rs256(RS256PublicKey),
+    Rs512(RS512PublicKey),
 }
 
 impl Verifier {
@@ -335,6 +373,22 @@ impl Verifier {
                             .map_err(|e| format!("ES256PublicKey::from_jwk: {e}"))
                     }),
             ),
+            // An RSA JWK's `n` and `e` (rsa.rs:632-637 and 850-855, `from_components`).
+            ("RS256" | "RS512", "RSA") => Some((|| {
+                let member = |name: &str, value: &Option<String>| {
+                    b64url(name, value.as_deref().unwrap_or_default()).map_err(|f| f.error)
+                };
+                let (n, e) = (member("n", &jwk.n)?, member("e", &jwk.e)?);
+                if alg == "RS256" {
+                    RS256PublicKey::from_components(&n, &e)
+                        .map(Verifier::Rs256)
+                        .map_err(|e| format!("RS256PublicKey::from_components: {e}"))
+                } else {
+                    RS512PublicKey::from_components(&n, &e)
+                        .map(Verifier::Rs512)
+                        .map_err(|e| format!("RS512PublicKey::from_components: {e}"))
+                }
+            })()),
             _ => None,
         }
     }
@@ -348,6 +402,8 @@ impl Verifier {
         match self {
             Verifier::Hs256(key) => key.verify_token::<Map<String, Value>>(token, options),
             Verifier::Es256(key) => key.verify_token::<Map<String, Value>>(token, options),
+            Verifier::Rs256(key) => key.verify_token::<Map<String, Value>>(token, options),
+            Verifier::Rs512(key) => key.verify_token::<Map<String, Value>>(token, options),
         }
     }
 }

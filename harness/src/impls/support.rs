@@ -140,13 +140,15 @@ pub(crate) use injected_clock_adapter;
 )]
 pub(crate) fn cannot_sign(alg: &str, kty: &str, library: &str) -> Failure {
     match alg {
-        "HS256" | "ES256" => fail(
+        "HS256" | "ES256" | "RS256" | "RS512" => fail(
             Some("key_family_mismatch"),
             format!("a {kty:?} key cannot sign {alg}"),
         ),
         _ => fail(
             None,
-            format!("this adapter maps only HS256 and ES256 onto {library}, not {alg:?}"),
+            format!(
+                "this adapter maps only HS256, ES256, RS256 and RS512 onto {library}, not {alg:?}"
+            ),
         ),
     }
 }
@@ -159,6 +161,20 @@ pub(crate) fn b64url(member: &str, text: &str) -> Result<Vec<u8>, Failure> {
             format!("key member {member:?} is not base64url: {e}"),
         )
     })
+}
+
+/// An RSA private JWK as the PKCS#1 `RSAPrivateKey` DER the libraries' RSA signers take, loaded
+/// through the engine (its checks apply: signing requests carry only keys the policy allows).
+pub(crate) fn rsa_pkcs1_der(jwk: &Jwk) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    use crate::engine::keys::{Key, KeyMaterial};
+    let key = Key::from_jwk(jwk).map_err(|e| fail(Some("invalid_key"), e.to_string()))?;
+    match &key.material {
+        KeyMaterial::RsaPrivate(private) => Ok(private.to_pkcs1_der()),
+        _ => Err(fail(
+            Some("invalid_key"),
+            "the RSA key has no private members (\"d\" …)",
+        )),
+    }
 }
 
 /// An EC P-256 JWK's private scalar `d` as PKCS#8 DER, the form the libraries read a signing key
@@ -210,16 +226,19 @@ pub(crate) fn unknown_kid(kid: &str) -> Failure {
 }
 
 /// A signing JWK in a library's key type, made once. The adapters that use it map HS256 onto
-/// `oct` keys and ES256 onto `EC` keys, so the key type decides which is made.
+/// `oct` keys, ES256 onto `EC` keys and RS256/RS512 onto `RSA` keys, so the key type decides
+/// which is made.
 #[cfg_attr(
     not(any(feature = "jwt-simple", feature = "jwt-compact")),
     allow(dead_code)
 )]
-pub(crate) enum SigningKey<H, E> {
+pub(crate) enum SigningKey<H, E, R> {
     /// An `oct` key, or why the library cannot use it.
     Hs256(Result<H, Failure>),
     /// An `EC` key, or why the library cannot use it.
     Es256(Result<E, Failure>),
+    /// An `RSA` key, or why the library cannot use it.
+    Rsa(Result<R, Failure>),
     /// A key of another type, named by its `kty`.
     Other(String),
 }
@@ -228,16 +247,18 @@ pub(crate) enum SigningKey<H, E> {
     not(any(feature = "jwt-simple", feature = "jwt-compact")),
     allow(dead_code)
 )]
-impl<H, E> SigningKey<H, E> {
+impl<H, E, R> SigningKey<H, E, R> {
     /// The first of `keys` made into the library's type of its family.
     pub(crate) fn new(
         keys: &[Jwk],
         hs256: impl FnOnce(&Jwk) -> Result<H, Failure>,
         es256: impl FnOnce(&Jwk) -> Result<E, Failure>,
+        rsa: impl FnOnce(&Jwk) -> Result<R, Failure>,
     ) -> Self {
         match keys.first() {
             Some(jwk) if jwk.kty == "oct" => SigningKey::Hs256(hs256(jwk)),
             Some(jwk) if jwk.kty == "EC" => SigningKey::Es256(es256(jwk)),
+            Some(jwk) if jwk.kty == "RSA" => SigningKey::Rsa(rsa(jwk)),
             Some(jwk) => SigningKey::Other(jwk.kty.clone()),
             None => SigningKey::Other(String::new()),
         }
@@ -245,7 +266,7 @@ impl<H, E> SigningKey<H, E> {
 
     /// The key to sign `alg` with, or the refusal the adapter gives when the key is unusable or
     /// not of `alg`'s family ([`cannot_sign`]).
-    pub(crate) fn for_alg(&self, alg: &str, library: &str) -> Result<Either<&H, &E>, Failure> {
+    pub(crate) fn for_alg(&self, alg: &str, library: &str) -> Result<Either<&H, &E, &R>, Failure> {
         match (alg, self) {
             ("HS256", SigningKey::Hs256(key)) => {
                 key.as_ref().map(Either::Hs256).map_err(Clone::clone)
@@ -253,21 +274,26 @@ impl<H, E> SigningKey<H, E> {
             ("ES256", SigningKey::Es256(key)) => {
                 key.as_ref().map(Either::Es256).map_err(Clone::clone)
             }
+            ("RS256" | "RS512", SigningKey::Rsa(key)) => {
+                key.as_ref().map(Either::Rsa).map_err(Clone::clone)
+            }
             (alg, SigningKey::Hs256(_)) => Err(cannot_sign(alg, "oct", library)),
             (alg, SigningKey::Es256(_)) => Err(cannot_sign(alg, "EC", library)),
+            (alg, SigningKey::Rsa(_)) => Err(cannot_sign(alg, "RSA", library)),
             (alg, SigningKey::Other(kty)) => Err(cannot_sign(alg, kty, library)),
         }
     }
 }
 
-/// One of a [`SigningKey`]'s two library types.
+/// One of a [`SigningKey`]'s three library types.
 #[cfg_attr(
     not(any(feature = "jwt-simple", feature = "jwt-compact")),
     allow(dead_code)
 )]
-pub(crate) enum Either<H, E> {
+pub(crate) enum Either<H, E, R> {
     Hs256(H),
     Es256(E),
+    Rsa(R),
 }
 
 /// The verifying keys of the adapters whose library takes the algorithm from the key type:

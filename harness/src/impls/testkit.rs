@@ -507,6 +507,26 @@ macro_rules! adapter_tests {
         }
 
         #[test]
+        fn rsa_round_trips_with_kid_and_typ() {
+            use $crate::impls::testkit::{claims_at, round_trip_at};
+            use base64::Engine as _;
+            let now: i64 = $now;
+            let key = $crate::engine::keys::Key::test_rsa("rsa-1").to_jwk();
+            let header = serde_json::json!({"typ": "JWT", "kid": "rsa-1"});
+            for alg in ["RS256", "RS512"] {
+                let claims = claims_at(now, serde_json::json!({}));
+                let keys = vec![key.clone()];
+                let token =
+                    round_trip_at(&$implementation, now, alg, key.clone(), header.clone(), claims, keys);
+                let signature = token.rsplit('.').next().expect("three segments");
+                let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(signature)
+                    .expect("b64");
+                assert_eq!(signature.len(), 256, "{alg}: a 2048-bit modulus's length");
+            }
+        }
+
+        #[test]
         fn expired_token_rejected() {
             use $crate::impls::testkit::{hs256_refusal_at, hs256_token_at};
             let now: i64 = $now;
@@ -569,7 +589,7 @@ macro_rules! adapter_tests {
         fn describe_limitations_are_well_formed() {
             use $crate::contract::Implementation as _;
             let d = $implementation.describe();
-            assert_eq!(d.algorithms, ["HS256", "ES256"]);
+            assert_eq!(d.algorithms, ["HS256", "ES256", "RS256", "RS512"]);
             let mut seen = std::collections::BTreeSet::new();
             for l in &d.cannot_enforce {
                 assert!(

@@ -29,8 +29,22 @@ pub struct ExceptionsFile {
     /// Another implementation whose classes this one has too (the same library on another
     /// backend); a class of this file with the same id replaces the inherited one.
     pub inherits: Option<String>,
+    /// Inherited classes that do not apply to this backend, each with why (its defect lives in
+    /// the other backend's code). Naming a class that is not inherited is an error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_inherited: Vec<NotInherited>,
     /// The classes, worst impact first.
     pub classes: Vec<Class>,
+}
+
+/// An inherited class that does not apply, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotInherited {
+    /// The inherited class's id.
+    pub id: String,
+    /// Why the defect is not this implementation's (which code differs).
+    pub why: String,
 }
 
 /// One divergence class: a single defect, with every case that shows it.
@@ -236,6 +250,7 @@ impl Exceptions {
             let written = Written {
                 path,
                 inherits: file.inherits,
+                not_inherited: file.not_inherited.into_iter().map(|n| n.id).collect(),
                 classes: compiled,
             };
             own.insert(file.implementation, written);
@@ -314,6 +329,7 @@ pub fn embedded() -> &'static Exceptions {
 struct Written {
     path: String,
     inherits: Option<String>,
+    not_inherited: Vec<String>,
     classes: Vec<Arc<Compiled>>,
 }
 
@@ -331,10 +347,14 @@ fn resolve(
             path,
             inherits,
             classes,
+            ..
         } = &own[&current];
         for c in classes {
             if current != name {
                 inherited_ids.insert(c.class.id.clone());
+                if own[name].not_inherited.contains(&c.class.id) {
+                    continue;
+                }
             }
             if !out.iter().any(|o| o.class.id == c.class.id) {
                 out.push(Arc::clone(c));
@@ -361,7 +381,19 @@ fn resolve(
         current = parent.clone();
     }
     // A class written under another namespace must replace one it inherits.
-    let Written { path, classes, .. } = &own[name];
+    let Written {
+        path,
+        classes,
+        not_inherited,
+        ..
+    } = &own[name];
+    if let Some(stale) = not_inherited.iter().find(|id| !inherited_ids.contains(*id)) {
+        return Err(ExceptionsError::Invalid {
+            path: path.clone(),
+            id: stale.clone(),
+            problem: "`not_inherited` names a class that is not inherited".into(),
+        });
+    }
     for c in classes {
         let namespace = c.class.id.split("::").next().unwrap_or_default();
         if namespace != name && !inherited_ids.contains(&c.class.id) {
@@ -474,6 +506,7 @@ mod tests {
             ExceptionsFile {
                 implementation: name.into(),
                 inherits: inherits.map(str::to_owned),
+                not_inherited: Vec::new(),
                 classes,
             },
         )
@@ -668,6 +701,37 @@ mod tests {
             ex.class("child", "base::other").unwrap().written_for,
             "base"
         );
+    }
+
+    #[test]
+    fn a_class_can_be_left_uninherited_but_only_an_inherited_one() {
+        let base = || {
+            file(
+                "base",
+                None,
+                vec![
+                    class("base::backend", Impact::LetsMalformedThrough, &["a"]),
+                    class("base::shared", Impact::RejectsValid, &["b"]),
+                ],
+            )
+        };
+        let not = |id: &str| NotInherited {
+            id: id.into(),
+            why: "the other backend's code".into(),
+        };
+        let mut child = file("child", Some("base"), vec![]);
+        child.1.not_inherited = vec![not("base::backend")];
+        let ex = Exceptions::from_files(vec![base(), child.clone()]).unwrap();
+        let ids: Vec<&str> = ex
+            .classes("child")
+            .iter()
+            .map(|c| c.class.id.as_str())
+            .collect();
+        assert_eq!(ids, ["base::shared"]);
+        assert_eq!(ex.classes("base").len(), 2);
+        child.1.not_inherited = vec![not("base::nothing")];
+        let err = Exceptions::from_files(vec![base(), child]).unwrap_err();
+        assert!(err.to_string().contains("not inherited"), "{err}");
     }
 
     #[test]

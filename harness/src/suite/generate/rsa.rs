@@ -188,7 +188,7 @@ fn keys(out: &mut Vec<Case>) {
     let payload = |now: i64| rs256().payload_at(now);
     // Keys the engine will not load can still sign (the engine's `sign` takes any RSA key).
     let signed_by = |key: &Key| sign_bytes(key, header.as_bytes(), payload(TIMELESS).as_bytes());
-    for (name, bits, what) in [("1024", 1024, "a 1024-bit key"), ("2040", 2040, "a 2040-bit key (eight bits short)")] {
+    for (name, bits, what) in [("512", 512, "a 512-bit key (factored in hours on rented machines)"), ("1024", 1024, "a 1024-bit key"), ("2040", 2040, "a 2040-bit key (eight bits short)")] {
         let short = Key::test_rsa_sized(&format!("jose-rsa-{bits}"), bits, 65_537);
         out.push(jose(NS, &format!("key-{name}-bits"), &rs, &format!("Only {what} configured; a token it signed."), SIZE).features(&["config-error"]).keys(std::slice::from_ref(&short)).raw(signed_by(&short)).rejected("invalid_key"));
     }
