@@ -170,6 +170,28 @@ fn floors(c: &mut Criterion) {
                 |b, i| b.iter(|| floor.verify(black_box(i), black_box(&signature))),
             );
         }
+        if let Some(floor) = floors::RingRsaFloor::new(fx) {
+            assert!(floor.verify(input, &signature));
+            group.bench_with_input(BenchmarkId::new("ring-sign", fx.provider), input, |b, i| {
+                b.iter(|| floor.sign(black_box(i)))
+            });
+            group.bench_with_input(
+                BenchmarkId::new("ring-verify", fx.provider),
+                input,
+                |b, i| b.iter(|| floor.verify(black_box(i), black_box(&signature))),
+            );
+        }
+        if let Some(floor) = floors::RsaFloor::new(fx) {
+            assert!(floor.verify(input, &signature));
+            group.bench_with_input(BenchmarkId::new("rsa-sign", fx.provider), input, |b, i| {
+                b.iter(|| floor.sign(black_box(i)))
+            });
+            group.bench_with_input(
+                BenchmarkId::new("rsa-verify", fx.provider),
+                input,
+                |b, i| b.iter(|| floor.verify(black_box(i), black_box(&signature))),
+            );
+        }
         let json = floors::claims_json(fx);
         group.bench_with_input(BenchmarkId::new("json-claims", fx.provider), fx, |b, fx| {
             b.iter(|| floors::claims_json(black_box(fx)))

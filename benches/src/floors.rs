@@ -111,6 +111,94 @@ impl RingFloor {
     }
 }
 
+/// RSASSA-PKCS1-v1_5 with SHA-256 (RS256) on ring: the reference engine's RSA backend.
+pub struct RingRsaFloor {
+    pair: ring::rsa::KeyPair,
+    n: Vec<u8>,
+    e: Vec<u8>,
+    rng: ring::rand::SystemRandom,
+}
+
+impl RingRsaFloor {
+    /// The floor for an RS256 fixture; `None` for other keys.
+    pub fn new(fixture: &Fixture) -> Option<RingRsaFloor> {
+        let KeyMaterial::RsaPrivate(private) = &fixture.key.material else {
+            return None;
+        };
+        let pair = ring::rsa::KeyPair::from_der(&private.to_pkcs1_der()).ok()?;
+        Some(RingRsaFloor {
+            pair,
+            n: private.public().n().to_vec(),
+            e: private.public().e().to_vec(),
+            rng: ring::rand::SystemRandom::new(),
+        })
+    }
+
+    /// The signature of `input`, as long as the modulus.
+    pub fn sign(&self, input: &[u8]) -> Option<Vec<u8>> {
+        let mut signature = vec![0; self.pair.public().modulus_len()];
+        self.pair
+            .sign(
+                &ring::signature::RSA_PKCS1_SHA256,
+                &self.rng,
+                input,
+                &mut signature,
+            )
+            .ok()?;
+        Some(signature)
+    }
+
+    /// Whether `signature` verifies over `input`.
+    pub fn verify(&self, input: &[u8], signature: &[u8]) -> bool {
+        ring::signature::RsaPublicKeyComponents {
+            n: &self.n,
+            e: &self.e,
+        }
+        .verify(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+            input,
+            signature,
+        )
+        .is_ok()
+    }
+}
+
+/// RSASSA-PKCS1-v1_5 with SHA-256 (RS256) on RustCrypto `rsa`, the backend of the Rust libraries
+/// that do not use ring or OpenSSL.
+pub struct RsaFloor {
+    signing: rsa::pkcs1v15::SigningKey<Sha256>,
+    verifying: rsa::pkcs1v15::VerifyingKey<Sha256>,
+}
+
+impl RsaFloor {
+    /// The floor for an RS256 fixture; `None` for other keys.
+    pub fn new(fixture: &Fixture) -> Option<RsaFloor> {
+        use rsa::pkcs1::DecodeRsaPrivateKey;
+        let KeyMaterial::RsaPrivate(private) = &fixture.key.material else {
+            return None;
+        };
+        let key = rsa::RsaPrivateKey::from_pkcs1_der(&private.to_pkcs1_der()).ok()?;
+        use rsa::signature::Keypair;
+        let signing = rsa::pkcs1v15::SigningKey::<Sha256>::new(key);
+        let verifying = signing.verifying_key();
+        Some(RsaFloor { signing, verifying })
+    }
+
+    /// The signature of `input`, as long as the modulus.
+    pub fn sign(&self, input: &[u8]) -> Option<Vec<u8>> {
+        use rsa::signature::{SignatureEncoding, Signer as _};
+        self.signing.try_sign(input).ok().map(|s| s.to_vec())
+    }
+
+    /// Whether `signature` verifies over `input`.
+    pub fn verify(&self, input: &[u8], signature: &[u8]) -> bool {
+        use rsa::signature::Verifier as _;
+        rsa::pkcs1v15::Signature::try_from(signature)
+            .and_then(|s| self.verifying.verify(input, &s))
+            .is_ok()
+    }
+}
+
 /// The claims as JSON bytes (serde_json, the serialiser every Rust library here uses).
 pub fn claims_json(fixture: &Fixture) -> Vec<u8> {
     serde_json::to_vec(&fixture.claims).unwrap_or_default()

@@ -64,8 +64,8 @@ pub enum Format {
 /// Where the keys come from.
 #[derive(Clone, Debug, Default, Args)]
 pub struct KeyArgs {
-    /// A key file: a JWK, a JWK set ({"keys":[…]}) or PEM (P-256 SPKI, PKCS#8 or SEC1).
-    /// Repeatable.
+    /// A key file: a JWK, a JWK set ({"keys":[…]}) or PEM (SPKI or PKCS#8 of a P-256 or RSA
+    /// key, SEC1, PKCS#1). Repeatable.
     #[arg(long = "key", value_name = "FILE")]
     pub keys: Vec<PathBuf>,
     /// A file holding a raw HMAC secret (its bytes, one trailing newline removed). Without

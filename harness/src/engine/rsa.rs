@@ -205,7 +205,9 @@ impl PublicRsa {
                 expected: self.len(),
             });
         }
-        if BigUint::from_bytes_be(signature) >= *self.key.n() {
+        // Both are big-endian and as long as the modulus (`n` has no leading zero byte and
+        // fills `len()` bytes), so comparing the bytes compares the numbers.
+        if signature >= self.n.as_slice() {
             return Err(Reason::SignatureScalarOutOfRange {
                 component: "s (the RSA signature as a number is not below the modulus)".into(),
             });

@@ -224,11 +224,10 @@ pub(crate) fn build(u: &mut Unstructured<'_>, now: i64) -> Result<Built> {
 /// The algorithm and key a signer uses; `None` when nobody signs.
 fn signing_key(provider: &Provider, signer: Signer, named_alg: Alg) -> Option<(Alg, Key)> {
     let family = |key: &Key| {
-        if key.fits(Alg::HS256) {
-            Alg::HS256
-        } else {
-            Alg::ES256
-        }
+        Alg::ALL
+            .into_iter()
+            .find(|alg| key.fits(*alg))
+            .unwrap_or(Alg::HS256)
     };
     let key = match signer {
         Signer::Configured if named_alg != provider.alg() => provider.other_family.clone(),

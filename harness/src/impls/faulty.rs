@@ -58,7 +58,7 @@ fn description(name: &str) -> Description {
     Description {
         name: name.to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        algorithms: vec!["HS256".to_owned(), "ES256".to_owned()],
+        algorithms: Alg::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
         clock: Clock::Injected,
         // They claim to enforce everything: that is the point.
         cannot_enforce: Vec::new(),
@@ -724,7 +724,7 @@ mod tests {
             let d = imp.describe();
             assert_eq!(d.name, name);
             assert_eq!(d.clock, Clock::Injected);
-            assert_eq!(d.algorithms, ["HS256", "ES256"]);
+            assert_eq!(d.algorithms, ["HS256", "ES256", "RS256", "RS512"]);
         }
         assert!(by_name("reference").is_none());
     }

@@ -17,6 +17,9 @@ const FILES: &[(&str, &str)] = &[
     ("pusher", include_str!("builtin/pusher.json")),
     ("kustomer", include_str!("builtin/kustomer.json")),
     ("userjot", include_str!("builtin/userjot.json")),
+    ("salesforce", include_str!("builtin/salesforce.json")),
+    ("braze", include_str!("builtin/braze.json")),
+    ("knock", include_str!("builtin/knock.json")),
 ];
 
 /// Every built-in profile, parsed once.

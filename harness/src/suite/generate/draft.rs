@@ -98,6 +98,31 @@ impl P {
         test_key(self.alg(), label)
     }
 
+    /// The signature form that makes the canonical signature wrong without changing its shape:
+    /// the first bit flipped, or for RSA the last (the first may lift it above the modulus).
+    pub fn flipped(&self) -> SignatureForm {
+        if self.alg().family() == crate::engine::keys::KeyFamily::Rsa {
+            SignatureForm::FlipLastBit
+        } else {
+            SignatureForm::FlipFirstBit
+        }
+    }
+
+    /// Why `tok`, signed by a key other than `configured`, is refused under it: a wrong
+    /// signature, unless it is an RSA signature not below the configured modulus (policy.md
+    /// §4.12), which is out of range first.
+    pub fn foreign_signature_reason(&self, tok: &Tok, configured: &Key) -> &'static str {
+        let signature = super::token::sig_bytes(&tok.at(NOW));
+        match configured.rsa_public() {
+            Some(public)
+                if signature.len() == public.len() && signature.as_slice() >= public.n() =>
+            {
+                "signature_scalar_out_of_range"
+            }
+            _ => "bad_signature",
+        }
+    }
+
     /// A key nobody configured.
     pub fn attacker(&self) -> Key {
         self.labelled("attacker-1")

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::draft::{Draft, Want, P, TIMELESS};
 use super::token::{b64, parts, quote, Tok};
 use crate::contract::checks;
-use crate::engine::keys::Key;
+use crate::engine::keys::{Key, KeyFamily};
 use crate::suite::case::{Case, MintAlg, VectorFile};
 
 const NS: &str = "header";
@@ -108,9 +108,13 @@ fn alg(p: &P, out: &mut Vec<Case>) {
         ("alg-empty".to_owned(), String::new()),
         ("alg-other-family".to_owned(), other.to_owned()),
     ];
+    let allowed = |a: &str| p.profile.algorithms.allowed.iter().any(|x| x.as_str() == a);
     for a in [
         "HS384", "HS512", "RS256", "PS256", "ES384", "ES512", "EdDSA",
     ] {
+        if allowed(a) {
+            continue;
+        }
         variants.push((format!("alg-{}", a.to_lowercase()), a.to_owned()));
     }
     for (name, value) in variants {
@@ -118,18 +122,22 @@ fn alg(p: &P, out: &mut Vec<Case>) {
     }
     // Signed for real under the header's algorithm with the configured key: a verifier that
     // takes the hash from the header accepts these, the ones above fail on their signature.
-    let same_family: &[(&str, &str, MintAlg, &str)] = if p.is_hs() {
-        &[
+    let same_family: &[(&str, &str, MintAlg, &str)] = match p.alg().family() {
+        KeyFamily::Hmac => &[
             ("alg-hs384-signed", "HS384", MintAlg::HS384, "HMAC-SHA-384 under the configured secret"),
             ("alg-hs512-signed", "HS512", MintAlg::HS512, "HMAC-SHA-512 under the configured secret"),
-        ]
-    } else {
-        &[
+        ],
+        KeyFamily::Ec => &[
             ("alg-es384-signed", "ES384", MintAlg::EcdsaP256Sha384, "ECDSA with the configured P-256 key over a SHA-384 digest"),
             ("alg-es512-signed", "ES512", MintAlg::EcdsaP256Sha512, "ECDSA with the configured P-256 key over a SHA-512 digest"),
-        ]
+        ],
+        KeyFamily::Rsa => &[
+            ("alg-rs384-signed", "RS384", MintAlg::RS384, "RSASSA-PKCS1-v1_5 with SHA-384 under the configured RSA key"),
+            ("alg-rs512-signed", "RS512", MintAlg::RS512, "RSASSA-PKCS1-v1_5 with SHA-512 under the configured RSA key"),
+            ("alg-ps256-signed", "PS256", MintAlg::PS256, "RSASSA-PSS with SHA-256 under the configured RSA key"),
+        ],
     };
-    for (name, header_alg, signing, what) in same_family {
+    for (name, header_alg, signing, what) in same_family.iter().filter(|row| !allowed(row.1)) {
         out.push(c(name, &format!("The canonical claims with header alg {header_alg}, signed for real: {what}."), SAME_FAMILY).features(&["alg-confusion"]).tok(t.clone().header_str("alg", header_alg).signed_as(*signing)).rejected("alg_not_allowed"));
     }
 }
@@ -227,9 +235,13 @@ fn typ_and_others(p: &P, out: &mut Vec<Case>) {
     out.push(c("unknown-member", "The canonical token with an unregistered header member.", UNKNOWN_MEMBER).tok(t.clone().header_str("x-custom", "value")).verified());
 }
 
-/// The attacker's EC public key as SPKI DER (what an `x5c` certificate would wrap).
-fn attacker_spki_der() -> Vec<u8> {
+/// The attacker's public key as SPKI DER (what an `x5c` certificate would wrap): RSA for an RSA
+/// profile, EC otherwise.
+fn attacker_spki_der(p: &P) -> Vec<u8> {
     use p256::pkcs8::EncodePublicKey;
+    if p.alg().family() == KeyFamily::Rsa {
+        return p.attacker().rsa_public().expect("an RSA key").to_spki_der();
+    }
     let vk = Key::test_ec("attacker-1")
         .verifying_key()
         .expect("an EC key");
@@ -248,8 +260,8 @@ fn key_bearing(p: &P, out: &mut Vec<Case>) {
         jwk.kid = None;
         serde_json::to_string(&jwk).expect("a JWK serializes")
     };
-    let x5c = format!("[{}]", quote(&STANDARD.encode(attacker_spki_der())));
-    let x5t = quote(&b64(&Sha256::digest(attacker_spki_der())[..20]));
+    let x5c = format!("[{}]", quote(&STANDARD.encode(attacker_spki_der(p))));
+    let x5t = quote(&b64(&Sha256::digest(attacker_spki_der(p))[..20]));
     let members: Vec<(&str, String)> = vec![
         ("jwk", attacker_jwk),
         ("jku", quote("https://attacker.invalid/jwks.json")),

@@ -6,7 +6,7 @@ use p256::pkcs8::{EncodePublicKey, LineEnding};
 use super::draft::{jose, Draft, P, TIMELESS};
 use super::token::Tok;
 use crate::contract::{checks, Jwk};
-use crate::engine::keys::Key;
+use crate::engine::keys::{Key, KeyFamily};
 use crate::engine::Alg;
 use crate::suite::case::{Case, SignatureForm, VectorFile};
 
@@ -46,11 +46,16 @@ pub(super) fn file() -> VectorFile {
     let mut cases = Vec::new();
     for p in P::all() {
         selection(&p, &mut cases);
-        if p.is_hs() {
-            secrets(&p, &mut cases);
-        } else {
-            confusion(&p, &mut cases);
-            invalid_point(&p, &mut cases);
+        match p.alg().family() {
+            KeyFamily::Hmac => secrets(&p, &mut cases),
+            KeyFamily::Ec => {
+                confusion(&p, &mut cases);
+                invalid_point(&p, &mut cases);
+            }
+            KeyFamily::Rsa => {
+                confusion(&p, &mut cases);
+                short_modulus(&p, &mut cases);
+            }
         }
         wrong_family(&p, &mut cases);
     }
@@ -89,7 +94,9 @@ fn selection(p: &P, out: &mut Vec<Case>) {
     if !p.kid_required() {
         out.push(c("no-kid-second-key-signed", "Keys 1 and 2 configured; no kid; key 2 signed, so trying every key finds it.", SEVERAL).features(&["rotation"]).keys(&[k1.clone(), k2.clone()]).tok(signed(p, &k2, None)).verified());
         out.push(c("no-kid-unconfigured-signer", "Keys 1 and 2 configured; no kid; a third, unconfigured key signed.", SEVERAL).keys(&[k1.clone(), k2.clone()]).tok(signed(p, &k3, None)).rejected("bad_signature"));
-        out.push(c("rotated-out-no-kid", "Only key 2 configured (key 1 was removed); no kid; key 1 signed.", ROTATION).features(&["rotation"]).keys(std::slice::from_ref(&k2)).tok(signed(p, &k1, None)).rejected("bad_signature"));
+        let rotated = signed(p, &k1, None);
+    let reason = p.foreign_signature_reason(&rotated, &k2);
+    out.push(c("rotated-out-no-kid", "Only key 2 configured (key 1 was removed); no kid; key 1 signed.", ROTATION).features(&["rotation"]).keys(std::slice::from_ref(&k2)).tok(rotated).rejected(reason));
     }
     out.push(c("kid-names-unconfigured-signer", "Keys 1 and 2 configured; kid names key 1; a third, unconfigured key signed.", KID_OTHER).checks(&[checks::KID]).keys(&[k1.clone(), k2.clone()]).tok(signed(p, &k3, Some(&kid1))).rejected("bad_signature"));
     out.push(c("rotated-out-with-kid", "Only key 2 configured (key 1 was removed); the header's kid names key 1, which signed.", ROTATION).checks(&[checks::KID]).features(&["rotation"]).keys(std::slice::from_ref(&k2)).tok(signed(p, &k1, Some(&kid1))).rejected("unknown_kid"));
@@ -160,9 +167,21 @@ fn confusion_basis(encoding: &str) -> &'static str {
     }
 }
 
+/// Every encoding of a public key an HMAC library might be handed as a secret: the EC ones
+/// below, or for an RSA key those of the `rsa` namespace.
+fn encodings(key: &Key) -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    match key.family() {
+        KeyFamily::Rsa => super::rsa::key_encodings(key)
+            .into_iter()
+            .map(|(name, what, _, bytes)| (name, what, bytes))
+            .collect(),
+        _ => ec_encodings(key),
+    }
+}
+
 /// Every encoding of an EC public key an HMAC library might be handed as a secret.
 #[rustfmt::skip]
-fn encodings(key: &Key) -> Vec<(&'static str, &'static str, Vec<u8>)> {
+fn ec_encodings(key: &Key) -> Vec<(&'static str, &'static str, Vec<u8>)> {
     let vk = key.verifying_key().expect("an EC key");
     let public = p256::PublicKey::from(vk);
     let pem = public
@@ -222,6 +241,15 @@ fn invalid_point(p: &P, out: &mut Vec<Case>) {
     let mut bad = p.key(1).public_jwk();
     bad.y = bad.x.clone();
     out.push(p.case(NS, "configured-point-not-on-curve", "The configured EC key's y replaced by its x, so that it names no point on P-256; the canonical token.", "policy.md §4.5 (an ES256 key must be a valid P-256 public point; anything else is a configuration error)").features(&["config-error"]).jwks(vec![bad]).rejected("invalid_key"));
+}
+
+/// A configured RSA key whose modulus is shorter than policy.md §4.10 allows: a configuration
+/// error, under which no token verifies, not even one the key signed.
+#[rustfmt::skip]
+fn short_modulus(p: &P, out: &mut Vec<Case>) {
+    let short = Key::test_rsa_sized(&format!("{}-key-1", p.id), 1024, 65_537);
+    let token = super::token::sign_bytes(&short, p.tok().header_string().as_bytes(), p.tok().payload_at(TIMELESS).as_bytes());
+    out.push(p.case(NS, "configured-modulus-1024-bits", "A 1024-bit RSA key configured (under the right kid); a token it signed.", "policy.md §4.10 (a modulus under 2048 bits, RFC 7518 §3.3, is a configuration error)").features(&["config-error"]).keys(&[short]).raw(token).rejected("invalid_key"));
 }
 
 /// A configured key of the other family than the profile's algorithm.

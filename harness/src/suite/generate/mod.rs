@@ -21,6 +21,7 @@
 //! independent of the engine's provider layer.
 
 mod binding;
+mod braze;
 mod claims;
 pub(crate) mod draft;
 mod drift;
@@ -30,12 +31,14 @@ mod intercom;
 mod json;
 mod jws;
 mod keys;
+mod knock;
 mod kustomer;
 mod modes;
 mod onesignal;
 mod privy;
 mod pusher;
 mod rsa;
+mod salesforce;
 mod signature;
 mod stream;
 mod sunshine;
@@ -71,6 +74,9 @@ const PROVIDER_NAMESPACES: &[(&str, &str, Generator, IdentityRule)] = &[
     ("pusher", "Pusher Beams tokens: sub of 1 to 164 characters, iss built from the instance id, integral exp, iat never in the future, the server SDKs' tokens.", pusher::cases, pusher::identity),
     ("kustomer", "Kustomer Chat identity: typ header, externalId or email with the email taking preference, iat at most 15 minutes old and never in the future, Kustomer's samples.", kustomer::cases, kustomer::identity),
     ("userjot", "UserJot signed identity: sub, iss the project id, aud exactly userjot, exp at most an hour after iat, iat never in the future, trusted optional claims.", userjot::cases, userjot::identity),
+    ("salesforce", "Salesforce Messaging for In-App and Web user verification: RS256 and RS512, kid, sub, iss the keyset's issuer, exp, the token Salesforce's signer writes.", salesforce::cases, salesforce::identity),
+    ("braze", "Braze SDK authentication: RS256 only, typ JWT, sub the changeUser id, exp required, up to three keys without kid.", braze::cases, braze::identity),
+    ("knock", "Knock signed user tokens: RS256, sub of 1 to 256 characters, optional iat and exp, grants and explicit_grants, the Node SDK's and the documentation's tokens.", knock::cases, knock::identity),
 ];
 
 /// Every namespace's vector file, sorted by namespace.

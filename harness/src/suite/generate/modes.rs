@@ -8,7 +8,7 @@
 use super::draft::{Draft, P, USER};
 use crate::contract::checks;
 use crate::profile::Mode;
-use crate::suite::case::{Case, SignatureForm, VectorFile};
+use crate::suite::case::{Case, VectorFile};
 
 const NS: &str = "modes";
 
@@ -65,7 +65,7 @@ impl State {
     fn apply(self, p: &P, d: Draft) -> Draft {
         match self {
             State::Valid => d,
-            State::Invalid => d.tok(p.tok().form(SignatureForm::FlipFirstBit)),
+            State::Invalid => d.tok(p.tok().form(p.flipped())),
             State::Expired => d
                 .tok(p.tok().claim("exp", "${now-60}"))
                 .features(&["time"])

@@ -300,7 +300,7 @@ fn private_op(private: &PrivateRsa, em: &[u8]) -> Vec<u8> {
 
 /// Every encoding of an RSA public key an HMAC library might be handed as a secret.
 #[rustfmt::skip]
-fn key_encodings(key: &Key) -> Vec<(&'static str, &'static str, &'static str, Vec<u8>)> {
+pub(super) fn key_encodings(key: &Key) -> Vec<(&'static str, &'static str, &'static str, Vec<u8>)> {
     use rsa::pkcs8::der::pem::{encode_string, LineEnding};
     let public = key.rsa_public().expect("an RSA key");
     let spki = key.public().to_pem().expect("PEM").to_string();

@@ -7,6 +7,8 @@
 
 use super::draft::{Draft, P, TIMELESS};
 use super::token::{b64, parts, sig_bytes, with_sig};
+use crate::engine::keys::KeyFamily;
+use crate::engine::rsa::left_pad;
 use crate::suite::case::{Case, SignatureForm, VectorFile};
 
 const NS: &str = "signature";
@@ -29,6 +31,10 @@ const ES_RANGE: &str =
 const ES_HIGH_S: &str =
     "policy.md §4.8 (high-S, s > n/2, is accepted, as RFC 7515 A.3's example is \
 high-S; requiring low-S is opt-in, never the default)";
+const RSA_LENGTH: &str = "policy.md §4.12 (an RS256 or RS512 signature is exactly as long as the \
+modulus); RFC 8017 §8.2.2 step 1";
+const RSA_RANGE: &str = "policy.md §4.12 (the signature, read as a number, is below the modulus); \
+RFC 8017 §5.2.2 step 1";
 const WRONG: &str = "RFC 7515 §5.2: the signature must validate over the signing input";
 const HS_LENGTH: &str =
     "policy.md §4.4 (an HS256 tag is exactly 32 bytes, compared in constant time); \
@@ -41,10 +47,10 @@ verify); RFC 7515 §5.2";
 pub(super) fn file() -> VectorFile {
     let mut cases = Vec::new();
     for p in P::all() {
-        if p.is_hs() {
-            hs256(&p, &mut cases);
-        } else {
-            es256(&p, &mut cases);
+        match p.alg().family() {
+            KeyFamily::Hmac => hs256(&p, &mut cases),
+            KeyFamily::Ec => es256(&p, &mut cases),
+            KeyFamily::Rsa => rsa(&p, &mut cases),
         }
         changed_bytes(&p, &mut cases);
     }
@@ -55,6 +61,30 @@ pub(super) fn file() -> VectorFile {
          the signed header and payload.",
         cases,
     )
+}
+
+/// RSA profiles: the signature's length and range against the configured modulus (the `rsa`
+/// namespace covers the rest, provider-less).
+#[rustfmt::skip]
+fn rsa(p: &P, out: &mut Vec<Case>) {
+    let token = p.tok().at(TIMELESS);
+    let sig = sig_bytes(&token);
+    let n = p.key(1).rsa_public().expect("an RSA profile's key").n().to_vec();
+    let c = |name: &str, description: &str, basis: &str| -> Draft {
+        p.case(NS, name, description, basis)
+    };
+    let rows: Vec<(&str, &str, Vec<u8>, &str, &str)> = vec![
+        ("rsa-empty", "The canonical token with an empty signature.", Vec::new(), "empty_segment", RSA_LENGTH),
+        ("rsa-truncated", "The canonical token with the last byte of its signature cut off.", sig[..sig.len() - 1].to_vec(), "signature_length", RSA_LENGTH),
+        ("rsa-zero-padded-front", "The canonical token with a zero byte prepended to its signature.", [&[0u8][..], &sig].concat(), "signature_length", RSA_LENGTH),
+        ("rsa-equals-modulus", "The canonical token with the modulus n as its signature.", n.clone(), "signature_scalar_out_of_range", RSA_RANGE),
+        ("rsa-all-ff", "The canonical token with a signature of FF bytes as long as the modulus.", vec![0xff; n.len()], "signature_scalar_out_of_range", RSA_RANGE),
+        ("rsa-one", "The canonical token with the number 1 as its signature (1^e = 1).", left_pad(&[1], n.len()), "bad_signature", WRONG),
+    ];
+    for (name, description, bytes, reason, basis) in rows {
+        out.push(c(name, description, basis).raw(with_sig(&token, &bytes)).rejected(reason));
+    }
+    out.push(c("rsa-last-bit-flipped", "The canonical token with the last bit of its signature flipped.", WRONG).tok(p.tok().form(SignatureForm::FlipLastBit)).rejected("bad_signature"));
 }
 
 #[rustfmt::skip]

@@ -26,6 +26,7 @@ pub(super) fn render(report: &Report) -> String {
     );
     let found = Findings::of(report);
     matrix(&mut out, &found);
+    key_confusion(&mut out, report);
     for imp in &found.implementations {
         let shown = Shown {
             configured: found.row(imp.name, VerifyMode::Configured),
@@ -98,6 +99,88 @@ fn matrix(out: &mut String, found: &Findings) {
     out.push_str("\nImpacts:\n\n");
     for impact in Impact::ALL {
         let _ = writeln!(out, "- `{}`: {}.", impact.name(), impact.meaning());
+    }
+}
+
+/// The case ids of the key-confusion attack (CVE-2015-9235, CVE-2016-10555): an HS256 token
+/// whose MAC key is the configured EC or RSA public key in some encoding.
+const KEY_CONFUSION: &str = "hs256-with-public-key-";
+
+/// Which implementations accept an HS256 token MAC'd with the configured public key, in which
+/// encodings and modes: the best-known JWT attack, answered in one place.
+fn key_confusion(out: &mut String, report: &Report) {
+    let tried = report
+        .results
+        .iter()
+        .filter(|r| r.case_id.contains(KEY_CONFUSION))
+        .count();
+    if tried == 0 {
+        return;
+    }
+    out.push_str(
+        "
+### Key confusion
+
+",
+    );
+    let _ = writeln!(
+        out,
+        "HS256 tokens whose MAC key is the configured public key (EC or RSA) in some \
+         encoding (CVE-2015-9235, CVE-2016-10555; policy.md §4.9 and §4.15): {tried} \
+         results, cases `*{KEY_CONFUSION}*`."
+    );
+    let mut accepted: Vec<(String, VerifyMode, Vec<&str>, Vec<&str>)> = Vec::new();
+    for r in report
+        .results
+        .iter()
+        .filter(|r| r.case_id.contains(KEY_CONFUSION) && r.actual.verdict == "verified")
+    {
+        let row = match accepted
+            .iter_mut()
+            .find(|(name, mode, _, _)| *name == r.implementation && *mode == r.mode)
+        {
+            Some(row) => row,
+            None => {
+                accepted.push((r.implementation.clone(), r.mode, Vec::new(), Vec::new()));
+                accepted.last_mut().expect("just pushed")
+            }
+        };
+        row.2.push(&r.case_id);
+        if let Some(class) = &r.class {
+            if !row.3.contains(&class.as_str()) {
+                row.3.push(class);
+            }
+        }
+    }
+    if accepted.is_empty() {
+        out.push_str(
+            "
+No implementation accepts one.
+",
+        );
+        return;
+    }
+    out.push_str(
+        "
+| Implementation | Mode | Accepted | Class |
+| --- | --- | --- | --- |
+",
+    );
+    for (name, mode, cases, classes) in accepted {
+        let cases: Vec<String> = cases.iter().map(|c| md_code(c)).collect();
+        let classes: Vec<String> = classes.iter().map(|c| md_code(c)).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            md(&name),
+            mode.name(),
+            cases.join(", "),
+            if classes.is_empty() {
+                "none: the run fails".to_owned()
+            } else {
+                classes.join(", ")
+            }
+        );
     }
 }
 
@@ -410,6 +493,33 @@ mod tests {
             &text,
             "| beta | **crashes** | | | | 1 (1) | | | | 0 | **7** |\n",
         );
+    }
+
+    #[test]
+    fn key_confusion_names_who_accepts_it() {
+        let mut report = sample();
+        assert!(
+            !render(&report).contains("### Key confusion"),
+            "no such case ran"
+        );
+        let mut refused = report.results[0].clone();
+        refused.case_id = "rsa::hs256-with-public-key-pem".into();
+        refused.actual.verdict = "rejected".into();
+        report.results.push(refused.clone());
+        has(&render(&report), "No implementation accepts one.");
+        let mut accepted = refused;
+        accepted.implementation = "beta".into();
+        accepted.case_id = "rsa::hs256-with-public-key-jwk-json".into();
+        accepted.actual.verdict = "verified".into();
+        accepted.class = Some("beta::public-key-as-secret".into());
+        report.results.push(accepted);
+        let text = render(&report);
+        has(&text, "2 results, cases `*hs256-with-public-key-*`");
+        has(
+            &text,
+            "| beta | configured | rsa::hs256-with-public-key-jwk-json | beta::public-key-as-secret |",
+        );
+        lacks(&text, &["No implementation accepts one."]);
     }
 
     #[test]
