@@ -148,50 +148,28 @@ fn floors(c: &mut Criterion) {
                 |b, i| b.iter(|| floor.tag(black_box(i))),
             );
         }
-        if let Some(floor) = P256Floor::new(fx) {
-            assert!(floor.verify(input, &signature));
-            group.bench_with_input(BenchmarkId::new("p256-sign", fx.provider), input, |b, i| {
-                b.iter(|| floor.sign(black_box(i)))
-            });
-            group.bench_with_input(
-                BenchmarkId::new("p256-verify", fx.provider),
-                input,
-                |b, i| b.iter(|| floor.verify(black_box(i), black_box(&signature))),
-            );
+        // Each public-key floor signs and verifies the fixture's input the same way.
+        macro_rules! sign_and_verify {
+            ($floor:expr, $name:literal) => {
+                if let Some(floor) = $floor {
+                    assert!(floor.verify(input, &signature));
+                    group.bench_with_input(
+                        BenchmarkId::new(concat!($name, "-sign"), fx.provider),
+                        input,
+                        |b, i| b.iter(|| floor.sign(black_box(i))),
+                    );
+                    group.bench_with_input(
+                        BenchmarkId::new(concat!($name, "-verify"), fx.provider),
+                        input,
+                        |b, i| b.iter(|| floor.verify(black_box(i), black_box(&signature))),
+                    );
+                }
+            };
         }
-        if let Some(floor) = floors::RingFloor::new(fx) {
-            assert!(floor.verify(input, &signature));
-            group.bench_with_input(BenchmarkId::new("ring-sign", fx.provider), input, |b, i| {
-                b.iter(|| floor.sign(black_box(i)))
-            });
-            group.bench_with_input(
-                BenchmarkId::new("ring-verify", fx.provider),
-                input,
-                |b, i| b.iter(|| floor.verify(black_box(i), black_box(&signature))),
-            );
-        }
-        if let Some(floor) = floors::RingRsaFloor::new(fx) {
-            assert!(floor.verify(input, &signature));
-            group.bench_with_input(BenchmarkId::new("ring-sign", fx.provider), input, |b, i| {
-                b.iter(|| floor.sign(black_box(i)))
-            });
-            group.bench_with_input(
-                BenchmarkId::new("ring-verify", fx.provider),
-                input,
-                |b, i| b.iter(|| floor.verify(black_box(i), black_box(&signature))),
-            );
-        }
-        if let Some(floor) = floors::RsaFloor::new(fx) {
-            assert!(floor.verify(input, &signature));
-            group.bench_with_input(BenchmarkId::new("rsa-sign", fx.provider), input, |b, i| {
-                b.iter(|| floor.sign(black_box(i)))
-            });
-            group.bench_with_input(
-                BenchmarkId::new("rsa-verify", fx.provider),
-                input,
-                |b, i| b.iter(|| floor.verify(black_box(i), black_box(&signature))),
-            );
-        }
+        sign_and_verify!(P256Floor::new(fx), "p256");
+        sign_and_verify!(floors::RingFloor::new(fx), "ring");
+        sign_and_verify!(floors::RingRsaFloor::new(fx), "ring");
+        sign_and_verify!(floors::RsaFloor::new(fx), "rsa");
         let json = floors::claims_json(fx);
         group.bench_with_input(BenchmarkId::new("json-claims", fx.provider), fx, |b, fx| {
             b.iter(|| floors::claims_json(black_box(fx)))
