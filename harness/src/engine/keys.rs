@@ -717,15 +717,11 @@ fn rsa_from_jwk(jwk: &Jwk) -> Result<KeyMaterial, KeyError> {
     let crt = if crt_members.iter().all(|(_, v)| v.is_none()) {
         None
     } else {
-        let mut values = Vec::with_capacity(5);
-        for (member, value) in crt_members {
-            values.push(integer(member, required("RSA", member, value)?)?);
-        }
-        let [p, q, dp, dq, qi]: [BigUint; 5] =
-            values.try_into().map_err(|_| KeyError::InvalidRsaKey {
-                problem: "five CRT members expected".into(),
-            })?;
-        Some([p, q, dp, dq, qi])
+        let member = |(name, value): (&'static str, &Option<String>)| {
+            integer(name, required("RSA", name, value)?)
+        };
+        let [p, q, dp, dq, qi] = crt_members.map(member);
+        Some([p?, q?, dp?, dq?, qi?])
     };
     let d = integer("d", d)?;
     let private = PrivateRsa::from_parts(n, e, PrivateParts { d, crt })?;

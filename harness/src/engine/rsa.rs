@@ -153,13 +153,8 @@ impl PublicRsa {
     }
 
     /// The modulus length in bytes: the length of every signature under this key.
-    pub fn len(&self) -> usize {
+    pub fn modulus_len(&self) -> usize {
         self.key.size()
-    }
-
-    /// Never true: a checked modulus has at least 2048 bits (here for clippy's sake).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// `n`, big-endian, without leading zeros.
@@ -198,11 +193,11 @@ impl PublicRsa {
         input: &[u8],
         signature: &[u8],
     ) -> Result<(), Reason> {
-        if signature.len() != self.len() {
+        if signature.len() != self.modulus_len() {
             return Err(Reason::SignatureLength {
                 alg: alg.to_owned(),
                 length: signature.len(),
-                expected: self.len(),
+                expected: self.modulus_len(),
             });
         }
         // Both are big-endian and as long as the modulus (`n` has no leading zero byte and
@@ -430,7 +425,7 @@ impl PrivateRsa {
         }
         Some(left_pad(
             &m.modpow(self.key.d(), self.key.n()).to_bytes_be(),
-            self.public.len(),
+            self.public.modulus_len(),
         ))
     }
 

@@ -115,7 +115,8 @@ impl P {
         let signature = super::token::sig_bytes(&tok.at(NOW));
         match configured.rsa_public() {
             Some(public)
-                if signature.len() == public.len() && signature.as_slice() >= public.n() =>
+                if signature.len() == public.modulus_len()
+                    && signature.as_slice() >= public.n() =>
             {
                 "signature_scalar_out_of_range"
             }

@@ -202,7 +202,7 @@ fn keys(out: &mut Vec<Case>) {
     let token = rs256().at(TIMELESS);
     let (input, _) = token.rsplit_once('.').expect("three segments");
     let public = key().rsa_public().expect("RSA").clone();
-    let em = encoded(SHA256_INFO, &Sha256::digest(input.as_bytes()), public.len(), 0);
+    let em = encoded(SHA256_INFO, &Sha256::digest(input.as_bytes()), public.modulus_len(), 0);
     let with_e = |e: &[u8]| Jwk { e: Some(b64(e)), ..key().public_jwk() };
     out.push(jose(NS, "key-exponent-1", &rs, "The configured key's e replaced by 1; the signature is the PKCS#1 v1.5 encoding of the token's hash, which needs no key.", E_ONE).features(&["config-error", "forgery"]).jwks(vec![with_e(&[1])]).raw(with_sig(&token, &em)).rejected("invalid_key"));
     for (name, e, what) in [("key-exponent-even", &[1u8, 0, 0][..], "65536 (even)"), ("key-exponent-above-2-32", &[1, 0, 0, 0, 1][..], "2^32 + 1")] {
@@ -217,7 +217,7 @@ fn keys(out: &mut Vec<Case>) {
 /// starts `00 01 FF×8 00 DigestInfo hash` and ends in whatever the root gives.
 fn bleichenbacher(e3: &Key, token: &str) -> String {
     let (input, _) = token.rsplit_once('.').expect("three segments");
-    let k = e3.rsa_public().expect("RSA").len();
+    let k = e3.rsa_public().expect("RSA").modulus_len();
     let prefix = [
         &[0x00, 0x01][..],
         &[0xff; 8],
@@ -260,7 +260,7 @@ fn encodings(out: &mut Vec<Case>) {
     let token = rs256().at(TIMELESS);
     let (input, _) = token.rsplit_once('.').expect("three segments");
     let hash = Sha256::digest(input.as_bytes());
-    let k = private.public().len();
+    let k = private.public().modulus_len();
     let well_formed = encoded(SHA256_INFO, &hash, k, 0);
     let edit = |f: &dyn Fn(&mut Vec<u8>)| {
         let mut em = well_formed.clone();
