@@ -11,6 +11,7 @@ pub mod json;
 pub mod keys;
 pub mod provider;
 pub mod rsa;
+mod rsa_test_primes;
 pub mod signature;
 
 use std::fmt;

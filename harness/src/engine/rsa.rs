@@ -284,7 +284,7 @@ impl PrivateRsa {
         if let Some([_, _, dp, dq, qi]) = &parts.crt {
             let matches = key.dp() == Some(dp)
                 && key.dq() == Some(dq)
-                && key.crt_coefficient().as_ref() == Some(qi);
+                && PrivateRsa::precomputed_qi(&key).as_ref() == Some(qi);
             if !matches {
                 return Err(invalid(
                     "\"dp\", \"dq\" or \"qi\" do not agree with \"p\", \"q\" and \"d\"".into(),
@@ -334,7 +334,7 @@ impl PrivateRsa {
         let bytes =
             |n: Option<&BigUint>| Zeroizing::new(n.map(BigUint::to_bytes_be).unwrap_or_default());
         let primes = self.key.primes();
-        let qi = self.key.crt_coefficient();
+        let qi = self.crt_coefficient();
         [
             bytes(Some(self.key.d())),
             bytes(primes.first()),
@@ -343,6 +343,20 @@ impl PrivateRsa {
             bytes(self.key.dq()),
             bytes(qi.as_ref()),
         ]
+    }
+
+    /// q⁻¹ mod p (the JWK's `qi`).
+    fn crt_coefficient(&self) -> Option<BigUint> {
+        Self::precomputed_qi(&self.key)
+    }
+
+    /// q⁻¹ mod p as `rsa` precomputed it when the key was built (computing it again is a
+    /// modular inversion per call).
+    fn precomputed_qi(key: &RsaPrivateKey) -> Option<BigUint> {
+        use num_bigint_dig::ToBigUint;
+        key.qinv()
+            .and_then(ToBigUint::to_biguint)
+            .or_else(|| key.crt_coefficient())
     }
 
     /// The PKCS#1 `RSAPrivateKey` DER (secret).
@@ -373,8 +387,8 @@ impl PrivateRsa {
         Ok(PrivateRsa::wrap(key))
     }
 
-    /// Signs on RustCrypto `rsa`, whatever the build: for vectors and tests (see the module
-    /// comment on timing).
+    /// Signs on RustCrypto `rsa`, whatever the build: what tests compare ring's signatures
+    /// with, and the backend for keys ring does not hold.
     pub fn sign_rsa_crate(&self, hash: RsaHash, input: &[u8]) -> Option<Vec<u8>> {
         self.key.sign(hash.scheme(), &hash.digest(input)).ok()
     }
@@ -435,11 +449,27 @@ impl PrivateRsa {
     /// Each prime is the first probable prime p ≥ c with p − 1 not divisible by e, where c is
     /// the first `bits / 2` bits of SHA-256(`"idjwt test key (not secret): rsa: "` ‖ label ‖
     /// `": p"` or `": q"` ‖ counter byte), counter = 0, 1, …, concatenated, with its two top bits
-    /// and its lowest bit set (so that n has exactly `bits` bits). The key is not checked
-    /// against the policy: tests also need short keys and small exponents.
+    /// and its lowest bit set (so that n has exactly `bits` bits, `bits` even). The key is not
+    /// checked against the policy: tests also need short keys and small exponents.
+    ///
+    /// The primes of every key the vectors use are committed in `rsa_test_primes.rs` and read
+    /// from there (a test derives each row again): the search costs seconds per key in a
+    /// sanitizer-instrumented fuzz build.
     pub fn test_key(label: &str, bits: usize, e: u32) -> PrivateRsa {
+        let (p, q) = match committed_test_primes(label, bits, e) {
+            Some((p, q)) => (hex_uint(p), hex_uint(q)),
+            None => Self::derive_test_primes(label, bits, e),
+        };
+        let key = RsaPrivateKey::from_p_q(p, q, BigUint::from(e))
+            .expect("two distinct primes with gcd(p - 1, e) = gcd(q - 1, e) = 1 form a key");
+        PrivateRsa::wrap(key)
+    }
+
+    /// The two primes of [`test_key`](Self::test_key), searched for.
+    fn derive_test_primes(label: &str, bits: usize, e: u32) -> (BigUint, BigUint) {
         let prime = |which: &str| {
-            let bytes = bits / 16;
+            let half = bits / 2;
+            let bytes = half.div_ceil(8);
             let mut stream = Vec::with_capacity(bytes + 32);
             let mut counter = 0u8;
             while stream.len() < bytes {
@@ -454,9 +484,10 @@ impl PrivateRsa {
                 counter = counter.wrapping_add(1);
             }
             stream.truncate(bytes);
-            stream[0] |= 0xc0;
-            stream[bytes - 1] |= 1;
-            let mut candidate = BigUint::from_bytes_be(&stream);
+            let top_two = BigUint::from(3u8) << (half - 2);
+            let mut candidate = (BigUint::from_bytes_be(&stream) >> (bytes * 8 - half))
+                | top_two
+                | BigUint::from(1u8);
             let e = BigUint::from(e);
             let one = BigUint::from(1u8);
             loop {
@@ -467,10 +498,39 @@ impl PrivateRsa {
                 candidate += 2u8;
             }
         };
-        let key = RsaPrivateKey::from_p_q(prime("p"), prime("q"), BigUint::from(e))
-            .expect("two distinct primes with gcd(p - 1, e) = gcd(q - 1, e) = 1 form a key");
-        PrivateRsa::wrap(key)
+        (prime("p"), prime("q"))
     }
+
+    /// One row of the committed table of test primes, as `cargo xtask vectors` writes it.
+    pub fn test_primes_row(&self, label: &str, bits: usize, e: u32) -> String {
+        let primes: Vec<String> = self
+            .key
+            .primes()
+            .iter()
+            .map(|p| p.to_str_radix(16))
+            .collect();
+        format!(
+            "    ({label:?}, {bits}, {e}, \"{}\"),",
+            primes.join("\", \"")
+        )
+    }
+}
+
+/// The committed primes of the test key `(label, bits, e)`, if the vectors use it.
+pub(crate) fn committed_test_primes(
+    label: &str,
+    bits: usize,
+    e: u32,
+) -> Option<(&'static str, &'static str)> {
+    super::rsa_test_primes::RSA_TEST_PRIMES
+        .iter()
+        .find(|row| row.0 == label && row.1 == bits && row.2 == e)
+        .map(|row| (row.3, row.4))
+}
+
+/// A committed prime, written by [`PrivateRsa::test_primes_row`].
+fn hex_uint(hex: &str) -> BigUint {
+    BigUint::parse_bytes(hex.as_bytes(), 16).expect("the committed test primes are hexadecimal")
 }
 
 fn is_odd(x: &BigUint) -> bool {
@@ -789,6 +849,18 @@ mod tests {
             },
             "unexpected_member",
         );
+    }
+
+    #[test]
+    fn every_committed_test_key_is_the_one_its_label_derives() {
+        let rows = super::super::rsa_test_primes::RSA_TEST_PRIMES;
+        assert!(!rows.is_empty());
+        for &(label, bits, e, p, q) in rows {
+            let (dp, dq) = PrivateRsa::derive_test_primes(label, bits, e);
+            assert_eq!((dp, dq), (hex_uint(p), hex_uint(q)), "{label} {bits} {e}");
+            let key = PrivateRsa::test_key(label, bits, e);
+            assert_eq!(key.public().bits(), bits, "{label}");
+        }
     }
 
     #[test]

@@ -58,8 +58,8 @@ fn rsa_hash(alg: Alg) -> Option<RsaHash> {
 ///
 /// ES256 signatures are deterministic (RFC 6979) in every build, on `p256` even with the `ring`
 /// feature: the same key and input always give the same 64 bytes, which keeps generated vectors
-/// reproducible. RSA signatures (PKCS#1 v1.5) are deterministic on either backend; here they
-/// are made by RustCrypto `rsa`, with any RSA private key, short ones included.
+/// reproducible. RSA signatures (PKCS#1 v1.5) are deterministic on either backend, and any RSA
+/// private key signs, short ones included (on RustCrypto `rsa` where ring does not hold it).
 pub fn sign(alg: Alg, key: &Key, signing_input: &[u8]) -> Result<Vec<u8>, Reason> {
     sign_with(alg, key, signing_input, Backend::Deterministic).map(|s| s.as_ref().to_vec())
 }
@@ -115,11 +115,9 @@ fn sign_with(
         (Alg::ES256, KeyMaterial::EcPublic(_)) => Err(public_only("EC P-256", "d")),
         (Alg::RS256 | Alg::RS512, KeyMaterial::RsaPrivate(private)) => {
             let hash = rsa_hash(alg).ok_or_else(|| mismatch(alg, key))?;
-            let signature = match backend {
-                Backend::Deterministic => private.sign_rsa_crate(hash, signing_input),
-                Backend::Fast => private.sign_fast(hash, signing_input),
-            };
-            signature
+            // PKCS#1 v1.5 is deterministic: both backends make these bytes.
+            private
+                .sign_fast(hash, signing_input)
                 .map(SignatureBytes::Heap)
                 .ok_or_else(|| Reason::InvalidKey {
                     problem: format!(

@@ -81,3 +81,29 @@ pub(crate) fn context(now: i64, mode: Mode, leeway: u64, claimed_user_id: Option
         leeway,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::providers;
+
+    /// A fuzz target configures every provider on its first input: an RSA key whose primes are
+    /// not committed would be searched for there, for seconds in an instrumented build.
+    #[test]
+    fn every_rsa_key_the_targets_configure_is_committed() {
+        let mut rsa_keys = 0;
+        for p in providers() {
+            for key in [&p.signing, &p.rotation, &p.other_family, &p.attacker] {
+                let (Some(public), Some(label)) = (key.rsa_public(), key.kid.as_deref()) else {
+                    continue;
+                };
+                let e = public.e().iter().fold(0u32, |e, b| e << 8 | u32::from(*b));
+                assert!(
+                    crate::engine::rsa::committed_test_primes(label, public.bits(), e).is_some(),
+                    "{label}: run `cargo xtask vectors`"
+                );
+                rsa_keys += 1;
+            }
+        }
+        assert!(rsa_keys >= 9, "{rsa_keys}");
+    }
+}

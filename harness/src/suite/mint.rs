@@ -4,11 +4,15 @@
 use p256::elliptic_curve::scalar::IsHigh;
 use p256::elliptic_curve::PrimeField;
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use hmac::{Hmac, Mac};
 use p256::ecdsa::signature::hazmat::PrehashSigner;
 use sha2::{Digest, Sha384, Sha512};
 
 use super::case::{Mint, MintAlg, SignatureForm};
+use crate::contract::Jwk;
 use crate::engine::keys::{Key, KeyMaterial};
 use crate::engine::rsa::RsaHash;
 use crate::engine::{compact, signature, Alg};
@@ -69,12 +73,33 @@ pub fn mint(recipe: &Mint, now: i64) -> Result<String, MintError> {
     let mut token = compact::encode(recipe.header.as_bytes());
     token.push('.');
     token.push_str(&compact::encode(payload.as_bytes()));
-    let key = Key::from_jwk(&recipe.key).map_err(|e| MintError::Key(e.to_string()))?;
+    let key = signing_key(&recipe.key)?;
     let sig = sign_as(recipe.alg, &key, token.as_bytes())?;
     let sig = transform(sig, recipe.signature, recipe.alg)?;
     token.push('.');
     token.push_str(&compact::encode(&sig));
     Ok(token)
+}
+
+/// The key a recipe's JWK describes. Building one costs a point multiplication (EC) or a key
+/// check with a modular inversion (RSA), and thousands of recipes share a few dozen keys: the
+/// first 1,024 distinct JWKs are kept for the process.
+fn signing_key(jwk: &Jwk) -> Result<Key, MintError> {
+    type Built = Mutex<HashMap<String, Key>>;
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    const KEPT: usize = 1024;
+    let built = BUILT.get_or_init(Default::default);
+    let id = serde_json::to_string(jwk).map_err(|e| MintError::Key(e.to_string()))?;
+    if let Some(key) = built.lock().ok().and_then(|b| b.get(&id).cloned()) {
+        return Ok(key);
+    }
+    let key = Key::from_jwk(jwk).map_err(|e| MintError::Key(e.to_string()))?;
+    if let Ok(mut b) = built.lock() {
+        if b.len() < KEPT {
+            b.insert(id, key.clone());
+        }
+    }
+    Ok(key)
 }
 
 /// The signature of `input` under `alg` with `key`. The engine signs its own algorithms; the
@@ -97,9 +122,9 @@ pub fn sign_as(alg: MintAlg, key: &Key, input: &[u8]) -> Result<Vec<u8>, MintErr
         }
         (MintAlg::RS256, _) => engine(Alg::RS256),
         (MintAlg::RS512, _) => engine(Alg::RS512),
-        (MintAlg::RS384, KeyMaterial::RsaPrivate(private)) => private
-            .sign_rsa_crate(RsaHash::Sha384, input)
-            .ok_or_else(unfit),
+        (MintAlg::RS384, KeyMaterial::RsaPrivate(private)) => {
+            private.sign_fast(RsaHash::Sha384, input).ok_or_else(unfit)
+        }
         (MintAlg::PS256, KeyMaterial::RsaPrivate(private)) => {
             private.sign_pss_sha256(input).ok_or_else(unfit)
         }

@@ -11,6 +11,9 @@ pub const SCHEMA_FILE: &str = "schema.json";
 pub const EXCEPTIONS_SCHEMA_FILE: &str = "exceptions.schema.json";
 /// The adapter protocol's schema file's name inside the vectors directory.
 pub const PROTOCOL_SCHEMA_FILE: &str = "protocol.schema.json";
+/// The committed primes of the vectors' RSA test keys, relative to the vectors directory:
+/// generated with the vectors because the vectors decide which keys there are.
+pub const TEST_PRIMES_FILE: &str = "../harness/src/engine/rsa_test_primes.rs";
 /// The generated schemas: not vector files.
 const SCHEMA_FILES: [&str; 3] = [SCHEMA_FILE, EXCEPTIONS_SCHEMA_FILE, PROTOCOL_SCHEMA_FILE];
 
@@ -69,6 +72,10 @@ pub fn render(files: &[VectorFile]) -> Vec<(PathBuf, String)> {
     out.push((
         PathBuf::from(PROTOCOL_SCHEMA_FILE),
         pretty(&crate::contract::protocol_schema()),
+    ));
+    out.push((
+        PathBuf::from(TEST_PRIMES_FILE),
+        crate::engine::keys::rsa_test_primes_source(),
     ));
     out
 }
