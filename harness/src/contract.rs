@@ -55,6 +55,18 @@ pub struct Jwk {
     pub qi: Option<String>,
     /// The key id.
     pub kid: Option<String>,
+    /// The one algorithm the key is for (RFC 7517 §4.4); policy.md §4.16 keeps it from any
+    /// other.
+    pub alg: Option<String>,
+    /// `sig` or `enc` (RFC 7517 §4.2): a key whose `use` is not `sig` verifies nothing.
+    #[serde(rename = "use")]
+    pub use_: Option<String>,
+    /// The operations the key may perform (RFC 7517 §4.3): without `verify`, it verifies
+    /// nothing.
+    pub key_ops: Option<Vec<String>>,
+    /// Base64 (not base64url) DER certificates, the first for this key (RFC 7517 §4.7): only
+    /// checked to hold the same public key (policy.md §4.18).
+    pub x5c: Option<Vec<String>>,
 }
 
 impl fmt::Debug for Jwk {
@@ -75,11 +87,21 @@ impl fmt::Debug for Jwk {
             .field("dq", &redact(&self.dq))
             .field("qi", &redact(&self.qi))
             .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("use", &self.use_)
+            .field("key_ops", &self.key_ops)
+            .field("x5c", &self.x5c.as_ref().map(Vec::len))
             .finish()
     }
 }
 
 impl Jwk {
+    /// Whether the JWK says what its key is for or carries a certificate (`alg`, `use`,
+    /// `key_ops`, `x5c`).
+    pub fn has_params(&self) -> bool {
+        self.alg.is_some() || self.use_.is_some() || self.key_ops.is_some() || self.x5c.is_some()
+    }
+
     /// The same key without its private parts (`k` stays: an HMAC key has no public half).
     pub fn public(&self) -> Jwk {
         Jwk {
@@ -211,6 +233,10 @@ pub mod checks {
     pub const DUPLICATE_MEMBERS: &str = "duplicate_members";
     /// `crit` is rejected.
     pub const CRIT: &str = "crit";
+    /// A configured JWK's `alg`, `use` and `key_ops` keep it from verifying what they exclude.
+    pub const KEY_USE: &str = "key_use";
+    /// A configured JWK's `x5c` must hold the JWK's own key.
+    pub const X5C: &str = "x5c";
 
     /// Every check code, in a stable order, with the impact a verifier that cannot enforce
     /// it leaves open: what a token breaking that check gets through.
@@ -225,6 +251,8 @@ pub mod checks {
         (KID, Impact::LetsForgedThrough),
         (DUPLICATE_MEMBERS, Impact::LetsMalformedThrough),
         (CRIT, Impact::LetsMalformedThrough),
+        (KEY_USE, Impact::LetsMalformedThrough),
+        (X5C, Impact::LetsMalformedThrough),
     ];
 
     /// Whether `check` is a check code of [`TABLE`].
@@ -542,8 +570,8 @@ pub trait Implementation: Send + Sync {
 #[serde(untagged)]
 #[allow(dead_code)]
 enum ProtocolLine {
-    Request(WireRequest),
-    Response(WireResponse),
+    Request(Box<WireRequest>),
+    Response(Box<WireResponse>),
 }
 
 /// The JSON Schema of protocol v1's lines (committed as `vectors/protocol.schema.json`).

@@ -257,6 +257,10 @@ reasons! {
     /// A key of the wrong family for the algorithm.
     KeyFamilyMismatch { alg: String, key: String } => "key_family_mismatch", Signature,
         format_args!("a {key} key cannot be used with {alg}");
+    /// The key the token selects has a JWK `alg`, `use` or `key_ops` that forbids verifying
+    /// this algorithm with it (policy.md §4.16).
+    KeyNotPermitted { alg: String, why: String } => "key_not_permitted", Signature,
+        format_args!("the configured key may not verify {alg}: {why}");
     /// A key could not be used (invalid point, bad encoding, …).
     InvalidKey { problem: String } => "invalid_key", Signature,
         format_args!("unusable key: {problem}");

@@ -813,3 +813,84 @@ fn b64_bytes(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
+
+/// Serves `answers` to successive connections on 127.0.0.1, each after reading the request head.
+fn serve(answers: Vec<String>) -> String {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for (stream, answer) in listener.incoming().zip(answers) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+fn ok(body: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[test]
+fn verify_fetches_a_jwks_url_under_the_key_set_rules() {
+    let d = dir("jwks-url");
+    let key = Key::test_rsa("salesforce-key-1");
+    let private = write(
+        &d.join("private.jwk"),
+        &serde_json::to_string(&key.to_jwk()).unwrap(),
+    );
+    #[rustfmt::skip]
+    let sign = idjwt(&["sign", "--provider", "salesforce", "--key", &private, "--user", "user-42", "--app-id", "app-7", "--now", NOW]);
+    assert_eq!(sign.status, 0, "{}", sign.stderr);
+    let token = sign.stdout.trim();
+    let set = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut jwk = serde_json::to_value(key.public_jwk()).unwrap();
+        edit(&mut jwk);
+        serde_json::json!({ "keys": [jwk] }).to_string()
+    };
+    let published = set(&|_| {});
+    let encryption_only = set(&|j| j["use"] = "enc".into());
+    let redirect = "HTTP/1.1 301 Moved\r\nLocation: http://elsewhere.test/jwks.json\r\nContent-Length: 0\r\n\r\n";
+    let url = serve(vec![
+        ok(&published),
+        ok(&encryption_only),
+        redirect.to_owned(),
+    ]);
+    #[rustfmt::skip]
+    let verify = ["verify", "--provider", "salesforce", "--jwks-url", &url, "--app-id", "app-7", "--claimed-user", "user-42", "--now", "1700000060", token];
+    let verified = idjwt(&verify);
+    assert_eq!(verified.status, 0, "{}{}", verified.stdout, verified.stderr);
+    let refused = idjwt(&verify);
+    assert_eq!(refused.status, 1, "{}{}", refused.stdout, refused.stderr);
+    assert!(
+        refused.stdout.contains("key_not_permitted"),
+        "{}",
+        refused.stdout
+    );
+    let moved = idjwt(&verify);
+    assert_eq!(moved.status, 2, "{}", moved.stdout);
+    assert!(moved.stderr.contains("not followed"), "{}", moved.stderr);
+    let https = idjwt(&[
+        "verify",
+        "--provider",
+        "salesforce",
+        "--jwks-url",
+        "https://example.test/jwks.json",
+        token,
+    ]);
+    assert_eq!(https.status, 2);
+    assert!(https.stderr.contains("only http://"), "{}", https.stderr);
+}

@@ -68,6 +68,11 @@ pub struct KeyArgs {
     /// key, SEC1, PKCS#1). Repeatable.
     #[arg(long = "key", value_name = "FILE")]
     pub keys: Vec<PathBuf>,
+    /// A JWK set to fetch, under the same rules as a --key file: http:// only (serve a copy
+    /// locally; https is not spoken), 5 seconds, 1 MiB, redirects reported and not followed.
+    /// Repeatable.
+    #[arg(long = "jwks-url", value_name = "URL")]
+    pub jwks_urls: Vec<String>,
     /// A file holding a raw HMAC secret (its bytes, one trailing newline removed). Without
     /// --key and --secret-file, the IDJWT_SECRET environment variable is used.
     #[arg(long, value_name = "FILE")]

@@ -31,6 +31,9 @@ pub enum CliError {
     /// A key file holds JSON or PEM that is not a usable key.
     #[error("key file {path}: {source}")]
     Key { path: PathBuf, source: KeyError },
+    /// A `--jwks-url` key set could not be fetched or is not a usable key set.
+    #[error(transparent)]
+    Jwks(#[from] crate::suite::remote_jwks::JwksFetchError),
     /// A `--key` file is neither a JWK / JWK set (JSON) nor PEM.
     #[error(
         "key file {path} is neither a JWK / JWK set (JSON) nor PEM; \
@@ -39,7 +42,8 @@ pub enum CliError {
     KeyFormat { path: PathBuf },
     /// The command needs a key and none was given.
     #[error(
-        "no key: give --key FILE, --secret-file FILE or the IDJWT_SECRET environment variable"
+        "no key: give --key FILE, --jwks-url URL, --secret-file FILE or the IDJWT_SECRET \
+         environment variable"
     )]
     NoKey,
     /// `sign` was given keys it cannot choose between, or a key that cannot sign.
@@ -80,6 +84,7 @@ impl CliError {
             CliError::Stdin { .. } => "stdin",
             CliError::Key { .. } => "key",
             CliError::KeyFormat { .. } => "key_format",
+            CliError::Jwks(_) => "jwks",
             CliError::NoKey => "no_key",
             CliError::SigningKey { .. } => "signing_key",
             CliError::Claim { .. } => "claim",

@@ -13,20 +13,33 @@ use super::args::KeyArgs;
 use super::error::CliError;
 use crate::contract::Jwk;
 use crate::engine::keys::{Key, KeySet};
+use crate::suite::http::Limits;
+use crate::suite::remote_jwks::{JwksFetchError, RemoteJwks};
 
 /// The environment variable holding a raw HMAC secret.
 pub const SECRET_ENV: &str = "IDJWT_SECRET";
 
-/// Every key the arguments name, in order: `--key` files, then `--secret-file`, else
-/// `IDJWT_SECRET`. Keys without a `kid` get `--kid`'s.
+/// Every key the arguments name, in order: `--key` files, `--jwks-url` sets, then
+/// `--secret-file`, else `IDJWT_SECRET`. Keys without a `kid` get `--kid`'s.
 pub fn load(args: &KeyArgs, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Key>, CliError> {
     let mut keys = Vec::new();
     for path in &args.keys {
         keys.extend(load_key_file(path)?.keys().iter().cloned());
     }
+    for url in &args.jwks_urls {
+        // One fetch: a command verifies one token, so there is no cache to refresh.
+        let remote = RemoteJwks::new(url, Limits::default(), std::time::Duration::ZERO).map_err(
+            |source| JwksFetchError::Http {
+                url: url.clone(),
+                source,
+            },
+        )?;
+        let (set, _) = remote.keys_for(None)?;
+        keys.extend(set.keys().iter().cloned());
+    }
     if let Some(path) = &args.secret_file {
         keys.push(Key::hmac(read_secret_file(path)?.to_vec(), None));
-    } else if args.keys.is_empty() {
+    } else if args.keys.is_empty() && args.jwks_urls.is_empty() {
         if let Some(secret) = env(SECRET_ENV) {
             let secret = Zeroizing::new(secret);
             keys.push(Key::hmac(secret.as_bytes().to_vec(), None));

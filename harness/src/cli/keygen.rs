@@ -48,10 +48,12 @@ pub fn generate(profile: &Profile, kid: &str) -> Result<Key, CliError> {
         KeyFamily::Hmac => Ok(Key::hmac(random::<32>()?.to_vec(), kid)),
         KeyFamily::Ec => Ok(Key {
             kid,
+            params: None,
             material: KeyMaterial::EcPrivate(random_scalar()?.into()),
         }),
         KeyFamily::Rsa => Ok(Key {
             kid,
+            params: None,
             material: KeyMaterial::RsaPrivate(Box::new(
                 PrivateRsa::generate(RSA_BITS).map_err(|problem| CliError::Random { problem })?,
             )),

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::keys::{Key, KeySet};
+use super::keys::{Key, KeyOp, KeySet};
 use super::Alg;
 use crate::verdict::{describe_json, Reason};
 
@@ -99,9 +99,33 @@ pub fn select_keys<'k>(
                 key: key.family().to_string(),
             });
         }
+        if let Some(why) = key.forbids(KeyOp::Verify, alg) {
+            return Err(Reason::KeyNotPermitted {
+                alg: alg.as_str().into(),
+                why,
+            });
+        }
         return Ok(vec![key]);
     }
     let fitting: Vec<&Key> = keys.for_alg(alg).collect();
+    let mut refusal = None;
+    let permitted: Vec<&Key> = fitting
+        .iter()
+        .copied()
+        .filter(|k| match k.forbids(KeyOp::Verify, alg) {
+            Some(why) => {
+                refusal.get_or_insert(why);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    if let (Some(why), true) = (refusal, permitted.is_empty()) {
+        return Err(Reason::KeyNotPermitted {
+            alg: alg.as_str().into(),
+            why,
+        });
+    }
     if fitting.is_empty() {
         return Err(match keys.keys().first() {
             Some(other) => Reason::KeyFamilyMismatch {
@@ -113,7 +137,7 @@ pub fn select_keys<'k>(
             },
         });
     }
-    Ok(fitting)
+    Ok(permitted)
 }
 
 /// Attacker-chosen text (a 10 kB `kid`, a claim's value) cut to 80 characters and an ellipsis, so
@@ -274,5 +298,41 @@ mod tests {
                 .code(),
             "no_key"
         );
+    }
+
+    #[test]
+    fn a_key_whose_jwk_forbids_the_algorithm_is_never_chosen() {
+        let jwk = |label: &str, edit: &dyn Fn(&mut crate::contract::Jwk)| {
+            let mut j = Key::test_rsa(label).public_jwk();
+            edit(&mut j);
+            j
+        };
+        let rs512 = jwk("a", &|j| j.alg = Some("RS512".into()));
+        let enc = jwk("b", &|j| j.use_ = Some("enc".into()));
+        let plain = jwk("c", &|_| {});
+        let set = |jwks: &[crate::contract::Jwk]| KeySet::from_jwks_list(jwks).unwrap();
+        let with_kid = |kid: &str| header(json!({"alg":"RS256","kid":kid}));
+        let both = set(&[rs512.clone(), enc.clone(), plain]);
+        for kid in ["a", "b"] {
+            let e = select_keys(&with_kid(kid), Alg::RS256, &both).unwrap_err();
+            assert_eq!(e.code(), "key_not_permitted", "{kid}");
+        }
+        assert_eq!(
+            select_keys(&with_kid("a"), Alg::RS512, &both)
+                .unwrap()
+                .len(),
+            1
+        );
+        // Without a kid, only the permitted key is tried; with none permitted, the refusal says
+        // why.
+        let tried = select_keys(&header(json!({"alg":"RS256"})), Alg::RS256, &both).unwrap();
+        assert_eq!(
+            tried.iter().map(|k| k.kid.as_deref()).collect::<Vec<_>>(),
+            [Some("c")]
+        );
+        let none = set(&[rs512, enc]);
+        let e = select_keys(&header(json!({"alg":"RS256"})), Alg::RS256, &none).unwrap_err();
+        assert_eq!(e.code(), "key_not_permitted");
+        assert!(e.to_string().contains("\"RS512\""), "{e}");
     }
 }

@@ -113,6 +113,42 @@ pub struct Key {
     pub kid: Option<String>,
     /// The secret, public point or private scalar.
     pub material: KeyMaterial,
+    /// What the key's JWK says it is for, when it says anything.
+    pub params: Option<Box<KeyParams>>,
+}
+
+/// The JWK members that say what a key is for and where it comes from (RFC 7517 §4.2–4.4,
+/// §4.7): an absent member restricts nothing. Checked when the key loads (policy.md §4.17,
+/// §4.18) and honoured when a key is chosen (§4.16).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyParams {
+    /// `alg`: the one algorithm the key may be used with.
+    pub alg: Option<String>,
+    /// `use`: `sig` for a signing key; any other value keeps it from verifying.
+    pub use_: Option<String>,
+    /// `key_ops`: the operations the key may perform (`sign`, `verify`, …).
+    pub key_ops: Option<Vec<String>>,
+    /// `x5c`: base64 DER certificates, the first one for this very key.
+    pub x5c: Option<Vec<String>>,
+}
+
+/// What a key is asked to do: the `key_ops` value that permits it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyOp {
+    /// Making a signature or MAC.
+    Sign,
+    /// Checking one.
+    Verify,
+}
+
+impl KeyOp {
+    /// The `key_ops` value (RFC 7517 §4.3).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyOp::Sign => "sign",
+            KeyOp::Verify => "verify",
+        }
+    }
 }
 
 impl fmt::Debug for Key {
@@ -120,6 +156,7 @@ impl fmt::Debug for Key {
         f.debug_struct("Key")
             .field("kid", &self.kid)
             .field("material", &self.material)
+            .field("params", &self.params)
             .finish()
     }
 }
@@ -130,6 +167,7 @@ impl Key {
         Key {
             kid,
             material: KeyMaterial::Hmac(HmacSecret::new(Zeroizing::new(secret.into()))),
+            params: None,
         }
     }
 
@@ -175,10 +213,34 @@ impl Key {
             }
             other => return Err(KeyError::UnsupportedKty { found: clip(other) }),
         };
-        Ok(Key {
+        let mut key = Key {
             kid: jwk.kid.clone(),
             material,
-        })
+            params: None,
+        };
+        key.params = jwk_params(jwk, &key)?;
+        Ok(key)
+    }
+
+    /// Why this key's JWK forbids `op` with `alg` (policy.md §4.16), if it does.
+    pub fn forbids(&self, op: KeyOp, alg: Alg) -> Option<String> {
+        let params = self.params.as_deref()?;
+        if let Some(own) = params.alg.as_deref().filter(|a| *a != alg.as_str()) {
+            return Some(format!("its JWK has \"alg\": {:?}", clip(own)));
+        }
+        if let Some(used) = params.use_.as_deref().filter(|u| *u != "sig") {
+            return Some(format!(
+                "its JWK has \"use\": {:?}, not \"sig\"",
+                clip(used)
+            ));
+        }
+        match &params.key_ops {
+            Some(ops) if !ops.iter().any(|o| o == op.as_str()) => Some(format!(
+                "its JWK's \"key_ops\" do not include {:?}",
+                op.as_str()
+            )),
+            _ => None,
+        }
     }
 
     /// A P-256 or RSA key from PEM: `PUBLIC KEY` (SPKI) or `PRIVATE KEY` (PKCS#8) of either,
@@ -197,13 +259,7 @@ impl Key {
         let der = Zeroizing::new(der);
         let invalid = |label, problem| KeyError::InvalidPemKey { label, problem };
         let material = match label {
-            "PUBLIC KEY" if is_rsa_spki(&der) => {
-                let info = SubjectPublicKeyInfoRef::try_from(&der[..])
-                    .map_err(|e| invalid("PUBLIC KEY", e.to_string()))?;
-                KeyMaterial::RsaPublic(Box::new(PublicRsa::from_pkcs1_der(
-                    info.subject_public_key.raw_bytes(),
-                )?))
-            }
+            "PUBLIC KEY" => spki_material(&der)?,
             "PRIVATE KEY" if is_rsa_pkcs8(&der) => {
                 let info = PrivateKeyInfo::try_from(&der[..])
                     .map_err(|e| invalid("PRIVATE KEY", e.to_string()))?;
@@ -212,11 +268,6 @@ impl Key {
             "RSA PUBLIC KEY" => KeyMaterial::RsaPublic(Box::new(PublicRsa::from_pkcs1_der(&der)?)),
             "RSA PRIVATE KEY" => {
                 KeyMaterial::RsaPrivate(Box::new(PrivateRsa::from_pkcs1_der(&der)?))
-            }
-            "PUBLIC KEY" => {
-                let public = p256::PublicKey::from_public_key_der(&der)
-                    .map_err(|e| invalid("PUBLIC KEY", e.to_string()))?;
-                KeyMaterial::EcPublic(VerifyingKey::from(public))
             }
             "PRIVATE KEY" => {
                 let secret = p256::SecretKey::from_pkcs8_der(&der)
@@ -232,11 +283,37 @@ impl Key {
             }
             other => return Err(KeyError::UnsupportedPemLabel { label: clip(other) }),
         };
-        Ok(Key { kid, material })
+        Ok(Key {
+            kid,
+            material,
+            params: None,
+        })
     }
 
     /// The key as a JWK, secret members (`k`, `d`) included.
     pub fn to_jwk(&self) -> Jwk {
+        let mut jwk = self.material_jwk();
+        if let Some(params) = self.params.as_deref() {
+            jwk.alg.clone_from(&params.alg);
+            jwk.use_.clone_from(&params.use_);
+            jwk.key_ops.clone_from(&params.key_ops);
+            jwk.x5c.clone_from(&params.x5c);
+        }
+        jwk
+    }
+
+    /// The JWK of `material`'s public half, without `kid` or parameters.
+    fn public_material_jwk(material: &KeyMaterial) -> Jwk {
+        Key {
+            kid: None,
+            material: material.clone(),
+            params: None,
+        }
+        .public()
+        .material_jwk()
+    }
+
+    fn material_jwk(&self) -> Jwk {
         match &self.material {
             KeyMaterial::Hmac(secret) => Jwk {
                 kty: "oct".to_owned(),
@@ -296,6 +373,7 @@ impl Key {
         Key {
             kid: self.kid.clone(),
             material,
+            params: self.params.clone(),
         }
     }
 
@@ -379,6 +457,7 @@ impl Key {
                 return Key {
                     kid: Some(label.to_owned()),
                     material: KeyMaterial::EcPrivate(sk),
+                    params: None,
                 };
             }
             counter += 1;
@@ -417,6 +496,7 @@ impl Key {
         Key {
             kid: Some(label.to_owned()),
             material: KeyMaterial::RsaPrivate(Box::new(private)),
+            params: None,
         }
     }
 }
@@ -538,6 +618,22 @@ pub enum KeyError {
     /// One key of a set failed to load.
     #[error("JWKS key #{index}: {source}")]
     InSet { index: usize, source: Box<KeyError> },
+    /// Two keys of a set have the same `kid`, which then selects neither (policy.md §4.19).
+    #[error("JWKS keys #{first} and #{second} both have \"kid\" {kid:?}; a kid must name one key (policy.md §4.19)")]
+    DuplicateKid {
+        kid: String,
+        first: usize,
+        second: usize,
+    },
+    /// The JWK's `alg` names an algorithm of another key type, or `none` (policy.md §4.17).
+    #[error("JWK \"alg\" {alg:?} is not an algorithm for a kty {kty:?} key (policy.md §4.17)")]
+    AlgForOtherKeyType { alg: String, kty: &'static str },
+    /// The JWK's `key_ops` is malformed or contradicts its `use` (policy.md §4.17).
+    #[error("JWK \"key_ops\": {problem} (policy.md §4.17)")]
+    InvalidKeyOps { problem: String },
+    /// The JWK's `x5c` cannot be read or holds another key than the JWK (policy.md §4.18).
+    #[error("JWK \"x5c\": {problem} (policy.md §4.18)")]
+    InvalidX5c { problem: String },
 }
 
 impl KeyError {
@@ -562,13 +658,18 @@ impl KeyError {
             KeyError::InvalidPemKey { .. } => "invalid_pem_key",
             KeyError::InvalidJwks { .. } => "invalid_jwks",
             KeyError::InSet { source, .. } => source.code(),
+            KeyError::DuplicateKid { .. } => "duplicate_kid",
+            KeyError::AlgForOtherKeyType { .. } => "alg_for_other_key_type",
+            KeyError::InvalidKeyOps { .. } => "invalid_key_ops",
+            KeyError::InvalidX5c { .. } => "invalid_x5c",
         }
     }
 }
 
 /// An ordered collection of keys, as configured for one provider (several keys for rotation).
 ///
-/// Duplicate `kid`s are kept; [`KeySet::by_kid`] returns the first, in configuration order.
+/// A set loaded from JWKs has no two keys with one `kid`; one built with [`KeySet::new`] may,
+/// and [`KeySet::by_kid`] then returns the first, in configuration order.
 #[derive(Clone, Debug, Default)]
 pub struct KeySet {
     keys: Vec<Key>,
@@ -601,8 +702,23 @@ impl KeySet {
         }
     }
 
-    /// Loads every JWK of a list (as protocol v1 verify requests carry them).
+    /// Loads every JWK of a list (as protocol v1 verify requests carry them). Two keys with the
+    /// same `kid` are a configuration error (policy.md §4.19).
     pub fn from_jwks_list(jwks: &[Jwk]) -> Result<KeySet, KeyError> {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (index, kid) in jwks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, j)| Some((i, j.kid.as_deref()?)))
+        {
+            if let Some(first) = seen.insert(kid, index) {
+                return Err(KeyError::DuplicateKid {
+                    kid: clip(kid),
+                    first,
+                    second: index,
+                });
+            }
+        }
         jwks.iter()
             .enumerate()
             .map(|(index, jwk)| {
@@ -735,6 +851,136 @@ fn only_members(jwk: &Jwk, kty: &'static str, own: &[&str]) -> Result<(), KeyErr
         Some((member, _)) => Err(KeyError::UnexpectedMember { kty, member }),
         None => Ok(()),
     }
+}
+
+/// The JWK's `alg`, `use`, `key_ops` and `x5c`, checked against each other and against the key
+/// (policy.md §4.17, §4.18); none when it has none of them.
+fn jwk_params(jwk: &Jwk, key: &Key) -> Result<Option<Box<KeyParams>>, KeyError> {
+    if jwk.alg.is_none() && jwk.use_.is_none() && jwk.key_ops.is_none() && jwk.x5c.is_none() {
+        return Ok(None);
+    }
+    let kty = match key.family() {
+        KeyFamily::Hmac => "oct",
+        KeyFamily::Ec => "EC",
+        KeyFamily::Rsa => "RSA",
+    };
+    if let Some(alg) = &jwk.alg {
+        let wanted = match alg.get(..2) {
+            Some("HS") => Some("oct"),
+            Some("ES") => Some("EC"),
+            Some("RS" | "PS") => Some("RSA"),
+            _ => None,
+        };
+        if alg == "none" || wanted.is_some_and(|w| w != kty) {
+            return Err(KeyError::AlgForOtherKeyType {
+                alg: clip(alg),
+                kty,
+            });
+        }
+    }
+    if let Some(ops) = &jwk.key_ops {
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(twice) = ops.iter().find(|op| !seen.insert(op.as_str())) {
+            return Err(KeyError::InvalidKeyOps {
+                problem: format!("{:?} is listed twice", clip(twice)),
+            });
+        }
+        let signing = |op: &String| op == "sign" || op == "verify";
+        let contradiction = match jwk.use_.as_deref() {
+            Some("sig") => ops.iter().find(|op| !signing(op)),
+            Some("enc") => ops.iter().find(|op| signing(op)),
+            _ => None,
+        };
+        if let Some(op) = contradiction {
+            return Err(KeyError::InvalidKeyOps {
+                problem: format!(
+                    "{:?} contradicts \"use\": {:?}",
+                    clip(op),
+                    jwk.use_.as_deref().unwrap_or_default()
+                ),
+            });
+        }
+    }
+    if let Some(chain) = &jwk.x5c {
+        check_x5c(chain, key)?;
+    }
+    Ok(Some(Box::new(KeyParams {
+        alg: jwk.alg.clone(),
+        use_: jwk.use_.clone(),
+        key_ops: jwk.key_ops.clone(),
+        x5c: jwk.x5c.clone(),
+    })))
+}
+
+/// The first certificate of `x5c` must hold the JWK's own public key. Only its
+/// `subjectPublicKeyInfo` is read: no chain is built, no date or signature checked, since the
+/// key is trusted because it is configured, not because of the certificate.
+fn check_x5c(chain: &[String], key: &Key) -> Result<(), KeyError> {
+    let invalid = |problem: String| KeyError::InvalidX5c { problem };
+    if key.family() == KeyFamily::Hmac {
+        return Err(invalid("an oct key has no certificate".into()));
+    }
+    let first = chain
+        .first()
+        .ok_or_else(|| invalid("the array is empty".into()))?;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(first)
+        .map_err(|e| {
+            invalid(format!(
+                "the first certificate is not base64 (RFC 7517 §4.7): {e}"
+            ))
+        })?;
+    let spki = certificate_spki(&der)
+        .map_err(|e| invalid(format!("the first certificate is not X.509 DER: {e}")))?;
+    let theirs =
+        spki_material(&spki).map_err(|e| invalid(format!("the first certificate's key: {e}")))?;
+    if Key::public_material_jwk(&theirs) == Key::public_material_jwk(&key.material) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "the first certificate holds another public key than the JWK".into(),
+        ))
+    }
+}
+
+/// The key of an SPKI `PUBLIC KEY`: RSA or P-256, by its algorithm's OID.
+fn spki_material(der: &[u8]) -> Result<KeyMaterial, KeyError> {
+    let invalid = |problem: String| KeyError::InvalidPemKey {
+        label: "PUBLIC KEY",
+        problem,
+    };
+    if is_rsa_spki(der) {
+        let info = SubjectPublicKeyInfoRef::try_from(der).map_err(|e| invalid(e.to_string()))?;
+        return Ok(KeyMaterial::RsaPublic(Box::new(PublicRsa::from_pkcs1_der(
+            info.subject_public_key.raw_bytes(),
+        )?)));
+    }
+    let public = p256::PublicKey::from_public_key_der(der).map_err(|e| invalid(e.to_string()))?;
+    Ok(KeyMaterial::EcPublic(VerifyingKey::from(public)))
+}
+
+/// The DER of a certificate's `subjectPublicKeyInfo`: the seventh element of `tbsCertificate`,
+/// or the sixth when the optional `[0] version` is absent (RFC 5280 §4.1).
+fn certificate_spki(der: &[u8]) -> Result<Vec<u8>, p256::pkcs8::der::Error> {
+    use p256::pkcs8::der::asn1::AnyRef;
+    use p256::pkcs8::der::{Decode, Encode, SliceReader, Tag, Tagged};
+    let sequence = |any: &AnyRef<'_>| any.tag().assert_eq(Tag::Sequence);
+    let certificate = AnyRef::from_der(der)?;
+    sequence(&certificate)?;
+    let mut outer = SliceReader::new(certificate.value())?;
+    let tbs = AnyRef::decode(&mut outer)?;
+    sequence(&tbs)?;
+    let mut fields = SliceReader::new(tbs.value())?;
+    let mut field = AnyRef::decode(&mut fields)?;
+    if field.tag().is_context_specific() {
+        field = AnyRef::decode(&mut fields)?; // the serial number after the version
+    }
+    // signature, issuer, validity, subject, then subjectPublicKeyInfo
+    for _ in 0..5 {
+        field = AnyRef::decode(&mut fields)?;
+    }
+    sequence(&field)?;
+    field.to_der()
 }
 
 /// An RSA JWK: `n` and `e`; `d` makes it private, and `p`, `q`, `dp`, `dq`, `qi` come all
@@ -1256,13 +1502,18 @@ mod tests {
         assert_eq!(set.by_kid("e1").unwrap().to_jwk(), e1);
         assert_eq!(set.by_kid("h1").unwrap().to_jwk(), h1);
 
-        // A lone JWK, with the usual extra members.
+        // A lone JWK, with the usual extra members, which are kept.
         let mut single = serde_json::to_value(&e1).unwrap();
         single["use"] = "sig".into();
         single["alg"] = "ES256".into();
+        single["x5t"] = "ignored".into();
         let set = KeySet::from_jwks(&single.to_string()).unwrap();
         assert_eq!(set.keys().len(), 1);
-        assert_eq!(set.keys()[0].to_jwk(), e1);
+        let params = set.keys()[0].params.as_deref().unwrap();
+        assert_eq!(
+            (params.alg.as_deref(), params.use_.as_deref()),
+            (Some("ES256"), Some("sig"))
+        );
 
         assert!(KeySet::from_jwks(r#"{"keys":[]}"#)
             .unwrap()
@@ -1291,5 +1542,136 @@ mod tests {
 
         let e = KeySet::from_jwks(r#"{"keys":[]} trailing"#).unwrap_err();
         assert_eq!(e.code(), "invalid_jwks");
+    }
+
+    fn with(mut jwk: Jwk, edit: impl FnOnce(&mut Jwk)) -> Jwk {
+        edit(&mut jwk);
+        jwk
+    }
+
+    #[test]
+    fn jwk_alg_use_and_key_ops_restrict_what_a_key_verifies() {
+        let rsa = Key::test_rsa("params").public_jwk();
+        let load = |jwk: Jwk| Key::from_jwk(&jwk).unwrap();
+        let plain = load(rsa.clone());
+        assert!(plain.params.is_none());
+        assert_eq!(plain.forbids(KeyOp::Verify, Alg::RS256), None);
+        let rs512 = load(with(rsa.clone(), |j| j.alg = Some("RS512".into())));
+        assert_eq!(rs512.forbids(KeyOp::Verify, Alg::RS512), None);
+        assert_eq!(
+            rs512.forbids(KeyOp::Verify, Alg::RS256).unwrap(),
+            r#"its JWK has "alg": "RS512""#
+        );
+        let enc = load(with(rsa.clone(), |j| j.use_ = Some("enc".into())));
+        assert!(enc
+            .forbids(KeyOp::Verify, Alg::RS256)
+            .unwrap()
+            .contains("\"enc\""));
+        let sig = load(with(rsa.clone(), |j| j.use_ = Some("sig".into())));
+        assert_eq!(sig.forbids(KeyOp::Verify, Alg::RS256), None);
+        let sign_only = load(with(rsa.clone(), |j| j.key_ops = Some(vec!["sign".into()])));
+        assert!(sign_only.forbids(KeyOp::Verify, Alg::RS256).is_some());
+        assert_eq!(sign_only.forbids(KeyOp::Sign, Alg::RS256), None);
+        let none = load(with(rsa.clone(), |j| j.key_ops = Some(vec![])));
+        assert!(none.forbids(KeyOp::Verify, Alg::RS256).is_some());
+        // The members survive the round trip to the JWK an adapter receives.
+        let both = with(rsa, |j| {
+            j.alg = Some("RS256".into());
+            j.key_ops = Some(vec!["verify".into()]);
+        });
+        assert_eq!(load(both.clone()).to_jwk(), both);
+        assert_eq!(load(both.clone()).public().to_jwk(), both);
+    }
+
+    #[test]
+    fn contradictory_jwk_parameters_are_configuration_errors() {
+        let rsa = Key::test_rsa("params").public_jwk();
+        let code = |jwk: Jwk| Key::from_jwk(&jwk).unwrap_err().code();
+        for alg in ["HS256", "ES256", "none"] {
+            let e = Key::from_jwk(&with(rsa.clone(), |j| j.alg = Some(alg.into()))).unwrap_err();
+            assert_eq!(e.code(), "alg_for_other_key_type", "{alg}");
+            assert!(e.to_string().contains(alg), "{e}");
+        }
+        // An RSA algorithm the engine does not implement is allowed: the key just verifies
+        // nothing else.
+        assert!(Key::from_jwk(&with(rsa.clone(), |j| j.alg = Some("PS256".into()))).is_ok());
+        let hmac = Key::test_hmac("params").to_jwk();
+        assert_eq!(
+            code(with(hmac.clone(), |j| j.alg = Some("RS256".into()))),
+            "alg_for_other_key_type"
+        );
+        assert!(Key::from_jwk(&with(hmac, |j| j.alg = Some("HS256".into()))).is_ok());
+        let twice = with(rsa.clone(), |j| {
+            j.key_ops = Some(vec!["verify".into(), "verify".into()])
+        });
+        assert_eq!(code(twice), "invalid_key_ops");
+        let contradiction = with(rsa.clone(), |j| {
+            j.use_ = Some("enc".into());
+            j.key_ops = Some(vec!["verify".into()]);
+        });
+        let e = Key::from_jwk(&contradiction).unwrap_err();
+        assert!(e.to_string().contains("contradicts"), "{e}");
+        let consistent = with(rsa, |j| {
+            j.use_ = Some("sig".into());
+            j.key_ops = Some(vec!["verify".into()]);
+        });
+        assert!(Key::from_jwk(&consistent).is_ok());
+    }
+
+    #[test]
+    fn x5c_must_hold_the_jwks_own_key() {
+        use crate::suite::certificate::self_signed;
+        let b64 = |der: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(der);
+        let pairs = [
+            (Key::test_rsa("x5c"), Key::test_rsa("x5c-other")),
+            (Key::test_ec("x5c"), Key::test_ec("x5c-other")),
+        ];
+        for (key, stranger) in pairs {
+            let own = b64(self_signed(&key, "x5c").unwrap());
+            let other = b64(self_signed(&stranger, "x5c-other").unwrap());
+            let jwk = key.public_jwk();
+            let load = |x5c: Vec<String>| Key::from_jwk(&with(jwk.clone(), |j| j.x5c = Some(x5c)));
+            let loaded = load(vec![own.clone()]).unwrap();
+            assert_eq!(
+                loaded.params.unwrap().x5c.unwrap(),
+                std::slice::from_ref(&own)
+            );
+            // Only the first certificate is read.
+            assert!(load(vec![own.clone(), "not even base64".into()]).is_ok());
+            for (x5c, says) in [
+                (vec![other.clone()], "another public key"),
+                (vec![], "empty"),
+                (vec!["*".into()], "not base64"),
+                (vec![b64(vec![0x30, 0x03, 0x02, 0x01, 0x01])], "not X.509"),
+            ] {
+                let e = load(x5c).unwrap_err();
+                assert_eq!(e.code(), "invalid_x5c");
+                assert!(e.to_string().contains(says), "{says}: {e}");
+            }
+        }
+        let hmac = with(Key::test_hmac("x5c").to_jwk(), |j| {
+            j.x5c = Some(vec!["AA==".into()])
+        });
+        assert_eq!(Key::from_jwk(&hmac).unwrap_err().code(), "invalid_x5c");
+    }
+
+    #[test]
+    fn a_kid_names_one_key_of_a_set() {
+        let a = Key::test_rsa("dup").public_jwk();
+        let b = with(Key::test_rsa("dup-other").public_jwk(), |j| {
+            j.kid = Some("dup".into())
+        });
+        let e = KeySet::from_jwks_list(&[a.clone(), b]).unwrap_err();
+        assert_eq!(e.code(), "duplicate_kid");
+        assert!(e.to_string().contains("#0 and #1"), "{e}");
+        // The same key twice is as ambiguous to a reader of the set.
+        assert_eq!(
+            KeySet::from_jwks_list(&[a.clone(), a.clone()])
+                .unwrap_err()
+                .code(),
+            "duplicate_kid"
+        );
+        let unnamed = with(a, |j| j.kid = None);
+        assert!(KeySet::from_jwks_list(&[unnamed.clone(), unnamed]).is_ok());
     }
 }

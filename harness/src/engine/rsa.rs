@@ -1,4 +1,4 @@
-//! RSA keys and RSASSA-PKCS1-v1_5 for the signature layer (policy.md §4.10–4.16).
+//! RSA keys and RSASSA-PKCS1-v1_5 for the signature layer (policy.md §4.10–4.15).
 //!
 //! Every RSA key the engine holds has passed [`check_public`]: a modulus of 2048 to 8192 bits
 //! that is odd, and a public exponent that is odd, at least 3 and below 2^32. A private key's

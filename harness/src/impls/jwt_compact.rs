@@ -161,8 +161,8 @@ fn verify_token(keys: &PreparedKeys, request: &VerifyRequest) -> Result<Decoded,
         allow_list: request.algorithms.clone(),
     };
 
-    // A `kid` selects the first configured key with that id (decisions.md); without one,
-    // every configured key is offered.
+    // A `kid` selects the configured key with that id; without one, every configured key is
+    // offered (a set with a duplicate `kid` offers none).
     let chosen = table.for_kid(token.header().key_id.as_deref())?;
 
     // Each (key, allowed algorithm) pair that fits is a validator's key.

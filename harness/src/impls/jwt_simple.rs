@@ -178,8 +178,8 @@ fn verify_token(keys: &PreparedKeys, request: &VerifyRequest) -> Result<Decoded,
         Err(_) => (None, None),
     };
 
-    // A `kid` selects the first configured key with that id (decisions.md); without one,
-    // every configured key is offered.
+    // A `kid` selects the configured key with that id; without one, every configured key is
+    // offered (a set with a duplicate `kid` offers none).
     let chosen = table.for_kid(kid.as_deref())?;
 
     // Each (key, allowed algorithm) pair that fits is one of the library's key types.

@@ -305,6 +305,8 @@ pub(crate) enum Either<H, E, R> {
 pub(crate) struct KeyTable<V> {
     /// Each configured key's `kid`, in configuration order.
     kids: Vec<Option<String>>,
+    /// A `kid` two configured keys share: the set is then unusable (policy.md §4.19).
+    duplicate: Option<String>,
     /// The algorithms the adapter maps, in the order `made` lists them.
     algorithms: &'static [&'static str],
     /// Per key, per algorithm: `None` when the key is not of the algorithm's family, or the
@@ -323,8 +325,17 @@ impl<V> KeyTable<V> {
         algorithms: &'static [&'static str],
         make: impl Fn(&'static str, &Jwk) -> Option<Result<V, String>>,
     ) -> Self {
+        let kids: Vec<Option<String>> = keys.iter().map(|k| k.kid.clone()).collect();
+        let duplicate = kids.iter().enumerate().find_map(|(i, kid)| {
+            let kid = kid.as_deref()?;
+            kids[..i]
+                .iter()
+                .any(|k| k.as_deref() == Some(kid))
+                .then(|| kid.to_owned())
+        });
         KeyTable {
-            kids: keys.iter().map(|k| k.kid.clone()).collect(),
+            kids,
+            duplicate,
             algorithms,
             made: keys
                 .iter()
@@ -333,9 +344,16 @@ impl<V> KeyTable<V> {
         }
     }
 
-    /// The keys a token may be verified with: a `kid` selects the first configured key with
-    /// that id (decisions.md); without one, every configured key is offered.
+    /// The keys a token may be verified with: a `kid` selects the configured key with that id;
+    /// without one, every configured key is offered. The libraries of this table have no key
+    /// set, so the adapter applies policy.md §4.19 itself: with two keys under one `kid`, none.
     pub(crate) fn for_kid(&self, kid: Option<&str>) -> Result<Vec<usize>, Failure> {
+        if let Some(duplicate) = &self.duplicate {
+            return Err(fail(
+                Some("invalid_key"),
+                format!("two configured keys have kid {duplicate:?}"),
+            ));
+        }
         match kid {
             Some(kid) => match self.kids.iter().position(|k| k.as_deref() == Some(kid)) {
                 Some(index) => Ok(vec![index]),

@@ -2,6 +2,7 @@
 //! conformance, known divergences, and reports.
 
 pub mod case;
+pub mod certificate;
 pub mod conformance;
 pub mod exceptions;
 pub mod external;
@@ -11,6 +12,7 @@ pub mod mint;
 pub mod options;
 pub mod outcome;
 pub mod probe;
+pub mod remote_jwks;
 pub mod report;
 pub mod run;
 pub mod service;

@@ -29,6 +29,7 @@ mod header;
 mod identity;
 mod intercom;
 mod json;
+mod jwks;
 mod jws;
 mod keys;
 mod knock;
@@ -92,6 +93,7 @@ pub fn all() -> Vec<VectorFile> {
         modes::file(),
         wycheproof::file(),
         rsa::file(),
+        jwks::file(),
     ];
     for (id, description, generate, _) in PROVIDER_NAMESPACES {
         let mut cases = Vec::new();

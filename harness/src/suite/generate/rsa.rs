@@ -308,6 +308,9 @@ pub(super) fn key_encodings(key: &Key) -> Vec<(&'static str, &'static str, &'sta
     let mut jwk = key.public_jwk();
     jwk.kid = None;
     let jwk_text = serde_json::to_string(&jwk).expect("a JWK serializes");
+    let label = key.kid.as_deref().unwrap_or_default();
+    let certificate_der = crate::suite::certificate::self_signed(key, label).expect("a private RSA key makes a certificate");
+    let certificate_pem = crate::suite::certificate::self_signed_pem(key, label).expect("a private RSA key makes a certificate");
     vec![
         ("pem", "the SPKI PEM text", CONFUSION, spki.clone().into_bytes()),
         ("pem-no-trailing-newline", "the SPKI PEM text without its final newline", PEM_VARIANT, spki.trim_end().as_bytes().to_vec()),
@@ -320,6 +323,8 @@ pub(super) fn key_encodings(key: &Key) -> Vec<(&'static str, &'static str, &'sta
         ("der-pkcs1", "the PKCS#1 DER bytes", CONFUSION, public.to_pkcs1_der()),
         ("modulus", "the modulus bytes", CONFUSION, public.n().to_vec()),
         ("jwk-json", "the public JWK's JSON text", JWK_TEXT, jwk_text.into_bytes()),
+        ("certificate-pem", "the PEM text of a self-signed certificate holding it", CONFUSION, certificate_pem.into_bytes()),
+        ("certificate-der", "the DER bytes of a self-signed certificate holding it", CONFUSION, certificate_der),
     ]
 }
 
