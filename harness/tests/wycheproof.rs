@@ -6,6 +6,8 @@
 //!   (`Key::from_jwk`); a key that is not a valid P-256 point must be refused there.
 //! - HS256: the HMAC-SHA256 set. JWS uses the full 32-byte tag, so full-length tags follow
 //!   Wycheproof's verdict and every truncated tag is refused, whatever Wycheproof says.
+//! - RS256 and RS512: the RSASSA-PKCS1-v1_5 sets with SHA-256 and SHA-512 for 2048- to
+//!   8192-bit keys, each key loaded from its PEM.
 //!
 //! The Wycheproof message is passed as the signing input as it is. Every disagreement is
 //! collected and printed before the test fails, so one run shows all of them.
@@ -433,4 +435,82 @@ fn committed_extract_matches_the_data() {
         std::fs::write(&path, &want).unwrap();
         panic!("{EXTRACT} was out of date and has been rewritten: regenerate the vectors (cargo xtask vectors) and commit both");
     }
+}
+
+/// Project Wycheproof's RSASSA-PKCS1-v1_5 verification sets for the two hashes the engine
+/// implements, at every modulus size the policy accepts (policy.md §4.10–4.13): each group's
+/// key loaded from its PEM by the engine's loader, each test's message as the signing input.
+/// Valid tests verify, invalid ones are refused; "acceptable" ones (Wycheproof's word for a
+/// signature some verifiers allow, such as a DigestInfo without NULL) may go either way and are
+/// counted.
+#[test]
+fn rsa_pkcs1_v1_5_sha256_and_sha512() {
+    use wycheproof::rsa_pkcs1_verify::{TestName, TestSet};
+    #[rustfmt::skip]
+    let sets = [
+        (TestName::Rsa2048Sha256, Alg::RS256), (TestName::Rsa3072Sha256, Alg::RS256),
+        (TestName::Rsa4096Sha256, Alg::RS256), (TestName::Rsa8192Sha256, Alg::RS256),
+        (TestName::Rsa2048Sha512, Alg::RS512), (TestName::Rsa3072Sha512, Alg::RS512),
+        (TestName::Rsa4096Sha512, Alg::RS512), (TestName::Rsa8192Sha512, Alg::RS512),
+    ];
+    let mut mismatches = Vec::new();
+    let (mut run, mut valid, mut invalid) = (0, 0, 0);
+    let mut acceptable: BTreeMap<String, usize> = BTreeMap::new();
+    for (name, alg) in sets {
+        let set = TestSet::load(name).expect("the Wycheproof RSA PKCS#1 v1.5 set loads");
+        let mut in_set = 0;
+        for group in &set.test_groups {
+            let key = Key::from_pem(&group.pem, None);
+            for test in &group.tests {
+                in_set += 1;
+                let result = match &key {
+                    Ok(key) => verify(alg, key, &test.msg, &test.sig),
+                    Err(e) => Err(Reason::InvalidKey {
+                        problem: e.to_string(),
+                    }),
+                };
+                let got = outcome(&result);
+                let mismatch = |expected: &str| Mismatch {
+                    tc_id: test.tc_id,
+                    comment: format!("{name:?}: {}", test.comment),
+                    flags: flags(&test.flags),
+                    expected: expected.to_owned(),
+                    got: got.clone(),
+                };
+                match test.result {
+                    TestResult::Valid => {
+                        valid += 1;
+                        if result.is_err() {
+                            mismatches.push(mismatch("accepted"));
+                        }
+                    }
+                    TestResult::Invalid => {
+                        invalid += 1;
+                        if result.is_ok() {
+                            mismatches.push(mismatch("rejected"));
+                        }
+                    }
+                    TestResult::Acceptable => {
+                        *acceptable
+                            .entry(format!("{} {got}", flags(&test.flags)))
+                            .or_default() += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(in_set, set.number_of_tests, "{name:?}: every test ran");
+        run += in_set;
+    }
+    println!(
+        "RSA PKCS#1 v1.5: {run} tests: {valid} valid, {invalid} invalid; acceptable ones: \
+         {acceptable:?}"
+    );
+    assert!(run >= 1000, "only {run} RSA tests ran");
+    assert!(valid > 0 && invalid > 0, "{valid} valid, {invalid} invalid");
+    assert!(
+        mismatches.is_empty(),
+        "{} RSA PKCS#1 v1.5 mismatches:\n{}",
+        mismatches.len(),
+        report(&mismatches)
+    );
 }
