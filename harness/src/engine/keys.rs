@@ -856,7 +856,7 @@ fn only_members(jwk: &Jwk, kty: &'static str, own: &[&str]) -> Result<(), KeyErr
 /// The JWK's `alg`, `use`, `key_ops` and `x5c`, checked against each other and against the key
 /// (policy.md §4.17, §4.18); none when it has none of them.
 fn jwk_params(jwk: &Jwk, key: &Key) -> Result<Option<Box<KeyParams>>, KeyError> {
-    if jwk.alg.is_none() && jwk.use_.is_none() && jwk.key_ops.is_none() && jwk.x5c.is_none() {
+    if !jwk.has_params() {
         return Ok(None);
     }
     let kty = match key.family() {
@@ -887,17 +887,13 @@ fn jwk_params(jwk: &Jwk, key: &Key) -> Result<Option<Box<KeyParams>>, KeyError> 
         }
         let signing = |op: &String| op == "sign" || op == "verify";
         let contradiction = match jwk.use_.as_deref() {
-            Some("sig") => ops.iter().find(|op| !signing(op)),
-            Some("enc") => ops.iter().find(|op| signing(op)),
+            Some(used @ "sig") => ops.iter().find(|op| !signing(op)).map(|op| (op, used)),
+            Some(used @ "enc") => ops.iter().find(|op| signing(op)).map(|op| (op, used)),
             _ => None,
         };
-        if let Some(op) = contradiction {
+        if let Some((op, used)) = contradiction {
             return Err(KeyError::InvalidKeyOps {
-                problem: format!(
-                    "{:?} contradicts \"use\": {:?}",
-                    clip(op),
-                    jwk.use_.as_deref().unwrap_or_default()
-                ),
+                problem: format!("{:?} contradicts \"use\": {used:?}", clip(op)),
             });
         }
     }
@@ -1572,6 +1568,12 @@ mod tests {
         let sign_only = load(with(rsa.clone(), |j| j.key_ops = Some(vec!["sign".into()])));
         assert!(sign_only.forbids(KeyOp::Verify, Alg::RS256).is_some());
         assert_eq!(sign_only.forbids(KeyOp::Sign, Alg::RS256), None);
+        // Signing honours them too: a private JWK for verifying only signs nothing.
+        let private = with(Key::test_rsa("params").to_jwk(), |j| {
+            j.key_ops = Some(vec!["verify".into()])
+        });
+        let e = crate::engine::signature::sign(Alg::RS256, &load(private), b"x").unwrap_err();
+        assert!(e.to_string().contains("may not sign RS256"), "{e}");
         let none = load(with(rsa.clone(), |j| j.key_ops = Some(vec![])));
         assert!(none.forbids(KeyOp::Verify, Alg::RS256).is_some());
         // The members survive the round trip to the JWK an adapter receives.

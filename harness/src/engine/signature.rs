@@ -13,7 +13,7 @@ use p256::{FieldBytes, Scalar};
 use sha2::Sha256;
 
 use crate::engine::backend::{self, HmacSecret};
-use crate::engine::keys::{Key, KeyMaterial};
+use crate::engine::keys::{Key, KeyMaterial, KeyOp};
 use crate::engine::rsa::RsaHash;
 use crate::engine::Alg;
 use crate::verdict::Reason;
@@ -83,6 +83,11 @@ fn sign_with(
     backend: Backend,
 ) -> Result<SignatureBytes, Reason> {
     check_family(alg, key)?;
+    if let Some(why) = key.forbids(KeyOp::Sign, alg) {
+        return Err(Reason::InvalidKey {
+            problem: format!("the key may not sign {alg}: {why}"),
+        });
+    }
     let public_only = |family: &str, member: &str| Reason::InvalidKey {
         problem: format!(
             "signing {alg} needs an {family} private key (JWK member \"{member}\"); this key is \
