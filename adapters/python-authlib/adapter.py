@@ -200,9 +200,11 @@ def verify(req):
             try:
                 claims = jwt.decode(token, resolve, claims_options=options)
                 break
-            except E.BadSignatureError:
+            # Without a kid, a key the library will not use for verifying (`use` other than
+            # `sig`) is passed over like one that does not verify: another may still verify it.
+            except (E.BadSignatureError, E.InvalidUseError):
                 attempt += 1
-                if attempt >= len(candidates):  # another key may still verify it
+                if attempt >= len(candidates):
                     raise
         if not defaults:
             claims.validate(now=req["now"], leeway=req.get("leeway", 0))

@@ -195,9 +195,12 @@ def verify(req):
             try:
                 decoded = jwt.decode(token, resolve, algorithms=req["algorithms"])
                 break
-            except E.BadSignatureError:
+            # Without a kid, a key the library will not use for this token (its `use`, `alg`
+            # or `key_ops`) is passed over like one that does not verify: another may still.
+            except (E.BadSignatureError, E.UnsupportedKeyUseError, E.UnsupportedKeyAlgorithmError,
+                    E.UnsupportedKeyOperationError):
                 attempt += 1
-                if attempt >= len(candidates):  # another key may still verify it
+                if attempt >= len(candidates):
                     raise
         if req.get("mode") != "defaults":
             registry = jwt.JWTClaimsRegistry(now=req["now"], leeway=req.get("leeway", 0),

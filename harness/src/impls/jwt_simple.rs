@@ -2,7 +2,8 @@
 //! under test.
 //!
 //! The adapter uses the library the way its README does: `HS256Key::from_bytes` ("shared secret
-//! keys do not support JWK") and `ES256KeyPair::from_jwk` / `ES256PublicKey::from_jwk`;
+//! keys do not support JWK"), `ES256KeyPair::from_jwk` / `ES256PublicKey::from_jwk` and, for
+//! verifying, `RS256PublicKey::from_jwk` / `RS512PublicKey::from_jwk`;
 //! `authenticate_with_options` / `sign_with_options` with `HeaderOptions`;
 //! `Token::decode_metadata` to pick a key by `kid` ("key_id should be used only to select a key in
 //! a set of keys made for the same algorithm"), and `verify_token` with `VerificationOptions`
@@ -48,7 +49,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::support::{
-    alg_refused, allowed, b64url, fail, json_reason, library_claims, no_verifier, rsa_pkcs1_der,
+    alg_refused, allowed, fail, json_reason, library_claims, no_verifier, rsa_pkcs1_der,
     typed_member_reason, verified_header, Either, JsonRules, KeyTable, SigningKey, SURROGATE,
 };
 use crate::contract::{
@@ -373,22 +374,23 @@ impl Verifier {
                             .map_err(|e| format!("ES256PublicKey::from_jwk: {e}"))
                     }),
             ),
-            // An RSA JWK's `n` and `e` (rsa.rs:632-637 and 850-855, `from_components`).
-            ("RS256" | "RS512", "RSA") => Some((|| {
-                let member = |name: &str, value: &Option<String>| {
-                    b64url(name, value.as_deref().unwrap_or_default()).map_err(|f| f.error)
-                };
-                let (n, e) = (member("n", &jwk.n)?, member("e", &jwk.e)?);
-                if alg == "RS256" {
-                    RS256PublicKey::from_components(&n, &e)
-                        .map(Verifier::Rs256)
-                        .map_err(|e| format!("RS256PublicKey::from_components: {e}"))
-                } else {
-                    RS512PublicKey::from_components(&n, &e)
-                        .map(Verifier::Rs512)
-                        .map_err(|e| format!("RS512PublicKey::from_components: {e}"))
-                }
-            })()),
+            // The whole public JWK, like ES256 keys: `from_jwk` checks its `alg`, `use` and
+            // `key_ops` (rsa.rs:660-667, 878-885).
+            ("RS256" | "RS512", "RSA") => Some(
+                serde_json::to_string(&jwk.public())
+                    .map_err(|e| e.to_string())
+                    .and_then(|text| {
+                        if alg == "RS256" {
+                            RS256PublicKey::from_jwk(&text)
+                                .map(Verifier::Rs256)
+                                .map_err(|e| format!("RS256PublicKey::from_jwk: {e}"))
+                        } else {
+                            RS512PublicKey::from_jwk(&text)
+                                .map(Verifier::Rs512)
+                                .map_err(|e| format!("RS512PublicKey::from_jwk: {e}"))
+                        }
+                    }),
+            ),
             _ => None,
         }
     }
