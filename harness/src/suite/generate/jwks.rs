@@ -74,16 +74,10 @@ fn signed(alg: Alg, key: &Key, with_kid: bool) -> Tok {
         (Some(kid), true) => format!(r#"{{"alg":"{}","kid":"{kid}"}}"#, alg.as_str()),
         _ => format!(r#"{{"alg":"{}"}}"#, alg.as_str()),
     };
-    let mint = match alg {
-        Alg::HS256 => MintAlg::HS256,
-        Alg::ES256 => MintAlg::ES256,
-        Alg::RS256 => MintAlg::RS256,
-        Alg::RS512 => MintAlg::RS512,
-    };
     Tok {
         header: Text::Raw(header),
         payload: Text::Raw(PAYLOAD.into()),
-        alg: mint,
+        alg: alg.into(),
         key: key.clone(),
         form: SignatureForm::Valid,
     }
