@@ -278,6 +278,8 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
         let inside = needs_early_second(case, d);
         if inside {
             wait_for_early_second();
+        } else {
+            leave_second_start();
         }
         let now = crate::engine::wall_clock();
         let mut shifted = case.clone();
@@ -401,15 +403,35 @@ fn needs_early_second(case: &Case, subject: &Description) -> bool {
 /// milliseconds, so this leaves ample room before [`EARLY_MS`] (and a late one is measured again).
 const START_BY_MS: i64 = 300;
 
-/// Waits for the start of the next second unless the wall clock is within [`START_BY_MS`] of
-/// the start of one. A case with a date inside a second is pinned at a whole second; a library
+/// Waits until just after the start of the next second unless the wall clock is within
+/// [`START_BY_MS`] of the start of one. A case with a date inside a second is pinned at a whole second; a library
 /// that reads its clock to the millisecond sees that case only before the half second
 /// (`exp = now + 0.5` has passed at `now + 0.7`), so such cases are minted early in a second,
 /// and measured again when the answer comes after [`EARLY_MS`].
 fn wait_for_early_second() {
     let into = millis_since_epoch().rem_euclid(1000);
     if into > START_BY_MS {
-        std::thread::sleep(std::time::Duration::from_millis((1002 - into) as u64));
+        std::thread::sleep(std::time::Duration::from_millis(
+            (1000 - into + NOT_BEFORE_MS) as u64,
+        ));
+    } else {
+        leave_second_start();
+    }
+}
+
+/// How far into a second a re-minted case starts at the earliest. A library that reads its
+/// clock to the millisecond and compares `now <= exp * 1000` accepts `exp == now` only when its
+/// clock reads the whole second to the millisecond; starting later makes every run see the
+/// same thing (the pinned clock of configured mode shows such a divergence every time).
+const NOT_BEFORE_MS: i64 = 20;
+
+/// Sleeps past the first [`NOT_BEFORE_MS`] of the current second.
+fn leave_second_start() {
+    let into = millis_since_epoch().rem_euclid(1000);
+    if into < NOT_BEFORE_MS {
+        std::thread::sleep(std::time::Duration::from_millis(
+            (NOT_BEFORE_MS - into) as u64,
+        ));
     }
 }
 
