@@ -19,11 +19,17 @@
 // 507, 613-632), requires no claim (src/verifier.js:301-307) and compares no `iss` or `aud`
 // (src/verifier.js:642-648, each only when the option is given); the cache is off
 // (src/verifier.js:94-97, 598).
+//
+// Keys published at a URL (a request with `jwks`) are fetched by `get-jwks` (11.0.3), the
+// package fast-jwt's README sends JWKS users to: the key function returns
+// `getJwks.getPublicKey({ kid, alg, domain })` for the decoded header. Source references for it
+// are to node_modules/get-jwks/.
 'use strict';
 
 const crypto = require('node:crypto');
 const { createSigner, createVerifier, createDecoder, TokenError, TOKEN_ERROR_CODES: C } = require('fast-jwt');
 const { version } = require('fast-jwt/package.json');
+const buildGetJwks = require('get-jwks');
 const { Refusal, family, isObject, serve } = require('../node-common/protocol.cjs');
 
 const DESCRIPTION = {
@@ -36,6 +42,8 @@ const DESCRIPTION = {
   clock: 'injected',
   modes: ['configured', 'defaults'],
   defaults_clock: 'system',
+  // A request with `jwks` is verified with a key get-jwks fetched.
+  fetches_jwks: true,
   cannot_enforce: [
     { check: 'duplicate_members', why: 'header and payload go through plain JSON.parse (src/decoder.js:48, 59), where the last duplicate wins; there is no option to refuse them' },
   ],
@@ -246,7 +254,74 @@ async function verifyDefaults(req) {
   throw failure;
 }
 
+// One get-jwks instance per key set URL, kept as an application keeps it (the harness never
+// sends one URL for two cases), at most REMOTE_KEPT at once.
+const REMOTE_KEPT = 256;
+const remoteSets = new Map();
+
+// get-jwks fetches `<domain>/<jwksPath>` (src/get-jwks.js:108-116): the URL's origin is the
+// domain and its path the `jwksPath`. Configured mode also passes the request's timeout as the
+// README's `timeout` option; defaults mode passes nothing else.
+function remoteSet(jwks, mode) {
+  let set = remoteSets.get(jwks.url);
+  if (set === undefined) {
+    const { pathname } = new URL(jwks.url);
+    set = buildGetJwks(mode === 'defaults' ? { jwksPath: pathname } : { jwksPath: pathname, timeout: jwks.timeout_ms });
+    if (remoteSets.size >= REMOTE_KEPT) remoteSets.delete(remoteSets.keys().next().value);
+    remoteSets.set(jwks.url, set);
+  }
+  return set;
+}
+
+// The closest reason code for an error of get-jwks, thrown from the key function.
+function remoteReason(e) {
+  switch (e?.code) {
+    case 'JWK_NOT_FOUND': return 'unknown_kid';
+    case 'JWKS_REQUEST_FAILED':
+    case 'NO_JWKS':
+      return 'key_set_unavailable';
+    default:
+      // response.json() of a body that is not JSON, or undici's own failure.
+      if (e instanceof SyntaxError || (e instanceof TypeError && /fetch failed/.test(String(e.message)))) return 'key_set_unavailable';
+      return undefined;
+  }
+}
+
+// A token whose keys are published: the key function asks get-jwks for the header's `kid` and
+// `alg`, as fast-jwt's README shows for JWKS.
+async function verifyRemote(req) {
+  const set = remoteSet(req.jwks, req.mode);
+  const { origin } = new URL(req.jwks.url);
+  let keyError = null;
+  const key = async ({ header }) => {
+    try {
+      return await set.getPublicKey({ kid: header.kid, alg: header.alg, domain: origin });
+    } catch (e) {
+      keyError = e;
+      throw e;
+    }
+  };
+  const options = req.mode === 'defaults' ? { key, algorithms: req.algorithms, complete: true } : {
+    key,
+    algorithms: req.algorithms,
+    allowedIss: req.issuer ?? undefined,
+    allowedAud: req.audience ?? undefined,
+    clockTimestamp: req.now * 1000,
+    clockTolerance: req.leeway * 1000,
+    requiredClaims: req.required ?? [],
+    complete: true,
+    cache: false,
+  };
+  try {
+    return answer(await createVerifier(options)(req.token));
+  } catch (e) {
+    if (keyError === null) throw refusal(e, req.token, null);
+    throw new Refusal(remoteReason(keyError), `fast-jwt with get-jwks: ${keyError.code ?? keyError.name}: ${keyError.message}`);
+  }
+}
+
 function verify(req) {
+  if (req.jwks) return verifyRemote(req);
   return req.mode === 'defaults' ? verifyDefaults(req) : verifyConfigured(req);
 }
 

@@ -16,8 +16,11 @@
 // defaults, jose requires no claim, compares no `iss` or `aud` (lib/jwt_claims_set.js:65-70,
 // each only when its option is given) and compares `nbf` and `exp` with the system clock and
 // no tolerance (lines 71-88).
+//
+// Keys published at a URL (a request with `jwks`) are fetched by jose's own client,
+// `createRemoteJWKSet`, kept per URL, and its key selection (jwks/local.js) picks the key.
 import { createRequire } from 'node:module';
-import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
+import { SignJWT, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import protocol from '../node-common/protocol.cjs';
 
 const { Refusal, family, serve } = protocol;
@@ -34,6 +37,8 @@ const DESCRIPTION = {
   clock: 'injected',
   modes: ['configured', 'defaults'],
   defaults_clock: 'system',
+  // A request with `jwks` is verified through createRemoteJWKSet.
+  fetches_jwks: true,
   cannot_enforce: [
     {
       check: 'duplicate_members',
@@ -93,6 +98,42 @@ function reasonOf(e, token) {
   }
 }
 
+// One client per key set URL, kept as an application keeps its JWKS client (the harness never
+// sends one URL for two cases), at most REMOTE_KEPT at once.
+const REMOTE_KEPT = 256;
+const remoteSets = new Map();
+
+// The library's own JWKS client for `jwks` (README "createRemoteJWKSet"): in configured mode
+// with the request's timeout and refetch interval (`timeoutDuration`, `cooldownDuration`,
+// jwks/remote.js:46-47), in defaults mode with its defaults (5 s and 30 s).
+function remoteSet(jwks, mode) {
+  let set = remoteSets.get(jwks.url);
+  if (set === undefined) {
+    const options = mode === 'defaults' ? undefined
+      : { timeoutDuration: jwks.timeout_ms, cooldownDuration: jwks.refetch_after * 1000 };
+    set = createRemoteJWKSet(new URL(jwks.url), options);
+    if (remoteSets.size >= REMOTE_KEPT) remoteSets.delete(remoteSets.keys().next().value);
+    remoteSets.set(jwks.url, set);
+  }
+  return set;
+}
+
+// The closest reason code for an error of the remote key set (jwks/remote.js, jwks/local.js).
+function remoteReason(e, token) {
+  switch (e && e.code) {
+    case 'ERR_JWKS_NO_MATCHING_KEY': return 'unknown_kid';
+    case 'ERR_JWKS_TIMEOUT':
+    case 'ERR_JWKS_INVALID':
+      return 'key_set_unavailable';
+    case 'ERR_JOSE_GENERIC':
+      return /JSON Web Key Set/.test(String(e.message)) ? 'key_set_unavailable' : undefined;
+    default:
+      // undici's own failures (connection refused, a body cut short) are TypeErrors.
+      if (e instanceof TypeError && /fetch failed/.test(String(e.message))) return 'key_set_unavailable';
+      return reasonOf(e, token);
+  }
+}
+
 async function verify(req) {
   const options = req.mode === 'defaults' ? { algorithms: req.algorithms } : {
     algorithms: req.algorithms,
@@ -102,6 +143,14 @@ async function verify(req) {
     currentDate: new Date(req.now * 1000),
     clockTolerance: req.leeway,
   };
+  if (req.jwks) {
+    try {
+      const { payload, protectedHeader } = await jwtVerify(req.token, remoteSet(req.jwks, req.mode), options);
+      return { ok: true, header: protectedHeader, claims: payload };
+    } catch (e) {
+      throw new Refusal(remoteReason(e, req.token), `jose: ${e.code || e.name}: ${e.message}`);
+    }
+  }
   let candidates = null;
   const select = (header) => {
     if (header.kid !== undefined) {

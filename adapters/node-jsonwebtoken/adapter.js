@@ -15,10 +15,16 @@
 // `complete` only makes it return the header too. Left at its defaults, the library compares
 // `exp` and `nbf` with the system clock and no tolerance (verify.js:57, 176-192) and compares no
 // `aud` or `iss` (verify.js:194-216, each only when the option is given).
+//
+// Keys published at a URL (a request with `jwks`) are fetched by `jwks-rsa` (4.1.0), the client
+// jsonwebtoken users pair it with: `jwt.verify(token, getKey, options, callback)` with a key
+// callback that calls `client.getSigningKey(header.kid)` (jwks-rsa's README). Source references
+// for it are to node_modules/jwks-rsa/.
 'use strict';
 
 const crypto = require('node:crypto');
 const jwt = require('jsonwebtoken');
+const jwksRsa = require('jwks-rsa');
 const { version } = require('jsonwebtoken/package.json');
 const { Refusal, family, isObject, serve } = require('../node-common/protocol.cjs');
 
@@ -32,6 +38,8 @@ const DESCRIPTION = {
   clock: 'injected',
   modes: ['configured', 'defaults'],
   defaults_clock: 'system',
+  // A request with `jwks` is verified with a jwks-rsa client's key.
+  fetches_jwks: true,
   cannot_enforce: [
     { check: 'required_claims', why: 'jwt.verify has no option to require arbitrary claims: it only compares the claims it is given expected values for, and a missing exp or nbf is no error (verify.js:176-249)' },
     { check: 'duplicate_members', why: 'header and payload go through plain JSON.parse (jws/lib/verify-stream.js:17, decode.js:12), where the last duplicate wins; there is no option to refuse them' },
@@ -63,6 +71,18 @@ function sign(req) {
   const header = { typ: undefined, ...req.header, alg: req.alg };
   const noTimestamp = !Object.hasOwn(req.claims, 'iat');
   return jwt.sign(req.claims, keyMaterial(req.key, 'sign'), { algorithm: req.alg, header, noTimestamp });
+}
+
+// jwt.verify's options: the request's in configured mode, the allow-list alone in defaults mode.
+function verifyOptions(req) {
+  return req.mode === 'defaults' ? { algorithms: req.algorithms, complete: true } : {
+    algorithms: req.algorithms,
+    issuer: req.issuer ?? undefined,
+    audience: req.audience ?? undefined,
+    clockTimestamp: req.now,
+    clockTolerance: req.leeway,
+    complete: true,
+  };
 }
 
 // The closest reason code for an error thrown by jwt.verify.
@@ -98,7 +118,57 @@ function reasonOf(e, header, token) {
   return /^[\w-]*$/.test(parts.join('')) ? 'invalid_json' : 'invalid_base64';
 }
 
+// One jwks-rsa client per key set URL, kept as an application keeps it (the harness never sends
+// one URL for two cases), at most REMOTE_KEPT at once.
+const REMOTE_KEPT = 256;
+const remoteClients = new Map();
+
+// jwks-rsa's client for `jwks` (its README): in configured mode with the request's timeout and
+// the signing-key cache on (the default); its rate limit is off by default, which is what a
+// refetch interval of 0 asks for (src/JwksClient.js:8-28). In defaults mode, `{ jwksUri }`.
+function remoteClient(jwks, mode) {
+  let client = remoteClients.get(jwks.url);
+  if (client === undefined) {
+    client = jwksRsa(mode === 'defaults' ? { jwksUri: jwks.url }
+      : { jwksUri: jwks.url, timeout: jwks.timeout_ms, cache: true, rateLimit: jwks.refetch_after > 0,
+        jwksRequestsPerMinute: jwks.refetch_after > 0 ? Math.max(1, Math.floor(60 / jwks.refetch_after)) : undefined });
+    if (remoteClients.size >= REMOTE_KEPT) remoteClients.delete(remoteClients.keys().next().value);
+    remoteClients.set(jwks.url, client);
+  }
+  return client;
+}
+
+// The closest reason code for a jwks-rsa error passed to jwt.verify's key callback.
+function keyErrorReason(e) {
+  if (e?.name === 'SigningKeyNotFoundError') return 'unknown_kid';
+  if (e?.isEndpointUnavailable) return 'key_set_unavailable'; // src/JwksClient.js:43-48
+  // "did not contain any (signing) keys": nothing in the set the client will use.
+  if (e?.name === 'JwksError') return /signing keys/.test(String(e.message)) ? 'unknown_kid' : 'key_set_unavailable';
+  return undefined;
+}
+
+// A token whose keys are published: jwt.verify with a key callback that asks jwks-rsa for the
+// header's `kid`, as jwks-rsa's README shows for jsonwebtoken.
+function verifyRemote(req, options) {
+  const client = remoteClient(req.jwks, req.mode);
+  return new Promise((resolve, reject) => {
+    let keyError = null;
+    const getKey = (header, callback) => client.getSigningKey(header.kid, (err, key) => {
+      if (err) { keyError = err; return callback(err); }
+      return callback(null, key.getPublicKey());
+    });
+    jwt.verify(req.token, getKey, options, (err, decoded) => {
+      if (!err) return resolve({ ok: true, header: decoded.header, claims: isObject(decoded.payload) ? decoded.payload : {} });
+      let header = null;
+      try { header = jwt.decode(req.token, { complete: true })?.header ?? null; } catch (_) { /* reasonOf says */ }
+      const reason = keyError ? keyErrorReason(keyError) : reasonOf(err, header, req.token);
+      return reject(new Refusal(reason, `jsonwebtoken with jwks-rsa: ${err.name}: ${err.message}`));
+    });
+  });
+}
+
 function verify(req) {
+  if (req.jwks) return verifyRemote(req, verifyOptions(req));
   let header = null;
   try { header = jwt.decode(req.token, { complete: true })?.header ?? null; } catch (_) { /* verify says */ }
 
@@ -115,14 +185,7 @@ function verify(req) {
     if (same.length > 0) candidates = same;
   }
 
-  const options = req.mode === 'defaults' ? { algorithms: req.algorithms, complete: true } : {
-    algorithms: req.algorithms,
-    issuer: req.issuer ?? undefined,
-    audience: req.audience ?? undefined,
-    clockTimestamp: req.now,
-    clockTolerance: req.leeway,
-    complete: true,
-  };
+  const options = verifyOptions(req);
   let failure = null;
   for (const jwk of candidates.length > 0 ? candidates : [null]) {
     let key;

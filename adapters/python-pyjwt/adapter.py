@@ -19,6 +19,9 @@ Defaults mode (``"mode": "defaults"``): ``jwt.decode_complete(token, key, algori
 Left at its defaults (api_jwt.py:52-63), PyJWT requires no claim, allows no leeway, compares
 ``iss`` with nothing (api_jwt.py:568-569), and, with no audience given, refuses every token
 that carries a non-empty ``aud`` (api_jwt.py:522-527).
+
+Keys published at a URL (a request with ``jwks``) are fetched by the library's own
+``jwt.PyJWKClient``, kept per URL, which picks the key by the token's ``kid``.
 """
 import json
 import math
@@ -88,7 +91,48 @@ def key_reason(e):
 def describe(_req):
     return {"ok": True, "name": "python-pyjwt", "version": jwt.__version__,
             "algorithms": ["HS256", "ES256", "RS256", "RS512"], "clock": "system",
-            "modes": ["configured", "defaults"], "cannot_enforce": CANNOT_ENFORCE}
+            "modes": ["configured", "defaults"], "cannot_enforce": CANNOT_ENFORCE,
+            "fetches_jwks": True}
+
+
+# One client per key set URL, kept as an application keeps its PyJWKClient (the harness never
+# sends one URL for two cases), at most REMOTE_KEPT at once, oldest dropped first.
+REMOTE_KEPT = 256
+remote_clients = {}
+
+
+def remote_client(jwks, mode):
+    """The library's own JWKS client for ``jwks`` (docs "Retrieve RSA signing keys from a JWKS
+    endpoint"): in configured mode with the request's timeout and refetch interval (``timeout``,
+    ``cooldown_duration``, jwks_client.py:35-46), in defaults mode with its defaults (30 s, 30 s)."""
+    client = remote_clients.get(jwks["url"])
+    if client is None:
+        if mode == "defaults":
+            client = jwt.PyJWKClient(jwks["url"])
+        else:
+            client = jwt.PyJWKClient(jwks["url"], timeout=jwks["timeout_ms"] / 1000,
+                                     cooldown_duration=jwks["refetch_after"])
+        if len(remote_clients) >= REMOTE_KEPT:
+            remote_clients.pop(next(iter(remote_clients)))
+        remote_clients[jwks["url"]] = client
+    return client
+
+
+def remote_key(req):
+    """The signing key the client picks for the token (jwks_client.py:235-275), or a failure."""
+    try:
+        return remote_client(req["jwks"], req.get("mode")).get_signing_key_from_jwt(req["token"]), None
+    except E.PyJWKClientConnectionError as e:
+        return None, fail(f"PyJWKClientConnectionError: {e}", "key_set_unavailable")
+    except E.PyJWKClientError as e:
+        # No key with the token's kid (or none the client counts as a signing key).
+        unusable = "did not return a json object" in str(e).lower()
+        return None, fail(f"PyJWKClientError: {e}", "key_set_unavailable" if unusable else "unknown_kid")
+    except (E.PyJWKSetError, E.PyJWKError, ValueError) as e:
+        # A body that is not JSON (json.load's ValueError) or not a key set.
+        return None, fail(f"{type(e).__name__}: {e}", "key_set_unavailable")
+    except E.InvalidTokenError as e:
+        return None, fail(f"{type(e).__name__}: {e}", reason_for(e))
 
 
 RSA_ALGS = ("RS256", "RS512")
@@ -115,9 +159,28 @@ def sign(req):
     return {"ok": True, "token": token}
 
 
+def configured_options(req):
+    """decode's options: the request's in configured mode, none in defaults mode."""
+    if req.get("mode") == "defaults":
+        return {}
+    return {"audience": req.get("audience"), "issuer": req.get("issuer"),
+            "leeway": req.get("leeway", 0),
+            "options": {"require": list(req.get("required") or [])}}
+
+
 def verify(req):
     token = req["token"]
     alg = None
+    if req.get("jwks"):
+        key, failure = remote_key(req)
+        if failure is not None:
+            return failure
+        try:
+            decoded = jwt.decode_complete(token, key, algorithms=req["algorithms"],
+                                          **configured_options(req))
+            return {"ok": True, "header": decoded["header"], "claims": decoded["payload"]}
+        except Exception as e:  # every failure is an answer, never an exit
+            return fail(f"{type(e).__name__}: {e}", reason_for(e))
     try:
         # Only to find the key its kid names; the header returned below is the verified one.
         header = jwt.get_unverified_header(token)
@@ -145,12 +208,7 @@ def verify(req):
             if unusable:
                 return fail(f"no usable key: {unusable[0][1]}", key_reason(unusable[0][1]))
             return fail(f"no configured key can verify {alg!r}", "no_key")
-        if req.get("mode") == "defaults":
-            configured = {}
-        else:
-            configured = {"audience": req.get("audience"), "issuer": req.get("issuer"),
-                          "leeway": req.get("leeway", 0),
-                          "options": {"require": list(req.get("required") or [])}}
+        configured = configured_options(req)
         for i, key in enumerate(keys):
             try:
                 decoded = jwt.decode_complete(token, key, algorithms=req["algorithms"],

@@ -207,6 +207,10 @@ fn yes() -> bool {
     true
 }
 
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 fn is_true(value: &bool) -> bool {
     *value
 }
@@ -303,6 +307,11 @@ pub struct Description {
     /// it out as a signer). Absent means it signs.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub signs: bool,
+    /// Extension: `true` for an implementation that fetches a key set from a verify request's
+    /// `jwks.url` itself, with its library's own JWKS client. Absent means it takes `keys` only,
+    /// and cases that publish their keys at a URL are skipped.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub fetches_jwks: bool,
 }
 
 impl Default for Description {
@@ -318,6 +327,7 @@ impl Default for Description {
             level: Level::Jose,
             profiles: Vec::new(),
             signs: true,
+            fetches_jwks: false,
         }
     }
 }
@@ -440,6 +450,23 @@ pub struct VerifyRequest {
     /// implementations, which answer with an identity instead of the decoded token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<ProviderVerify>,
+    /// Extension: fetch the keys from this key set URL instead (`keys` is then empty). Sent
+    /// only to implementations that declare `fetches_jwks`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks: Option<JwksSource>,
+}
+
+/// Where a verify request's keys are published, and how the fetching client is set up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct JwksSource {
+    /// An `http://` URL on the loopback interface serving a JWK set (RFC 7517 §5). The same
+    /// URL is never sent for two cases: a client kept per URL starts with an empty cache.
+    pub url: String,
+    /// The least time, in seconds, between a fetch and the next one that a token with an
+    /// unknown `kid` causes (a client's cooldown); 0 lets every unknown `kid` fetch again.
+    pub refetch_after: u64,
+    /// The most one fetch may take, in milliseconds.
+    pub timeout_ms: u64,
 }
 
 impl VerifyRequest {
@@ -617,6 +644,8 @@ pub struct WireResponse {
     pub profiles: Vec<String>,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub signs: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub fetches_jwks: bool,
     // sign
     pub token: Option<String>,
     // verify
@@ -648,6 +677,7 @@ impl Default for WireResponse {
             level: Level::Jose,
             profiles: Vec::new(),
             signs: true,
+            fetches_jwks: false,
             token: None,
             header: None,
             claims: None,
@@ -674,6 +704,7 @@ impl WireResponse {
             level: d.level,
             profiles: d.profiles,
             signs: d.signs,
+            fetches_jwks: d.fetches_jwks,
             ..Default::default()
         }
     }

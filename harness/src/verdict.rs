@@ -234,6 +234,10 @@ reasons! {
     /// No configured key can verify this algorithm.
     NoKey { alg: String } => "no_key", Header,
         format_args!("no configured key can verify {alg}");
+    /// The key set could not be fetched from its URL, or what came back is not a key set the
+    /// rules accept (policy.md §4.20); nothing verifies until it can be.
+    KeySetUnavailable { url: String, problem: String } => "key_set_unavailable", Header,
+        format_args!("no key set from {url}: {problem}");
     /// A required header member is missing (a profile rule, checked by the profile layer).
     HeaderMissing { member: String } => "header_missing", Profile,
         format_args!("the header must carry {member:?} for this provider");

@@ -63,6 +63,7 @@ fn verify_request(id: &str, alg: &str, token: &str, keys: Vec<Jwk>) -> VerifyReq
         audience: None,
         mode: Default::default(),
         provider: None,
+        jwks: None,
     }
 }
 
@@ -372,6 +373,7 @@ fn provider_level_answers_with_the_user() {
             claimed_user: claimed.map(str::to_owned),
             mode,
         }),
+        jwks: None,
     };
     match adapter.verify_provider(&request(&token, Mode::Required, None)) {
         Answer::Ok(ProviderAnswer::Verified(identity)) => {

@@ -894,3 +894,39 @@ fn verify_fetches_a_jwks_url_under_the_key_set_rules() {
     assert_eq!(https.status, 2);
     assert!(https.stderr.contains("only http://"), "{}", https.stderr);
 }
+
+#[test]
+fn jwks_timeout_bounds_the_fetch() {
+    use std::io::Read;
+    let d = dir("jwks-timeout");
+    let key = Key::test_rsa("salesforce-key-1");
+    let private = write(
+        &d.join("private.jwk"),
+        &serde_json::to_string(&key.to_jwk()).unwrap(),
+    );
+    #[rustfmt::skip]
+    let sign = idjwt(&["sign", "--provider", "salesforce", "--key", &private, "--user", "user-42", "--app-id", "app-7", "--now", NOW]);
+    assert_eq!(sign.status, 0, "{}", sign.stderr);
+    let token = sign.stdout.trim().to_owned();
+    let set = serde_json::json!({ "keys": [key.public_jwk()] }).to_string();
+    // A publisher that answers every request, two seconds late.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(2) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.read(&mut [0u8; 1024]);
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            let _ = stream.write_all(ok(&set).as_bytes());
+        }
+    });
+    #[rustfmt::skip]
+    let verify = |timeout: &str| idjwt(&["verify", "--provider", "salesforce", "--jwks-url", &url, "--jwks-timeout", timeout, "--app-id", "app-7", "--claimed-user", "user-42", "--now", "1700000060", &token]);
+    let waited = verify("10000");
+    assert_eq!(waited.status, 0, "{}{}", waited.stdout, waited.stderr);
+    let gave_up = verify("300");
+    assert_eq!(gave_up.status, 2, "{}{}", gave_up.stdout, gave_up.stderr);
+    assert!(gave_up.stderr.contains(&url), "{}", gave_up.stderr);
+    let zero = verify("0");
+    assert_eq!(zero.status, 2, "{}", zero.stderr);
+}

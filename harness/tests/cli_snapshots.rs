@@ -37,7 +37,7 @@ fn verify_output_for_representative_vectors() {
     let all = vectors::load(&dir).unwrap();
     for id in CASES {
         let case: &Case = all.iter().find(|c| c.id == *id).expect(id);
-        let report = common::cli_report(case);
+        let report = common::cli_report(case).expect(id);
         let name: String = id
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })

@@ -69,10 +69,13 @@ pub struct KeyArgs {
     #[arg(long = "key", value_name = "FILE")]
     pub keys: Vec<PathBuf>,
     /// A JWK set to fetch, under the same rules as a --key file: http:// only (serve a copy
-    /// locally; https is not spoken), 5 seconds, 1 MiB, redirects reported and not followed.
-    /// Repeatable.
+    /// locally; https is not spoken), within --jwks-timeout, 1 MiB, redirects reported and not
+    /// followed. Repeatable.
     #[arg(long = "jwks-url", value_name = "URL")]
     pub jwks_urls: Vec<String>,
+    /// How long fetching one --jwks-url may take, in milliseconds (default 5000).
+    #[arg(long = "jwks-timeout", value_name = "MS", value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub jwks_timeout_ms: Option<u64>,
     /// A file holding a raw HMAC secret (its bytes, one trailing newline removed). Without
     /// --key and --secret-file, the IDJWT_SECRET environment variable is used.
     #[arg(long, value_name = "FILE")]

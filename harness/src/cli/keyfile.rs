@@ -28,12 +28,18 @@ pub fn load(args: &KeyArgs, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<
     }
     for url in &args.jwks_urls {
         // One fetch: a command verifies one token, so there is no cache to refresh.
-        let remote = RemoteJwks::new(url, Limits::default(), std::time::Duration::ZERO).map_err(
-            |source| JwksFetchError::Http {
+        let limits = Limits {
+            timeout: args
+                .jwks_timeout_ms
+                .map_or(Limits::default().timeout, std::time::Duration::from_millis),
+            ..Limits::default()
+        };
+        let remote = RemoteJwks::new(url, limits, std::time::Duration::ZERO).map_err(|source| {
+            JwksFetchError::Http {
                 url: url.clone(),
                 source,
-            },
-        )?;
+            }
+        })?;
         let (set, _) = remote.keys_for(None)?;
         keys.extend(set.keys().iter().cloned());
     }

@@ -68,6 +68,7 @@ pub fn check(request: &Request<'_>) -> Result<Report, VerifyError> {
                 audience: None,
                 mode: VerifyMode::Configured,
                 provider: None,
+                jwks: None,
             };
             let verdict = match guard::catch(|| without_signature(&request)) {
                 Ok(Ok(_)) => Verdict::Verified {

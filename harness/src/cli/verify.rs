@@ -131,6 +131,7 @@ fn jwt_verdict(algorithms: &[Alg], ctx: &Context, keys: &[Jwk], token: Option<&s
         audience: None,
         mode: Default::default(),
         provider: None,
+        jwks: None,
     };
     match Reference::default().verify(&request) {
         Ok(_) => verified_without_identity(),

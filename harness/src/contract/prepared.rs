@@ -219,6 +219,7 @@ mod tests {
             audience: None,
             mode: Default::default(),
             provider: None,
+            jwks: None,
         };
         assert_eq!(cache.verify(&reference, &verify), reference.verify(&verify));
         assert_eq!(

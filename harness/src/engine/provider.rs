@@ -78,6 +78,7 @@ pub fn verify_request(
         audience,
         mode: Default::default(),
         provider: None,
+        jwks: None,
     })
 }
 

@@ -574,6 +574,7 @@ mod tests {
             audience: None,
             mode: Default::default(),
             provider: None,
+            jwks: None,
         }
     }
 

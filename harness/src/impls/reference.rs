@@ -7,11 +7,15 @@
 
 use crate::contract::prepared::{sign_unprepared, verify_unprepared};
 use crate::contract::{
-    Clock, Decoded, Description, Failure, Implementation, Jwk, KeyUse, PreparedKeys, SignRequest,
-    VerifyMode, VerifyRequest,
+    Clock, Decoded, Description, Failure, Implementation, Jwk, JwksSource, KeyUse, PreparedKeys,
+    SignRequest, VerifyMode, VerifyRequest,
 };
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use crate::engine::keys::{Key, KeyError, KeySet};
 use crate::engine::{self, Alg, JwsOptions, Limits};
+use crate::suite::remote_jwks::RemoteJwks;
 
 /// The reference engine (the oracle), enforcing every check of policy.md.
 #[derive(Clone, Copy, Debug, Default)]
@@ -41,6 +45,7 @@ impl Implementation for Reference {
             // Its defaults are the policy: `verify` does the same in both modes.
             modes: VerifyMode::ALL.to_vec(),
             defaults_clock: None,
+            fetches_jwks: true,
             ..Default::default()
         }
     }
@@ -91,7 +96,14 @@ impl Implementation for Reference {
         keys: &PreparedKeys,
         request: &VerifyRequest,
     ) -> Result<Decoded, Failure> {
-        let keys = keys.get::<Loaded>()?.as_ref().map_err(Clone::clone)?;
+        let fetched;
+        let keys = match &request.jwks {
+            Some(source) => {
+                fetched = fetch_keys(source, &request.token)?;
+                &fetched
+            }
+            None => keys.get::<Loaded>()?.as_ref().map_err(Clone::clone)?,
+        };
         // Names the engine does not implement can never match a token's alg; drop them.
         let algorithms: Vec<Alg> = request
             .algorithms
@@ -109,4 +121,56 @@ impl Implementation for Reference {
             &request.claim_checks(),
         )?)
     }
+}
+
+/// The key set published at `source.url` for `token`, through a client kept per URL as an
+/// application keeps its JWKS client: fetched on first use, and again once for a `kid` it does
+/// not hold when the last fetch is `refetch_after` old (policy.md §4.20).
+fn fetch_keys(source: &JwksSource, token: &str) -> Result<KeySet, Failure> {
+    /// Clients kept at once; beyond that the oldest are dropped (each case has a URL of its own).
+    const KEPT: usize = 256;
+    static CLIENTS: Mutex<Vec<(String, Arc<RemoteJwks>)>> = Mutex::new(Vec::new());
+    let unavailable = |problem: String| {
+        Failure::from(crate::Reason::KeySetUnavailable {
+            url: source.url.clone(),
+            problem,
+        })
+    };
+    let client = {
+        let mut clients = CLIENTS.lock().unwrap_or_else(|e| e.into_inner());
+        match clients.iter().find(|(url, _)| *url == source.url) {
+            Some((_, client)) => Arc::clone(client),
+            None => {
+                let limits = crate::suite::http::Limits {
+                    timeout: Duration::from_millis(source.timeout_ms),
+                    ..Default::default()
+                };
+                let refetch_after = Duration::from_secs(source.refetch_after);
+                let client = RemoteJwks::new(&source.url, limits, refetch_after)
+                    .map_err(|e| unavailable(e.to_string()))?;
+                let client = Arc::new(client);
+                if clients.len() >= KEPT {
+                    clients.remove(0);
+                }
+                clients.push((source.url.clone(), Arc::clone(&client)));
+                client
+            }
+        }
+    };
+    let header = header_of(token);
+    let kid = header
+        .as_ref()
+        .and_then(|h| h.get("kid"))
+        .and_then(|k| k.as_str());
+    client
+        .keys_for(kid)
+        .map(|(set, _)| set)
+        .map_err(|e| unavailable(e.to_string()))
+}
+
+/// The token's header as JSON, if it reads as one; the verifier reports whatever does not.
+fn header_of(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let segment = token.split('.').next()?;
+    let bytes = engine::compact::decode_segment(segment, crate::verdict::Part::Header).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }

@@ -112,6 +112,7 @@ pub(crate) fn verify_request_at(
         audience: Some(AUDIENCE.into()),
         mode: Default::default(),
         provider: None,
+        jwks: None,
     }
 }
 

@@ -67,6 +67,47 @@ pub struct Case {
     /// How the token was built, so that it can be rebuilt at another time for implementations
     /// whose clock cannot be injected.
     pub mint: Option<Mint>,
+    /// JOSE-level cases only: the keys are not configured but published at a URL, which the
+    /// implementation fetches with its own JWKS client (policy.md §4.20).
+    pub published: Option<Publication>,
+}
+
+/// How the harness's loopback publisher serves a case's key set, and how the client that
+/// fetches it is set up.
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    /// What the publisher answers, fetch after fetch; the last answer repeats.
+    pub answers: Vec<PublisherAnswer>,
+    /// A token verified first, without being judged, so that the client has fetched and cached
+    /// the set before `token` arrives (key rotation). It carries no date: it is never re-minted.
+    pub warm_up: Option<String>,
+    /// The client's least time between fetches caused by unknown `kid`s, seconds.
+    pub refetch_after: u64,
+    /// The most one fetch may take, milliseconds.
+    pub timeout_ms: u64,
+}
+
+/// One answer of the publisher. Keys are named by their place in the case's `keys`; only their
+/// public halves are published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PublisherAnswer {
+    /// `200` with the key set `{"keys":[…]}`.
+    KeySet { keys: Vec<usize> },
+    /// `200` with that key set and one more member that brings the document to `bytes` bytes.
+    Oversized { keys: Vec<usize>, bytes: usize },
+    /// `302` to the same path on another host name (`localhost` for `127.0.0.1`), where this
+    /// key set is served.
+    Redirect { keys: Vec<usize> },
+    /// This status with a short HTML body.
+    Status { status: u16 },
+    /// `200` with a body that is not JSON.
+    NotJson,
+    /// The connection is accepted and nothing is said for `millis`; then `200` with the key
+    /// set of these keys, for a client still waiting.
+    Slow { millis: u64, keys: Vec<usize> },
 }
 
 impl Case {
@@ -98,6 +139,7 @@ impl Case {
             audience: None,
             mode: Default::default(),
             provider: None,
+            jwks: None,
         }
     }
 }

@@ -359,6 +359,7 @@ fn describe_problem(bytes: &[u8]) -> Result<Description, String> {
         level: response.level,
         profiles: response.profiles,
         signs: response.signs,
+        fetches_jwks: response.fetches_jwks,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod mint;
 pub mod options;
 pub mod outcome;
 pub mod probe;
+pub mod publisher;
 pub mod remote_jwks;
 pub mod report;
 pub mod run;

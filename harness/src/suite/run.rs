@@ -9,8 +9,9 @@ use super::options::RunOptions;
 use super::outcome::{
     clip_detail, Actual, CaseResult, ClassInfo, ImplementationInfo, Outcome, Report, StaleException,
 };
+use super::publisher::verify_as_published;
 use super::subject::{InMode, Subject};
-use crate::contract::{Clock, Description, VerifyMode};
+use crate::contract::{Clock, Decoded, Description, Failure, VerifyMode};
 use crate::engine::provider::{verify_at_provider_level, verify_through, Judged, NoVerdict};
 use crate::profile::{builtin, Profile};
 use crate::verdict::{Reason, Verdict};
@@ -235,6 +236,9 @@ fn skip_reason(case: &Case, profile: Option<&Profile>, d: &Description) -> Optio
             }
         }
     }
+    if case.published.is_some() && !d.fetches_jwks {
+        return Some("fetches no key set itself, and this case publishes its keys at a URL".into());
+    }
     for check in &case.checks {
         if let Some(why) = d.limitation(check) {
             return Some(format!("cannot enforce {check}: {why}"));
@@ -248,6 +252,10 @@ fn skip_reason(case: &Case, profile: Option<&Profile>, d: &Description) -> Optio
     }
     None
 }
+
+/// The feature of a case about a setting of the implementation that defaults mode does not
+/// give it: skipped in that mode.
+pub const CONFIGURED_ONLY: &str = "configured-only";
 
 /// One case against one subject.
 pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
@@ -267,6 +275,20 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
             );
         }
     };
+    if subject.mode() == VerifyMode::Defaults && case.features.iter().any(|f| f == CONFIGURED_ONLY)
+    {
+        let reason =
+            "sets up the implementation (a fetch timeout) in a way defaults mode leaves to \
+                      the library";
+        return result(
+            case,
+            subject,
+            Outcome::Skip {
+                reason: reason.into(),
+            },
+            Actual::default(),
+        );
+    }
     if let Some(reason) = skip_reason(case, profile, d) {
         return result(case, subject, Outcome::Skip { reason }, Actual::default());
     }
@@ -461,7 +483,7 @@ enum Reached {
 
 fn reach(case: &Case, profile: Option<&Profile>, subject: &dyn Subject) -> Reached {
     let Some(profile) = profile else {
-        return match subject.verify(&case.jose_request()).into_result() {
+        return match verify_jose(case, subject) {
             Ok(Ok(_)) => Reached::Verdict {
                 verdict: Verdict::Verified {
                     identity: Default::default(),
@@ -496,6 +518,15 @@ fn reach(case: &Case, profile: Option<&Profile>, subject: &dyn Subject) -> Reach
         }),
         Err(NoVerdict::Broke(outcome)) => Reached::Broke(outcome),
     }
+}
+
+/// A JOSE-level case's verify request, answered (with its keys published when the case
+/// publishes them).
+fn verify_jose(case: &Case, subject: &dyn Subject) -> Result<Result<Decoded, Failure>, Outcome> {
+    verify_as_published(case, case.jose_request(), |request| {
+        subject.verify(request).into_result()
+    })
+    .map_err(|message| Outcome::Crash { message })?
 }
 
 fn run_once(

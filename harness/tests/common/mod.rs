@@ -121,8 +121,10 @@ pub fn obj(v: Value) -> Map<String, Value> {
 }
 
 /// The report `idjwt verify` gives on a golden vector: its keys, context, clock and token, through
-/// the CLI's own code path.
-pub fn cli_report(case: &idjwt::suite::case::Case) -> idjwt::cli::report::Report {
+/// the CLI's own code path. For a case that publishes its keys they are loaded as
+/// `--jwks-url` loads them (one fetch per command: a warm-up command first when the case has
+/// one); `Err` is the error such a command stops with, verifying nothing (exit 2).
+pub fn cli_report(case: &idjwt::suite::case::Case) -> Result<idjwt::cli::report::Report, String> {
     use idjwt::cli::explain::Layers;
     use idjwt::cli::verify::{verify, Request};
     let algorithms: Vec<Alg> = case
@@ -134,11 +136,34 @@ pub fn cli_report(case: &idjwt::suite::case::Case) -> idjwt::cli::report::Report
         Some(p) => Layers::Provider(builtin(p).expect("a built-in profile")),
         None => Layers::Jwt(&algorithms),
     };
+    let keys = match &case.published {
+        None => case.keys.clone(),
+        Some(_) => published_keys(case)?,
+    };
     let request = Request {
         layers,
         ctx: case.context(),
-        keys: case.keys.clone(),
+        keys,
         token: case.token.as_deref(),
     };
-    verify(&request).unwrap_or_else(|e| panic!("{}: {e}", case.id))
+    Ok(verify(&request).unwrap_or_else(|e| panic!("{}: {e}", case.id)))
+}
+
+/// The keys `idjwt verify --jwks-url` loads for a case that publishes its keys, or the error
+/// it stops with.
+fn published_keys(case: &idjwt::suite::case::Case) -> Result<Vec<idjwt::Jwk>, String> {
+    use idjwt::cli::args::KeyArgs;
+    use idjwt::cli::keyfile::{load, public_jwks};
+    use idjwt::suite::publisher::verify_as_published;
+    verify_as_published(case, case.jose_request(), |request| {
+        let url = request.jwks.as_ref().expect("a published case").url.clone();
+        let args = KeyArgs {
+            jwks_urls: vec![url],
+            jwks_timeout_ms: request.jwks.as_ref().map(|j| j.timeout_ms),
+            ..Default::default()
+        };
+        load(&args, &|_| None).map_err(|e| e.to_string())
+    })
+    .unwrap_or_else(|e| panic!("{}: {e}", case.id))
+    .map(|keys| public_jwks(&keys))
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::super::case::{Case, CaseContext, Expectation, SignatureForm, VectorFile};
+use super::super::case::{Case, CaseContext, Expectation, Publication, SignatureForm, VectorFile};
 use super::identity;
 use super::token::{family_alg, Obj, Text, Tok};
 use crate::contract::{checks, Jwk};
@@ -388,6 +388,7 @@ pub(crate) struct Draft {
     keys: Vec<Jwk>,
     context: CaseContext,
     token: Token,
+    published: Option<Publication>,
 }
 
 impl Draft {
@@ -406,6 +407,7 @@ impl Draft {
             keys: Vec::new(),
             context: CaseContext::default(),
             token: Token::Missing,
+            published: None,
         }
     }
 
@@ -450,6 +452,12 @@ impl Draft {
 
     pub fn jwks(mut self, keys: Vec<Jwk>) -> Draft {
         self.keys = keys;
+        self
+    }
+
+    /// Publishes the keys at a URL instead of configuring them.
+    pub fn published(mut self, publication: Publication) -> Draft {
+        self.published = Some(publication);
         self
     }
 
@@ -574,6 +582,7 @@ impl Draft {
             expected_reason: reason,
             expected_identity,
             mint: recipe,
+            published: self.published,
         }
     }
 }

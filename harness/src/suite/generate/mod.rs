@@ -25,6 +25,7 @@ mod braze;
 mod claims;
 pub(crate) mod draft;
 mod drift;
+mod fetch;
 mod header;
 mod identity;
 mod intercom;
@@ -94,6 +95,7 @@ pub fn all() -> Vec<VectorFile> {
         wycheproof::file(),
         rsa::file(),
         jwks::file(),
+        fetch::file(),
     ];
     for (id, description, generate, _) in PROVIDER_NAMESPACES {
         let mut cases = Vec::new();

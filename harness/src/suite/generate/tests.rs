@@ -14,6 +14,7 @@ use crate::impls::reference::Reference;
 use crate::profile::{builtin, builtin_ids};
 use crate::suite::case::{Case, Expectation};
 use crate::suite::mint::mint;
+use crate::suite::publisher::verify_as_published;
 use crate::verdict::Reason;
 
 /// Cases where the reference engine disagrees with policy.md (real engine bugs, reported
@@ -164,7 +165,9 @@ fn reference_agrees_with_every_vector() {
                     v.identity().cloned(),
                 )
             }
-            None => match reference.verify(&c.jose_request()) {
+            None => match verify_as_published(&c, c.jose_request(), |r| reference.verify(r))
+                .unwrap_or_else(|e| panic!("{}: {e}", c.id))
+            {
                 Ok(_) => ("verified".to_owned(), None, None),
                 Err(f) => ("rejected".to_owned(), f.reason, None),
             },
