@@ -195,6 +195,23 @@ function answer(decoded) {
   return { ok: true, header: decoded.header, claims: decoded.payload };
 }
 
+// createVerifier's options for `key`: the request's in configured mode; in defaults mode the
+// allow-list alone (`complete` only makes it return the header too).
+function verifierOptions(req, key) {
+  if (req.mode === 'defaults') return { key, algorithms: req.algorithms, complete: true };
+  return {
+    key,
+    algorithms: req.algorithms,
+    allowedIss: req.issuer ?? undefined,
+    allowedAud: req.audience ?? undefined,
+    clockTimestamp: req.now * 1000,
+    clockTolerance: req.leeway * 1000,
+    requiredClaims: req.required ?? [],
+    complete: true,
+    cache: false,
+  };
+}
+
 async function verifyConfigured(req) {
   // The key function receives the decoded token (src/verifier.js:441, src/utils.js:3-14) and
   // picks the key by `kid`; for a token without `kid` the attempt number picks the family key.
@@ -210,17 +227,7 @@ async function verifyConfigured(req) {
   let failure = null;
   for (; attempt < tried; attempt += 1) {
     try {
-      const verifier = createVerifier({
-        key: keyFor,
-        algorithms: req.algorithms,
-        allowedIss: req.issuer ?? undefined,
-        allowedAud: req.audience ?? undefined,
-        clockTimestamp: req.now * 1000,
-        clockTolerance: req.leeway * 1000,
-        requiredClaims: req.required ?? [],
-        complete: true,
-        cache: false,
-      });
+      const verifier = createVerifier(verifierOptions(req, keyFor));
       return answer(await verifier(req.token));
     } catch (e) {
       const err = refusal(e, req.token, jwk);
@@ -243,7 +250,7 @@ async function verifyDefaults(req) {
   let failure = null;
   for (const jwk of picked) {
     try {
-      const verifier = createVerifier({ key: keyMaterial(jwk, 'verify'), algorithms: req.algorithms, complete: true });
+      const verifier = createVerifier(verifierOptions(req, keyMaterial(jwk, 'verify')));
       return answer(verifier(req.token));
     } catch (e) {
       const err = refusal(e, req.token, jwk);
@@ -301,19 +308,8 @@ async function verifyRemote(req) {
       throw e;
     }
   };
-  const options = req.mode === 'defaults' ? { key, algorithms: req.algorithms, complete: true } : {
-    key,
-    algorithms: req.algorithms,
-    allowedIss: req.issuer ?? undefined,
-    allowedAud: req.audience ?? undefined,
-    clockTimestamp: req.now * 1000,
-    clockTolerance: req.leeway * 1000,
-    requiredClaims: req.required ?? [],
-    complete: true,
-    cache: false,
-  };
   try {
-    return answer(await createVerifier(options)(req.token));
+    return answer(await createVerifier(verifierOptions(req, key))(req.token));
   } catch (e) {
     if (keyError === null) throw refusal(e, req.token, null);
     throw new Refusal(remoteReason(keyError), `fast-jwt with get-jwks: ${keyError.code ?? keyError.name}: ${keyError.message}`);

@@ -18,10 +18,14 @@
 # same key-finder block. Left at the gem's defaults (configuration/decode_configuration.rb:17-28,
 # merged in jwt.rb:29), `exp` and `nbf` are compared with no leeway, `iss` and `aud` not at all,
 # and no claim is required.
+#
+# Keys published at a URL (a request with `jwks`) go to `JWT.decode` as the `jwks:` option, a
+# loader per URL (RemoteSet below) that the gem's JWK::KeyFinder calls; the gem picks the key.
 
 require 'base64'
 require 'json'
 require 'jwt'
+require 'net/http'
 
 NAME = 'ruby-jwt'
 CANNOT_ENFORCE = [
@@ -35,6 +39,8 @@ CANNOT_ENFORCE = [
 
 # Raised by the key finder when the token's kid names no configured key.
 class UnknownKid < StandardError; end
+# Raised by a key-set loader when the publisher's answer is not a key set.
+class KeySetUnavailable < StandardError; end
 # Raised by the key finder when the key the kid names cannot be imported.
 class UnusableKey < StandardError; end
 
@@ -47,6 +53,12 @@ end
 # [exception class, text in its message (downcased), reason code]: the first match wins.
 RULES = [
   [UnknownKid, '', 'unknown_kid'],
+  [KeySetUnavailable, '', 'key_set_unavailable'],
+  [Net::OpenTimeout, '', 'key_set_unavailable'],
+  [Net::ReadTimeout, '', 'key_set_unavailable'],
+  [SystemCallError, '', 'key_set_unavailable'], # connection refused or reset by the publisher
+  [JWT::DecodeError, 'could not find public key', 'unknown_kid'],
+  [JWT::DecodeError, 'no key id (kid) found', 'header_missing'],
   [UnusableKey, 'cannot be empty', 'empty_key'],
   [UnusableKey, '', 'invalid_key'],
   [JWT::VerificationError, '', 'bad_signature'],
@@ -113,7 +125,7 @@ end
 def describe(_req)
   { 'ok' => true, 'name' => NAME, 'version' => JWT::VERSION::STRING,
     'algorithms' => %w[HS256 ES256 RS256 RS512], 'clock' => 'system',
-    'modes' => %w[configured defaults], 'cannot_enforce' => CANNOT_ENFORCE }
+    'modes' => %w[configured defaults], 'cannot_enforce' => CANNOT_ENFORCE, 'fetches_jwks' => true }
 end
 
 def sign(req)
@@ -154,6 +166,53 @@ def keys_for(header, jwks)
   same.empty? ? keys : same
 end
 
+# A key-set loader for one URL, written as ruby-jwt's README writes one for `jwks:` (the gem
+# fetches nothing itself): JWK::KeyFinder calls it for the set, and again with
+# `kid_not_found: true` for a kid the set lacks (jwk/key_finder.rb:25-36), which fetches the
+# set again once `refetch_after` seconds have passed since the last fetch. The fetch is
+# Net::HTTP's, which follows no redirect; configured mode sets its open and read timeouts from
+# the request, defaults mode leaves Net::HTTP's (60 s) and the README's 300-second grace.
+class RemoteSet
+  README_GRACE = 300
+
+  def initialize(jwks, mode)
+    @uri = URI(jwks['url'])
+    @timeout = mode == 'defaults' ? nil : jwks['timeout_ms'] / 1000.0
+    @refetch_after = mode == 'defaults' ? README_GRACE : jwks['refetch_after']
+    @set = nil
+    @fetched_at = nil
+  end
+
+  def call(options = {})
+    @set = nil if options[:kid_not_found] && Time.now - @fetched_at >= @refetch_after
+    @set ||= fetch
+  end
+
+  private
+
+  def fetch
+    http = Net::HTTP.new(@uri.host, @uri.port)
+    http.open_timeout = http.read_timeout = @timeout if @timeout
+    response = http.request(Net::HTTP::Get.new(@uri))
+    @fetched_at = Time.now
+    raise KeySetUnavailable, "HTTP #{response.code} from #{@uri}" unless response.is_a?(Net::HTTPOK)
+
+    JSON.parse(response.body)
+  rescue JSON::ParserError => e
+    raise KeySetUnavailable, "the answer from #{@uri} is not JSON: #{e.message.lines.first}"
+  end
+end
+
+# One loader per key set URL, kept as an application keeps it (the harness never sends one URL
+# for two cases), at most REMOTE_KEPT at once.
+REMOTE_KEPT = 256
+REMOTE_SETS = {}
+
+def remote_set(jwks, mode)
+  REMOTE_SETS.shift if !REMOTE_SETS.key?(jwks['url']) && REMOTE_SETS.size >= REMOTE_KEPT
+  REMOTE_SETS[jwks['url']] ||= RemoteSet.new(jwks, mode)
+end
+
 def verify(req)
   options = { algorithms: req['algorithms'] }
   unless req['mode'] == 'defaults'
@@ -161,7 +220,11 @@ def verify(req)
     options.merge!(iss: req['issuer'], verify_iss: true) unless req['issuer'].nil?
     options.merge!(aud: req['audience'], verify_aud: true) unless req['audience'].nil?
   end
-  claims, header = JWT.decode(req['token'], nil, true, options) { |h| keys_for(h, req['keys']) }
+  claims, header = if req['jwks']
+                      JWT.decode(req['token'], nil, true, options.merge(jwks: remote_set(req['jwks'], req['mode'])))
+                    else
+                      JWT.decode(req['token'], nil, true, options) { |h| keys_for(h, req['keys']) }
+                    end
   unless claims.is_a?(Hash)
     # Without options nothing calls a Hash method on the payload (verify.rb:41, 80 only ask
     # `include?`, which an Array answers too), so the gem accepts a payload that is a JSON

@@ -844,9 +844,10 @@ fn ok(body: &str) -> String {
     )
 }
 
-#[test]
-fn verify_fetches_a_jwks_url_under_the_key_set_rules() {
-    let d = dir("jwks-url");
+/// A Salesforce test key and a token it signed for `user-42` of `app-7` (made in directory
+/// `name`).
+fn salesforce_token(name: &str) -> (Key, String) {
+    let d = dir(name);
     let key = Key::test_rsa("salesforce-key-1");
     let private = write(
         &d.join("private.jwk"),
@@ -855,7 +856,13 @@ fn verify_fetches_a_jwks_url_under_the_key_set_rules() {
     #[rustfmt::skip]
     let sign = idjwt(&["sign", "--provider", "salesforce", "--key", &private, "--user", "user-42", "--app-id", "app-7", "--now", NOW]);
     assert_eq!(sign.status, 0, "{}", sign.stderr);
-    let token = sign.stdout.trim();
+    (key, sign.stdout.trim().to_owned())
+}
+
+#[test]
+fn verify_fetches_a_jwks_url_under_the_key_set_rules() {
+    let (key, token) = salesforce_token("jwks-url");
+    let token = token.as_str();
     let set = |edit: &dyn Fn(&mut serde_json::Value)| {
         let mut jwk = serde_json::to_value(key.public_jwk()).unwrap();
         edit(&mut jwk);
@@ -898,16 +905,7 @@ fn verify_fetches_a_jwks_url_under_the_key_set_rules() {
 #[test]
 fn jwks_timeout_bounds_the_fetch() {
     use std::io::Read;
-    let d = dir("jwks-timeout");
-    let key = Key::test_rsa("salesforce-key-1");
-    let private = write(
-        &d.join("private.jwk"),
-        &serde_json::to_string(&key.to_jwk()).unwrap(),
-    );
-    #[rustfmt::skip]
-    let sign = idjwt(&["sign", "--provider", "salesforce", "--key", &private, "--user", "user-42", "--app-id", "app-7", "--now", NOW]);
-    assert_eq!(sign.status, 0, "{}", sign.stderr);
-    let token = sign.stdout.trim().to_owned();
+    let (key, token) = salesforce_token("jwks-timeout");
     let set = serde_json::json!({ "keys": [key.public_jwk()] }).to_string();
     // A publisher that answers every request, two seconds late.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

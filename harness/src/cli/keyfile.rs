@@ -14,7 +14,7 @@ use super::error::CliError;
 use crate::contract::Jwk;
 use crate::engine::keys::{Key, KeySet};
 use crate::suite::http::Limits;
-use crate::suite::remote_jwks::{JwksFetchError, RemoteJwks};
+use crate::suite::remote_jwks::RemoteJwks;
 
 /// The environment variable holding a raw HMAC secret.
 pub const SECRET_ENV: &str = "IDJWT_SECRET";
@@ -34,12 +34,7 @@ pub fn load(args: &KeyArgs, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<
                 .map_or(Limits::default().timeout, std::time::Duration::from_millis),
             ..Limits::default()
         };
-        let remote = RemoteJwks::new(url, limits, std::time::Duration::ZERO).map_err(|source| {
-            JwksFetchError::Http {
-                url: url.clone(),
-                source,
-            }
-        })?;
+        let remote = RemoteJwks::new(url, limits, std::time::Duration::ZERO)?;
         let (set, _) = remote.keys_for(None)?;
         keys.extend(set.keys().iter().cloned());
     }

@@ -147,7 +147,7 @@ fn fetch_keys(source: &JwksSource, token: &str) -> Result<KeySet, Failure> {
                 };
                 let refetch_after = Duration::from_secs(source.refetch_after);
                 let client = RemoteJwks::new(&source.url, limits, refetch_after)
-                    .map_err(|e| unavailable(e.to_string()))?;
+                    .map_err(|e| unavailable(e.problem()))?;
                 let client = Arc::new(client);
                 if clients.len() >= KEPT {
                     clients.remove(0);
@@ -165,7 +165,7 @@ fn fetch_keys(source: &JwksSource, token: &str) -> Result<KeySet, Failure> {
     client
         .keys_for(kid)
         .map(|(set, _)| set)
-        .map_err(|e| unavailable(e.to_string()))
+        .map_err(|e| unavailable(e.problem()))
 }
 
 /// The token's header as JSON, if it reads as one; the verifier reports whatever does not.

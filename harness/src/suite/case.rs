@@ -31,7 +31,9 @@ pub struct Case {
     pub description: String,
     /// Where the expected verdict comes from: an RFC section, a CVE, or a seed sentence.
     pub basis: String,
-    /// Labels for filtering (`dos`, `low-s-only`, `time`, `seed-example`, …).
+    /// Labels for filtering (`dos`, `low-s-only`, `time`, `seed-example`, …);
+    /// `configured-only` marks a case about a setting that defaults mode does not give the
+    /// implementation, which is skipped in that mode.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<String>,
     /// The checks (codes of `idjwt::contract::checks`) this case exercises: an implementation

@@ -21,7 +21,7 @@ pub enum JwksFetchError {
     #[error("fetching the key set from {url}: {source}")]
     Http { url: String, source: HttpError },
     /// The publisher answered with another status than 200.
-    #[error("fetching the key set from {url}: HTTP {status}{}", redirect.as_deref().map(|to| format!(", redirect to {to}, not followed")).unwrap_or_default())]
+    #[error("fetching the key set from {url}: {}", self.problem())]
     Status {
         url: String,
         status: u16,
@@ -30,6 +30,22 @@ pub enum JwksFetchError {
     /// The document is not a key set the rules accept.
     #[error("the key set from {url}: {source}")]
     Keys { url: String, source: KeyError },
+}
+
+impl JwksFetchError {
+    /// What went wrong, without the URL (for a message that names it already).
+    pub fn problem(&self) -> String {
+        match self {
+            JwksFetchError::Http { source, .. } => source.to_string(),
+            JwksFetchError::Status {
+                status, redirect, ..
+            } => match redirect {
+                Some(to) => format!("HTTP {status}, redirect to {to}, not followed"),
+                None => format!("HTTP {status}"),
+            },
+            JwksFetchError::Keys { source, .. } => source.to_string(),
+        }
+    }
 }
 
 /// A cached remote key set.
@@ -55,9 +71,12 @@ pub enum Fetched {
 impl RemoteJwks {
     /// A key set at `url`, fetched on first use; `refetch_after` bounds how often an unknown
     /// `kid` fetches it again.
-    pub fn new(url: &str, limits: Limits, refetch_after: Duration) -> Result<Self, HttpError> {
+    pub fn new(url: &str, limits: Limits, refetch_after: Duration) -> Result<Self, JwksFetchError> {
         Ok(RemoteJwks {
-            url: Url::parse(url)?,
+            url: Url::parse(url).map_err(|source| JwksFetchError::Http {
+                url: url.to_owned(),
+                source,
+            })?,
             text: url.to_owned(),
             limits,
             refetch_after,

@@ -5,11 +5,11 @@
 //! client's timeout, a broken set).
 
 use super::draft::{jose, NOW};
-use super::token::{Text, Tok};
+use super::token::signed_jws;
 use crate::contract::{checks, Jwk};
 use crate::engine::keys::Key;
 use crate::engine::Alg;
-use crate::suite::case::{Case, Publication, PublisherAnswer, SignatureForm, VectorFile};
+use crate::suite::case::{Case, Publication, PublisherAnswer, VectorFile};
 use crate::suite::run::CONFIGURED_ONLY;
 
 const NS: &str = "fetch";
@@ -70,21 +70,6 @@ fn key(alg: Alg, n: u32) -> Key {
     )
 }
 
-/// A token signed by `key` with `payload`, naming its kid when `with_kid`.
-fn signed(alg: Alg, key: &Key, with_kid: bool, payload: &str) -> Tok {
-    let header = match (&key.kid, with_kid) {
-        (Some(kid), true) => format!(r#"{{"alg":"{}","kid":"{kid}"}}"#, alg.as_str()),
-        _ => format!(r#"{{"alg":"{}"}}"#, alg.as_str()),
-    };
-    Tok {
-        header: Text::Raw(header),
-        payload: Text::Raw(payload.into()),
-        alg: alg.into(),
-        key: key.clone(),
-        form: SignatureForm::Valid,
-    }
-}
-
 /// A publication answering `answers`, with the suite's timeout and no refetch interval.
 fn publishing(answers: Vec<PublisherAnswer>) -> Publication {
     Publication {
@@ -111,19 +96,19 @@ fn found(out: &mut Vec<Case>, alg: Alg) {
     let k = key(alg, 1);
     let a = alg.as_str();
     let one = || publishing(vec![set(&[0])]);
-    out.push(case(alg, "published", &format!("The key set at the URL holds one key; a {a} token it signed, with its kid."), PUBLISHED).keys(std::slice::from_ref(&k)).published(one()).tok(signed(alg, &k, true, PAYLOAD)).verified());
-    out.push(case(alg, "published-no-kid", &format!("The key set at the URL holds one key; a {a} token it signed, without kid."), NO_KID).keys(std::slice::from_ref(&k)).published(one()).tok(signed(alg, &k, false, PAYLOAD)).verified());
+    out.push(case(alg, "published", &format!("The key set at the URL holds one key; a {a} token it signed, with its kid."), PUBLISHED).keys(std::slice::from_ref(&k)).published(one()).tok(signed_jws(alg, &k, true, PAYLOAD)).verified());
+    out.push(case(alg, "published-no-kid", &format!("The key set at the URL holds one key; a {a} token it signed, without kid."), NO_KID).keys(std::slice::from_ref(&k)).published(one()).tok(signed_jws(alg, &k, false, PAYLOAD)).verified());
     let marked: Jwk = Jwk { use_: Some("enc".into()), ..k.to_jwk() };
-    out.push(case(alg, "published-use-enc", &format!("The key set at the URL holds one key, with \"use\": \"enc\"; a {a} token it signed, with its kid."), KEY_USE).checks(&[checks::KEY_USE]).jwks(vec![marked]).published(one()).tok(signed(alg, &k, true, PAYLOAD)).rejected("key_not_permitted"));
+    out.push(case(alg, "published-use-enc", &format!("The key set at the URL holds one key, with \"use\": \"enc\"; a {a} token it signed, with its kid."), KEY_USE).checks(&[checks::KEY_USE]).jwks(vec![marked]).published(one()).tok(signed_jws(alg, &k, true, PAYLOAD)).rejected("key_not_permitted"));
 }
 
 #[rustfmt::skip]
 fn rotation(out: &mut Vec<Case>) {
     let rs = Alg::RS256;
     let (k1, k2) = (key(rs, 1), key(rs, 2));
-    let warm_up = signed(rs, &k1, true, WARM_UP_PAYLOAD).at(NOW);
+    let warm_up = signed_jws(rs, &k1, true, WARM_UP_PAYLOAD).at(NOW);
     let rotated = Publication { warm_up: Some(warm_up), ..publishing(vec![set(&[0]), set(&[0, 1])]) };
-    out.push(case(rs, "rotated-key-found", "The client has fetched and cached a set holding key 1 (a warm-up token it signed was verified first); the publisher has since added key 2; an RS256 token signed by key 2, with its kid. The client may fetch again at once.", ROTATED).keys(&[k1, k2.clone()]).published(rotated).tok(signed(rs, &k2, true, PAYLOAD)).verified());
+    out.push(case(rs, "rotated-key-found", "The client has fetched and cached a set holding key 1 (a warm-up token it signed was verified first); the publisher has since added key 2; an RS256 token signed by key 2, with its kid. The client may fetch again at once.", ROTATED).keys(&[k1, k2.clone()]).published(rotated).tok(signed_jws(rs, &k2, true, PAYLOAD)).verified());
 }
 
 #[rustfmt::skip]
@@ -131,9 +116,9 @@ fn publisher_failures(out: &mut Vec<Case>) {
     let rs = Alg::RS256;
     let k = key(rs, 1);
     let elsewhere = Key::test_for(rs, "fetch-rs256-elsewhere");
-    let token = || signed(rs, &k, true, PAYLOAD);
+    let token = || signed_jws(rs, &k, true, PAYLOAD);
     let failing = |answer: PublisherAnswer| publishing(vec![answer]);
-    out.push(case(rs, "redirect-to-other-host", "The URL answers 302 to another host name, which serves a set holding another key; an RS256 token signed by that other key, with its kid.", REDIRECT).keys(&[k.clone(), elsewhere.clone()]).published(failing(PublisherAnswer::Redirect { keys: vec![1] })).tok(signed(rs, &elsewhere, true, PAYLOAD)).rejected("key_set_unavailable"));
+    out.push(case(rs, "redirect-to-other-host", "The URL answers 302 to another host name, which serves a set holding another key; an RS256 token signed by that other key, with its kid.", REDIRECT).keys(&[k.clone(), elsewhere.clone()]).published(failing(PublisherAnswer::Redirect { keys: vec![1] })).tok(signed_jws(rs, &elsewhere, true, PAYLOAD)).rejected("key_set_unavailable"));
     out.push(case(rs, "oversized-set", "The URL serves the set holding the signing key with one more member that makes the document 2 MiB; an RS256 token signed by that key.", OVERSIZED_BASIS).features(&["dos"]).keys(std::slice::from_ref(&k)).published(failing(PublisherAnswer::Oversized { keys: vec![0], bytes: OVERSIZED })).tok(token()).rejected("key_set_unavailable"));
     out.push(case(rs, "not-json", "The URL answers 200 with HTML instead of a key set; an RS256 token signed by the configured key.", BROKEN).keys(std::slice::from_ref(&k)).published(failing(PublisherAnswer::NotJson)).tok(token()).rejected("key_set_unavailable"));
     out.push(case(rs, "status-500", "The URL answers 500; an RS256 token signed by the key it would publish.", BROKEN).keys(std::slice::from_ref(&k)).published(failing(PublisherAnswer::Status { status: 500 })).tok(token()).rejected("key_set_unavailable"));

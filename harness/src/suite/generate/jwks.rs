@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
 use super::draft::jose;
-use super::token::{Text, Tok};
+use super::token::{signed_jws, Text, Tok};
 use crate::contract::{checks, Jwk};
 use crate::engine::keys::Key;
 use crate::engine::Alg;
@@ -70,17 +70,7 @@ fn jwk(key: &Key, edit: impl FnOnce(&mut Jwk)) -> Jwk {
 
 /// A token signed by `key`, with its kid in the header when `with_kid`.
 fn signed(alg: Alg, key: &Key, with_kid: bool) -> Tok {
-    let header = match (&key.kid, with_kid) {
-        (Some(kid), true) => format!(r#"{{"alg":"{}","kid":"{kid}"}}"#, alg.as_str()),
-        _ => format!(r#"{{"alg":"{}"}}"#, alg.as_str()),
-    };
-    Tok {
-        header: Text::Raw(header),
-        payload: Text::Raw(PAYLOAD.into()),
-        alg: alg.into(),
-        key: key.clone(),
-        form: SignatureForm::Valid,
-    }
+    signed_jws(alg, key, with_kid, PAYLOAD)
 }
 
 /// A case named `<alg>-<name>` with `alg` and `more` allowed.

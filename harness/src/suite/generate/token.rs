@@ -241,3 +241,19 @@ pub(crate) fn family_alg(key: &Key) -> Alg {
         .find(|alg| key.fits(*alg))
         .unwrap_or(Alg::HS256)
 }
+
+/// A token over `payload` signed by `key`, its header `alg` alone or, when `with_kid`, `alg` and
+/// the key's `kid`.
+pub(super) fn signed_jws(alg: Alg, key: &Key, with_kid: bool, payload: &str) -> Tok {
+    let header = match (&key.kid, with_kid) {
+        (Some(kid), true) => format!(r#"{{"alg":"{}","kid":"{kid}"}}"#, alg.as_str()),
+        _ => format!(r#"{{"alg":"{}"}}"#, alg.as_str()),
+    };
+    Tok {
+        header: Text::Raw(header),
+        payload: Text::Raw(payload.into()),
+        alg: alg.into(),
+        key: key.clone(),
+        form: SignatureForm::Valid,
+    }
+}
