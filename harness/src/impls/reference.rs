@@ -3,16 +3,18 @@
 //! Loading a JWK is the costliest part of a request after the signature itself (an EC private
 //! key's public point is recomputed and compared; an HMAC key is hashed into its keyed state), so
 //! the reference prepares keys like every other implementation: loaded once into a [`KeySet`],
-//! kept by whoever sends many requests with them ([`crate::contract::KeyCache`]).
+//! kept by whoever sends many requests with them ([`crate::contract::KeyCache`]). A request
+//! whose keys are published at a URL (`jwks`) is verified with the set a client kept per URL
+//! fetched ([`RemoteJwks`], policy.md §4.20).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crate::contract::prepared::{sign_unprepared, verify_unprepared};
 use crate::contract::{
     Clock, Decoded, Description, Failure, Implementation, Jwk, JwksSource, KeyUse, PreparedKeys,
     SignRequest, VerifyMode, VerifyRequest,
 };
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
 use crate::engine::keys::{Key, KeyError, KeySet};
 use crate::engine::{self, Alg, JwsOptions, Limits};
 use crate::suite::remote_jwks::RemoteJwks;

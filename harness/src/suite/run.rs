@@ -277,9 +277,8 @@ pub fn evaluate(case: &Case, subject: &dyn Subject) -> CaseResult {
     };
     if subject.mode() == VerifyMode::Defaults && case.features.iter().any(|f| f == CONFIGURED_ONLY)
     {
-        let reason =
-            "sets up the implementation (a fetch timeout) in a way defaults mode leaves to \
-                      the library";
+        let reason = "sets up the implementation (a fetch timeout) in a way defaults mode \
+                      leaves to the library";
         return result(
             case,
             subject,
@@ -426,10 +425,10 @@ fn needs_early_second(case: &Case, subject: &Description) -> bool {
 const START_BY_MS: i64 = 300;
 
 /// Waits until just after the start of the next second unless the wall clock is within
-/// [`START_BY_MS`] of the start of one. A case with a date inside a second is pinned at a whole second; a library
-/// that reads its clock to the millisecond sees that case only before the half second
-/// (`exp = now + 0.5` has passed at `now + 0.7`), so such cases are minted early in a second,
-/// and measured again when the answer comes after [`EARLY_MS`].
+/// [`START_BY_MS`] of the start of one. A case with a date inside a second is pinned at a whole
+/// second; a library that reads its clock to the millisecond sees that case only before the
+/// half second (`exp = now + 0.5` has passed at `now + 0.7`), so such cases are minted early in
+/// a second, and measured again when the answer comes after [`EARLY_MS`].
 fn wait_for_early_second() {
     let into = millis_since_epoch().rem_euclid(1000);
     if into > START_BY_MS {
