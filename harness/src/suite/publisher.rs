@@ -135,12 +135,12 @@ impl Publisher {
         let mut answers = Vec::with_capacity(publication.answers.len());
         for answer in &publication.answers {
             answers.push(match answer {
-                PublisherAnswer::KeySet { keys } => json_body(200, &set(keys)?),
+                PublisherAnswer::KeySet { keys } => json_body(&set(keys)?),
                 PublisherAnswer::Oversized { keys, bytes } => {
-                    json_body(200, &padded(set(keys)?, *bytes))
+                    json_body(&padded(set(keys)?, *bytes))
                 }
                 PublisherAnswer::Redirect { keys } => {
-                    moved = Some(json_body(200, &set(keys)?));
+                    moved = Some(json_body(&set(keys)?));
                     Ready::Respond {
                         status: 302,
                         content_type: "text/html",
@@ -165,7 +165,7 @@ impl Publisher {
                 },
                 PublisherAnswer::Slow { millis, keys } => Ready::Slow(
                     Duration::from_millis(*millis).min(MAX_SILENCE),
-                    Box::new(json_body(200, &set(keys)?)),
+                    Box::new(json_body(&set(keys)?)),
                 ),
             });
         }
@@ -244,9 +244,10 @@ fn padded(mut set: Value, bytes: usize) -> Value {
     set
 }
 
-fn json_body(status: u16, document: &Value) -> Ready {
+/// `200` with `document`.
+fn json_body(document: &Value) -> Ready {
     Ready::Respond {
-        status,
+        status: 200,
         content_type: "application/json",
         location: None,
         body: Arc::new(document.to_string().into_bytes()),
